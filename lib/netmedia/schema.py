@@ -1,0 +1,163 @@
+"""Canonical tables, columns, header synonyms and platform categories, loaded from package data.
+
+The facts live in ``data/schema.toml`` and ``data/categories.toml``; this module
+only loads them and offers the header normaliser every reader shares, so a new
+synonym is one line of data, not a code change.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from netmedia import paths
+
+RECORD_TABLES = ("platforms", "personal_accounts")
+PROVENANCE = ("source_file", "source_sheet", "source_row")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    required: bool
+    zh: str
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    platform_class: int
+    zh: str
+    synonyms: tuple[str, ...]
+
+
+@cache
+def _schema() -> dict:
+    return tomllib.loads((paths.PACKAGE_DATA / "schema.toml").read_text(encoding="utf-8"))
+
+
+@cache
+def _categories() -> dict:
+    return tomllib.loads((paths.PACKAGE_DATA / "categories.toml").read_text(encoding="utf-8"))
+
+
+_STRIP = re.compile(r"[\s\u00a0\u3000*＊:：()（）\[\]【】<>《》\"'“”‘’、,，.。;；_]+")
+
+
+def norm_header(text: object) -> str:
+    """Fold a header cell to a comparable key: NFKC, lower case, no whitespace/punctuation/asterisks/_x000D_."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text)).replace("_x000D_", "").replace("_x000d_", "")
+    return _STRIP.sub("", s).lower()
+
+
+@cache
+def columns(table: str) -> tuple[Column, ...]:
+    """The canonical columns of ``table`` (without provenance for record tables)."""
+    spec = _schema()["tables"][table]
+    return tuple(
+        Column(
+            name=c["name"],
+            dtype=c["dtype"],
+            required=bool(c.get("required", False)),
+            zh=c["zh"],
+            synonyms=tuple(c.get("synonyms", ())),
+        )
+        for c in spec["columns"]
+    )
+
+
+@cache
+def provenance_columns() -> tuple[Column, ...]:
+    return tuple(Column(c["name"], c["dtype"], False, c["zh"], ()) for c in _schema()["provenance"]["columns"])
+
+
+@cache
+def output_columns(table: str) -> tuple[str, ...]:
+    """Column order of the clean ``table`` as written to Parquet/xlsx."""
+    names = tuple(c.name for c in columns(table))
+    if table in RECORD_TABLES:
+        names += PROVENANCE
+    return names
+
+
+def column_names(table: str) -> tuple[str, ...]:
+    return tuple(c.name for c in columns(table))
+
+
+def required_columns(table: str) -> tuple[str, ...]:
+    return tuple(c.name for c in columns(table) if c.required)
+
+
+def zh_headers(table: str) -> dict[str, str]:
+    """Canonical column name -> Chinese header for outputs."""
+    out = {c.name: c.zh for c in columns(table)}
+    out.update({c.name: c.zh for c in provenance_columns()})
+    return out
+
+
+def annex_of(table: str) -> int | None:
+    return _schema()["tables"][table].get("annex")
+
+
+@cache
+def header_synonyms(table: str) -> dict[str, str]:
+    """Normalised header label -> canonical column, for one table."""
+    out: dict[str, str] = {}
+    for c in columns(table):
+        for s in (c.zh, *c.synonyms) if c.synonyms else ():
+            out.setdefault(norm_header(s), c.name)
+    return out
+
+
+def match_header(table: str, label: object) -> str | None:
+    """Canonical column for a header cell of ``table``: exact synonym, else the longest synonym the label contains."""
+    key = norm_header(label)
+    if not key:
+        return None
+    syn = header_synonyms(table)
+    if key in syn:
+        return syn[key]
+    best: tuple[int, str] | None = None
+    for s, col in syn.items():
+        if len(s) >= 2 and s in key and (best is None or len(s) > best[0]):
+            best = (len(s), col)
+    return best[1] if best else None
+
+
+@cache
+def categories() -> tuple[Category, ...]:
+    return tuple(
+        Category(c["code"], int(c["class"]), c["zh"], tuple(c.get("synonyms", ())))
+        for c in _categories()["category"]
+    )
+
+
+def category_codes() -> tuple[str, ...]:
+    """The fixed code list of the clean tables (excludes the internal ambiguous 'website')."""
+    return tuple(c.code for c in categories() if c.platform_class > 0)
+
+
+def class_of(code: str) -> int | None:
+    for c in categories():
+        if c.code == code:
+            return c.platform_class or None
+    return None
+
+
+def category_zh(code: str) -> str:
+    for c in categories():
+        if c.code == code:
+            return c.zh
+    return code
+
+
+@cache
+def class_names() -> dict[int, str]:
+    return {int(k): v for k, v in _categories()["classes"].items()}
