@@ -2,16 +2,26 @@
 
 Every workbook the tool writes goes through here so that a hostile account
 name such as ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0`` stays text (xlsxwriter
-with ``strings_to_formulas`` off), URLs are not auto-linked, over-long strings
-are cut to Excel's cell limit, and tables get the frozen header and filters an
-analyst expects.
+with ``strings_to_formulas`` off; every string is written with ``write_string``),
+URLs are not auto-linked, over-long strings are cut to Excel's cell limit,
+control characters (other than tab and newline) are removed, and tables get the
+frozen header and filters an analyst expects.
+
+Presentation is declared per sheet with :class:`SheetSpec`: a merged title and
+note lines above the header, column widths (fixed or fitted to the content),
+per-column cell formats (e.g. a filled, empty reply column), per-row formats
+(e.g. a bold totals row), conditional formats, borders, and print setup
+(A4 landscape, fit to width, header row repeated, page-number footer).
+Formats are plain xlsxwriter format dicts (``{"bold": True, "bg_color": "#FFF2CC"}``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,18 +31,47 @@ import xlsxwriter
 EXCEL_MAX_CHARS = 32_767
 EXCEL_MAX_SHEETNAME = 31
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+# C0 controls except \t and \n, plus DEL: invisible in Excel and illegal in XML 1.0 (except as _xHHHH_ escapes).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Lone surrogates cannot be encoded in the file at all.
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+A4 = 9  # Excel paper code
+PAGE_FOOTER = "&C第 &P 页，共 &N 页"
 
 
 @dataclass
 class SheetSpec:
-    """A sheet to write: a frame plus presentation details."""
+    """A sheet to write: a frame plus presentation details.
+
+    Layout from the top: ``title`` (merged across the table's width, bold),
+    one row per entry of ``notes`` (merged, wrapped), then the header row and
+    the data. Everything else is optional.
+    """
 
     df: pd.DataFrame
     headers: Mapping[str, str] | None = None  # column -> header shown (Chinese)
-    title: str | None = None  # optional title row above the header
-    widths: Mapping[str, float] = field(default_factory=dict)
-    landscape: bool = False
-    wrap: bool = False
+    title: str | None = None  # title row above the header (merged across the columns)
+    widths: Mapping[str, float] = field(default_factory=dict)  # column -> width in Excel character units
+    landscape: bool = False  # print A4 landscape, fit to one page wide, header row repeated on each page
+    wrap: bool = False  # wrap text in data cells (rows grow to fit)
+    notes: Sequence[str] = ()  # lines under the title (instructions), merged across the columns
+    note_height: float | None = None  # row height (points) for note rows; None: Excel default
+    autofit: bool = False  # width of columns not in ``widths`` from header and content (CJK counts double)
+    max_width: float = 50  # cap for fitted widths
+    column_formats: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # data-cell formats per column
+    row_formats: Mapping[int, Mapping[str, object]] = field(default_factory=dict)  # 0-based data-row position -> format
+    conditional_formats: Sequence[
+        tuple[str, Mapping[str, object]]
+    ] = ()  # (column, xlsxwriter options; "format" a dict)
+    borders: bool = False  # thin borders around every data cell
+    font_size: float | None = None  # data-cell font size
+    freeze: bool = True  # freeze panes below the header row
+    freeze_cols: int = 0  # also freeze this many leading columns
+    autofilter: bool = True  # filter buttons on the header row
+    footer: str | None = None  # print footer (xlsxwriter codes); landscape sheets default to page numbers
+    header_height: float | None = None  # header row height in points
+    tab_color: str | None = None
 
 
 def sheet_name(name: str, taken: set[str] | None = None) -> str:
@@ -48,6 +87,16 @@ def sheet_name(name: str, taken: set[str] | None = None) -> str:
     return out
 
 
+def clean_text(s: str) -> str:
+    """Text as it will be stored: control characters (except tab/newline) and lone surrogates removed,
+    ``\\r\\n``/``\\r`` folded to ``\\n``, cut to Excel's 32,767-character cell limit."""
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _CONTROL_RE.sub("", s)
+    s = _SURROGATE_RE.sub("", s)
+    return s[:EXCEL_MAX_CHARS]
+
+
 def cell_value(v: object) -> object:
     """Convert a pandas value to something xlsxwriter writes verbatim (no formulas, no NaN)."""
     if v is None or v is pd.NA or v is pd.NaT:
@@ -57,67 +106,190 @@ def cell_value(v: object) -> object:
     if isinstance(v, pd.Timestamp):
         return v.to_pydatetime()
     if isinstance(v, str):
-        return v[:EXCEL_MAX_CHARS]
+        return clean_text(v)
     if hasattr(v, "item") and not isinstance(v, dt.date):  # numpy scalar
-        return v.item()
+        v = v.item()
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        return v
     return v
 
 
+def display_width(s: str) -> int:
+    """Width of ``s`` in Excel character units: East Asian wide/full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _fitted_width(label: str, values: pd.Series, cap: float) -> float:
+    w = display_width(label)
+    sample = values.dropna()
+    if len(sample) > 2000:
+        sample = sample.sample(2000, random_state=0)
+    if len(sample):
+        lens = sorted(max((display_width(part) for part in str(x).split("\n")), default=0) for x in sample)
+        w = max(w, lens[min(len(lens) - 1, int(len(lens) * 0.95))])
+    return float(min(max(w + 2, 6), cap))
+
+
+class _Formats:
+    """xlsxwriter formats built once per distinct property set."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        self.cache: dict[tuple, object] = {}
+
+    def get(self, props: Mapping[str, object]) -> object | None:
+        if not props:
+            return None
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.wb.add_format(dict(props))
+        return self.cache[key]
+
+
+def _kind(v: object) -> str:
+    if isinstance(v, str):
+        return "str"
+    if isinstance(v, dt.datetime):
+        return "datetime" if (v.hour or v.minute) else "date"
+    if isinstance(v, dt.date):
+        return "date"
+    return "other"
+
+
+_KIND_PROPS = {"date": {"num_format": "yyyy-mm-dd"}, "datetime": {"num_format": "yyyy-mm-dd hh:mm"}}
+
+
+def _write_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, ws, spec: SheetSpec) -> None:
+    df = spec.df
+    cols = list(df.columns)
+    ncols = max(len(cols), 1)
+    labels = [(spec.headers or {}).get(c, str(c)) for c in cols]
+    top = 0
+    if spec.title:
+        title_fmt = fmts.get({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
+        if ncols > 1:
+            ws.merge_range(0, 0, 0, ncols - 1, "", title_fmt)
+        ws.write_string(0, 0, clean_text(spec.title), title_fmt)
+        ws.set_row(0, 24)
+        top = 1
+    for note in spec.notes:
+        note_fmt = fmts.get({"text_wrap": True, "valign": "vcenter", "align": "left"})
+        if ncols > 1:
+            ws.merge_range(top, 0, top, ncols - 1, "", note_fmt)
+        ws.write_string(top, 0, clean_text(note), note_fmt)
+        if spec.note_height:
+            ws.set_row(top, spec.note_height)
+        top += 1
+    head_props = {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
+    if spec.landscape or spec.borders:
+        head_props["align"] = "center"
+    head_fmt = fmts.get(head_props)
+    for j, (c, label) in enumerate(zip(cols, labels, strict=True)):
+        ws.write_string(top, j, clean_text(label), head_fmt)
+        width = spec.widths.get(c)
+        if width is None:
+            width = (
+                _fitted_width(label, df[c], spec.max_width)
+                if spec.autofit
+                else min(max(display_width(label) * 1.1 + 2, 8), 40)
+            )
+        ws.set_column(j, j, width)
+    if spec.header_height:
+        ws.set_row(top, spec.header_height)
+
+    base: dict[str, object] = {}
+    if spec.wrap:
+        base.update({"text_wrap": True, "valign": "top"})
+    if spec.borders:
+        base["border"] = 1
+    if spec.font_size:
+        base["font_size"] = spec.font_size
+    # Per column and value kind, the format props; row formats are layered on top when present.
+    col_props = [{**base, **dict(spec.column_formats.get(c, {}))} for c in cols]
+
+    def props_for(j: int, kind: str, row_extra: Mapping[str, object] | None) -> dict[str, object]:
+        p = {**col_props[j], **_KIND_PROPS.get(kind, {})}
+        if row_extra:
+            p.update(row_extra)
+        return p
+
+    for pos, row in enumerate(df.itertuples(index=False, name=None)):
+        i = top + 1 + pos
+        row_extra = spec.row_formats.get(pos)
+        for j, v in enumerate(row):
+            v = cell_value(v)
+            if v is None:
+                p = props_for(j, "blank", row_extra)
+                if p:
+                    ws.write_blank(i, j, None, fmts.get(p))
+                continue
+            fmt = fmts.get(props_for(j, _kind(v), row_extra))
+            if isinstance(v, str):
+                ws.write_string(i, j, v, fmt)
+            elif isinstance(v, dt.datetime):
+                if v.tzinfo is not None:
+                    v = v.replace(tzinfo=None)
+                ws.write_datetime(i, j, v, fmt)
+            elif isinstance(v, dt.date):
+                ws.write_datetime(i, j, dt.datetime(v.year, v.month, v.day), fmt)
+            elif isinstance(v, bool):
+                ws.write_boolean(i, j, v, fmt)
+            elif isinstance(v, int | float):
+                ws.write_number(i, j, v, fmt)
+            else:
+                ws.write_string(i, j, clean_text(str(v)), fmt)
+
+    last = top + len(df)
+    for col, options in spec.conditional_formats:
+        if col not in cols or not len(df):
+            continue
+        j = cols.index(col)
+        opts = dict(options)
+        if isinstance(opts.get("format"), Mapping):
+            opts["format"] = fmts.get(opts["format"])
+        ws.conditional_format(top + 1, j, last, j, opts)
+
+    if spec.freeze:
+        ws.freeze_panes(top + 1, spec.freeze_cols)
+    if spec.autofilter and cols:
+        ws.autofilter(top, 0, max(last, top), len(cols) - 1)
+    if spec.landscape:
+        ws.set_landscape()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(top)
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        ws.center_horizontally()
+    footer = spec.footer if spec.footer is not None else (PAGE_FOOTER if spec.landscape else None)
+    if footer:
+        ws.set_footer(footer)
+    if spec.tab_color:
+        ws.set_tab_color(spec.tab_color)
+
+
 def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFrame]) -> Path:
-    """Write ``sheets`` (name -> frame or SheetSpec) to ``path`` with frozen headers, filters and dates as dates."""
+    """Write ``sheets`` (name -> frame or SheetSpec) to ``path`` with frozen headers, filters and dates as dates.
+
+    Strings are always written as text, never as formulas, numbers or links.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(
         str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "nan_inf_to_errors": True},
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": True,
+        },
     )
-    head_fmt = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    title_fmt = wb.add_format({"bold": True, "font_size": 14})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    dt_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    wrap_fmt = wb.add_format({"text_wrap": True, "valign": "top"})
+    fmts = _Formats(wb)
     taken: set[str] = set()
     for name, spec in sheets.items():
         if isinstance(spec, pd.DataFrame):
             spec = SheetSpec(spec)
         ws = wb.add_worksheet(sheet_name(name, taken))
-        df = spec.df
-        cols = list(df.columns)
-        top = 0
-        if spec.title:
-            ws.write_string(0, 0, spec.title, title_fmt)
-            top = 1
-        for j, c in enumerate(cols):
-            label = (spec.headers or {}).get(c, str(c))
-            ws.write_string(top, j, label, head_fmt)
-            width = spec.widths.get(c) or min(max(len(str(label)) * 2.2, 8), 40)
-            ws.set_column(j, j, width)
-        for i, row in enumerate(df.itertuples(index=False, name=None), start=top + 1):
-            for j, v in enumerate(row):
-                v = cell_value(v)
-                if v is None:
-                    continue
-                if isinstance(v, str):
-                    ws.write_string(i, j, v, wrap_fmt if spec.wrap else None)
-                elif isinstance(v, dt.datetime):
-                    if v.tzinfo is not None:
-                        v = v.replace(tzinfo=None)
-                    ws.write_datetime(i, j, v, dt_fmt if (v.hour or v.minute) else date_fmt)
-                elif isinstance(v, dt.date):
-                    ws.write_datetime(i, j, dt.datetime(v.year, v.month, v.day), date_fmt)
-                elif isinstance(v, bool):
-                    ws.write_boolean(i, j, v)
-                elif isinstance(v, int | float):
-                    ws.write_number(i, j, v)
-                else:
-                    ws.write_string(i, j, str(v)[:EXCEL_MAX_CHARS])
-        ws.freeze_panes(top + 1, 0)
-        if cols:
-            ws.autofilter(top, 0, top + max(len(df), 0), len(cols) - 1)
-        if spec.landscape:
-            ws.set_landscape()
-            ws.set_paper(9)  # A4
-            ws.fit_to_pages(1, 0)
-            ws.repeat_rows(top)
+        _write_sheet(wb, fmts, ws, spec)
     wb.close()
     return path
