@@ -1,0 +1,117 @@
+"""Command line: ``netmedia ingest | check | sample | run``.
+
+Exit codes are part of the interface so CI can gate a season: 0 the run
+completed (check: no violation), 1 check found violations, 2 usage or input
+error (missing folder, unreadable config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from netmedia import paths
+from netmedia.config import Config, ConfigError, load_config
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from netmedia.ingest import ingest
+
+    raw = Path(args.raw)
+    if not raw.is_dir():
+        print(f"netmedia ingest: input folder not found: {raw}", file=sys.stderr)
+        return EXIT_USAGE
+    res = ingest(raw, args.out, _config(args), workers=args.workers, progress=None if not args.no_progress else False)
+    print(res.summary())
+    print(f"  written to: {Path(args.out).resolve()}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from netmedia.season import check_season
+
+    clean = Path(args.clean)
+    if not (clean / "platforms.parquet").exists():
+        print(f"netmedia check: no clean tables in {clean} (run `netmedia ingest` first)", file=sys.stderr)
+        return EXIT_USAGE
+    report = check_season(clean, Path(args.out), _config(args))
+    print(report.summary())
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from netmedia import samples
+
+    out = Path(args.out)
+    if out.exists() and any(p for p in out.iterdir() if p.name not in {"README.md", ".gitkeep"}) and not args.force:
+        print(f"netmedia sample: {out} is not empty (use --force to add a season anyway)", file=sys.stderr)
+        return EXIT_USAGE
+    truth = samples.generate(out, n_units=args.units, seed=args.seed, violations=not args.clean,
+                             config=_config(args))
+    print(f"synthetic season of {args.units} units written to {out.resolve()} (truth: {truth})")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from netmedia.season import run_season
+
+    return run_season(Path(args.raw), _config(args), reports=Path(args.reports), clean=Path(args.clean))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="netmedia", description="网络媒体平台备案 — consolidate and check units' returns")
+    p.add_argument("--config", default=str(paths.INSTITUTION_TOML), help="institution TOML (default: config/institution.toml)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="read every Annex 2/3 workbook under RAW into clean tables")
+    s.add_argument("raw", help="input folder (rosters in RAW/reference/)")
+    s.add_argument("--out", default=str(paths.DATA_CLEAN), help="output folder (default: data_clean/)")
+    s.add_argument("--workers", type=int, default=None, help="processes (default: all cores for big seasons)")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("check", help="run the rule suites on clean tables; write findings and workbooks")
+    s.add_argument("clean", help="folder with the clean tables (data_clean/)")
+    s.add_argument("--out", default=str(paths.REPORTS), help="reports folder (default: reports/)")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("sample", help="write a synthetic demo season (units, staff, returns, truth.json)")
+    s.add_argument("out", help="folder to write (normally data_raw/)")
+    s.add_argument("--units", type=int, default=60)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--clean", action="store_true", help="no planted violations")
+    s.add_argument("--force", action="store_true", help="write even if the folder is not empty")
+    s.set_defaults(func=cmd_sample)
+
+    s = sub.add_parser("run", help="the whole season: notebooks in order into reports/ (demo season if RAW is empty)")
+    s.add_argument("raw", nargs="?", default=str(paths.DATA_RAW))
+    s.add_argument("--clean", default=str(paths.DATA_CLEAN))
+    s.add_argument("--reports", default=str(paths.REPORTS))
+    s.set_defaults(func=cmd_run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as e:
+        print(f"netmedia: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except FileNotFoundError as e:
+        print(f"netmedia: {e}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

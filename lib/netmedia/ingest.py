@@ -1,0 +1,500 @@
+"""Ingest a season: every unit's Annex 2/3 returns into clean tables, nothing lost.
+
+Each top-level file under the input folder is one unit of work (a process
+pool spreads them over the cores). For each workbook the generic table reader
+(`netmedia.tables`) finds the header and classifies every non-empty row; this
+module decides which annex a sheet is by its header (schema synonyms), maps
+the columns, normalises the values and attributes the rows to a roster unit.
+Every non-empty row ends either in a clean table or in ``rejects`` with a
+reason, so ``rows_read == rows_clean + rows_rejected`` for every sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from netmedia import normalize, schema, sources, tables
+from netmedia.config import Config, load_config
+from netmedia.units import UnitMatcher
+
+ANNEX_TABLE = {"2": "platforms", "3": "personal_accounts"}
+TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+
+# Row kinds from the table reader -> reason written to rejects.
+KIND_REASON = {
+    "title": "title row",
+    "header": "header row",
+    "section": "section row",
+    "instruction": "instruction row",
+    "example": "example row",
+    "footer": "signature row",
+    "unrecognised": "unrecognised row",
+}
+# Columns whose content makes a row a record; a data row with none of them
+# (e.g. a template row holding only its 序号) is rejected as empty.
+CONTENT_COLUMNS = {
+    "platforms": ("platform_name", "account_id", "url", "platform_type_raw", "supervisor", "operator", "operator_phone"),
+    "personal_accounts": ("holder_name", "platform_name", "account_id", "url", "platform_type_raw", "phone"),
+}
+# Columns that tell Annex 3 from Annex 2 when a header could be either.
+DISTINCTIVE = {
+    "platforms": ("supervisor", "operator", "supervisor_title", "status", "opened_on", "owner_kind"),
+    "personal_accounts": ("holder_name", "holder_role"),
+}
+_UNIT_CELL = re.compile(r"(?:填报单位|报送单位|单位名称|申报单位|单位)\s*(?:\(盖章\)|（盖章）)?\s*[:：]\s*(?P<u>[^\s:：|]{2,40})")
+
+
+# ------------------------------------------------------------------ header mapping
+def _exact(table: str, label: str) -> str | None:
+    return schema.header_synonyms(table).get(schema.norm_header(label))
+
+
+def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, str]:
+    """Column position -> canonical column. Two-row headers try 'parent child', then the child, then the parent."""
+    out: dict[int, str] = {}
+    used: set[str] = set()
+    for j, parts in enumerate(header_parts):
+        parts = tuple(p for p in parts if p)
+        if not parts:
+            continue
+        combined = "".join(parts)
+        col = _exact(table, combined)
+        if col is None and len(parts) > 1:
+            col = _exact(table, parts[-1]) or _exact(table, parts[0])
+        if col is None:
+            col = schema.match_header(table, combined)
+        if col and col not in used:
+            out[j] = col
+            used.add(col)
+    return out
+
+
+def header_score(cells: list[str]) -> float:
+    """How much a row looks like an Annex 2/3 header: share of its cells naming a known column (0 below 2 hits)."""
+    labels = [c for c in cells if schema.norm_header(c)]
+    if len(labels) < 2:
+        return 0.0
+    best = 0
+    for table in ANNEX_TABLE.values():
+        hits = len({c for c in (_exact(table, x) or schema.match_header(table, x) for x in labels) if c})
+        best = max(best, hits)
+    return best / len(labels) if best >= 2 else 0.0
+
+
+def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tuple[str | None, dict[int, str]]:
+    """Which annex a header belongs to ('2', '3' or None) and its column map."""
+    scored = []
+    for annex, table in ANNEX_TABLE.items():
+        cmap = map_columns(table, header_parts)
+        cols = set(cmap.values())
+        ok = "platform_name" in cols and len(cols) >= 3
+        distinct = len(cols & set(DISTINCTIVE[table]))
+        scored.append((ok, distinct, len(cols), annex, cmap))
+    hint3 = bool(re.search(r"附件\s*3|师生|个人", hint_text))
+    scored.sort(key=lambda s: (s[0], s[1], s[2], (s[3] == "3") == hint3), reverse=True)
+    ok, _, _, annex, cmap = scored[0]
+    return (annex, cmap) if ok else (None, {})
+
+
+# ------------------------------------------------------------------ per-file work
+@dataclass
+class Context:
+    """What every worker needs: the config and the unit roster matcher."""
+
+    config: Config
+    matcher: UnitMatcher
+    roster_kind: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FileResult:
+    platforms: list[dict] = field(default_factory=list)
+    personal_accounts: list[dict] = field(default_factory=list)
+    submissions: list[dict] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)
+
+    def extend(self, other: FileResult) -> None:
+        for name in ("platforms", "personal_accounts", "submissions", "rejects"):
+            getattr(self, name).extend(getattr(other, name))
+
+
+def _submission(source_file: str, sheet: str | None, **kw: object) -> dict:
+    row = dict.fromkeys(schema.column_names("submissions"))
+    row.update(source_file=source_file, source_sheet=sheet, rows_read=0, rows_clean=0, rows_rejected=0)
+    row.update(kw)
+    return row
+
+
+def _reject(source_file: str, sheet: str | None, row: int | None, reason: str, raw: str | None) -> dict:
+    return {"source_file": source_file, "source_sheet": sheet, "source_row": row, "reason": reason, "raw": raw}
+
+
+def _unit_from_rows(rows: pd.DataFrame) -> str | None:
+    for text in rows.loc[rows["kind"].isin(["title", "footer", "unrecognised"]), "text"]:
+        m = _UNIT_CELL.search(normalize.text(text) or "")
+        if m:
+            return m["u"]
+    return None
+
+
+def _form_date(rows: pd.DataFrame) -> dt.date | None:
+    for text in rows.loc[rows["kind"] != "data", "text"]:
+        d = normalize.form_date(text)
+        if d:
+            return d
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _category(type_text: str | None, url: str | None, domains: tuple[str, ...]) -> str:
+    return normalize.category(type_text, url, domains)
+
+
+@lru_cache(maxsize=4096)
+def _status(v: str | None) -> str:
+    return normalize.status(v)
+
+
+def _record(table: str, cells: dict[str, object], unit: str, unit_kind: str | None, ctx: Context, hint: str | None) -> dict:
+    """One clean record from mapped raw cells."""
+    t = normalize.text
+    rec: dict[str, object] = {"unit": unit}
+    type_raw = t(cells.get("platform_type_raw"))
+    url = t(cells.get("url"))
+    rec.update(
+        platform_type_raw=type_raw,
+        platform_name=t(cells.get("platform_name")),
+        account_id=normalize.account_id(cells.get("account_id")),
+        url=url,
+        followers=normalize.count(cells.get("followers")),
+        last_updated_on=normalize.date(cells.get("last_updated_on")),
+        remarks=t(cells.get("remarks")),
+    )
+    category = _category(type_raw or hint, url, ctx.config.institution.domains)
+    rec["category"] = category
+    if table == "platforms":
+        status_raw = t(cells.get("status"))
+        rec.update(
+            owner_kind=normalize.owner_kind(cells.get("owner_kind"), rec["platform_name"], unit_kind),
+            platform_class=schema.class_of(category),
+            supervisor=normalize.person(cells.get("supervisor")),
+            supervisor_title=t(cells.get("supervisor_title")),
+            operator=normalize.person(cells.get("operator")),
+            operator_phone=normalize.phone(cells.get("operator_phone")),
+            opened_on=normalize.date(cells.get("opened_on")),
+            status=_status(status_raw),
+            status_raw=status_raw,
+        )
+    else:
+        rec.update(
+            holder_name=normalize.person(cells.get("holder_name")),
+            holder_role=normalize.holder_role(cells.get("holder_role")),
+            phone=normalize.phone(cells.get("phone")),
+        )
+    return rec
+
+
+def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: str | None,
+           received: dt.datetime | None, out: FileResult) -> None:
+    """Turn one sheet into records, rejects and its submissions row."""
+    sf, sh = src.source_file, st.source_sheet
+    rows = st.rows
+    n_read = len(rows)
+    if n_read == 0 and not st.message:
+        return  # an empty sheet holds nothing to account for
+    sub = _submission(sf, sh, rows_read=n_read, received_at=received)
+
+    def reject_all(reason: str, status: str) -> None:
+        if n_read == 0:
+            out.rejects.append(_reject(sf, sh, None, reason, None))
+        for r, text in zip(rows["source_row"], rows["text"], strict=True):
+            out.rejects.append(_reject(sf, sh, int(r), reason, text))
+        sub.update(rows_rejected=n_read, status=status, message=reason, unit=file_unit)
+        out.submissions.append(sub)
+
+    if st.message and n_read == 0:
+        reject_all(st.message, "rejected")
+        return
+    if st.hidden:
+        reject_all("hidden sheet", "hidden")
+        return
+    hint_text = " ".join(rows.loc[rows["kind"] == "title", "text"]) + " " + sh
+    annex, cmap = choose_annex(st.header_parts, hint_text) if st.header_row else (None, {})
+    if annex is None:
+        found = " | ".join(h for h in st.header if h) if st.header_row else "none"
+        reject_all(f"not an Annex 2/3 table (header found: {found})", "rejected")
+        return
+    table = ANNEX_TABLE[annex]
+    unit = file_unit or ctx.matcher.match(_unit_from_rows(rows)) or ctx.matcher.find_in(sh)
+    if unit is None and ctx.matcher.empty:
+        unit = _unit_from_rows(rows)
+    unit_kind = ctx.roster_kind.get(unit) if unit else None
+    sub.update(annex=annex, unit=unit)
+
+    data = st.data
+    content = [j for j, c in cmap.items() if c in CONTENT_COLUMNS[table]]
+    unit_col = next((j for j, c in cmap.items() if c == "unit"), None)
+    clean_rows: set[int] = set()
+    row_reason: dict[int, str] = {}
+    records = out.platforms if table == "platforms" else out.personal_accounts
+    for rec_cells, r, section in zip(data[list(cmap)].itertuples(index=False, name=None), data["source_row"],
+                                     data["section"], strict=True):
+        cells = dict(zip(cmap.values(), rec_cells, strict=True))
+        if not any(not normalize.is_blank(cells.get(cmap[j])) for j in content):
+            row_reason[int(r)] = "empty row (no platform fields)"
+            continue
+        row_unit = unit
+        if row_unit is None and unit_col is not None:
+            row_unit = ctx.matcher.match(cells.get("unit")) or (normalize.text(cells.get("unit")) if ctx.matcher.empty else None)
+        if row_unit is None:
+            row_reason[int(r)] = "unit not matched to the roster"
+            continue
+        rec = _record(table, cells, row_unit, ctx.roster_kind.get(row_unit, unit_kind), ctx,
+                      normalize.text(section) or sh)
+        rec.update(source_file=sf, source_sheet=sh, source_row=int(r))
+        records.append(rec)
+        clean_rows.add(int(r))
+
+    no_unit = unit is None
+    for r, kind, text in zip(rows["source_row"], rows["kind"], rows["text"], strict=True):
+        r = int(r)
+        if r in clean_rows:
+            continue
+        reason = row_reason.get(r, "unparseable data row") if kind == "data" else KIND_REASON.get(kind, f"{kind} row")
+        out.rejects.append(_reject(sf, sh, r, reason, text))
+    n_clean = len(clean_rows)
+    msg = ""
+    if no_unit:
+        msg = "unit not found in file name, mail subject, 填报单位 cell or sheet name"
+    sub.update(rows_clean=n_clean, rows_rejected=n_read - n_clean,
+               status="ok" if n_clean or not no_unit else "rejected", message=msg)
+    out.submissions.append(sub)
+
+
+def ingest_source(src: sources.Source, ctx: Context) -> FileResult:
+    """Everything one workbook (or one unreadable file) contributes."""
+    out = FileResult()
+    if src.skipped:
+        out.submissions.append(_submission(src.source_file, None, status="skipped", message=src.skipped,
+                                           received_at=src.received_at))
+        return out
+    if src.error:
+        out.rejects.append(_reject(src.source_file, None, None, src.error, None))
+        out.submissions.append(_submission(src.source_file, None, status="rejected", message=src.error))
+        return out
+    name = src.source_file.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    try:
+        sheets = tables.read_tables(src.data, name=name, header_scorer=header_score, limits=ctx.config.limits)
+    except tables.UnreadableFile as e:
+        out.rejects.append(_reject(src.source_file, None, None, e.reason, None))
+        out.submissions.append(_submission(src.source_file, None, status="rejected", message=e.reason))
+        return out
+    except Exception as e:  # a bad file never stops a run: report it
+        reason = f"unreadable workbook: {type(e).__name__}: {e}"
+        out.rejects.append(_reject(src.source_file, None, None, reason, None))
+        out.submissions.append(_submission(src.source_file, None, status="rejected", message=reason))
+        return out
+    if not any(len(s.rows) for s in sheets) and not any(s.message for s in sheets):
+        out.rejects.append(_reject(src.source_file, None, None, "empty workbook", None))
+        out.submissions.append(_submission(src.source_file, None, status="rejected", message="empty workbook"))
+        return out
+    file_unit = ctx.matcher.find_in(name) or (ctx.matcher.find_in(src.label) if src.label else None)
+    if file_unit is None:
+        for s in sheets:
+            if not s.hidden and len(s.rows):
+                file_unit = ctx.matcher.match(_unit_from_rows(s.rows))
+                if file_unit:
+                    break
+    received: dt.datetime | None = src.received_at
+    if received is None:
+        for s in sheets:
+            if len(s.rows) and not s.hidden:
+                d = _form_date(s.rows)
+                if d:
+                    received = dt.datetime(d.year, d.month, d.day)
+                    break
+    for st in sheets:
+        try:
+            _sheet(st, src, ctx, file_unit, received, out)
+        except Exception as e:  # keep the run going; the sheet's rows are accounted as rejects
+            reason = f"sheet failed: {type(e).__name__}: {e}"
+            out.rejects.extend(_reject(src.source_file, st.source_sheet, int(r), reason, t)
+                               for r, t in zip(st.rows["source_row"], st.rows["text"], strict=True))
+            out.submissions.append(_submission(src.source_file, st.source_sheet, status="rejected", message=reason,
+                                               rows_read=len(st.rows), rows_rejected=len(st.rows)))
+    return out
+
+
+_CTX: Context | None = None
+_ROOT: Path | None = None
+
+
+def _init_worker(ctx: Context, root: Path) -> None:
+    global _CTX, _ROOT
+    _CTX, _ROOT = ctx, root
+
+
+def _ingest_path(path: Path) -> FileResult:
+    assert _CTX is not None and _ROOT is not None
+    out = FileResult()
+    for src in sources.expand(path, _ROOT, _CTX.config.limits):
+        out.extend(ingest_source(src, _CTX))
+    return out
+
+
+# ------------------------------------------------------------------ rosters
+def read_roster(path: Path, table: str, config: Config) -> pd.DataFrame:
+    """A roster (units.xlsx / staff.xlsx) read with the same header tolerance as the returns."""
+    names = schema.column_names(table)
+    if not path.exists():
+        return typed_frame(table, [])
+
+    def scorer(cells: list[str]) -> float:
+        labels = [c for c in cells if schema.norm_header(c)]
+        hits = {schema.match_header(table, c) for c in labels} - {None}
+        return len(hits) / len(labels) if len(hits) >= 2 else 0.0
+
+    records: list[dict] = []
+    for st in tables.read_tables(path, name=path.name, header_scorer=scorer, limits=config.limits):
+        if st.hidden or st.header_row is None:
+            continue
+        cmap = map_columns(table, st.header_parts)
+        if "unit" not in cmap.values() and "name" not in cmap.values():
+            continue
+        for vals in st.data[list(cmap)].itertuples(index=False, name=None):
+            cells = dict(zip(cmap.values(), vals, strict=True))
+            rec = {c: normalize.text(cells.get(c)) for c in names}
+            for c in ("party_head", "admin_head", "name"):
+                if c in rec:
+                    rec[c] = normalize.person(cells.get(c))
+            if table == "staff" and rec.get("staff_id"):
+                rec["staff_id"] = normalize.account_id(cells.get("staff_id"))
+            if any(rec.values()):
+                records.append(rec)
+    return typed_frame(table, records)
+
+
+# ------------------------------------------------------------------ frames and output
+_DTYPE = {"str": "str", "int": "Int64", "date": "datetime64[us]", "datetime": "datetime64[us]"}
+
+
+def typed_frame(table: str, records: list[dict]) -> pd.DataFrame:
+    """Records as a frame with the schema's column order and pandas dtypes (text is pandas 3 ``str``)."""
+    cols = schema.output_columns(table)
+    specs = {c.name: c.dtype for c in schema.columns(table)}
+    specs.update({c.name: c.dtype for c in schema.provenance_columns()})
+    df = pd.DataFrame.from_records(records, columns=list(cols)) if records else pd.DataFrame(columns=list(cols))
+    for c in cols:
+        dtype = _DTYPE[specs.get(c, "str")]
+        if dtype.startswith("datetime"):
+            df[c] = pd.to_datetime(df[c], errors="coerce").astype(dtype)
+        elif dtype == "Int64":
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
+        else:
+            df[c] = df[c].astype("str").where(df[c].notna(), None) if len(df) else df[c].astype("str")
+    return df
+
+
+@dataclass
+class IngestResult:
+    tables: dict[str, pd.DataFrame]
+    files: int
+    units_missing: list[str]
+    root: Path
+
+    def summary(self) -> str:
+        """The one-screen summary printed by the CLI."""
+        t = self.tables
+        lines = [f"netmedia ingest: {self.root}", f"  files read: {self.files}"]
+        subs = t["submissions"]
+        lines.append(f"  sheets/files reported: {len(subs)} ({(subs['status'] == 'ok').sum()} ok, "
+                     f"{(subs['status'] == 'rejected').sum()} rejected, {(subs['status'] == 'skipped').sum()} skipped, "
+                     f"{(subs['status'] == 'hidden').sum()} hidden)")
+        for name in ("platforms", "personal_accounts", "units", "staff"):
+            lines.append(f"  {name}: {len(t[name])} clean rows")
+        rej = t["rejects"]
+        lines.append(f"  rejects: {len(rej)}")
+        reasons = rej["reason"].fillna("").str.replace(r"\s*\(header found:.*", " (...)", regex=True)
+        reasons = reasons.str.replace(r":.*", "", regex=True)
+        for reason, n in reasons.value_counts().head(12).items():
+            lines.append(f"    {n:6d}  {reason}")
+        if self.units_missing:
+            shown = "、".join(self.units_missing[:10]) + (" …" if len(self.units_missing) > 10 else "")
+            lines.append(f"  units with no submission: {len(self.units_missing)}: {shown}")
+        else:
+            lines.append("  units with no submission: 0")
+        return "\n".join(lines)
+
+
+def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Config | None = None, *,
+           workers: int | None = None, progress: bool | None = None,
+           on_file: Callable[[Path], None] | None = None) -> IngestResult:
+    """Ingest every workbook under ``raw_dir`` (rosters in ``raw_dir/reference``); write tables when ``out_dir``."""
+    root = Path(raw_dir).resolve()
+    if not root.is_dir():
+        raise FileNotFoundError(f"input folder not found: {raw_dir}")
+    config = config or load_config()
+    ref = root / "reference"
+    units = read_roster(ref / "units.xlsx", "units", config)
+    staff = read_roster(ref / "staff.xlsx", "staff", config)
+    matcher = UnitMatcher(units, config.thresholds.unit_match_score)
+    ctx = Context(config, matcher, dict(zip(units["unit"], units["kind"], strict=True)))
+    files = sources.candidate_files(root)
+    result = FileResult()
+    workers = workers if workers is not None else (min(os.cpu_count() or 1, 4) if len(files) >= 40 else 1)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(files), desc="ingest", unit="file", disable=(None if progress is None else not progress),
+               leave=False)
+    if workers > 1:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx, root)) as pool:
+            for fr in pool.map(_ingest_path, files, chunksize=max(1, len(files) // (workers * 8))):
+                result.extend(fr)
+                bar.update()
+    else:
+        _init_worker(ctx, root)
+        for f in files:
+            result.extend(_ingest_path(f))
+            if on_file:
+                on_file(f)
+            bar.update()
+    bar.close()
+    frames = {
+        "platforms": typed_frame("platforms", result.platforms),
+        "personal_accounts": typed_frame("personal_accounts", result.personal_accounts),
+        "submissions": typed_frame("submissions", result.submissions),
+        "rejects": typed_frame("rejects", result.rejects),
+        "units": units,
+        "staff": staff,
+    }
+    submitted = set(frames["submissions"].loc[frames["submissions"]["annex"].notna(), "unit"].dropna())
+    missing = [u for u in units["unit"] if u not in submitted]
+    res = IngestResult(frames, len(files), missing, root)
+    if out_dir is not None:
+        write_tables(frames, out_dir)
+    return res
+
+
+def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
+    """``<table>.parquet`` per table plus ``clean_tables.xlsx`` (Chinese headers) for eyeballing."""
+    from netmedia.xlsx import SheetSpec, write_workbook
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, df in frames.items():
+        df.to_parquet(out / f"{name}.parquet", index=False)
+    write_workbook(out / "clean_tables.xlsx", {
+        name: SheetSpec(df, headers={c: f"{zh}\n{c}" for c, zh in schema.zh_headers(name).items()})
+        for name, df in frames.items()
+    })
+    return out
+

@@ -1,0 +1,255 @@
+"""Normalisers for the values units type by hand: dates, counts, phones, names, platform types, statuses.
+
+Each takes one raw cell value (as the table reader returns it: str, int,
+float, date, datetime, bool or None) and returns the canonical value or None.
+They never guess beyond what the text says: ``至今`` is not a date, ``2023/3``
+is the first of March with month precision, an unparseable phone stays as its
+cleaned text so the phone rule can point at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import tomllib
+import unicodedata
+from functools import cache
+from urllib.parse import urlsplit
+
+from netmedia import paths, schema
+
+_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def is_blank(v: object) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    if isinstance(v, str) and not _WS.sub("", v.replace("_x000D_", "")):
+        return True
+    try:
+        import pandas as pd
+
+        return v is pd.NA or v is pd.NaT
+    except ImportError:  # pragma: no cover
+        return False
+
+
+def text(v: object) -> str | None:
+    """Cell as one-line text: NFKC, whitespace runs collapsed, integral floats without '.0'; blank -> None."""
+    if is_blank(v):
+        return None
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ", timespec="minutes") if (v.hour or v.minute) else v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    s = unicodedata.normalize("NFKC", str(v)).replace("_x000D_", "")
+    s = _WS.sub(" ", s).strip()
+    return s or None
+
+
+def person(v: object) -> str | None:
+    """A person's name with every space removed (张  三 -> 张三); Latin names keep single spaces."""
+    s = text(v)
+    if s is None:
+        return None
+    if re.search(r"[A-Za-z] [A-Za-z]", s):
+        return s
+    return s.replace(" ", "")
+
+
+def account_id(v: object) -> str | None:
+    """Account ids keep their digits: a QQ number typed as a number stays '4165014941'."""
+    return text(v)
+
+
+# ---------------------------------------------------------------- dates
+_DATE_PATTERNS = (
+    # 2023年3月1日 / 2023.3.1 / 2023-03-01 / 2023/3/1 / 23-3-1, optional time after
+    re.compile(r"^(?P<y>\d{4}|\d{2})\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"),
+    # 2023年3月 / 2023.3 / 2023/3 / 2023-03 (month precision: first day)
+    re.compile(r"^(?P<y>\d{4})\s*[年./\-]\s*(?P<m>\d{1,2})\s*月?$"),
+    # 20230301
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+)
+
+
+def date(v: object) -> dt.date | None:
+    """Parse the date forms units type; None for blanks and for text such as 至今/不定期/长期."""
+    if is_blank(v) or isinstance(v, bool):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, int | float):
+        # An Excel serial number typed as a number (1900 date system).
+        if 1 <= v < 2_958_466:
+            return EXCEL_EPOCH + dt.timedelta(days=int(v))
+        return None
+    s = unicodedata.normalize("NFKC", str(v)).strip()
+    if re.fullmatch(r"\d{5}(\.0+)?", s):
+        return date(float(s))
+    for pat in _DATE_PATTERNS:
+        m = pat.match(s)
+        if m:
+            y = int(m["y"])
+            if y < 100:
+                y += 2000
+            mo = int(m["m"])
+            d = int(m.groupdict().get("d") or 1)
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                return None
+    return None
+
+
+_RECEIVED_RE = re.compile(r"(填表日期|填报日期|填报时间|报送日期|日期)\s*[:：]?\s*(?P<d>\d{2,4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*日?)")
+
+
+def form_date(line: str) -> dt.date | None:
+    """The date in a '填表日期：2023年4月20日' line of a form, if any."""
+    m = _RECEIVED_RE.search(unicodedata.normalize("NFKC", line or ""))
+    return date(m["d"].replace(" ", "")) if m else None
+
+
+# ---------------------------------------------------------------- counts
+_COUNT_RE = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>万|w|千|k|亿)?", re.IGNORECASE)
+_UNIT = {"万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000, "亿": 100_000_000}
+
+
+def count(v: object) -> int | None:
+    """Follower counts: 1.2万 -> 12000, '3,000' -> 3000, '约500' -> 500, '10万+' -> 100000."""
+    if is_blank(v) or isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return int(round(v))
+    s = unicodedata.normalize("NFKC", str(v)).replace(",", "").replace("，", "")
+    m = _COUNT_RE.search(s)
+    if not m:
+        return None
+    n = float(m["n"]) * _UNIT.get((m["u"] or "").lower(), 1)
+    return int(round(n))
+
+
+# ---------------------------------------------------------------- phones
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}$")
+_THREE_DIGIT_AREA = re.compile(r"^(010|02\d)")
+
+
+def phone(v: object) -> str | None:
+    """Mobile as 11 digits, landline as 0371-69127000; anything else stays as cleaned text for the phone rule."""
+    s = text(v)
+    if s is None:
+        return None
+    raw = s
+    s = re.sub(r"[\s()（）.\u2010-\u2015\-]", "", s)
+    s = re.sub(r"^(\+?86|0086)(?=1\d{10}$)", "", s)
+    if MOBILE_RE.match(s):
+        return s
+    if re.fullmatch(r"0\d{9,11}", s):
+        area = 3 if _THREE_DIGIT_AREA.match(s) else 4
+        return f"{s[:area]}-{s[area:]}"
+    return raw.replace(" ", "")
+
+
+def phone_ok(p: str | None) -> bool:
+    return bool(p) and bool(MOBILE_RE.match(p) or LANDLINE_RE.match(p))
+
+
+# ---------------------------------------------------------------- vocabularies
+@cache
+def _vocab() -> dict:
+    return tomllib.loads((paths.PACKAGE_DATA / "categories.toml").read_text(encoding="utf-8"))
+
+
+def _key(s: object) -> str:
+    return schema.norm_header(s)
+
+
+@cache
+def _category_synonyms() -> tuple[tuple[str, str], ...]:
+    pairs = [(_key(s), c.code) for c in schema.categories() for s in (c.synonyms or ())]
+    pairs += [(_key(c.zh), c.code) for c in schema.categories()]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def url_host(url: object) -> str | None:
+    """Lower-case host of a URL typed with or without scheme ('www.ncwu.edu.cn/x' -> 'www.ncwu.edu.cn')."""
+    s = text(url)
+    if not s:
+        return None
+    if "://" not in s:
+        s = "http://" + s
+    try:
+        host = urlsplit(s).hostname
+    except ValueError:
+        return None
+    return host.lower().rstrip(".") if host and "." in host else None
+
+
+def on_domains(host: str | None, domains: tuple[str, ...]) -> bool:
+    return bool(host) and any(host == d or host.endswith("." + d) for d in domains)
+
+
+def category(type_text: object, url: object = None, domains: tuple[str, ...] = ()) -> str:
+    """Category code from the free-text platform type; a plain '网站' is placed by its URL's domain."""
+    key = _key(type_text)
+    code = "other"
+    if key:
+        for syn, c in _category_synonyms():
+            if syn and syn in key:
+                code = c
+                break
+    if code == "website":
+        host = url_host(url)
+        code = "website_external" if host and not on_domains(host, domains) else "website_campus"
+    return code
+
+
+def _lookup(section: str, value: object) -> str | None:
+    key = _key(value)
+    if not key:
+        return None
+    best: tuple[int, str] | None = None
+    for code, words in _vocab()[section].items():
+        for w in words:
+            k = _key(w)
+            if key == k:
+                return code
+            if k and k in key and (best is None or len(k) > best[0]):
+                best = (len(k), code)
+    return best[1] if best else None
+
+
+def status(v: object) -> str:
+    """running / stopped / closed / unknown from the 运行状态 cell."""
+    return _lookup("status", v) or "unknown"
+
+
+def holder_role(v: object) -> str | None:
+    """staff / student from the 身份 cell; None when absent or unclear."""
+    return _lookup("holder_role", v)
+
+
+def owner_kind(cell: object, platform_name: object, unit_kind: object = None) -> str:
+    """student_org when the unit is a student organisation or the cell/name says so; else unit."""
+    ok = _vocab()["owner_kind"]
+    if text(unit_kind) in ok["student_org_kinds"]:
+        return "student_org"
+    for v in (cell, platform_name):
+        s = text(v) or ""
+        if any(k in s for k in ok["student_org_keywords"]):
+            return "student_org"
+    return "unit"
