@@ -1,0 +1,734 @@
+"""Charts of one registration round: each chart once, each a function of the clean tables returning a plotly Figure.
+
+Every figure shares one layout template (CJK font stack, white background) and one
+palette: a category code, a platform class (1-7), a zombie status bucket and an
+owner kind each get one colour, defined here once, so a category looks the same in
+every chart. Titles, axes, legends and hover text are Chinese. Empty or missing
+input gives a figure with the annotation "暂无数据", never an exception.
+
+Shareable output: the charts only ever read units, categories, classes, statuses,
+dates, follower counts and rule ids, never operator/supervisor names, phones or
+staff ids, so nothing personal can reach a chart or the dashboard.
+
+``all_charts(tables, findings, config)`` builds every chart, in dashboard order;
+``CHART_SIZES`` fixes each chart's pixel size for export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from netmedia import paths, schema
+from netmedia.config import Config
+
+# ---------------------------------------------------------------------------
+# Shared look: font, template, sizes, palettes (each defined once)
+# ---------------------------------------------------------------------------
+
+FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+NO_DATA = "暂无数据"
+DEFAULT_SIZE = (1200, 700)
+TALL_SIZE = (1200, 1100)  # charts with one row per unit
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family=FONT_FAMILY, size=14, color="#2a3f5f"),
+        title=dict(font=dict(family=FONT_FAMILY, size=22), x=0.02, xanchor="left"),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY, size=13)),
+        legend=dict(font=dict(family=FONT_FAMILY, size=13)),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis=dict(gridcolor="#e5e9f0", linecolor="#aab4c3", zerolinecolor="#cfd6e0", automargin=True),
+        yaxis=dict(gridcolor="#e5e9f0", linecolor="#aab4c3", zerolinecolor="#cfd6e0", automargin=True),
+        margin=dict(l=80, r=40, t=90, b=70),
+        colorway=["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"],
+    )
+)
+
+# 17 well-separated colours for the category codes, assigned in categories.toml order.
+_CATEGORY_PALETTE = (
+    "#1f77b4", "#aec7e8", "#ff7f0e", "#2ca02c", "#98df8a", "#d62728", "#9467bd", "#c5b0d5",
+    "#8c564b", "#e377c2", "#f7b6d2", "#bcbd22", "#17becf", "#393b79", "#e7ba52", "#637939", "#843c39",
+)  # fmt: skip
+UNKNOWN_COLOR = "#9e9e9e"
+UNKNOWN_CATEGORY_ZH = "未分类"
+
+CATEGORY_COLORS: dict[str, str] = {
+    c.code: _CATEGORY_PALETTE[i % len(_CATEGORY_PALETTE)] for i, c in enumerate(schema.categories())
+}
+CLASS_COLORS: dict[int, str] = {
+    1: "#4c78a8", 2: "#72b7b2", 3: "#f58518", 4: "#b279a2", 5: "#54a24b", 6: "#e45756", 7: "#eeca3b",
+}  # fmt: skip
+
+ZOMBIE, ACTIVE, CLOSED, NO_DATE = "僵尸", "活跃", "已关停/停用", "更新时间未填"
+STATUS_BUCKETS = (ZOMBIE, ACTIVE, CLOSED, NO_DATE)
+STATUS_COLORS = {ZOMBIE: "#d62728", ACTIVE: "#2ca02c", CLOSED: "#7f7f7f", NO_DATE: "#f2b134"}
+
+OWNER_KIND_ZH = {"unit": "单位", "student_org": "学生组织"}
+OWNER_KIND_COLORS = {"单位": "#1f77b4", "学生组织": "#ff7f0e", "未识别": UNKNOWN_COLOR}
+
+RANKING_COLORS = {"红榜": "#c0392b", "黑榜": "#2c3e50"}
+UNKNOWN_UNIT = "（未识别单位）"
+
+
+def category_color(code: object) -> str:
+    """The one colour of a category code (grey for null or unknown codes)."""
+    return CATEGORY_COLORS.get(code, UNKNOWN_COLOR) if isinstance(code, str) else UNKNOWN_COLOR
+
+
+def category_label(code: object) -> str:
+    return schema.category_zh(code) if isinstance(code, str) else UNKNOWN_CATEGORY_ZH
+
+
+def class_color(cls: object) -> str:
+    try:
+        return CLASS_COLORS.get(int(cls), UNKNOWN_COLOR)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return UNKNOWN_COLOR
+
+
+def class_label(cls: object) -> str:
+    """'3 新媒体平台'; '未分类' for null/unknown classes."""
+    try:
+        n = int(cls)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "未分类"
+    name = schema.class_names().get(n)
+    return f"{n} {name}" if name else "未分类"
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _usable(df: pd.DataFrame | None, *cols: str) -> bool:
+    return df is not None and len(df) > 0 and all(c in df.columns for c in cols)
+
+
+def _base(fig: go.Figure, title: str, size: tuple[int, int] = DEFAULT_SIZE, **layout) -> go.Figure:
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=size[1], **layout)
+    return fig
+
+
+def empty_figure(title: str, size: tuple[int, int] = DEFAULT_SIZE, note: str = NO_DATA) -> go.Figure:
+    """A valid figure with a centred '暂无数据' annotation and hidden axes."""
+    fig = _base(go.Figure(), title, size)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(
+        text=note, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font=dict(size=28, color="#8a94a6")
+    )
+    return fig
+
+
+def _units_col(df: pd.DataFrame) -> pd.Series:
+    return df["unit"].astype("str").where(df["unit"].notna(), UNKNOWN_UNIT)
+
+
+def _to_timestamp(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+def _dates(s: pd.Series) -> pd.Series:
+    """A date column as datetime64 normalised to midnight (tolerates object/date values)."""
+    return pd.to_datetime(s, errors="coerce").dt.normalize()
+
+
+# ---------------------------------------------------------------------------
+# Zombie status bucketing (defined once; netmedia.derive may later expose the same rule)
+# ---------------------------------------------------------------------------
+
+
+def is_zombie(platforms: pd.DataFrame, cutoff: dt.date) -> pd.Series:
+    """R-zombie: status != closed and last_updated_on < cutoff (exactly on the cutoff passes; null dates pass)."""
+    last = _dates(platforms["last_updated_on"])
+    closed = platforms["status"].eq("closed").fillna(False).astype(bool)
+    return (~closed & (last < _to_timestamp(cutoff))).fillna(False).astype(bool)
+
+
+def status_bucket(platforms: pd.DataFrame, cutoff: dt.date) -> pd.Series:
+    """One label per platform: 僵尸 (R-zombie), 已关停/停用 (closed or stopped, not a zombie),
+    更新时间未填 (not closed, no last update date), else 活跃."""
+    zombie = is_zombie(platforms, cutoff)
+    status = platforms["status"]
+    closed_or_stopped = status.isin(["closed", "stopped"]).fillna(False).astype(bool)
+    no_date = _dates(platforms["last_updated_on"]).isna()
+    out = pd.Series(ACTIVE, index=platforms.index, dtype="str")
+    out[no_date] = NO_DATE
+    out[closed_or_stopped] = CLOSED
+    out[zombie] = ZOMBIE
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Rule names (rule id -> Chinese name, from data/rules.toml when a colleague provides it)
+# ---------------------------------------------------------------------------
+
+
+def rule_names() -> dict[str, str]:
+    """Rule id -> Chinese name from package data rules.toml if present (tolerant of its shape); else {}."""
+    p = paths.PACKAGE_DATA / "rules.toml"
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    out: dict[str, str] = {}
+
+    def name_of(d: Mapping) -> str | None:
+        for k in ("zh", "name_zh", "title_zh", "name", "title"):
+            v = d.get(k)
+            if isinstance(v, str) and v:
+                return v
+        return None
+
+    for key in ("rule", "rules"):
+        block = raw.get(key)
+        if isinstance(block, list):  # [[rule]] id = ..., zh = ...
+            for d in block:
+                if isinstance(d, Mapping) and isinstance(d.get("id"), str) and (n := name_of(d)):
+                    out[d["id"]] = n
+        elif isinstance(block, Mapping):  # [rules."R-x"] zh = ...  or  [rules] "R-x" = "..."
+            for rid, d in block.items():
+                if isinstance(d, str):
+                    out[rid] = d
+                elif isinstance(d, Mapping) and (n := name_of(d)):
+                    out[rid] = n
+    for rid, d in raw.items():  # top-level ["R-x"] tables
+        if rid.startswith("R-") and isinstance(d, Mapping) and (n := name_of(d)):
+            out[rid] = n
+    return out
+
+
+def rule_label(rule: str, names: Mapping[str, str] | None = None) -> str:
+    names = rule_names() if names is None else names
+    zh = names.get(rule)
+    return f"{rule} {zh}" if zh and zh != rule else rule
+
+
+# ---------------------------------------------------------------------------
+# Platform counts
+# ---------------------------------------------------------------------------
+
+TITLE_BY_CATEGORY = "各类别平台数量"
+TITLE_BY_CLASS = "按通知七类统计的平台数量"
+TITLE_BY_UNIT = "各单位平台数量（按类别堆叠）"
+TITLE_BY_OWNER = "单位与学生组织平台数量"
+
+
+def platforms_by_category(platforms: pd.DataFrame) -> go.Figure:
+    """Bar per category code (Chinese name), one trace per category in the category's colour."""
+    if not _usable(platforms, "category"):
+        return empty_figure(TITLE_BY_CATEGORY)
+    counts = platforms["category"].astype("str").value_counts(dropna=False)  # largest first
+    fig = go.Figure()
+    for code, n in counts.items():
+        label = category_label(code)
+        n = int(n)
+        fig.add_bar(
+            x=[label], y=[n], name=label, marker_color=category_color(code), text=[n], textposition="outside",
+            hovertemplate=f"类别：{label}<br>平台数：%{{y}}<extra></extra>",
+        )  # fmt: skip
+    return _base(
+        fig, TITLE_BY_CATEGORY, xaxis_title="平台类别", yaxis_title="平台数（个）", legend_title_text="类别",
+        showlegend=False, bargap=0.3,
+    )  # fmt: skip
+
+
+def platforms_by_class(platforms: pd.DataFrame) -> go.Figure:
+    """Bar per notice class 1-7 (all seven shown, zero included), one trace per class."""
+    if not _usable(platforms, "platform_class"):
+        return empty_figure(TITLE_BY_CLASS)
+    cls = pd.to_numeric(platforms["platform_class"], errors="coerce").astype("Int64")
+    counts = cls.value_counts(dropna=False)
+    fig = go.Figure()
+    keys: list = list(schema.class_names())
+    if cls.isna().any():
+        keys.append(pd.NA)
+    for k in keys:
+        n = int(cls.isna().sum()) if k is pd.NA else int(counts.get(k, 0))
+        label = class_label(k)
+        fig.add_bar(
+            x=[label], y=[n], name=label, marker_color=class_color(k), text=[n], textposition="outside",
+            hovertemplate=f"类别：{label}<br>平台数：%{{y}}<extra></extra>",
+        )  # fmt: skip
+    return _base(
+        fig, TITLE_BY_CLASS, xaxis_title="平台类别（通知第一项1–7类）", yaxis_title="平台数（个）", showlegend=False,
+        bargap=0.3,
+    )  # fmt: skip
+
+
+def platforms_by_unit(platforms: pd.DataFrame) -> go.Figure:
+    """Horizontal bars, one row per unit sorted by total (largest on top), stacked by class."""
+    if not _usable(platforms, "unit", "platform_class"):
+        return empty_figure(TITLE_BY_UNIT, TALL_SIZE)
+    df = pd.DataFrame(
+        {"unit": _units_col(platforms), "cls": pd.to_numeric(platforms["platform_class"], errors="coerce")}
+    )
+    df["cls"] = df["cls"].astype("Int64")
+    totals = df["unit"].value_counts()
+    order = sorted(totals.index, key=lambda u: (int(totals[u]), u), reverse=True)[::-1]  # bottom -> top
+    fig = go.Figure()
+    keys: list = list(schema.class_names())
+    if df["cls"].isna().any():
+        keys.append(pd.NA)
+    for k in keys:
+        sub = df[df["cls"].isna()] if k is pd.NA else df[df["cls"].eq(k).fillna(False)]
+        if sub.empty:
+            continue
+        c = sub["unit"].value_counts()
+        units = [u for u in order if u in c.index]
+        label = class_label(k)
+        fig.add_bar(
+            y=units, x=[int(c[u]) for u in units], orientation="h", name=label, marker_color=class_color(k),
+            customdata=[[int(totals[u])] for u in units],
+            hovertemplate=f"单位：%{{y}}<br>{label}：%{{x}} 个<br>单位合计：%{{customdata[0]}} 个<extra></extra>",
+        )  # fmt: skip
+    fig.update_yaxes(categoryorder="array", categoryarray=order, tickfont=dict(size=11))
+    return _base(
+        fig, TITLE_BY_UNIT, TALL_SIZE, barmode="stack", xaxis_title="平台数（个）", yaxis_title="单位",
+        legend_title_text="平台类别", legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"),
+        margin=dict(t=130),
+    )  # fmt: skip
+
+
+def platforms_by_owner_kind(platforms: pd.DataFrame) -> go.Figure:
+    """Grouped bars per class: platforms run by units vs by student organisations."""
+    if not _usable(platforms, "owner_kind", "platform_class"):
+        return empty_figure(TITLE_BY_OWNER)
+    kind = platforms["owner_kind"].map(OWNER_KIND_ZH, na_action="ignore").astype("str").fillna("未识别")
+    cls = pd.to_numeric(platforms["platform_class"], errors="coerce").astype("Int64")
+    labels = [class_label(k) for k in schema.class_names()]
+    cls_label = cls.map(lambda v: class_label(v) if pd.notna(v) else "未分类")
+    if cls.isna().any():
+        labels.append("未分类")
+    fig = go.Figure()
+    for kz in ("单位", "学生组织", "未识别"):
+        mask = kind.eq(kz)
+        if not mask.any():
+            continue
+        c = cls_label[mask].value_counts()
+        fig.add_bar(
+            x=labels, y=[int(c.get(lab, 0)) for lab in labels], name=kz, marker_color=OWNER_KIND_COLORS[kz],
+            hovertemplate=f"主体：{kz}<br>类别：%{{x}}<br>平台数：%{{y}}<extra></extra>",
+        )  # fmt: skip
+    total = {kz: int(kind.eq(kz).sum()) for kz in ("单位", "学生组织")}
+    return _base(
+        fig, TITLE_BY_OWNER + f"（单位 {total['单位']} 个，学生组织 {total['学生组织']} 个）",
+        barmode="group", xaxis_title="平台类别", yaxis_title="平台数（个）", legend_title_text="开办主体",
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# Zombie status
+# ---------------------------------------------------------------------------
+
+TITLE_ZOMBIE_CLASS = "各类别平台运行状态（僵尸/活跃/已关停）"
+TITLE_ZOMBIE_UNIT = "各单位平台运行状态（按僵尸占比排序）"
+TITLE_DAYS = "距最近更新天数分布（不含已关停）"
+
+
+def _share_bars(keys: list[str], groups: pd.Series, buckets: pd.Series, *, horizontal: bool, what: str) -> go.Figure:
+    """100% stacked bars: y/x = share (%) per bucket; counts in customdata (column 0) and text."""
+    ct = pd.crosstab(groups, buckets).reindex(index=keys, columns=list(STATUS_BUCKETS), fill_value=0)
+    totals = ct.sum(axis=1)
+    fig = go.Figure()
+    for b in STATUS_BUCKETS:
+        if int(ct[b].sum()) == 0:
+            continue
+        counts = [int(v) for v in ct[b]]
+        share = [100.0 * n / int(t) if int(t) else 0.0 for n, t in zip(counts, totals, strict=True)]
+        custom = [[n, int(t)] for n, t in zip(counts, totals, strict=True)]
+        hover = f"{what}：%{{{'y' if horizontal else 'x'}}}<br>{b}：%{{customdata[0]}} 个" \
+                f"（%{{{'x' if horizontal else 'y'}:.1f}}%）<br>合计：%{{customdata[1]}} 个<extra></extra>"  # fmt: skip
+        kw = dict(y=keys, x=share, orientation="h") if horizontal else dict(x=keys, y=share)
+        fig.add_bar(
+            **kw, name=b, marker_color=STATUS_COLORS[b], customdata=custom, hovertemplate=hover,
+            text=[str(n) if n else "" for n in counts], textposition="inside", insidetextanchor="middle",
+        )  # fmt: skip
+    return fig
+
+
+def zombie_by_class(platforms: pd.DataFrame, config: Config) -> go.Figure:
+    """Share of 僵尸 / 活跃 / 已关停/停用 (/ 更新时间未填) per notice class; counts in hover and bar text."""
+    if not _usable(platforms, "platform_class", "status", "last_updated_on"):
+        return empty_figure(TITLE_ZOMBIE_CLASS)
+    cls = pd.to_numeric(platforms["platform_class"], errors="coerce").astype("Int64")
+    groups = cls.map(lambda v: class_label(v) if pd.notna(v) else "未分类").astype("str")
+    keys = [class_label(k) for k in schema.class_names() if (cls == k).fillna(False).any()]
+    if cls.isna().any():
+        keys.append("未分类")
+    fig = _share_bars(keys, groups, status_bucket(platforms, config.zombie_cutoff), horizontal=False, what="类别")
+    n_z = int(is_zombie(platforms, config.zombie_cutoff).sum())
+    return _base(
+        fig, f"{TITLE_ZOMBIE_CLASS}：僵尸 {n_z} 个", barmode="stack", xaxis_title="平台类别", yaxis_title="占比（%）",
+        legend_title_text=f"状态（截至 {config.zombie_cutoff:%Y-%m-%d} 无更新即僵尸）",
+        yaxis=dict(range=[0, 100], ticksuffix="%"),
+    )  # fmt: skip
+
+
+def zombie_by_unit(platforms: pd.DataFrame, config: Config) -> go.Figure:
+    """Per unit, share of each status bucket; units sorted by zombie share (worst on top)."""
+    if not _usable(platforms, "unit", "status", "last_updated_on"):
+        return empty_figure(TITLE_ZOMBIE_UNIT, TALL_SIZE)
+    units = _units_col(platforms)
+    buckets = status_bucket(platforms, config.zombie_cutoff)
+    z = buckets.eq(ZOMBIE).groupby(units).agg(["sum", "count"])
+    z["share"] = z["sum"] / z["count"]
+    order = sorted(z.index, key=lambda u: (float(z.at[u, "share"]), int(z.at[u, "sum"]), u))  # bottom -> top
+    fig = _share_bars(order, units, buckets, horizontal=True, what="单位")
+    fig.update_yaxes(categoryorder="array", categoryarray=order, tickfont=dict(size=11))
+    return _base(
+        fig, TITLE_ZOMBIE_UNIT, TALL_SIZE, barmode="stack", xaxis_title="占比（%）", yaxis_title="单位",
+        xaxis=dict(range=[0, 100], ticksuffix="%"), legend_title_text="状态",
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"), margin=dict(t=130),
+    )  # fmt: skip
+
+
+def days_since_update(platforms: pd.DataFrame, config: Config) -> go.Figure:
+    """Histogram of days from last update to the round's reference date (closed platforms left out),
+    zombie and active in their status colours, with the cutoff marked by a vertical line."""
+    if not _usable(platforms, "status", "last_updated_on"):
+        return empty_figure(TITLE_DAYS)
+    ref = _to_timestamp(config.round.reference_date)
+    cutoff_days = (config.round.reference_date - config.zombie_cutoff).days
+    live = platforms[~platforms["status"].eq("closed").fillna(False).astype(bool)]
+    last = _dates(live["last_updated_on"])
+    days = (ref - last).dt.days.dropna().astype(int)
+    n_missing = int(last.isna().sum())
+    if days.empty:
+        return empty_figure(TITLE_DAYS)
+    lo, hi = int(days.min()), int(days.max())
+    span = hi - lo + 1
+    size = 7 if span <= 7 * 60 else 30 if span <= 30 * 60 else math.ceil(span / 60)
+    # bin edges at half days, one of them at cutoff_days + 0.5, so no bin holds both active and zombie days
+    first_edge = cutoff_days + 0.5 - size * math.ceil((cutoff_days + 1 - lo) / size)
+    bins = dict(start=first_edge, end=hi + size, size=size)
+    fig = go.Figure()
+    for label, part in ((ACTIVE, days[days <= cutoff_days]), (ZOMBIE, days[days > cutoff_days])):
+        if part.empty:
+            continue
+        fig.add_histogram(
+            x=part.tolist(), name=f"{label}（{len(part)} 个）", marker_color=STATUS_COLORS[label], xbins=bins,
+            bingroup="days", hovertemplate="距今天数：%{x}<br>平台数：%{y}<extra></extra>",
+        )  # fmt: skip
+    fig.add_shape(type="line", x0=cutoff_days + 0.5, x1=cutoff_days + 0.5, y0=0, y1=1, yref="paper",
+                  line=dict(color="#d62728", width=2, dash="dash"))  # fmt: skip
+    fig.add_annotation(
+        x=cutoff_days + 0.5, y=1, yref="paper", xanchor="left", yanchor="top", showarrow=False, align="left",
+        text=f"僵尸线：{config.thresholds.zombie_months} 个月<br>（{config.zombie_cutoff:%Y-%m-%d} 前未更新，{cutoff_days} 天）",
+        font=dict(color="#d62728", size=13), bgcolor="rgba(255,255,255,0.8)",
+    )  # fmt: skip
+    note = f"统计基准日 {config.round.reference_date:%Y-%m-%d}"
+    if n_missing:
+        note += f"；另有 {n_missing} 个平台未填最近更新时间"
+    return _base(
+        fig, TITLE_DAYS, barmode="overlay", xaxis_title=f"距最近更新天数（{note}）", yaxis_title="平台数（个）",
+        legend_title_text="状态", bargap=0.05,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# Compliance
+# ---------------------------------------------------------------------------
+
+TITLE_HEATMAP = "各单位检查问题数（单位 × 规则）"
+TITLE_RANKING = "红黑榜：每个平台的问题数"
+
+
+def findings_heatmap(findings: pd.DataFrame) -> go.Figure:
+    """Heatmap of findings counts, units (rows, most findings on top) by rule (columns, id + Chinese name)."""
+    if not _usable(findings, "rule", "unit"):
+        return empty_figure(TITLE_HEATMAP, TALL_SIZE)
+    units = _units_col(findings)
+    rules = findings["rule"].astype("str").fillna("（未知规则）")
+    ct = pd.crosstab(units, rules)
+    row_order = sorted(ct.index, key=lambda u: (int(ct.loc[u].sum()), u))  # bottom -> top
+    col_order = sorted(ct.columns, key=lambda r: (-int(ct[r].sum()), r))
+    ct = ct.reindex(index=row_order, columns=col_order)
+    names = rule_names()
+    labels = [rule_label(r, names) for r in col_order]
+    z = ct.to_numpy().astype(int)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z.tolist(), x=labels, y=row_order, name="问题数",
+            colorscale=[[0, "#ffffff"], [0.0001, "#fde0dd"], [1, "#a50f15"]], zmin=0,
+            text=[[str(v) if v else "" for v in row] for row in z], texttemplate="%{text}",
+            colorbar=dict(title=dict(text="问题数")), xgap=1, ygap=1,
+            hovertemplate="单位：%{y}<br>规则：%{x}<br>问题数：%{z}<extra></extra>",
+        )  # fmt: skip
+    )
+    fig.update_yaxes(tickfont=dict(size=11), showgrid=False)
+    fig.update_xaxes(side="top", showgrid=False, tickangle=-30)
+    return _base(fig, f"{TITLE_HEATMAP}：共 {len(findings)} 条", TALL_SIZE, xaxis_title="", yaxis_title="单位",
+                 margin=dict(t=150))  # fmt: skip
+
+
+def unit_ranking_table(platforms: pd.DataFrame, findings: pd.DataFrame | None) -> pd.DataFrame:
+    """Units with at least one platform: platforms, findings on the platforms table, findings per platform.
+
+    Sorted best first (fewest findings per platform; ties: more platforms first, then name)."""
+    units = _units_col(platforms)
+    n_plat = units.value_counts().rename("platforms")
+    if _usable(findings, "unit", "table"):
+        f = findings[findings["table"].eq("platforms").fillna(False).astype(bool)]
+        n_find = _units_col(f).value_counts().rename("findings")
+    else:
+        n_find = pd.Series(dtype="int64", name="findings")
+    out = pd.concat([n_plat, n_find], axis=1).fillna(0).astype(int)
+    out = out[out["platforms"] > 0]
+    out["per_platform"] = out["findings"] / out["platforms"]
+    out.index.name = "unit"
+    out = out.reset_index()
+    return out.sort_values(["per_platform", "platforms", "unit"], ascending=[True, False, True], ignore_index=True)
+
+
+def unit_ranking(platforms: pd.DataFrame, findings: pd.DataFrame | None, top: int = 10) -> go.Figure:
+    """红黑榜: the best units (fewest findings per platform) and the worst, side by side, no unit in both."""
+    if not _usable(platforms, "unit"):
+        return empty_figure(TITLE_RANKING)
+    rank = unit_ranking_table(platforms, findings)
+    n = len(rank)
+    n_best = min(top, math.ceil(n / 2))
+    n_worst = min(top, n - n_best)
+    best = rank.head(n_best)
+    worst = rank.iloc[::-1].head(n_worst)
+    fig = make_subplots(
+        rows=1, cols=2, horizontal_spacing=0.22,
+        subplot_titles=(f"红榜（问题最少的 {n_best} 个单位）", f"黑榜（问题最多的 {n_worst} 个单位）"),
+    )  # fmt: skip
+    for col, (label, part) in enumerate((("红榜", best), ("黑榜", worst)), start=1):
+        part = part.iloc[::-1]  # first place on top
+        fig.add_bar(
+            y=part["unit"].tolist(), x=part["per_platform"].round(3).tolist(), orientation="h", name=label,
+            marker_color=RANKING_COLORS[label],
+            customdata=part[["findings", "platforms"]].to_numpy().tolist(),
+            text=[f"{r:.2f}（{f}/{p}）" for r, f, p in part[["per_platform", "findings", "platforms"]].itertuples(index=False)],
+            textposition="outside", cliponaxis=False,
+            hovertemplate="单位：%{y}<br>问题数：%{customdata[0]}<br>平台数：%{customdata[1]}"
+                          "<br>每平台问题数：%{x:.2f}<extra></extra>",
+            row=1, col=col,
+        )  # fmt: skip
+    xmax = float(rank["per_platform"].max()) if n else 1.0
+    fig.update_xaxes(range=[0, max(xmax, 0.5) * 1.35], title_text="每个平台的问题数（问题数/平台数）")
+    fig.update_yaxes(tickfont=dict(size=12))
+    return _base(fig, TITLE_RANKING, showlegend=False)
+
+
+# ---------------------------------------------------------------------------
+# Submission progress
+# ---------------------------------------------------------------------------
+
+TITLE_PROGRESS = "报送进度：累计已报送单位数"
+TITLE_MISSING = "未报送单位名单"
+
+
+def _roster(units: pd.DataFrame | None) -> list[str]:
+    if not _usable(units, "unit"):
+        return []
+    return sorted(set(units["unit"].dropna().astype("str")))
+
+
+def submitted_units(submissions: pd.DataFrame | None) -> pd.Series:
+    """Unit -> first received day (NaT when no submission of the unit carries a date)."""
+    if not _usable(submissions, "unit", "received_at"):
+        return pd.Series(dtype="datetime64[ns]")
+    s = submissions[submissions["unit"].notna()]
+    day = _dates(s["received_at"])
+    return day.groupby(s["unit"].astype("str")).min()
+
+
+def missing_unit_list(submissions: pd.DataFrame | None, units: pd.DataFrame | None) -> list[str]:
+    """Roster units with no submission at all (R-complete)."""
+    done = set(submitted_units(submissions).index)
+    return [u for u in _roster(units) if u not in done]
+
+
+def submission_progress(submissions: pd.DataFrame | None, units: pd.DataFrame | None, config: Config) -> go.Figure:
+    """Cumulative distinct units submitted by day (step line), the deadline as a vertical line, the roster total
+    as a horizontal line, and the units still missing in an annotation."""
+    first = submitted_units(submissions)
+    roster = _roster(units)
+    missing = missing_unit_list(submissions, units)
+    if first.empty and not roster:
+        return empty_figure(TITLE_PROGRESS)
+    dated = first.dropna()
+    n_undated = int(first.isna().sum())
+    fig = go.Figure()
+    deadline = _to_timestamp(config.round.deadline)
+    if not dated.empty:
+        by_day = dated.groupby(dated).apply(lambda s: sorted(s.index))
+        days = list(by_day.index)
+        cum = [int(v) for v in pd.Series([len(v) for v in by_day]).cumsum()]
+
+        def names(us: list[str]) -> str:
+            return "、".join(us[:8]) + (f" 等 {len(us)} 个" if len(us) > 8 else "")
+
+        fig.add_scatter(
+            x=days, y=cum, mode="lines+markers", line_shape="hv", name="累计已报送单位",
+            line=dict(color="#1f77b4", width=3),
+            customdata=[[len(v), names(v)] for v in by_day],
+            hovertemplate="日期：%{x|%Y-%m-%d}<br>累计已报送：%{y} 个单位<br>当日新增 %{customdata[0]} 个："
+                          "%{customdata[1]}<extra></extra>",
+        )  # fmt: skip
+        x_all = [*days, deadline]
+    else:
+        x_all = [deadline]
+    if roster:
+        fig.add_scatter(
+            x=[min(x_all) - pd.Timedelta(days=1), max(x_all) + pd.Timedelta(days=1)], y=[len(roster)] * 2,
+            mode="lines", name=f"应报送单位（{len(roster)} 个）", line=dict(color="#7f7f7f", dash="dot"),
+            hovertemplate="应报送单位：%{y} 个<extra></extra>",
+        )  # fmt: skip
+    fig.add_shape(type="line", x0=deadline, x1=deadline, y0=0, y1=1, yref="paper",
+                  line=dict(color="#d62728", width=2, dash="dash"))  # fmt: skip
+    fig.add_annotation(x=deadline, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=f"截止日期 {config.round.deadline:%Y-%m-%d}", font=dict(color="#d62728"))  # fmt: skip
+    lines = [f"已报送 {len(first)} 个单位" + (f"（其中 {n_undated} 个报送时间不详）" if n_undated else "")]
+    if roster:
+        lines.append(f"未报送 {len(missing)} 个单位" + ("：" if missing else ""))
+        for i in range(0, min(len(missing), 24), 4):
+            lines.append("、".join(missing[i : i + 4]))
+        if len(missing) > 24:
+            lines.append(f"……等 {len(missing)} 个，详见“{TITLE_MISSING}”")
+    fig.add_annotation(
+        x=0.01, y=0.98, xref="paper", yref="paper", xanchor="left", yanchor="top", showarrow=False, align="left",
+        text="<br>".join(lines), bgcolor="rgba(255,255,255,0.85)", bordercolor="#cfd6e0", borderwidth=1,
+        font=dict(size=13),
+    )  # fmt: skip
+    ymax = max(len(roster), len(first), 1)
+    return _base(
+        fig, TITLE_PROGRESS, xaxis_title="报送日期", yaxis_title="单位数（个）", legend_title_text="",
+        yaxis=dict(range=[0, ymax * 1.08]), xaxis=dict(tickformat="%m-%d"), margin=dict(t=110),
+        legend=dict(orientation="h", x=1, xanchor="right", y=0.02, yanchor="bottom"),
+    )  # fmt: skip
+
+
+def missing_units(submissions: pd.DataFrame | None, units: pd.DataFrame | None) -> go.Figure:
+    """Table figure of roster units with no submission (unit names and roster kind only)."""
+    missing = missing_unit_list(submissions, units)
+    if not missing:
+        note = NO_DATA if not _roster(units) else "全部单位均已报送"
+        return empty_figure(TITLE_MISSING, note=note)
+    kind = {}
+    if _usable(units, "unit", "kind"):
+        kind = {str(u): (str(k) if pd.notna(k) else "") for u, k in zip(units["unit"], units["kind"], strict=True)}
+    ncol = 3 if len(missing) > 20 else 1
+    per = math.ceil(len(missing) / ncol)
+    header, cells = [], []
+    for c in range(ncol):
+        part = missing[c * per : (c + 1) * per]
+        header += ["序号", "单位名称", "单位类别"]
+        cells += [
+            [str(c * per + i + 1) for i in range(len(part))],
+            part,
+            [kind.get(u, "") for u in part],
+        ]
+    fig = go.Figure(
+        go.Table(
+            columnwidth=[0.4, 2.2, 1.0] * ncol,
+            header=dict(values=header, fill_color="#2a3f5f", font=dict(color="white", size=14), align="center"),
+            cells=dict(values=cells, align=["center", "left", "left"] * ncol, height=26, font=dict(size=13),
+                       fill_color=[["#ffffff", "#f3f6fa"] * per]),  # fmt: skip
+        )
+    )
+    return _base(fig, f"{TITLE_MISSING}（{len(missing)} 个）")
+
+
+# ---------------------------------------------------------------------------
+# Followers
+# ---------------------------------------------------------------------------
+
+TITLE_FOLLOWERS = "各类别平台粉丝数分布（对数坐标）"
+
+
+def followers_by_category(platforms: pd.DataFrame) -> go.Figure:
+    """Box per category (category colours) of followers > 0 on a log y axis; each point hovers unit and count."""
+    if not _usable(platforms, "category", "followers", "unit"):
+        return empty_figure(TITLE_FOLLOWERS)
+    f = pd.to_numeric(platforms["followers"], errors="coerce")
+    df = pd.DataFrame({"cat": platforms["category"].astype("str"), "f": f, "unit": _units_col(platforms)})
+    df = df[df["f"] > 0]
+    if df.empty:
+        return empty_figure(TITLE_FOLLOWERS)
+    med = df.groupby("cat", dropna=False)["f"].median()
+    fig = go.Figure()
+    for code in sorted(med.index, key=lambda c: -float(med[c])):
+        part = df[df["cat"].isna()] if pd.isna(code) else df[df["cat"].eq(code).fillna(False)]
+        label = category_label(code)
+        fig.add_box(
+            y=part["f"].astype(float).tolist(), name=label, marker_color=category_color(code),
+            boxpoints="all", jitter=0.4, pointpos=0, marker=dict(size=4, opacity=0.55), line=dict(width=1.5),
+            hovertext=part["unit"].tolist(),
+            hovertemplate=f"类别：{label}<br>单位：%{{hovertext}}<br>粉丝数：%{{y:,}}<extra></extra>",
+        )  # fmt: skip
+    n_zero = int(len(platforms) - len(df))
+    note = f"；另有 {n_zero} 个平台粉丝数为空或为0未计入" if n_zero else ""
+    return _base(
+        fig, TITLE_FOLLOWERS, xaxis_title=f"平台类别（按中位数排序{note}）", yaxis_title="粉丝数（人）",
+        yaxis=dict(type="log"), showlegend=False,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# All charts, in dashboard order
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    name: str
+    section: str
+    title: str
+    size: tuple[int, int]
+    build: Callable[[Mapping[str, pd.DataFrame], pd.DataFrame | None, Config], go.Figure]
+
+
+def _t(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
+    df = tables.get(key)
+    return df if df is not None else pd.DataFrame()
+
+
+CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("platforms_by_category", "平台概况", TITLE_BY_CATEGORY, DEFAULT_SIZE,
+              lambda t, f, c: platforms_by_category(_t(t, "platforms"))),
+    ChartSpec("platforms_by_class", "平台概况", TITLE_BY_CLASS, DEFAULT_SIZE,
+              lambda t, f, c: platforms_by_class(_t(t, "platforms"))),
+    ChartSpec("platforms_by_owner_kind", "平台概况", TITLE_BY_OWNER, DEFAULT_SIZE,
+              lambda t, f, c: platforms_by_owner_kind(_t(t, "platforms"))),
+    ChartSpec("platforms_by_unit", "平台概况", TITLE_BY_UNIT, TALL_SIZE,
+              lambda t, f, c: platforms_by_unit(_t(t, "platforms"))),
+    ChartSpec("zombie_by_class", "僵尸账号", TITLE_ZOMBIE_CLASS, DEFAULT_SIZE,
+              lambda t, f, c: zombie_by_class(_t(t, "platforms"), c)),
+    ChartSpec("days_since_update", "僵尸账号", TITLE_DAYS, DEFAULT_SIZE,
+              lambda t, f, c: days_since_update(_t(t, "platforms"), c)),
+    ChartSpec("zombie_by_unit", "僵尸账号", TITLE_ZOMBIE_UNIT, TALL_SIZE,
+              lambda t, f, c: zombie_by_unit(_t(t, "platforms"), c)),
+    ChartSpec("unit_ranking", "合规检查", TITLE_RANKING, DEFAULT_SIZE,
+              lambda t, f, c: unit_ranking(_t(t, "platforms"), f)),
+    ChartSpec("findings_heatmap", "合规检查", TITLE_HEATMAP, TALL_SIZE,
+              lambda t, f, c: findings_heatmap(f if f is not None else pd.DataFrame())),
+    ChartSpec("submission_progress", "报送进度", TITLE_PROGRESS, DEFAULT_SIZE,
+              lambda t, f, c: submission_progress(_t(t, "submissions"), _t(t, "units"), c)),
+    ChartSpec("missing_units", "报送进度", TITLE_MISSING, DEFAULT_SIZE,
+              lambda t, f, c: missing_units(_t(t, "submissions"), _t(t, "units"))),
+    ChartSpec("followers_by_category", "粉丝规模", TITLE_FOLLOWERS, DEFAULT_SIZE,
+              lambda t, f, c: followers_by_category(_t(t, "platforms"))),
+)  # fmt: skip
+
+CHART_SIZES: dict[str, tuple[int, int]] = {s.name: s.size for s in CHARTS}
+
+
+def all_charts(
+    tables: Mapping[str, pd.DataFrame], findings: pd.DataFrame | None, config: Config
+) -> dict[str, go.Figure]:
+    """Every chart, name -> Figure, in dashboard order. ``tables``: platforms, submissions, units (any missing: empty)."""
+    return {s.name: s.build(tables, findings, config) for s in CHARTS}
