@@ -1,0 +1,135 @@
+"""The normalisers on the messy forms units really type."""
+
+import datetime as dt
+
+import pytest
+
+from netmedia import normalize as n
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (dt.datetime(2023, 3, 1, 14, 5), D(2023, 3, 1)),
+        (D(2023, 3, 1), D(2023, 3, 1)),
+        (44986, D(2023, 3, 1)),  # Excel serial typed as a number
+        (44986.0, D(2023, 3, 1)),
+        ("44986", D(2023, 3, 1)),
+        ("2023.3.1", D(2023, 3, 1)),
+        ("2023年3月1日", D(2023, 3, 1)),
+        ("2023 年 3 月 1 日", D(2023, 3, 1)),
+        ("2023/3", D(2023, 3, 1)),  # month precision: the first of the month
+        ("2023年3月", D(2023, 3, 1)),
+        ("23-3-1", D(2023, 3, 1)),
+        ("2023-03-01 10:20", D(2023, 3, 1)),
+        ("20230301", D(2023, 3, 1)),
+        ("２０２３．３．１", D(2023, 3, 1)),  # full-width digits
+        ("至今", None),
+        ("不定期", None),
+        ("2023-02-30", None),
+        ("", None),
+        (None, None),
+        (True, None),
+    ],
+)
+def test_date(raw, expected):
+    assert n.date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1.2万", 12000), ("3,000", 3000), ("3，000", 3000), ("约500", 500), ("10万+", 100000), ("1.5w", 15000),
+     (1200.0, 1200), (800, 800), ("无", None), ("", None), (None, None)],
+)
+def test_count(raw, expected):
+    assert n.count(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "ok"),
+    [
+        ("+86 138-0000-0360", "13800000360", True),
+        ("138 0000 0360", "13800000360", True),
+        ("8613800000360", "13800000360", True),
+        (13800000360.0, "13800000360", True),
+        ("0371-69127000", "0371-69127000", True),
+        ("037169127000", "0371-69127000", True),
+        ("(010)12345678", "010-12345678", True),
+        ("1380000", "1380000", False),
+        ("138000O0360", "138000O0360", False),  # letter O typed for zero
+        ("12800000360", "12800000360", False),  # no mobile starts 12
+    ],
+)
+def test_phone(raw, expected, ok):
+    assert n.phone(raw) == expected
+    assert n.phone_ok(n.phone(raw)) is ok
+
+
+def test_person_and_text():
+    assert n.person("张  三") == "张三"
+    assert n.person(" 李\u3000四 ") == "李四"
+    assert n.person("John  Smith") == "John Smith"
+    assert n.text("华水\n新闻网 ") == "华水 新闻网"
+    assert n.text(4165014941.0) == "4165014941"  # codes typed as numbers keep their digits
+    assert n.account_id(1234567890123.0) == "1234567890123"
+    assert n.text("SH_x000D_Z002") == "SHZ002"
+
+
+@pytest.mark.parametrize(
+    ("typed", "url", "code"),
+    [
+        ("公众号", None, "wechat_official"),
+        ("微信订阅号", None, "wechat_official"),
+        ("微信视频号", None, "wechat_channels"),
+        ("微信小程序", None, "wechat_miniprogram"),
+        ("官微", None, "weibo"),
+        ("新浪微博", None, "weibo"),
+        ("B站", None, "bilibili"),
+        ("哔哩哔哩", None, "bilibili"),
+        ("抖音号", None, "douyin"),
+        ("快手", None, "kuaishou"),
+        ("QQ空间", None, "qzone"),
+        ("百度贴吧", None, "tieba"),
+        ("今日头条", None, "news_app"),
+        ("新华云直播", None, "live_streaming"),
+        ("学院网站", None, "website_campus"),
+        ("网站", "http://slxy.ncwu.edu.cn/", "website_campus"),
+        ("门户网站", "www.example.com", "website_external"),
+        ("校外网站", "http://x.ncwu.edu.cn", "website_external"),  # the typed class wins; the rule flags the URL
+        ("某某平台", None, "other"),
+    ],
+)
+def test_category(typed, url, code):
+    assert n.category(typed, url, ("ncwu.edu.cn",)) == code
+
+
+def test_url_host_and_domain():
+    assert n.url_host("HTTPS://WWW.NCWU.EDU.CN/a?b") == "www.ncwu.edu.cn"
+    assert n.url_host("slxy.ncwu.edu.cn/index.htm") == "slxy.ncwu.edu.cn"
+    assert n.url_host("无") is None
+    assert n.on_domains("news.ncwu.edu.cn", ("ncwu.edu.cn",))
+    assert not n.on_domains("ncwu.edu.cn.evil.com", ("ncwu.edu.cn",))
+    assert not n.on_domains("xncwu.edu.cn", ("ncwu.edu.cn",))
+
+
+def test_status_role_owner():
+    assert n.status("正常运行") == "running"
+    assert n.status("已停用") == "stopped"
+    assert n.status("不再使用") == "stopped"
+    assert n.status("已注销") == "closed"
+    assert n.status("") == "unknown"
+    assert n.holder_role("教职工") == "staff"
+    assert n.holder_role("研究生") == "student"
+    assert n.holder_role(None) is None
+    assert n.owner_kind(None, "水利学院团委") == "student_org"
+    assert n.owner_kind(None, "学生工作部") == "unit"  # 学生 alone is not a student organisation
+    assert n.owner_kind("学生组织", "华水青年") == "student_org"
+    assert n.owner_kind(None, "华水之声", "学生组织") == "student_org"
+
+
+def test_form_date():
+    assert n.form_date("填表日期：2023年4月20日") == D(2023, 4, 20)
+    assert n.form_date("填报单位（盖章）：水利学院    填表日期: 2023.4.26") == D(2023, 4, 26)
+    assert n.form_date("附件2") is None

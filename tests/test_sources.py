@@ -1,0 +1,74 @@
+"""Workbooks found in plain files, zips and saved mails — opened in memory, never extracted."""
+
+import datetime as dt
+import io
+import zipfile
+from email.message import EmailMessage
+
+from netmedia.config import Limits
+from netmedia.sources import candidate_files, expand
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _mail(subject: str, date: str, attachments: dict[str, bytes]) -> bytes:
+    msg = EmailMessage()
+    msg["Subject"], msg["Date"], msg["From"] = subject, date, "unit@example.edu.cn"
+    msg.set_content("见附件")
+    for name, data in attachments.items():
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return bytes(msg)
+
+
+def test_candidate_files_skip_reference_hidden_and_readme(tmp_path):
+    for rel in ["a.xlsx", "sub/b.zip", "reference/units.xlsx", ".hidden.xlsx", "README.md", "reference/truth.json", "c.docx"]:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"x")
+    got = [p.relative_to(tmp_path).as_posix() for p in candidate_files(tmp_path)]
+    assert got == ["a.xlsx", "c.docx", "sub/b.zip"]
+
+
+def test_zip_members_keep_provenance_and_traversal_names_stay_names(tmp_path):
+    (tmp_path / "u.zip").write_bytes(_zip({"附件2.xlsx": b"PK-one", "../../x.xlsx": b"PK-two", "说明.docx": b"d"}))
+    got = list(expand(tmp_path / "u.zip", tmp_path, Limits()))
+    names = {s.source_file: s for s in got}
+    assert names["u.zip!附件2.xlsx"].data == b"PK-one"
+    assert names["u.zip!../../x.xlsx"].data == b"PK-two"  # read in memory; nothing written
+    assert names["u.zip!说明.docx"].skipped
+    assert not (tmp_path.parent / "x.xlsx").exists()
+    assert all(s.label == "u.zip" for s in got if s.data)
+
+
+def test_zip_bomb_refused_before_inflating(tmp_path):
+    (tmp_path / "bomb.zip").write_bytes(_zip({"a.xlsx": b"\0" * 2_000_000}))
+    [src] = list(expand(tmp_path / "bomb.zip", tmp_path, Limits(max_uncompressed_bytes=1_000_000)))
+    assert src.data is None and "too large" in src.error
+
+
+def test_eml_attachments_with_date_and_subject(tmp_path):
+    raw = _mail("备案信息汇总+水利学院", "Thu, 20 Apr 2023 09:30:00 +0800",
+                {"附件2.xlsx": b"PK-a", "附件.zip": _zip({"附件3.xlsx": b"PK-b"}), "备案表.docx": b"d"})
+    (tmp_path / "m.eml").write_bytes(raw)
+    got = {s.source_file: s for s in expand(tmp_path / "m.eml", tmp_path, Limits())}
+    a = got["m.eml!附件2.xlsx"]
+    assert a.data == b"PK-a" and a.label == "备案信息汇总+水利学院"
+    assert a.received_at == dt.datetime(2023, 4, 20, 9, 30)
+    assert got["m.eml!附件.zip!附件3.xlsx"].data == b"PK-b"
+    assert got["m.eml!附件.zip!附件3.xlsx"].received_at == dt.datetime(2023, 4, 20, 9, 30)
+    assert got["m.eml!备案表.docx"].skipped
+
+
+def test_eml_without_workbook_and_garbage_zip(tmp_path):
+    (tmp_path / "m.eml").write_bytes(_mail("备案信息汇总+水利学院", "Thu, 20 Apr 2023 09:30:00 +0800", {}))
+    [src] = list(expand(tmp_path / "m.eml", tmp_path, Limits()))
+    assert src.skipped and src.received_at is not None
+    (tmp_path / "bad.zip").write_bytes(b"not a zip at all")
+    [src] = list(expand(tmp_path / "bad.zip", tmp_path, Limits()))
+    assert src.error.startswith("corrupt zip")

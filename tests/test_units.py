@@ -1,0 +1,47 @@
+"""Unit names as units write them, matched to the roster — or refused, never guessed."""
+
+import pandas as pd
+import pytest
+
+from netmedia.units import UnitMatcher
+
+
+@pytest.fixture
+def matcher():
+    roster = pd.DataFrame({
+        "unit": ["水利学院", "土木与交通学院", "学生工作部（处）", "党委宣传部", "电力学院"],
+        "aliases": ["水院、水利", "土木学院;交通学院", "学工部", "宣传部", "电力"],
+        "kind": ["学院", "学院", "职能部门", "职能部门", "学院"],
+    })
+    return UnitMatcher(roster, score_cutoff=88)
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("水利学院", "水利学院"),
+        ("水院", "水利学院"),  # alias
+        (" 水利 学院 ", "水利学院"),  # stray spaces
+        ("学生工作部(处)", "学生工作部（处）"),  # half-width brackets
+        ("学工部", "学生工作部（处）"),
+        ("土木与交通学", "土木与交通学院"),  # a character dropped: fuzzy
+        ("信息工程学院", None),  # not on the roster: refused
+        ("", None),
+    ],
+)
+def test_match(matcher, written, unit):
+    assert matcher.match(written) == unit
+
+
+@pytest.mark.parametrize(
+    ("label", "unit"),
+    [
+        ("备案信息汇总+水利学院.xlsx", "水利学院"),
+        ("附件2-备案信息汇总+学工部（终版）.xlsx", "学生工作部（处）"),
+        ("附件3 备案信息汇总+土木学院 2023.xlsx", "土木与交通学院"),
+        ("备案信息汇总+宣传部", "党委宣传部"),
+        ("附件2.xlsx", None),
+    ],
+)
+def test_find_in_file_names(matcher, label, unit):
+    assert matcher.find_in(label) == unit
