@@ -1,0 +1,244 @@
+"""Personal data in outputs: masking phones and staff ids, and a scanner for files that leave the department.
+
+What is personal here: the operators' and account holders' phone numbers and
+the staff ids of the staff roster. Outputs that are shared (rectification
+lists sent to units, the dashboard, charts, data docs) show phones masked
+(``138****0360``) and no staff ids; the department's own registry workbooks
+keep them in full.
+
+``scan_for_personal_data`` is the safety net: it reads every text-like file
+(html, svg, json, css, js, csv, md, txt, ...) and the text chunks of PNG
+files under the given paths and reports each mainland mobile number and each
+given staff id it finds. JSON ``\\uXXXX`` escapes and HTML entities are decoded
+before matching, so ``"\\u7535\\u8bdd13800000360"`` is caught.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import struct
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+# A mainland mobile number: 1[3-9] + 9 digits, not part of a longer digit run and not the
+# fractional part of a decimal number (0.13800000360 in chart data is not a phone).
+PHONE_RE = re.compile(r"(?<!\d)(?<!\d\.)1[3-9]\d{9}(?!\d)(?!\.\d)")
+# The same with the dashes people type (138-0000-0360), for scanning.
+PHONE_DASHED_RE = re.compile(r"(?<!\d)(?<!\d\.)1[3-9]\d-\d{4}-\d{4}(?!\d)")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^(0\d{2,3})-?(\d{7,8})$")
+# A staff id as rosters write it: optional letter prefix, 5-12 digits (工号 20080123, T0571).
+STAFF_ID_RE = re.compile(r"^[A-Za-z]{0,3}\d{4,12}$")
+
+MASK = "****"
+TEXT_SUFFIXES = frozenset({".html", ".htm", ".svg", ".json", ".css", ".js", ".csv", ".tsv", ".md", ".txt", ".xml"})
+PNG_SUFFIXES = frozenset({".png"})
+SCAN_SUFFIXES = TEXT_SUFFIXES | PNG_SUFFIXES
+
+_SEPARATORS = re.compile(r"[\s\u3000()（）\[\]]+")
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_DIGIT_RUN = re.compile(r"\d{5,}")
+_LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
+
+
+def _is_null(v: object) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _digits_phone(s: str) -> str:
+    """Strip spaces, brackets and a leading +86/86 (the ingest's phone normalisation, minus the landline dash)."""
+    s = _SEPARATORS.sub("", s)
+    s = s.replace("－", "-").replace("—", "-")
+    if s.startswith("+86"):
+        s = s[3:]
+    elif s.startswith("86") and len(re.sub(r"\D", "", s)) == 13:
+        s = s[2:]
+    s = s.strip("-")
+    if s.count("-") > 1 or (s.count("-") == 1 and not s.startswith("0")):
+        s = s.replace("-", "")  # 138-0000-0360
+    return s
+
+
+def _mask_run(run: str) -> str:
+    """Mask a digit run that may be a phone: 10+ digits keep the first 3 and last 4, 5-9 only the last 4."""
+    if len(run) >= 10:
+        return run[:3] + MASK + run[-4:]
+    if len(run) >= 5:
+        return MASK + run[-4:]
+    return MASK
+
+
+def mask_phone(value: object) -> object:
+    """Mask a phone for shared outputs.
+
+    Mobile ``13800000360`` (also ``+86 138 0000 0360``, ``138-0000-0360``) -> ``138****0360``;
+    landline ``0371-69127000`` -> ``0371-****7000`` (area code and last 4 kept; without a dash
+    the area code is 3 digits for 01x/02x, else 4). Null stays null (returned unchanged).
+    Anything else (two numbers in one cell, a typo) is masked run by run: no run of 5+ digits
+    survives whole.
+    """
+    if _is_null(value):
+        return value
+    s = str(value).strip()
+    if not s:
+        return s
+    d = _digits_phone(s)
+    if MOBILE_RE.match(d):
+        return d[:3] + MASK + d[-4:]
+    m = LANDLINE_RE.match(d)
+    if m:
+        area, local = m.groups()
+        if "-" not in d:
+            n = 3 if d.startswith(("01", "02")) else 4
+            area, local = d[:n], d[n:]
+        return f"{area}-{MASK}{local[-4:]}"
+    s = mask_phones_in_text(s)
+    return _DIGIT_RUN.sub(lambda m: _mask_run(m.group(0)), s)
+
+
+def mask_phones_in_text(text: object, extra: Iterable[object] = ()) -> object:
+    """Mask the phones inside free text: mobiles (also dashed), landlines with a dash, and the exact
+    strings in ``extra`` (e.g. the row's phone as typed, which may be malformed). Other numbers
+    (account ids, dates) are left alone. Null stays null."""
+    if _is_null(text):
+        return text
+    s = str(text)
+    raws = {str(x).strip() for x in extra if not _is_null(x)}
+    for raw in sorted((r for r in raws if len(re.sub(r"\D", "", r)) >= 5), key=len, reverse=True):
+        if raw in s:
+            s = s.replace(raw, str(mask_phone(raw)))
+    s = PHONE_DASHED_RE.sub(lambda m: m.group(0)[:3] + MASK + m.group(0)[-4:], s)
+    s = _LANDLINE_IN_TEXT.sub(lambda m: f"{m.group(1)}-{MASK}{m.group(2)[-4:]}", s)
+    return PHONE_RE.sub(lambda m: m.group(0)[:3] + MASK + m.group(0)[-4:], s)
+
+
+def mask_staff_id(value: object) -> object:
+    """``20080123`` -> ``20****23`` (first 2 and last 2 kept); null stays null."""
+    if _is_null(value):
+        return value
+    s = str(value).strip()
+    if len(s) <= 4:
+        return MASK
+    return s[:2] + MASK + s[-2:]
+
+
+def mask_frame(df: pd.DataFrame, phone_columns: Iterable[str] = ("operator_phone", "phone")) -> pd.DataFrame:
+    """A copy of ``df`` with the phone columns masked (columns missing from ``df`` are ignored)."""
+    out = df.copy()
+    for c in phone_columns:
+        if c in out.columns:
+            out[c] = out[c].map(mask_phone, na_action="ignore").astype(out[c].dtype)
+    return out
+
+
+# --- scanning ----------------------------------------------------------------------------------
+
+
+def _decode_escapes(text: str) -> str:
+    if "\\u" in text:
+        text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def png_text(data: bytes) -> str:
+    """The text of a PNG's tEXt/zTXt/iTXt chunks (keywords and values), one per line; '' if not a PNG."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ""
+    out: list[str] = []
+    pos = 8
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        ctype = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        try:
+            if ctype == b"tEXt":
+                out.append(body.replace(b"\x00", b"\n").decode("latin-1"))
+            elif ctype == b"zTXt":
+                key, _, rest = body.partition(b"\x00")
+                out.append(key.decode("latin-1") + "\n" + zlib.decompress(rest[1:]).decode("latin-1"))
+            elif ctype == b"iTXt":
+                key, _, rest = body.partition(b"\x00")
+                compressed, _method = rest[0], rest[1]
+                _lang, _, rest = rest[2:].partition(b"\x00")
+                _tkey, _, text = rest.partition(b"\x00")
+                if compressed:
+                    text = zlib.decompress(text)
+                out.append(key.decode("latin-1") + "\n" + text.decode("utf-8", "replace"))
+            elif ctype == b"eXIf":
+                out.append(body.decode("latin-1"))
+        except (zlib.error, IndexError, UnicodeDecodeError):
+            out.append(body.decode("latin-1"))
+        if ctype == b"IEND":
+            break
+    return "\n".join(out)
+
+
+def _staff_id_pattern(staff_ids: Iterable[str] | None) -> re.Pattern[str] | None:
+    ids = sorted({str(s).strip() for s in staff_ids or () if not _is_null(s) and str(s).strip()}, key=len, reverse=True)
+    if not ids:
+        return None
+    return re.compile(r"(?<![0-9A-Za-z])(?:" + "|".join(map(re.escape, ids)) + r")(?![0-9A-Za-z])")
+
+
+def find_personal_data(text: str, staff_ids: Iterable[str] | None = None) -> list[str]:
+    """Mobile numbers and given staff ids found in ``text`` (after decoding JSON/HTML escapes), in order."""
+    return _find(_decode_escapes(text), _staff_id_pattern(staff_ids))
+
+
+def _find(text: str, staff_pat: re.Pattern[str] | None) -> list[str]:
+    hits = [m.group(0) for m in PHONE_RE.finditer(text)]
+    hits += [m.group(0) for m in PHONE_DASHED_RE.finditer(text)]
+    if staff_pat is not None:
+        hits += [m.group(0) for m in staff_pat.finditer(text)]
+    return hits
+
+
+def _iter_files(paths_or_dir: str | Path | Iterable[str | Path], suffixes: frozenset[str]) -> list[Path]:
+    items = [paths_or_dir] if isinstance(paths_or_dir, str | Path) else list(paths_or_dir)
+    files: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            files.extend(f for f in sorted(p.rglob("*")) if f.is_file() and f.suffix.lower() in suffixes)
+        elif p.is_file():
+            files.append(p)
+    return files
+
+
+def scan_for_personal_data(
+    paths_or_dir: str | Path | Iterable[str | Path],
+    staff_ids: set[str] | None = None,
+    *,
+    suffixes: Iterable[str] = SCAN_SUFFIXES,
+) -> list[tuple[Path, str]]:
+    """Every (file, match) where a mainland mobile number or one of ``staff_ids`` appears.
+
+    ``paths_or_dir``: a file, a directory (searched recursively for files whose suffix is in
+    ``suffixes``), or a list of them; files named explicitly are scanned whatever their suffix
+    (as text, or as PNG when they are one). Text files are read as UTF-8 (undecodable bytes
+    replaced); PNGs contribute their tEXt/zTXt/iTXt/eXIf chunks, not their pixels.
+    """
+    sfx = frozenset(s.lower() if s.startswith(".") else "." + s.lower() for s in suffixes)
+    staff_pat = _staff_id_pattern(staff_ids)
+    found: list[tuple[Path, str]] = []
+    for f in _iter_files(paths_or_dir, sfx):
+        data = f.read_bytes()
+        if data.startswith(b"\x89PNG"):
+            text = png_text(data)
+        else:
+            text = data.decode("utf-8", errors="replace")
+        for hit in _find(_decode_escapes(text), staff_pat):
+            found.append((f, hit))
+    return found
