@@ -1,0 +1,128 @@
+"""The dynamic archive (动态管理档案): each round's clean tables kept, and rounds compared.
+
+A platform is followed across rounds by its category and account id, or its
+URL when it has no id, or its name as a last resort — the same key the
+duplicate rule uses, so one platform is one key in every round.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from netmedia.config import Config
+
+ARCHIVED = ("platforms", "personal_accounts", "submissions", "units")
+CHANGES_ZH = {
+    "new": "新增",
+    "closed": "已注销/不再报送",
+    "renamed": "更名",
+    "still_zombie": "持续僵尸",
+    "not_closed_as_told": "要求关停未关停",
+    "unchanged": "无变化",
+}
+
+
+def rounds_dir(clean_dir: str | Path) -> Path:
+    return Path(clean_dir) / "rounds"
+
+
+def archive_round(clean_dir: str | Path, config: Config, round_name: str | None = None) -> Path:
+    """Copy this round's clean tables to ``<clean_dir>/rounds/<round>/`` with the round's dates in ``round.json``.
+
+    Re-running a round overwrites its archive; the zombie cutoff is stored so a
+    later round compares against the rule as it stood then.
+    """
+    src = Path(clean_dir)
+    name = str(round_name or config.round.name)
+    dest = rounds_dir(src) / name
+    dest.mkdir(parents=True, exist_ok=True)
+    for table in ARCHIVED:
+        p = src / f"{table}.parquet"
+        if p.exists():
+            shutil.copyfile(p, dest / p.name)
+    meta = {"round": name, "reference_date": config.round.reference_date.isoformat(),
+            "zombie_cutoff": config.zombie_cutoff.isoformat(), "deadline": config.round.deadline.isoformat()}
+    (dest / "round.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    return dest
+
+
+def round_cutoff(clean_dir: str | Path, round_name: str) -> pd.Timestamp:
+    """The zombie cutoff a round was archived with."""
+    meta = json.loads((rounds_dir(clean_dir) / str(round_name) / "round.json").read_text(encoding="utf-8"))
+    return pd.Timestamp(meta["zombie_cutoff"])
+
+
+def list_rounds(clean_dir: str | Path) -> list[str]:
+    d = rounds_dir(clean_dir)
+    return sorted(p.name for p in d.iterdir() if (p / "platforms.parquet").exists()) if d.exists() else []
+
+
+def load_round(clean_dir: str | Path, round_name: str, table: str = "platforms") -> pd.DataFrame:
+    return pd.read_parquet(rounds_dir(clean_dir) / str(round_name) / f"{table}.parquet")
+
+
+def platform_key(df: pd.DataFrame) -> pd.Series:
+    """category + account id (else URL without scheme/www/trailing slash, else name), lower-cased."""
+    acc = df["account_id"].astype("str").str.strip().str.lower()
+    url = (df["url"].astype("str").str.strip().str.lower()
+           .str.replace(r"^[a-z]+://", "", regex=True).str.replace(r"^www\.", "", regex=True).str.rstrip("/"))
+    name = df["platform_name"].astype("str").str.replace(r"\s+", "", regex=True).str.lower()
+    ident = acc.where(df["account_id"].notna() & (acc != ""), None)
+    ident = ident.fillna(("url:" + url).where(df["url"].notna() & (url != ""), None))
+    ident = ident.fillna("name:" + name)
+    return df["category"].astype("str") + "|" + ident
+
+
+def zombie_mask(df: pd.DataFrame, cutoff: pd.Timestamp) -> pd.Series:
+    """Not closed and last updated strictly before the cutoff (the rule R-zombie, for reporting)."""
+    last = pd.to_datetime(df["last_updated_on"])
+    return (df["status"] != "closed") & (last < cutoff).fillna(False)
+
+
+def compare_rounds(current: pd.DataFrame, previous: pd.DataFrame, current_cutoff: object,
+                   previous_cutoff: object) -> pd.DataFrame:
+    """One row per platform key seen in either round, with its change (see CHANGES_ZH).
+
+    ``not_closed_as_told``: a zombie or stopped platform last round (which the
+    notice says must be closed) that is still listed and not closed now.
+    """
+    cur_cut, prev_cut = pd.Timestamp(current_cutoff), pd.Timestamp(previous_cutoff)
+    cur = current.assign(key=platform_key(current), zombie=zombie_mask(current, cur_cut))
+    prev = previous.assign(key=platform_key(previous), zombie=zombie_mask(previous, prev_cut))
+    cols = ["key", "unit", "category", "platform_class", "platform_name", "status", "zombie"]
+    cur = cur.drop_duplicates("key")[cols]
+    prev = prev.drop_duplicates("key")[cols]
+    m = cur.merge(prev, on="key", how="outer", suffixes=("", "_prev"), indicator=True)
+    for c in ("unit", "category", "platform_class"):
+        m[c] = m[c].fillna(m[f"{c}_prev"])
+    told = m["zombie_prev"].fillna(False).astype(bool) | (m["status_prev"] == "stopped").fillna(False)
+    change = pd.Series("unchanged", index=m.index, dtype="str")
+    both = m["_merge"] == "both"
+    change[m["_merge"] == "left_only"] = "new"
+    change[(m["_merge"] == "right_only") | (both & (m["status"] == "closed") & (m["status_prev"] != "closed"))] = "closed"
+    renamed = both & (m["platform_name"].fillna("") != m["platform_name_prev"].fillna(""))
+    change[renamed & (change == "unchanged")] = "renamed"
+    not_closed = both & told & (m["status"] != "closed")
+    change[not_closed] = "not_closed_as_told"
+    change[not_closed & m["zombie"].fillna(False).astype(bool) & m["zombie_prev"].fillna(False).astype(bool)] = "still_zombie"
+    m["change"] = change
+    m["change_zh"] = change.map(CHANGES_ZH)
+    m["renamed"] = renamed
+    out = m[["key", "unit", "category", "platform_class", "platform_name_prev", "platform_name",
+             "status_prev", "status", "zombie_prev", "zombie", "renamed", "change", "change_zh"]]
+    return out.sort_values(["change", "unit", "key"]).reset_index(drop=True)
+
+
+def counts_over_rounds(clean_dir: str | Path) -> pd.DataFrame:
+    """Platforms per class in every archived round (rows: round, columns: class)."""
+    rows = []
+    for r in list_rounds(clean_dir):
+        df = load_round(clean_dir, r)
+        counts = df.groupby("platform_class").size()
+        rows.append({"round": r, "total": len(df), **{int(k): int(v) for k, v in counts.items()}})
+    return pd.DataFrame(rows).fillna(0)
+

@@ -1,0 +1,65 @@
+"""Rounds archived and compared: new, closed, renamed, still-zombie, told to close and did not."""
+
+import datetime as dt
+
+import pandas as pd
+
+from netmedia import history
+from netmedia.config import load_config
+
+
+def _frame(rows):
+    cols = ["unit", "category", "platform_class", "platform_name", "account_id", "url", "status", "last_updated_on"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["last_updated_on"] = pd.to_datetime(df["last_updated_on"])
+    for c in ("unit", "category", "platform_name", "account_id", "url", "status"):
+        df[c] = df[c].astype("str")
+    return df
+
+
+PREV = _frame([
+    ["水利学院", "wechat_official", 3, "华水水利", "slxy01", None, "running", "2022-04-01"],       # renamed later
+    ["水利学院", "douyin", 6, "水利抖音", "dy01", None, "running", "2021-10-01"],                 # zombie then and now
+    ["电力学院", "weibo", 3, "电力微博", "wb01", None, "stopped", "2022-04-10"],                  # stopped: told to close
+    ["电力学院", "website_campus", 1, "电力学院网站", None, "http://www.dl.ncwu.edu.cn/", "running", "2022-04-01"],  # gone now
+    ["图书馆", "bilibili", 6, "华水图书馆", "bl01", None, "running", "2022-04-01"],              # closed now
+])
+CUR = _frame([
+    ["水利学院", "wechat_official", 3, "华水水利学院", "SLXY01", None, "running", "2023-04-01"],
+    ["水利学院", "douyin", 6, "水利抖音", "dy01", None, "running", "2022-06-01"],
+    ["电力学院", "weibo", 3, "电力微博", "wb01", None, "stopped", "2023-04-01"],
+    ["图书馆", "bilibili", 6, "华水图书馆", "bl01", None, "closed", "2022-05-01"],
+    ["图书馆", "xiaohongshu", 3, "华水图书馆红书", "x01", None, "running", "2023-04-01"],    # new
+])
+
+
+def test_compare_rounds_classifies_each_platform():
+    out = history.compare_rounds(CUR, PREV, current_cutoff=dt.date(2023, 1, 25), previous_cutoff=dt.date(2022, 1, 25))
+    by_name = dict(zip(out["platform_name"].fillna(out["platform_name_prev"]), out["change"], strict=True))
+    assert by_name == {
+        "华水水利学院": "renamed",  # same key (category + account id, case-insensitive)
+        "水利抖音": "still_zombie",
+        "电力微博": "not_closed_as_told",
+        "电力学院网站": "closed",  # no longer reported
+        "华水图书馆": "closed",
+        "华水图书馆红书": "new",
+    }
+    assert set(out["change_zh"]) <= set(history.CHANGES_ZH.values())
+
+
+def test_key_follows_url_without_scheme_or_www():
+    a = _frame([["u", "website_campus", 1, "网站", None, "http://www.dl.ncwu.edu.cn/", "running", "2023-01-01"]])
+    b = _frame([["u", "website_campus", 1, "网站新名", None, "https://dl.ncwu.edu.cn", "running", "2023-01-01"]])
+    assert history.platform_key(a).iloc[0] == history.platform_key(b).iloc[0]
+
+
+def test_archive_and_counts_over_rounds(tmp_path):
+    cfg = load_config()
+    for name, df in (("2022", PREV), ("2023", CUR)):
+        df.to_parquet(tmp_path / "platforms.parquet")
+        history.archive_round(tmp_path, cfg, name)
+    assert history.list_rounds(tmp_path) == ["2022", "2023"]
+    assert history.round_cutoff(tmp_path, "2023") == pd.Timestamp(cfg.zombie_cutoff)
+    counts = history.counts_over_rounds(tmp_path)
+    assert counts["total"].tolist() == [5, 5]
+    assert counts.loc[counts["round"] == "2023", 6].item() == 2
