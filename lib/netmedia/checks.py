@@ -1,0 +1,299 @@
+"""Run the rule suites (expectations/*.json) on the clean tables and turn GX's results into findings.
+
+    tables = load_clean_tables("data_clean")
+    result = run_checks(tables, load_config(), data_docs_dir=Path("reports/data_docs"))
+    write_findings(result.findings, "reports")
+
+Findings come from GX's own COMPLETE results: each failing expectation's
+``unexpected_index_list`` holds index labels of the derived frame, which has a
+RangeIndex, so a label is the row's position. Institution values (cutoff,
+deadline) reach the suites as run-time expectation parameters.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netmedia import derive, schema
+from netmedia.config import Config
+from netmedia.findings import FINDING_COLUMNS, empty_findings, render_details, write_findings, zh_number
+from netmedia.gx_runner import ExpectationRunError, engine, raised
+
+__all__ = [
+    "CLEAN_TABLES",
+    "CheckResult",
+    "expectation_parameters",
+    "load_clean_tables",
+    "run_checks",
+    "write_findings",
+]
+
+CLEAN_TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+# Rules judged per file or per unit rather than per record row.
+FILE_LEVEL_RULES = {"R-deadline"}
+
+
+@dataclass
+class CheckResult:
+    findings: pd.DataFrame
+    stats: pd.DataFrame  # one row per suite
+    validation_results: dict[str, Any] = field(default_factory=dict, repr=False)
+    parameters: dict[str, Any] = field(default_factory=dict)
+    data_docs_index: Path | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """No violation-severity finding (warnings allowed)."""
+        return not (self.findings["severity"] == "violation").any()
+
+    def counts(self) -> pd.DataFrame:
+        """Findings per rule and severity."""
+        return self.findings.groupby(["rule", "severity"]).size().rename("findings").reset_index()
+
+
+def load_clean_tables(clean_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """``<clean_dir>/<table>.parquet`` for each clean table present (platforms, personal_accounts, ...)."""
+    d = Path(clean_dir)
+    out: dict[str, pd.DataFrame] = {}
+    for t in CLEAN_TABLES:
+        p = d / f"{t}.parquet"
+        if p.exists():
+            out[t] = pd.read_parquet(p)
+    return out
+
+
+def expectation_parameters(config: Config) -> dict[str, Any]:
+    """Run-time values for the suites' ``{"$PARAMETER": ...}`` placeholders."""
+    return {
+        "zombie_cutoff": pd.Timestamp(config.zombie_cutoff),
+        "deadline": pd.Timestamp(config.round.deadline),
+        "category_codes": list(schema.category_codes()),
+    }
+
+
+def display_parameters(config: Config) -> dict[str, str]:
+    """Values for the placeholders of ``meta.message_zh`` and the detail texts."""
+    return {
+        "cutoff": config.zombie_cutoff.isoformat(),
+        "deadline": config.round.deadline.isoformat(),
+        "zombie_months": str(config.thresholds.zombie_months),
+        "zombie_months_zh": zh_number(config.thresholds.zombie_months),
+        "reference_date": config.round.reference_date.isoformat(),
+        "school": config.institution.name_zh,
+    }
+
+
+class _Fmt(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _suite_columns(spec: dict) -> set[str]:
+    cols = set()
+    for e in spec.get("expectations", []):
+        c = e.get("kwargs", {}).get("column")
+        if c:
+            cols.add(c)
+    return cols
+
+
+def _pad(df: pd.DataFrame, cols: set[str]) -> pd.DataFrame:
+    """Missing columns added as all-NA text (the structure suite reports them)."""
+    missing = [c for c in cols if c not in df.columns]
+    if not missing:
+        return df
+    df = df.copy()
+    for c in missing:
+        df[c] = pd.Series(pd.NA, index=df.index, dtype="str")
+    return df
+
+
+def run_checks(
+    tables: dict[str, pd.DataFrame],
+    config: Config,
+    *,
+    data_docs_dir: Path | None = None,
+    expectations_dir: Path | None = None,
+) -> CheckResult:
+    """Derive rule columns, validate every suite with GX, and collect one finding per failing record per rule."""
+    t0 = time.perf_counter()
+    eng = engine(expectations_dir)
+    t_import = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    derived = derive.derive_all(tables, config)
+    t_derive = time.perf_counter() - t1
+    params = expectation_parameters(config)
+    shown = display_parameters(config)
+
+    hits: list[dict] = []  # one entry per failing expectation
+    table_level: list[dict] = []
+    stats_rows = []
+    results: dict[str, Any] = {}
+    t2 = time.perf_counter()
+    for name, spec in eng.suite_specs.items():
+        meta = spec.get("meta") or {}
+        table = meta.get("table") or name.split(".", 1)[0]
+        concern = meta.get("concern") or name.split(".", 1)[-1]
+        if table not in derived:
+            stats_rows.append({"suite": name, "table": table, "rows": 0, "skipped": True})
+            continue
+        df = derived[table]
+        if concern != "structure":
+            df = _pad(df, _suite_columns(spec))
+        ts = time.perf_counter()
+        res = eng.validate(name, table, df, params)
+        secs = time.perf_counter() - ts
+        results[name] = res
+        n_fail = 0
+        for r in res.results:
+            cfg = r.expectation_config
+            m = dict(cfg.meta or {})
+            rule = m.get("rule", cfg.type)
+            sev = m.get("severity", "violation")
+            msg = str(m.get("message_zh", "")).format_map(_Fmt(shown))
+            err = raised(r)
+            if err is not None:
+                if concern == "structure":
+                    table_level.append(
+                        _table_finding(rule, sev, table, f"无法检查（{cfg.kwargs.get('column', '')}）：{err}", msg)
+                    )
+                    n_fail += 1
+                    continue
+                raise ExpectationRunError(f"{name}: {cfg.type} {dict(cfg.kwargs)} raised: {err}")
+            if r.success:
+                continue
+            n_fail += 1
+            idx = (r.result or {}).get("unexpected_index_list")
+            if idx is None:
+                table_level.append(_table_finding(rule, sev, table, _table_detail(cfg, r, table), msg))
+                continue
+            hits.append(
+                {
+                    "rule": rule,
+                    "severity": sev,
+                    "table": table,
+                    "pos": np.asarray(idx, dtype=np.int64),
+                    "field": m.get("field") or cfg.kwargs.get("column"),
+                    "message_zh": msg,
+                }
+            )
+        st = res.statistics
+        stats_rows.append(
+            {
+                "suite": name,
+                "table": table,
+                "rows": len(df),
+                "skipped": False,
+                "expectations": st.get("evaluated_expectations"),
+                "successful": st.get("successful_expectations"),
+                "unsuccessful": st.get("unsuccessful_expectations"),
+                "success_percent": st.get("success_percent"),
+                "failed_expectations": n_fail,
+                "seconds": round(secs, 3),
+            }
+        )
+    t_gx = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    findings = _assemble(hits, table_level, derived, shown)
+    t_find = time.perf_counter() - t3
+    stats = pd.DataFrame(stats_rows)
+    if not stats.empty and len(findings):
+        per = findings.groupby("table").size()
+        stats["findings_in_table"] = stats["table"].map(per).fillna(0).astype("Int64")
+
+    index = None
+    if data_docs_dir is not None:
+        from netmedia.datadocs import build_data_docs
+
+        index = build_data_docs(eng, results, Path(data_docs_dir))
+    return CheckResult(
+        findings=findings,
+        stats=stats,
+        validation_results=results,
+        parameters=params,
+        data_docs_index=index,
+        seconds={
+            "gx_engine": round(t_import, 3),
+            "derive": round(t_derive, 3),
+            "gx_validate": round(t_gx, 3),
+            "findings": round(t_find, 3),
+        },
+    )
+
+
+def _table_finding(rule: str, sev: str, table: str, detail: str, msg: str) -> dict:
+    return {"rule": rule, "severity": sev, "table": table, "detail": detail, "message_zh": msg}
+
+
+def _table_detail(cfg, r, table: str) -> str:
+    kw = dict(cfg.kwargs)
+    obs = (r.result or {}).get("observed_value")
+    zh = schema.zh_headers(table)
+    if cfg.type == "expect_table_columns_to_match_set":
+        missing = [c for c in kw.get("column_set", []) if c not in (obs or [])]
+        return "缺少列：" + "、".join(f"{zh.get(c, c)}({c})" for c in missing)
+    if cfg.type == "expect_column_values_to_be_of_type":
+        c = kw.get("column")
+        return f"列 {zh.get(c, c)}({c}) 的类型为 {obs}，应为 {kw.get('type_')}"
+    return f"{cfg.type} 未通过（观测值：{obs}）"
+
+
+def _assemble(hits: list[dict], table_level: list[dict], derived: dict[str, pd.DataFrame], shown) -> pd.DataFrame:
+    parts: list[pd.DataFrame] = []
+    by_key: dict[tuple[str, str], list[dict]] = {}
+    for h in hits:
+        by_key.setdefault((h["table"], h["rule"]), []).append(h)
+    for (table, rule), hs in by_key.items():
+        df = derived[table]
+        pos = np.concatenate([h["pos"] for h in hs])
+        pos = np.unique(pos)  # one finding per row per rule, in row order
+        fields = None
+        if rule == "R-required":
+            per_row: dict[int, list[str]] = {}
+            for h in hs:
+                for p in h["pos"].tolist():
+                    per_row.setdefault(p, []).append(h["field"])
+            fields = [per_row[p] for p in pos.tolist()]
+        sub = df.iloc[pos]
+        out = pd.DataFrame(index=range(len(sub)))
+        out["rule"] = rule
+        out["severity"] = hs[0]["severity"]
+        out["table"] = table
+        for c in ("unit", "platform_name", "account_id", "source_file", "source_sheet"):
+            out[c] = sub[c].to_numpy() if c in sub.columns else None
+        out["source_row"] = sub["source_row"].to_numpy() if "source_row" in sub.columns else None
+        out["detail"] = render_details(rule, table, sub, fields, shown)
+        out["message_zh"] = hs[0]["message_zh"]
+        if table in ("units", "submissions"):
+            out["source_row"] = None
+            if table == "units":
+                out["source_file"] = None
+                out["source_sheet"] = None
+        if rule in FILE_LEVEL_RULES:
+            out["source_sheet"] = None
+            out = out.drop_duplicates(["rule", "source_file"])
+        parts.append(out)
+    for t in table_level:
+        parts.append(pd.DataFrame([t]))
+    if not parts:
+        return empty_findings()
+    f = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else empty_findings()
+    for c in FINDING_COLUMNS:
+        if c not in f.columns:
+            f[c] = None
+    f = f[list(FINDING_COLUMNS)]
+    for c in FINDING_COLUMNS:
+        f[c] = f[c].astype("Int64") if c == "source_row" else f[c].astype("str")
+    order = {"violation": 0, "warning": 1}
+    f = f.assign(_o=f["severity"].map(order).fillna(2)).sort_values(
+        ["_o", "rule", "unit", "source_file", "source_sheet", "source_row"], kind="stable", na_position="last"
+    )
+    return f.drop(columns="_o").reset_index(drop=True)

@@ -1,0 +1,420 @@
+"""Rule-ready facts that are not columns of the clean tables, computed in one place.
+
+Every rule in docs/rules.md is checked by a GX expectation on a column of the
+clean table or on a column added here. The functions return a copy of the
+frame with the extra columns and a fresh RangeIndex (GX reports failing rows
+by index label, which is then the row's position).
+
+Everything is vectorised: string work runs once per *distinct* value
+(``_per_distinct``), look-ups are ``isin``/``map`` against roster sets, so a
+million platform rows derive in seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from netmedia import schema
+from netmedia.config import Config
+
+STAFF_CURRENT = "在职"
+NOT_ON_ROSTER = "不在教职工名册"
+PHONE_RE = r"^(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})$"
+_ALIAS_SPLIT = re.compile(r"[、,，;；/|\s]+")
+_WS = re.compile(r"\s+")
+
+# Columns this module adds, per table (documented for readers of the findings).
+DERIVED_COLUMNS = {
+    "platforms": (
+        "unit_party_head",
+        "unit_admin_head",
+        "supervisor_is_unit_head",
+        "operator_is_current_staff",
+        "operator_roster_status",
+        "url_domain_class",
+        "category_class_ok",
+        "url_class_consistent",
+        "last_updated_unless_closed",
+        "duplicate_key",
+        "duplicate_count",
+        "phone_ok",
+    ),
+    "personal_accounts": (
+        "category_class_ok",
+        "name_has_school_or_unit",
+        "name_homophone_of",
+        "name_homophone_text",
+        "name_defamatory_word",
+        "name_in_scope",
+        "phone_ok",
+    ),
+    "units": ("has_submission",),
+    "submissions": ("received_date", "is_late"),
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _per_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a Series->Series function to the distinct non-null values of ``s`` only, then broadcast back."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    out = fn(pd.Series(uniques, dtype=s.dtype)).reset_index(drop=True)
+    if out.dtype == bool:
+        out = out.astype("boolean")
+    res = out.reindex(codes)
+    res.index = s.index
+    return res
+
+
+def _blank_to_na(s: pd.Series) -> pd.Series:
+    """Text column with empty/whitespace-only cells as NA (str dtype)."""
+    s = s.astype("str")
+    return s.mask(s.str.strip() == "")
+
+
+def norm_name(s: pd.Series) -> pd.Series:
+    """Person/unit names compared NFKC with all whitespace removed (NA stays NA)."""
+    s = _blank_to_na(s)
+    return _per_distinct(s, lambda u: u.str.normalize("NFKC").str.replace(r"\s+", "", regex=True))
+
+
+def _norm_text(x: str) -> str:
+    return _WS.sub("", unicodedata.normalize("NFKC", x))
+
+
+def _col(df: pd.DataFrame, name: str, dtype: str = "str") -> pd.Series:
+    if name in df.columns:
+        return df[name]
+    return pd.Series(pd.NA, index=df.index, dtype=dtype)
+
+
+@cache
+def _to_simplified(text: str) -> str:
+    import zhconv
+
+    return zhconv.convert(text, "zh-cn")
+
+
+def simplified(s: pd.Series) -> pd.Series:
+    """NFKC, whitespace removed, traditional script converted to simplified (per distinct value)."""
+    return _per_distinct(
+        _blank_to_na(s), lambda u: u.map(lambda x: _to_simplified(_norm_text(x)))
+    )
+
+
+def phone_ok(s: pd.Series) -> pd.Series:
+    """True/False for non-empty phones (mainland mobile or landline with one dash), NA for empty."""
+    s = _blank_to_na(s)
+    return s.str.fullmatch(PHONE_RE).astype("boolean").mask(s.isna())
+
+
+def url_host(s: pd.Series) -> pd.Series:
+    """Lower-case host of a URL-ish text ('http://www.x.cn/a' -> 'www.x.cn'), NA when none."""
+
+    def host(u: pd.Series) -> pd.Series:
+        h = u.str.strip().str.lower().str.replace(r"^[a-z][a-z0-9+.-]*://", "", regex=True)
+        h = h.str.replace(r"^[^/@]*@", "", regex=True).str.extract(r"^([^/:?#\s]*)", expand=False)
+        return h.mask(h == "")
+
+    return _per_distinct(_blank_to_na(s), host)
+
+
+def url_key(s: pd.Series) -> pd.Series:
+    """Normalised URL for duplicate detection: lower case, no scheme, no ``www.``, no trailing ``/``."""
+
+    def key(u: pd.Series) -> pd.Series:
+        k = u.str.strip().str.lower().str.replace(r"^[a-z][a-z0-9+.-]*://", "", regex=True)
+        k = k.str.replace(r"^www\.", "", regex=True).str.replace(r"/+$", "", regex=True)
+        return k.mask(k == "")
+
+    return _per_distinct(_blank_to_na(s), key)
+
+
+def domain_class(host: pd.Series, domains: Iterable[str]) -> pd.Series:
+    """1 when ``host`` is one of the school's domains or under one, 2 for any other host, NA without host."""
+    domains = tuple(d.lower().lstrip(".") for d in domains)
+    if not domains:
+        return pd.Series(np.where(host.isna(), pd.NA, 2), index=host.index, dtype="Int64")
+    pat = "(?:^|\\.)(?:" + "|".join(re.escape(d) for d in domains) + ")$"
+    on_campus = host.str.contains(pat, regex=True)
+    out = pd.Series(np.where(on_campus.fillna(False).to_numpy(dtype=bool), 1, 2), index=host.index, dtype="Int64")
+    return out.mask(host.isna())
+
+
+def _roster_aliases(units: pd.DataFrame) -> pd.DataFrame:
+    """(alias_norm, unit_norm) pairs: every roster unit under its own name and each alias."""
+    if units is None or units.empty or "unit" not in units.columns:
+        return pd.DataFrame({"alias": pd.Series([], dtype="str"), "unit": pd.Series([], dtype="str")})
+    unit = norm_name(units["unit"])
+    rows = [pd.DataFrame({"alias": unit, "unit": unit})]
+    if "aliases" in units.columns:
+        al = _blank_to_na(units["aliases"]).str.split(_ALIAS_SPLIT.pattern, regex=True)
+        ex = pd.DataFrame({"alias": al, "unit": unit}).explode("alias")
+        ex["alias"] = norm_name(ex["alias"].astype("str"))
+        rows.append(ex)
+    out = pd.concat(rows, ignore_index=True).dropna().drop_duplicates("alias")
+    return out.astype("str")
+
+
+def canonical_unit(unit: pd.Series, units: pd.DataFrame) -> pd.Series:
+    """Normalised roster unit name for a unit column (aliases resolved); the normalised text itself when unknown."""
+    u = norm_name(unit)
+    al = _roster_aliases(units)
+    if al.empty:
+        return u
+    mapped = u.map(dict(zip(al["alias"], al["unit"], strict=True)))
+    return mapped.astype("str").fillna(u)
+
+
+# --------------------------------------------------------------------------- platforms
+
+
+def derive_platforms(
+    df: pd.DataFrame, units: pd.DataFrame | None, staff: pd.DataFrame | None, config: Config
+) -> pd.DataFrame:
+    """Annex 2 rows plus the columns the platform rules need (see DERIVED_COLUMNS)."""
+    out = df.reset_index(drop=True).copy()
+    units = units if units is not None else pd.DataFrame(columns=list(schema.column_names("units")))
+    staff = staff if staff is not None else pd.DataFrame(columns=list(schema.column_names("staff")))
+    for c in ("unit", "platform_type_raw", "platform_name", "supervisor", "operator", "operator_phone"):
+        if c in out.columns:
+            out[c] = _blank_to_na(out[c])
+
+    # R-leader: supervisor is the unit's party or admin head.
+    unit_key = canonical_unit(_col(out, "unit"), units)
+    sup = norm_name(_col(out, "supervisor"))
+    heads = set()
+    if not units.empty:
+        ru = norm_name(units["unit"])
+        for col in ("party_head", "admin_head"):
+            if col in units.columns:
+                h = norm_name(units[col])
+                ok = ru.notna() & h.notna()
+                heads.update((ru[ok] + "\x1f" + h[ok]).tolist())
+                out[f"unit_{col}"] = unit_key.map(dict(zip(ru[ok], h[ok], strict=True))).astype("str")
+    for col in ("unit_party_head", "unit_admin_head"):
+        if col not in out.columns:
+            out[col] = pd.Series(pd.NA, index=out.index, dtype="str")
+    out["supervisor_is_unit_head"] = (unit_key.fillna("") + "\x1f" + sup).isin(heads).astype("boolean").mask(sup.isna())
+
+    # R-operator: operator on the staff roster with status 在职.
+    op = norm_name(_col(out, "operator"))
+    status_of = _staff_status(staff)
+    out["operator_roster_status"] = op.map(status_of).astype("str").fillna(NOT_ON_ROSTER).mask(op.isna())
+    out["operator_is_current_staff"] = (out["operator_roster_status"] == STAFF_CURRENT).astype("boolean").mask(op.isna())
+
+    # R-category.
+    host = url_host(_col(out, "url"))
+    out["url_domain_class"] = domain_class(host, config.institution.domains)
+    out["category_class_ok"] = _category_ok(out, with_class=True)
+    cat = _col(out, "category")
+    exp = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    exp = exp.mask(cat == "website_campus", 1).mask(cat == "website_external", 2)
+    cons = (out["url_domain_class"] == exp).astype("boolean")
+    out["url_class_consistent"] = cons.mask(exp.isna() | out["url_domain_class"].isna())
+
+    # R-zombie: the update date, unless the platform is closed (closed platforms are exempt).
+    last = _col(out, "last_updated_on", "datetime64[ns]")
+    out["last_updated_unless_closed"] = last.mask(_col(out, "status") == "closed")
+
+    # R-duplicate: (category, key); key = account_id, else URL, else name.
+    acc = _per_distinct(_blank_to_na(_col(out, "account_id")), lambda u: u.map(_norm_text).str.lower())
+    key = acc.fillna(url_key(_col(out, "url"))).fillna(norm_name(_col(out, "platform_name")).str.lower())
+    dkey = (cat.fillna("?") + "|" + key).mask(key.isna())
+    out["duplicate_key"] = dkey
+    out["duplicate_count"] = dkey.map(dkey.value_counts()).astype("Int64")
+
+    # R-phone.
+    out["phone_ok"] = phone_ok(_col(out, "operator_phone"))
+    return out
+
+
+def _staff_status(staff: pd.DataFrame) -> dict[str, str]:
+    """Normalised staff name -> roster status; 在职 wins when a name is listed more than once."""
+    if staff is None or staff.empty or "name" not in staff.columns:
+        return {}
+    n = norm_name(staff["name"])
+    st = _blank_to_na(_col(staff, "status")).fillna("未知")
+    st = st.str.normalize("NFKC").str.strip()
+    f = pd.DataFrame({"n": n, "s": st, "cur": st == STAFF_CURRENT}).dropna(subset=["n"])
+    f = f.sort_values("cur", ascending=False, kind="stable").drop_duplicates("n")
+    return dict(zip(f["n"], f["s"], strict=True))
+
+
+def _category_ok(out: pd.DataFrame, *, with_class: bool) -> pd.Series:
+    """Category in the code list and (platforms) platform_class equal to the category's class.
+
+    NA when the platform type itself is missing (R-required reports that row)."""
+    cat = _col(out, "category")
+    codes = schema.category_codes()
+    ok = cat.isin(codes)
+    if with_class and "platform_class" in out.columns:
+        want = cat.map({c: schema.class_of(c) for c in codes}).astype("Int64")
+        got = pd.to_numeric(out["platform_class"], errors="coerce").astype("Int64")
+        ok = ok & ((got == want).fillna(True).astype(bool) | got.isna())
+    ok = ok.astype("boolean")
+    return ok.mask(cat.isna() & _col(out, "platform_type_raw").isna())
+
+
+# --------------------------------------------------------------------------- personal accounts
+
+
+def school_names_zh(config: Config) -> tuple[str, ...]:
+    ins = config.institution
+    return tuple(n for n in (ins.name_zh, *ins.short_zh) if n)
+
+
+def school_names_en(config: Config) -> tuple[str, ...]:
+    ins = config.institution
+    return tuple(n for n in (ins.name_en, *ins.short_en) if n)
+
+
+def _unit_names(units: pd.DataFrame | None) -> tuple[str, ...]:
+    if units is None or units.empty:
+        return ()
+    al = _roster_aliases(units)
+    names = {_to_simplified(a) for a in al["alias"].tolist() if len(a) >= 2}
+    return tuple(sorted(names, key=lambda x: (-len(x), x)))
+
+
+def homophone_targets(config: Config, units: pd.DataFrame | None) -> tuple[str, ...]:
+    """Names a homophone can imitate: the school's Chinese names, the full name's leading parts of
+    four characters or more (华北水利), and every roster unit name and alias."""
+    full = _to_simplified(_norm_text(config.institution.name_zh))
+    prefixes = tuple(full[:k] for k in range(4, len(full)))
+    names = {_to_simplified(_norm_text(n)) for n in school_names_zh(config)} | set(prefixes) | set(_unit_names(units))
+    return tuple(sorted((n for n in names if len(n) >= 2), key=lambda x: (-len(x), x)))
+
+
+@cache
+def _readings(ch: str) -> frozenset[str]:
+    """Toneless pinyin readings of one character (all heteronyms); the lower-cased char itself if not Han."""
+    from pypinyin import Style, pinyin
+
+    r = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=lambda x: [x.lower()])
+    return frozenset(x.lower() for x in (r[0] if r else [ch.lower()]))
+
+
+class HomophoneMatcher:
+    """Finds a substring whose toneless pinyin equals a target name's while its characters differ."""
+
+    def __init__(self, targets: Iterable[str]):
+        from pypinyin import Style, lazy_pinyin
+
+        self.targets = tuple(targets)
+        self.exact = set(self.targets)
+        self.by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for t in self.targets:
+            syl = tuple(s.lower() for s in lazy_pinyin(t, style=Style.NORMAL))
+            if len(syl) != len(t):
+                continue
+            self.by_first.setdefault(syl[0], []).append((t, syl))
+
+    def find(self, name: str) -> tuple[str, str] | None:
+        """(target, the imitating text) for the first homophone in ``name`` (simplified script), else None."""
+        reads = [_readings(c) for c in name]
+        n = len(name)
+        for i in range(n):
+            for r in reads[i]:
+                for t, syl in self.by_first.get(r, ()):
+                    k = len(syl)
+                    if i + k > n:
+                        continue
+                    window = name[i : i + k]
+                    if window == t or window in self.exact:
+                        continue
+                    if all(syl[j] in reads[i + j] for j in range(1, k)):
+                        return t, window
+        return None
+
+
+def derive_personal_accounts(df: pd.DataFrame, units: pd.DataFrame | None, config: Config) -> pd.DataFrame:
+    """Annex 3 rows plus the naming/scope/phone/category columns (see DERIVED_COLUMNS)."""
+    out = df.reset_index(drop=True).copy()
+    for c in ("unit", "holder_name", "platform_type_raw", "platform_name", "phone"):
+        if c in out.columns:
+            out[c] = _blank_to_na(out[c])
+    name = _col(out, "platform_name")
+    simp = simplified(name)
+
+    zh = {_to_simplified(_norm_text(n)) for n in school_names_zh(config)} | set(_unit_names(units))
+    zh_pat = "|".join(re.escape(n) for n in sorted(zh, key=len, reverse=True) if n)
+    en = [re.escape(_norm_text(n).lower()) for n in school_names_en(config)]
+    has = pd.Series(False, index=out.index)
+    if zh_pat:
+        has = has | simp.str.contains(zh_pat, regex=True).fillna(False).astype(bool)
+    if en:
+        has = has | simp.str.lower().str.contains("|".join(en), regex=True).fillna(False).astype(bool)
+    out["name_has_school_or_unit"] = has.astype("boolean").mask(name.isna())
+
+    matcher = HomophoneMatcher(homophone_targets(config, units))
+    found = _per_distinct(simp, lambda u: u.map(lambda x: "\x1f".join(matcher.find(x) or ("", ""))))
+    parts = found.str.split("\x1f", n=1, expand=True, regex=False) if len(found) else None
+    if parts is not None and parts.shape[1] == 2:
+        out["name_homophone_of"] = parts[0].mask(parts[0] == "").astype("str")
+        out["name_homophone_text"] = parts[1].mask(parts[1] == "").astype("str")
+    else:
+        out["name_homophone_of"] = pd.Series(pd.NA, index=out.index, dtype="str")
+        out["name_homophone_text"] = pd.Series(pd.NA, index=out.index, dtype="str")
+
+    words = [_to_simplified(_norm_text(w)) for w in config.defamatory_words if w]
+    if words:
+        pat = "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+        out["name_defamatory_word"] = simp.str.extract(pat, expand=False).astype("str")
+    else:
+        out["name_defamatory_word"] = pd.Series(pd.NA, index=out.index, dtype="str")
+
+    in_scope = out["name_has_school_or_unit"].fillna(False).astype(bool) | out["name_homophone_of"].notna()
+    out["name_in_scope"] = in_scope.astype("boolean").mask(name.isna())
+    out["category_class_ok"] = _category_ok(out, with_class=False)
+    out["phone_ok"] = phone_ok(_col(out, "phone"))
+    return out
+
+
+# --------------------------------------------------------------------------- units, submissions
+
+
+def derive_units(units: pd.DataFrame, submissions: pd.DataFrame | None) -> pd.DataFrame:
+    """Unit roster plus ``has_submission`` (any submission row names the unit, aliases resolved)."""
+    out = units.reset_index(drop=True).copy()
+    if submissions is None or submissions.empty or "unit" not in submissions.columns:
+        out["has_submission"] = pd.Series(False, index=out.index, dtype="boolean")
+        return out
+    got = set(canonical_unit(submissions["unit"], units).dropna().tolist())
+    out["has_submission"] = norm_name(out["unit"]).isin(got).astype("boolean")
+    return out
+
+
+def derive_submissions(submissions: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Submissions plus ``received_date`` (midnight) and ``is_late`` (received after the deadline)."""
+    out = submissions.reset_index(drop=True).copy()
+    at = pd.to_datetime(_col(out, "received_at", "datetime64[ns]"), errors="coerce")
+    if getattr(at.dt, "tz", None) is not None:
+        at = at.dt.tz_localize(None)
+    out["received_date"] = at.dt.normalize().astype("datetime64[ns]")
+    deadline = pd.Timestamp(config.round.deadline)
+    out["is_late"] = (out["received_date"] > deadline).astype("boolean").mask(out["received_date"].isna())
+    return out
+
+
+def derive_all(tables: dict[str, pd.DataFrame], config: Config) -> dict[str, pd.DataFrame]:
+    """Derived copies of every rule table present in ``tables`` (platforms, personal_accounts, units, submissions)."""
+    units = tables.get("units")
+    staff = tables.get("staff")
+    out: dict[str, pd.DataFrame] = {}
+    if tables.get("platforms") is not None:
+        out["platforms"] = derive_platforms(tables["platforms"], units, staff, config)
+    if tables.get("personal_accounts") is not None:
+        out["personal_accounts"] = derive_personal_accounts(tables["personal_accounts"], units, config)
+    if units is not None:
+        out["units"] = derive_units(units, tables.get("submissions"))
+    if tables.get("submissions") is not None:
+        out["submissions"] = derive_submissions(tables["submissions"], config)
+    return out
