@@ -294,8 +294,9 @@ def platforms_by_unit(platforms: pd.DataFrame) -> go.Figure:
         )  # fmt: skip
     fig.update_yaxes(categoryorder="array", categoryarray=order, tickfont=dict(size=11))
     return _base(
-        fig, TITLE_BY_UNIT, TALL_SIZE, barmode="stack", xaxis_title="平台数（个）", yaxis_title="单位",
-        legend_title_text="平台类别", legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"),
+        fig, TITLE_BY_UNIT, TALL_SIZE, barmode="stack", xaxis_title="平台数（个）", yaxis_title="",
+        legend_title_text="平台类别",
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left", traceorder="normal"),
         margin=dict(t=130),
     )  # fmt: skip
 
@@ -352,7 +353,8 @@ def _share_bars(keys: list[str], groups: pd.Series, buckets: pd.Series, *, horiz
         kw = dict(y=keys, x=share, orientation="h") if horizontal else dict(x=keys, y=share)
         fig.add_bar(
             **kw, name=b, marker_color=STATUS_COLORS[b], customdata=custom, hovertemplate=hover,
-            text=[str(n) if n else "" for n in counts], textposition="inside", insidetextanchor="middle",
+            text=[str(n) if n else "" for n in counts], textposition="inside", insidetextanchor="middle", textangle=0,
+            textfont=dict(size=11), constraintext="none",
         )  # fmt: skip
     return fig
 
@@ -387,9 +389,10 @@ def zombie_by_unit(platforms: pd.DataFrame, config: Config) -> go.Figure:
     fig = _share_bars(order, units, buckets, horizontal=True, what="单位")
     fig.update_yaxes(categoryorder="array", categoryarray=order, tickfont=dict(size=11))
     return _base(
-        fig, TITLE_ZOMBIE_UNIT, TALL_SIZE, barmode="stack", xaxis_title="占比（%）", yaxis_title="单位",
+        fig, TITLE_ZOMBIE_UNIT, TALL_SIZE, barmode="stack", xaxis_title="占比（%）", yaxis_title="",
         xaxis=dict(range=[0, 100], ticksuffix="%"), legend_title_text="状态",
-        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"), margin=dict(t=130),
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left", traceorder="normal"),
+        margin=dict(t=130),
     )  # fmt: skip
 
 
@@ -468,7 +471,7 @@ def findings_heatmap(findings: pd.DataFrame) -> go.Figure:
     )
     fig.update_yaxes(tickfont=dict(size=11), showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, tickangle=-30)
-    return _base(fig, f"{TITLE_HEATMAP}：共 {len(findings)} 条", TALL_SIZE, xaxis_title="", yaxis_title="单位",
+    return _base(fig, f"{TITLE_HEATMAP}：共 {len(findings)} 条", TALL_SIZE, xaxis_title="", yaxis_title="",
                  margin=dict(t=150))  # fmt: skip
 
 
@@ -600,7 +603,7 @@ def submission_progress(submissions: pd.DataFrame | None, units: pd.DataFrame | 
         if len(missing) > 24:
             lines.append(f"……等 {len(missing)} 个，详见“{TITLE_MISSING}”")
     fig.add_annotation(
-        x=0.01, y=0.98, xref="paper", yref="paper", xanchor="left", yanchor="top", showarrow=False, align="left",
+        x=0.01, y=0.86, xref="paper", yref="paper", xanchor="left", yanchor="top", showarrow=False, align="left",
         text="<br>".join(lines), bgcolor="rgba(255,255,255,0.85)", bordercolor="#cfd6e0", borderwidth=1,
         font=dict(size=13),
     )  # fmt: skip
