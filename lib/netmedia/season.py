@@ -186,3 +186,15 @@ def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel:
 
 def config_for(path: str | Path | None) -> Config:
     return load_config(path)
+
+
+def is_demo(raw: Path) -> bool:
+    """The season under ``raw`` was written by the generator (its truth file is there)."""
+    return (Path(raw) / "reference" / "truth.json").exists()
+
+
+def demo_previous_round(clean: Path, config: Config) -> Path:
+    """Archive a derived previous round so the history notebook has two rounds to compare (demo only)."""
+    from netmedia.samples.previous import write_previous_round
+
+    return write_previous_round(clean, config)
