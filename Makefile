@@ -36,7 +36,7 @@ run: $(STAMP) sysdeps ## run the whole season (demo season when data_raw/ is emp
 	$(BIN)/netmedia run $(DATA_RAW)
 
 test: $(STAMP) sysdeps ## run the whole test suite, notebooks included
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q tests notebooks --nbval-lax --nbval-current-env
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
