@@ -1,0 +1,3 @@
+from netmedia.samples import main
+
+raise SystemExit(main())
