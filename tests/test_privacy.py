@@ -8,6 +8,7 @@ import zlib
 
 import pandas as pd
 import pytest
+
 from netmedia.privacy import (
     PHONE_RE,
     STAFF_ID_RE,

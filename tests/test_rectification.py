@@ -8,6 +8,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+
 from netmedia import schema
 from netmedia.config import load_config
 from netmedia.rectification import (

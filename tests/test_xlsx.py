@@ -8,6 +8,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+
 from netmedia.xlsx import EXCEL_MAX_CHARS, SheetSpec, clean_text, sheet_name, write_workbook
 
 HOSTILE = [
