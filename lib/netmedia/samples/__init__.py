@@ -117,11 +117,12 @@ def generate(out_dir: str | Path, *, n_units: int = 60, seed: int = 0, violation
     late_units = {s["unit"] for s in w.submissions if s["late"]}
     units = []
     for u in season.units:
-        subs = [s for s in w.submissions if s["unit"] == u.name]
+        subs = [s for s in w.submissions if s["unit"] == u.canon]
         times = sorted(s["received_at"] for s in subs if s["received_at"])
-        units.append({"unit": u.name, "kind": u.kind, "aliases": list(u.aliases), "party_head": u.party_head,
-                      "admin_head": u.admin_head, "submitted": bool(subs), "late": u.name in late_units,
-                      "received_at": times[-1] if times else None, "files": w.unit_files.get(u.name, [])})
+        units.append({"unit": u.canon, "roster_name": u.name, "kind": u.kind, "aliases": list(u.aliases),
+                      "party_head": u.party_head, "admin_head": u.admin_head, "submitted": bool(subs),
+                      "late": u.canon in late_units, "received_at": times[-1] if times else None,
+                      "files": w.unit_files.get(u.canon, [])})
     truth = {
         "seed": seed, "n_units": n_units, "violations_planted": violations, "messy": messy,
         "round": round_name or cfg.round.name, "cutoff": cfg.zombie_cutoff.isoformat(),

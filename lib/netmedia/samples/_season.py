@@ -13,6 +13,7 @@ import datetime as dt
 import random
 import re
 import tomllib
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -82,6 +83,11 @@ class Unit:
     deputy: str = ""
     titles: tuple[str, str, str] = ("", "", "")
     staff: list[str] = field(default_factory=list)
+
+    @property
+    def canon(self) -> str:
+        """The name as the truth (and the ingest) spell it: NFKC of the roster name."""
+        return unicodedata.normalize("NFKC", self.name)
 
     @property
     def student_org(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import unicodedata
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -234,7 +235,7 @@ class Writer:
             if c is not None:
                 cells[i] = c
         for col in OPTIONAL[rec.table]:
-            if col not in present:
+            if col not in present and col != "owner_kind":  # owner_kind is derived from the name too
                 v[col] = None
                 if col == "status":
                     v["status"], v["status_raw"] = "unknown", None
@@ -251,9 +252,11 @@ class Writer:
         else:
             keys = ("holder_name", "holder_role", "category", "platform_class", "platform_type_raw", "platform_name",
                     "account_id", "url", "followers", "last_updated_on", "phone", "remarks")
-        out = {"unit": rec.unit.name}
+        out = {"unit": rec.unit.canon}
         for k in keys:
-            out[k] = iso(v[k]) if isinstance(v.get(k), dt.date) else v.get(k)
+            x = v.get(k)
+            out[k] = iso(x) if isinstance(x, dt.date) else (" ".join(unicodedata.normalize("NFKC", x).split())
+                                                            if isinstance(x, str) else x)
         return out
 
     # ---- sheet layout --------------------------------------------------------------------------------
@@ -593,10 +596,10 @@ class Writer:
             if received is None and any(p.date_shown for p in plans if p.table):
                 received = dt.datetime.combine(fill, dt.time())
             late = received is not None and received.date() > rd.deadline
-            self.submissions.append({"source_file": path, "unit": u.name,
+            self.submissions.append({"source_file": path, "unit": u.canon,
                                      "tables": [p.table for p in plans if p.table and not p.hidden],
                                      "received_at": received.isoformat() if received else None, "late": late})
-            self.unit_files.setdefault(u.name, []).append(path)
+            self.unit_files.setdefault(u.canon, []).append(path)
             return path, data
 
         base = f"备案信息汇总+{shown}"
@@ -667,10 +670,11 @@ class Writer:
                     w = getattr(rec, "where", None)
                     assert w is not None, "planted row was not written"
                     out.append({"rule": rule, "severity": SEVERITY.get(rule, "violation"), "table": rec.table,
-                                "unit": rec.unit.name, **w, "platform_name": rec.final["platform_name"],
+                                "unit": rec.unit.canon, **w, "platform_name": rec.final["platform_name"],
                                 "account_id": rec.final["account_id"], "kind": rec.tags[0] if rec.tags else None})
         for name in self.s.missing:
-            out.append({"rule": "R-complete", "severity": "violation", "table": "units", "unit": name,
+            out.append({"rule": "R-complete", "severity": "violation", "table": "units",
+                        "unit": unicodedata.normalize("NFKC", name),
                         "source_file": None, "source_sheet": None, "source_row": None, "platform_name": None,
                         "account_id": None, "kind": "no_submission"})
         for sub in self.submissions:
