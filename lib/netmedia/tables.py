@@ -1,0 +1,797 @@
+"""Find the table in each sheet of a returned workbook and classify every non-empty row.
+
+Units fill in the Annex 2/3 forms in many ways: a title block above the header
+(附件2 / the form title merged across / 填报单位（盖章）：… / 填表日期), one- or
+two-row headers, a 填表说明 block, a 示例 row, province/category section rows
+inside the data (北京市（92所）, 一、网站类), and signature lines at the bottom.
+This module is the generic layer that copes with those layouts *without*
+knowing the schema: it finds the header row (with an optional scorer the ingest
+builds from schema synonyms), and labels each non-empty row as one of
+``title, header, section, instruction, footer, example, data`` (or
+``unrecognised`` when no header is found), so the ingest can account for every
+row it did not turn into a record.
+
+Reading is done once per file with python-calamine (fast, reads
+.xls/.xlsx/.xlsm/.xlsb/.ods). calamine 0.9.1 exposes merged ranges
+(``CalamineSheet.merged_cell_ranges``, for .xls and .xlsx alike) and sheet
+visibility (``CalamineWorkbook.sheets_metadata``), so no openpyxl fallback is
+needed. Whole-file problems (not a workbook, encrypted, zip bomb, corrupt)
+raise :class:`UnreadableFile` *before* anything is parsed where possible.
+
+Row numbers are true 1-based Excel rows: ``to_python(skip_empty_area=False)``
+returns the range from A1 even when the first used cell is further down.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pac
+import python_calamine as pc
+
+from netmedia.config import Limits
+from netmedia.schema import norm_header
+
+__all__ = [
+    "UnreadableFile",
+    "SheetTable",
+    "read_tables",
+    "HEADER_SEARCH_ROWS",
+    "HEADER_MIN_SCORE",
+    "ROW_KINDS",
+]
+
+#: How many non-empty rows from the top are considered as header candidates.
+HEADER_SEARCH_ROWS = 40
+#: With a ``header_scorer``: the best row must score at least this (and have >= 2 non-empty cells),
+#: otherwise the sheet has "no header row found". 0.3 lets a real header with a few unknown extra
+#: columns through while a title/filler line (one or two cells, no synonyms) stays below.
+HEADER_MIN_SCORE = 0.3
+#: A single text cell longer than this is prose (fill-in instructions), not a title or section label.
+LONG_TEXT = 60
+#: A header cell longer than this is unlikely (titles and notes are longer).
+SHORT_TEXT = 40
+
+ROW_KINDS = ("title", "header", "section", "instruction", "footer", "example", "data", "unrecognised")
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read as a workbook; ``reason`` says why in one short English line.
+
+    The reason starts with a stable code the ingest can group on: ``empty file``,
+    ``not a workbook (looks like PDF)``, ``encrypted workbook``, ``corrupt workbook: …``,
+    ``too large: …``.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class SheetTable:
+    """One sheet: where its table is, its rows classified, and its data rows as raw (cleaned) cell values."""
+
+    source_sheet: str
+    hidden: bool = False
+    header_row: int | None = None
+    header_rows: tuple[int, ...] = ()
+    header: list[str] = field(default_factory=list)
+    header_parts: list[tuple[str, ...]] = field(default_factory=list)
+    data: pd.DataFrame = field(default_factory=lambda: _empty_data(0))
+    rows: pd.DataFrame = field(default_factory=lambda: _empty_rows())
+    n_rows: int = 0
+    n_cols: int = 0
+    message: str = ""
+
+
+# --------------------------------------------------------------------------------------------
+# Patterns. Kept here (not in schema.toml) because they describe form furniture, not columns.
+
+_WS = re.compile(r"\s+")
+# Whitespace between two CJK characters (or full-width punctuation) is a line-wrap artefact: "推荐\n排序".
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
+_INSTRUCTION = re.compile(
+    r"^(?:填表说明|填报说明|填写说明|说明\s*[:：]|注意事项|注意\s*[:：]|注\s*[\d一二三四五六七八九十]*\s*[:：]|"
+    r"备注\s*[:：]|提示\s*[:：]|温馨提示|tips?\s*[:：])",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(r"^(?:\d{1,2}\s*[、.．)）]|[（(]\d{1,2}[)）])")
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十\d]+[部分类章节])"
+    r"|[（(]\s*\d+\s*[所个家项条人]\s*[)）]$"
+)
+_EXAMPLE = re.compile(r"^(?:示例|例\s*[:：]|例如|样例|范例|填写示例|填表示例|举例)")
+_EXAMPLE_CELL = re.compile(r"(?:^|\| )[（(]?(?:示例|样例|范例)[)）]?(?: \||$)")
+_FOOTER = re.compile(
+    r"(?:^|\| )(?:单位|部门)?(?:主要)?(?:负责人|领导)\s*[（(]?\s*(?:签字|签名|签章|盖章)"
+    r"|(?:^|\| )(?:填表人|填报人|审核人|审批人|联系人|经办人|制表人|负责人|日期|填表日期|填报日期|制表日期|报送日期)"
+    r"\s*(?:[（(][^)）]{0,8}[)）])?\s*[:：]"
+    r"|签字|盖章|^(?:合计|总计|小计)(?: \||$)"
+)
+_TOTAL = re.compile(r"^(?:合计|总计|小计)(?: \||$)")
+# Cheap prefilter: a data-region row is examined one by one only if its text contains one of these.
+_KEYWORDS = re.compile(
+    r"示例|样例|范例|例\s*[:：]|例如|举例|签|盖章|填表|填报|审核|审批|联系人|经办|制表|负责人|日期|合计|总计|小计|说明|注"
+)
+_DATE_LINE = re.compile(
+    r"^(?:\d{4}\s*)?年\s*\d{0,2}\s*月\s*\d{0,2}\s*日?$|^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$"
+)
+_TITLE = re.compile(
+    r"^附件\s*[\d一二三四五六七八九十]*\s*[:：]?|填报单位|填表单位|报送单位|申报单位|盖章|填表日期|填报日期|填报时间"
+    r"|(?:表|名单|名录|清单|一览)$"
+)
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+# --------------------------------------------------------------------------------------------
+# Whole-file checks
+
+
+def _sniff(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse files that are not workbooks, encrypted, or would inflate past the limit, before calamine sees them."""
+    n = len(data)
+    if n == 0:
+        raise UnreadableFile("empty file: 0 bytes")
+    if n > limits.max_file_bytes:
+        raise UnreadableFile(f"too large: {n} bytes (limit {limits.max_file_bytes})")
+    head = data[:8]
+    if head.startswith(_ZIP_MAGIC):
+        _check_zip(data, limits)
+        return
+    if head == _OLE_MAGIC:
+        # Office encrypts .xlsx by wrapping it in an OLE container with an EncryptedPackage stream.
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise UnreadableFile("encrypted workbook (password-protected .xlsx)")
+        if not any(w.encode("utf-16-le") in data for w in ("Workbook", "WORKBOOK", "workbook", "Book", "BOOK")):
+            raise UnreadableFile("not a workbook (OLE file without a Workbook stream, e.g. a Word .doc)")
+        return
+    raise UnreadableFile(f"not a workbook ({_looks_like(data)})")
+
+
+def _looks_like(data: bytes) -> str:
+    head = data[:2048]
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    low = stripped[:512].lower()
+    if head.startswith(b"%PDF"):
+        return "looks like PDF"
+    if low.startswith(b"<"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
+            return "looks like XML Spreadsheet 2003"
+        if b"<html" in low or b"<table" in low or b"<!doctype html" in low:
+            return "looks like HTML"
+        return "looks like XML"
+    for magic, what in (
+        (b"\x89PNG", "image"),
+        (b"\xff\xd8\xff", "image"),
+        (b"GIF8", "image"),
+        (b"Rar!", "RAR archive"),
+        (b"7z\xbc\xaf", "7z archive"),
+        (b"{\\rtf", "RTF document"),
+    ):
+        if head.startswith(magic):
+            return f"looks like {what}"
+    for enc in ("utf-8", "gb18030", "utf-16"):
+        try:
+            text = head.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if text and sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text):
+            return "looks like text/CSV"
+    return "unknown format"
+
+
+def _check_zip(data: bytes, limits: Limits) -> None:
+    """Zip-bomb guard: sum the declared uncompressed sizes from the central directory (no inflating)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise UnreadableFile(f"corrupt workbook: damaged or truncated zip ({e})") from e
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise UnreadableFile(f"too large: would inflate to {total} bytes (limit {limits.max_uncompressed_bytes})")
+    names = {i.filename.lower() for i in infos}
+    if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
+        if "word/document.xml" in names:
+            raise UnreadableFile("not a workbook (looks like a Word .docx)")
+        raise UnreadableFile("not a workbook (zip archive without xl/workbook.xml)")
+
+
+# --------------------------------------------------------------------------------------------
+# Cell cleaning. Done column-agnostic on one flat numpy object array so the per-cell work stays in C
+# (type lookup, strip, comparisons); only the rare dirty strings go through Python one by one.
+
+# Anything str.strip() leaves behind that still needs fixing inside a string.
+_DIRTY = re.compile(r"[\xa0\r\u200b\ufeff]|_x000[dD]_")
+_EDGE = re.compile(r"\x00\s")  # literal prefix: sre scans for \x00 fast (an alternation would not)
+
+
+def _clean_str(v: str) -> str:
+    """Remove the ``_x000D_`` escape, fold CR/LF, NBSP -> space, drop zero-width spaces, strip."""
+    v = v.replace("_x000D_", "").replace("_x000d_", "")
+    v = v.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    return v.replace("\u200b", "").replace("\ufeff", "").strip()
+
+
+def _label(v: object) -> str:
+    """Human-readable header/section text: whitespace collapsed, line-wrap gaps between CJK characters removed."""
+    if v is None:
+        return ""
+    s = _WS.sub(" ", str(v)).strip()
+    return _CJK_GAP.sub("", s) if " " in s else s
+
+
+def _dirty_strings(strs: list[str]) -> set[int]:
+    """Indices of the strings that need :func:`_clean_str`: edge whitespace, NBSP, CR, zero-width, ``_x000D_``.
+
+    One join and a few C-speed scans over all strings of the sheet; the usual answer is "none" or "a few".
+    """
+    joined = "\x00".join(strs)
+    hits: list[int] = []
+    if joined[:1].isspace():
+        hits.append(0)
+    if joined[-1:].isspace():
+        hits.append(len(joined) - 1)
+    hits += [m.start() + 1 for m in _EDGE.finditer(joined)]  # leading whitespace of the next string
+    last = len(joined) - 1
+    hits += [last - m.start() - 1 for m in _EDGE.finditer(joined[::-1])]  # trailing whitespace (reversed)
+    if any(ch in joined for ch in ("\xa0", "\r", "\u200b", "\ufeff", "_x000")):
+        hits += [m.start() for m in _DIRTY.finditer(joined)]
+    if not hits:
+        return set()
+    if len(hits) <= 64:  # few: count separators before each hit (memchr) rather than measure every string
+        return {joined.count("\x00", 0, h) for h in hits}
+    ends = np.cumsum(np.fromiter(map(len, strs), dtype=np.int64, count=len(strs)) + 1)
+    return {int(k) for k in np.searchsorted(ends, hits, side="right")}
+
+
+@dataclass
+class _Row:
+    r: int  # 0-based Excel row
+    cols: list[int]
+    vals: list[object]
+    text: str
+
+    @property
+    def n(self) -> int:
+        return len(self.cols)
+
+    @property
+    def first(self) -> object:
+        return self.vals[0]
+
+    def all_text(self) -> bool:
+        return all(type(v) is str for v in self.vals)
+
+
+class _Grid:
+    """The cleaned cells of one sheet: ``arr`` (rows x cols, None for blank) and its non-empty rows.
+
+    Everything here is whole-array work (numpy over object arrays, one regex over all strings joined,
+    pyarrow to join each row's cells into its text), because a per-cell Python loop alone would cost as
+    much as calamine's whole read.
+    """
+
+    def __init__(self, raw: list[list[object]], width: int):
+        arr = np.array(raw, dtype=object)
+        if arr.ndim != 2 or arr.shape[1] != width:  # ragged rows (never seen from calamine, but be safe)
+            arr = np.full((len(raw), width), "", dtype=object)
+            for i, row in enumerate(raw):
+                arr[i, : len(row)] = row
+        flat = arr.reshape(-1)
+        types = np.fromiter(map(type, flat), dtype=object, count=flat.size)
+        is_str = np.equal(types, str)
+        sidx = np.flatnonzero(is_str)
+        if sidx.size:
+            strs = flat[sidx].tolist()
+            for k in _dirty_strings(strs):
+                flat[sidx[k]] = _clean_str(strs[k])
+        is_int = np.equal(types, int)
+        fidx = np.flatnonzero(np.equal(types, float))
+        if fidx.size:
+            fv = flat[fidx].astype(np.float64)
+            ok = (fv == np.floor(fv)) & (np.abs(fv) < 2.0**53)
+            if ok.any():
+                tmp = np.empty(int(ok.sum()), dtype=object)
+                tmp[:] = fv[ok].astype(np.int64).tolist()  # Python ints: 4165014941, never 4165014941.0
+                flat[fidx[ok]] = tmp
+                is_int[fidx[ok]] = True
+        empty = arr == ""
+        counts = width - empty.sum(axis=1)
+        nz = np.flatnonzero(counts)
+        arr[empty] = None
+        self.arr = arr
+        self.empty = empty
+        self.nz = nz  # 0-based Excel rows that are non-empty
+        self.counts = counts[nz]
+        self.text = _join_rows(arr[nz], empty[nz], is_str.reshape(arr.shape)[nz], is_int.reshape(arr.shape)[nz])
+
+    def __len__(self) -> int:
+        return len(self.nz)
+
+    def row(self, pos: int) -> _Row:
+        r = int(self.nz[pos])
+        cols = np.flatnonzero(~self.empty[r]).tolist()
+        return _Row(r, cols, self.arr[r, cols].tolist(), self.text[pos].as_py())
+
+
+def _join_rows(block: np.ndarray, empty: np.ndarray, is_str: np.ndarray, is_int: np.ndarray) -> pa.Array:
+    """Each row's non-empty cells joined with " | ", column by column in pyarrow (no per-row Python).
+
+    A column becomes one Arrow string array: strings as they are, ints cast in Arrow, and only the rare other
+    values (dates, bools, non-integral floats) through ``str()`` one by one.
+    """
+    cols = [_col_text(block[:, j], is_str[:, j], is_int[:, j], empty[:, j]) for j in range(block.shape[1])]
+    if not cols:
+        return pa.array([], type=pa.string())
+    if len(cols) == 1:
+        return pac.fill_null(cols[0], "")
+    return pac.binary_join_element_wise(*cols, " | ", null_handling="skip")
+
+
+def _col_text(c: np.ndarray, is_s: np.ndarray, is_i: np.ndarray, e: np.ndarray) -> pa.Array:
+    s_or_e = is_s | e
+    if s_or_e.all():
+        return pa.array(c, type=pa.string(), from_pandas=True)
+    parts = []
+    if is_s.any():
+        parts.append(pa.array(np.where(is_s, c, None), type=pa.string(), from_pandas=True))
+    if is_i.any():
+        parts.append(pa.array(np.where(is_i, c, None), type=pa.int64(), from_pandas=True).cast(pa.string()))
+    other = np.flatnonzero(~(s_or_e | is_i))
+    if other.size:
+        o = np.full(c.shape[0], None, dtype=object)
+        tmp = np.empty(other.size, dtype=object)
+        tmp[:] = list(map(str, c[other].tolist()))  # str(date) is ISO; str(True) is "True"
+        o[other] = tmp
+        parts.append(pa.array(o, type=pa.string(), from_pandas=True))
+    return parts[0] if len(parts) == 1 else pac.coalesce(*parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Per-sheet analysis
+
+
+def _hmerges_by_row(merges: list[tuple[tuple[int, int], tuple[int, int]]]) -> dict[int, list[tuple[int, int]]]:
+    """Row -> horizontal spans (c0, c1) of single-row merges covering >= 2 columns (titles, sections, parents).
+
+    Block merges (several rows and columns) are left out: a block holding one value is a data cell, not a label.
+    """
+    out: dict[int, list[tuple[int, int]]] = {}
+    for (r0, c0), (r1, c1) in merges:
+        if c1 > c0 and r1 == r0:
+            out.setdefault(r0, []).append((c0, c1))
+    return out
+
+
+def _child_of(p: _Row, c: _Row, hm: dict[int, list[tuple[int, int]]]) -> tuple[bool, bool]:
+    """Is ``c`` (the row right under ``p``) the second row of a two-row header under ``p``?
+
+    Returns (structurally_possible, under_merge): every cell of ``c`` must be short text and sit either under a
+    horizontal merge of ``p`` or in a column ``p`` leaves blank; ``under_merge`` says whether at least one
+    sits under a merged parent (strong evidence, no scorer needed).
+    """
+    if c.r != p.r + 1 or p.n < 2 or not c.all_text():
+        return False, False
+    covered: set[int] = set()
+    for c0, c1 in hm.get(p.r, ()):
+        covered.update(range(c0, c1 + 1))
+    pcols = set(p.cols)
+    under = False
+    for col, v in zip(c.cols, c.vals, strict=True):
+        if len(v) > SHORT_TEXT:
+            return False, False
+        if col in covered:
+            under = True
+        elif col in pcols:
+            return False, False
+    return True, under
+
+
+def _parent_filled(p: _Row, width: int, hm: dict[int, list[tuple[int, int]]]) -> list[str]:
+    """Parent labels with each horizontally merged parent repeated over every column it spans."""
+    vals = _row_labels(p, width)
+    for c0, c1 in hm.get(p.r, ()):
+        top = vals[c0] if c0 < width else ""
+        for j in range(c0 + 1, min(c1 + 1, width)):
+            if not vals[j]:
+                vals[j] = top
+    return vals
+
+
+def _row_labels(row: _Row, width: int) -> list[str]:
+    vals = [""] * width
+    for col, v in zip(row.cols, row.vals, strict=True):
+        if col < width:
+            vals[col] = _label(v)
+    return vals
+
+
+def _header_ok_generic(row: _Row, width_ref: int) -> bool:
+    """Generic header test: >= 2 short text cells, >= half the table width, mostly text, no title furniture."""
+    short = sum(1 for v in row.vals if type(v) is str and len(v) <= SHORT_TEXT)
+    if short < 2 or short < 0.5 * width_ref or short < 0.7 * row.n:
+        return False
+    return not any(type(v) is str and _TITLE.search(_label(v)) for v in row.vals)
+
+
+class _LazyRows:
+    """The first rows of a grid, built on demand (the generic header search usually stops at row 1-5)."""
+
+    def __init__(self, g: _Grid, limit: int):
+        self.g, self.n, self.cache = g, min(len(g), limit), {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, k: int) -> _Row:
+        if k not in self.cache:
+            self.cache[k] = self.g.row(k)
+        return self.cache[k]
+
+
+def _find_header(
+    g: _Grid,
+    width: int,
+    hm: dict[int, list[tuple[int, int]]],
+    scorer: Callable[[list[str]], float] | None,
+) -> tuple[int | None, bool, str]:
+    """Position (into the non-empty rows) of the (first) header row, whether it is a two-row header, a message."""
+    n = min(len(g), HEADER_SEARCH_ROWS)
+    window = _LazyRows(g, n + 2)
+    if scorer is None:
+        width_ref = int(g.counts[: HEADER_SEARCH_ROWS * 3].max())
+        for k in range(n):
+            row = window[k]
+            if _header_ok_generic(row, width_ref):
+                two = False
+                if k + 1 < len(window):
+                    possible, under = _child_of(row, window[k + 1], hm)
+                    # Without a scorer a merged parent is evidence; so is a child that only fills the parent's
+                    # blank columns when the row after it is no longer text-only (i.e. data starts there).
+                    nxt = window[k + 2] if k + 2 < len(window) else None
+                    two = possible and (under or (nxt is not None and not nxt.all_text()))
+                return k, two, ""
+        return None, False, "no header row found"
+
+    best: tuple[float, int, bool] | None = None
+    skip: set[int] = set()
+    for k in range(n):
+        if k in skip:
+            continue
+        row = window[k]
+        s1 = float(scorer(_row_labels(row, width))) if row.n >= 2 else 0.0
+        score, two = s1, False
+        if k + 1 < len(window):
+            possible, under = _child_of(row, window[k + 1], hm)
+            if possible:
+                parent = _parent_filled(row, width, hm)
+                child = _row_labels(window[k + 1], width)
+                leaves = [ch or pa for pa, ch in zip(parent, child, strict=True)]
+                s2 = float(scorer(leaves))
+                if under or s2 > s1:
+                    score, two = max(s1, s2), True
+                    if under:
+                        skip.add(k + 1)  # a child under merged parents is never a header on its own
+        if best is None or score > best[0]:
+            best = (score, k, two)
+    if best is None or best[0] < HEADER_MIN_SCORE:
+        got = 0.0 if best is None else best[0]
+        return None, False, f"no header row found (best score {got:.2f} < {HEADER_MIN_SCORE})"
+    return best[1], best[2], ""
+
+
+def _classify_free(row: _Row, above_header: bool) -> str:
+    """Kind of a row outside the data region: above the header, or anywhere when no header was found."""
+    first = row.first
+    if type(first) is str:
+        s = _label(first)
+        if _INSTRUCTION.match(s) or (row.n == 1 and len(s) > LONG_TEXT):
+            return "instruction"
+        if row.n == 1 and _NUMBERED.match(s) and len(s) > 15:
+            return "instruction"
+    if above_header:
+        return "title"
+    if any(type(v) is str and _TITLE.search(_label(v)) for v in row.vals):
+        return "title"
+    if _FOOTER.search(row.text):
+        return "footer"
+    return "unrecognised"
+
+
+def _single_cell_kind(row: _Row, hm: dict[int, list[tuple[int, int]]], seen_footer: bool) -> str:
+    s = _label(row.first)
+    if _INSTRUCTION.match(s) or len(s) > LONG_TEXT or (_NUMBERED.match(s) and len(s) > 15):
+        return "instruction"
+    if _EXAMPLE.match(s):
+        return "example"
+    if _FOOTER.search(s) or (seen_footer and _DATE_LINE.match(s)):
+        return "footer"
+    col = row.cols[0]
+    merged = any(c0 <= col <= c1 for c0, c1 in hm.get(row.r, ()))
+    if len(s) <= SHORT_TEXT and (merged or _SECTION.search(s)):
+        return "section"
+    return "data"
+
+
+def _multi_cell_kind(row: _Row, header_keys: list[str] | None) -> str:
+    first = row.first
+    if type(first) is str:
+        if row.n <= 2 and _INSTRUCTION.match(first):
+            return "instruction"
+        if _EXAMPLE.match(first) or _EXAMPLE_CELL.search(row.text):
+            return "example"
+    # A footer line has few cells ("填表人：" | "张三" | "审核人：" | …) or starts with the keyword.
+    if _FOOTER.search(row.text) and (row.n <= 4 or _FOOTER.match(row.text) or _TOTAL.match(row.text)):
+        return "footer"
+    if header_keys is not None and [norm_header(v) for v in row.vals] == header_keys:
+        return "header"  # the header repeated (two tables pasted one under the other, printed page headers)
+    return "data"
+
+
+def _analyse(
+    name: str,
+    hidden: bool,
+    raw: list[list[object]],
+    merges: list[tuple[tuple[int, int], tuple[int, int]]],
+    n_rows: int,
+    n_cols: int,
+    scorer: Callable[[list[str]], float] | None,
+) -> SheetTable:
+    st = SheetTable(source_sheet=name, hidden=hidden, n_rows=n_rows, n_cols=n_cols)
+    width = n_cols
+    if not raw or not width:
+        st.message = "empty sheet"
+        st.data = _empty_data(width)
+        return st
+    g = _Grid(raw, width)
+    if not len(g):
+        st.message = "empty sheet"
+        st.data = _empty_data(width)
+        return st
+    hm = _hmerges_by_row(merges)
+    k, two, msg = _find_header(g, width, hm, scorer)
+    kinds = np.full(len(g), "data", dtype=object)
+    sections = np.full(len(g), None, dtype=object)
+
+    if k is None:
+        st.message = msg
+        for i in range(len(g)):
+            kinds[i] = _classify_free(g.row(i), above_header=False)
+        st.rows = _rows_frame(g, kinds, sections)
+        st.data = _empty_data(width)
+        return st
+
+    hrow = g.row(k)
+    if two:
+        crow = g.row(k + 1)
+        parent = _parent_filled(hrow, width, hm)
+        child = _row_labels(crow, width)
+        st.header_parts = list(zip(parent, child, strict=True))
+        st.header = [" ".join(x for x in pair if x) for pair in st.header_parts]
+        st.header_rows = (hrow.r + 1, crow.r + 1)
+        kinds[k] = kinds[k + 1] = "header"
+        start = k + 2
+    else:
+        labels = _row_labels(hrow, width)
+        st.header = labels
+        st.header_parts = [(x,) for x in labels]
+        st.header_rows = (hrow.r + 1,)
+        kinds[k] = "header"
+        start = k + 1
+    st.header_row = hrow.r + 1
+    for i in range(k):
+        kinds[i] = _classify_free(g.row(i), above_header=True)
+
+    # Data region. Most rows are plain data: only rows with one or two cells, or whose text contains a
+    # furniture keyword (found in one regex pass over all texts), are looked at one by one.
+    region = g.text.slice(start)
+    look = set(
+        np.flatnonzero(pac.match_substring_regex(region, _KEYWORDS.pattern).to_numpy(zero_copy_only=False)).tolist()
+    )
+    look.update(np.flatnonzero(g.counts[start:] <= 2).tolist())
+    # A repeated header: same first cell as the header (vectorised), then all cells compared normalised.
+    header_keys = None if two else [norm_header(v) for v in hrow.vals]
+    if header_keys is not None and start < len(g):
+        rr = g.nz[start:]
+        firsts = g.arr[rr, np.argmin(g.empty[rr], axis=1)]
+        look.update(np.flatnonzero(firsts == hrow.first).tolist())
+    sec_pos: list[int] = []
+    sec_lab: list[str] = []
+    seen_footer = False
+    for j in sorted(look):
+        i = start + j
+        row = g.row(i)
+        if row.n == 1 and type(row.first) is str:
+            kind = _single_cell_kind(row, hm, seen_footer)
+        else:
+            kind = _multi_cell_kind(row, header_keys)
+        if kind == "section":
+            sec_pos.append(i)
+            sec_lab.append(_label(row.first))
+        elif kind == "footer":
+            seen_footer = True
+        kinds[i] = kind
+    if sec_pos:
+        labels_arr = np.array([None, *sec_lab], dtype=object)
+        which = np.searchsorted(np.array(sec_pos), np.arange(start, len(g)), side="right")
+        sections[start:] = labels_arr[which]
+
+    st.rows = _rows_frame(g, kinds, sections)
+    data_pos = np.flatnonzero(kinds[start:] == "data") + start
+    st.data = _data_frame(g, data_pos, sections, width, merges)
+    return st
+
+
+def _rows_frame(g: _Grid, kinds: np.ndarray, sections: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_row": (g.nz + 1).astype(np.int64),
+            "kind": pd.array(kinds.tolist(), dtype="str"),
+            "text": pd.array(g.text, dtype="str"),
+            "section": pd.Series(sections, dtype=object),
+        }
+    )
+
+
+def _empty_rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_row": np.empty(0, dtype=np.int64),
+            "kind": pd.array([], dtype="str"),
+            "text": pd.array([], dtype="str"),
+            "section": pd.Series([], dtype=object),
+        }
+    )
+
+
+def _empty_data(width: int) -> pd.DataFrame:
+    df = pd.DataFrame({j: pd.Series([], dtype=object) for j in range(width)})
+    df["source_row"] = np.empty(0, dtype=np.int64)
+    df["section"] = pd.Series([], dtype=object)
+    return df
+
+
+def _data_frame(
+    g: _Grid,
+    data_pos: np.ndarray,
+    sections: np.ndarray,
+    width: int,
+    merges: list[tuple[tuple[int, int], tuple[int, int]]],
+) -> pd.DataFrame:
+    """The data rows' cells, with each vertical merge's top-left value copied into its range (data rows only)."""
+    if not data_pos.size:
+        return _empty_data(width)
+    rows = g.nz[data_pos]
+    block = g.arr[rows]  # a copy (fancy indexing)
+    n_excel = g.arr.shape[0]
+    where = np.full(n_excel, -1, dtype=np.int64)
+    where[rows] = np.arange(rows.size)
+    for (r0, c0), (r1, c1) in merges:
+        if r1 <= r0 or r0 >= n_excel or c0 >= width or where[r0] < 0:
+            continue  # horizontal-only merges are labels; an anchor outside the data is not data
+        v = block[where[r0], c0]
+        if v is None:
+            continue
+        ps = where[r0 : r1 + 1]
+        ps = ps[ps >= 0]
+        sub = block[ps, c0 : min(c1, width - 1) + 1]
+        sub[np.equal(sub, None)] = v
+        block[ps, c0 : min(c1, width - 1) + 1] = sub
+    df = pd.DataFrame(block, columns=range(width), dtype=object)
+    df["source_row"] = (rows + 1).astype(np.int64)
+    df["section"] = pd.Series(sections[data_pos], dtype=object)
+    return df
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def read_tables(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    header_scorer: Callable[[list[str]], float] | None = None,
+    limits: Limits | None = None,
+) -> list[SheetTable]:
+    """Read every sheet of a workbook (path or bytes) and locate its table; one :class:`SheetTable` per sheet.
+
+    ``header_scorer(cells) -> [0, 1]`` receives one header label per column (whitespace-collapsed, "" for blank;
+    for a two-row candidate the child label, else the parent's) and decides which row among the first
+    :data:`HEADER_SEARCH_ROWS` non-empty rows is the header (best score, ties to the earliest, minimum
+    :data:`HEADER_MIN_SCORE` and >= 2 non-empty cells). Without it a generic layout heuristic is used.
+
+    Raises :class:`UnreadableFile` for whole-file problems. Sheets beyond ``limits.max_sheets`` and sheets over
+    the row/column limits come back with empty ``rows`` and an explanatory ``message`` instead of being read.
+    """
+    limits = limits or Limits()
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        name = name or "<bytes>"
+    else:
+        path = Path(source)
+        name = name or str(path)
+        try:
+            size = os.stat(path).st_size
+        except OSError as e:
+            raise UnreadableFile(f"cannot open: {e.strerror or e}") from e
+        if size > limits.max_file_bytes:
+            raise UnreadableFile(f"too large: {size} bytes (limit {limits.max_file_bytes})")
+        data = path.read_bytes()
+    _sniff(data, name, limits)
+
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metas = wb.sheets_metadata
+    except pc.PasswordError as e:
+        raise UnreadableFile("encrypted workbook") from e
+    except Exception as e:  # calamine raises several unrelated types for damaged files
+        if "password" in str(e).lower() or "encrypt" in str(e).lower():
+            raise UnreadableFile("encrypted workbook") from e
+        raise UnreadableFile(f"corrupt workbook: {_short(e)}") from e
+
+    out: list[SheetTable] = []
+    for idx, meta in enumerate(metas):
+        hidden = meta.visible != pc.SheetVisibleEnum.Visible
+        if idx >= limits.max_sheets:
+            out.append(
+                SheetTable(
+                    source_sheet=meta.name,
+                    hidden=hidden,
+                    message=f"not read: more than {limits.max_sheets} sheets in the workbook",
+                )
+            )
+            continue
+        if meta.typ != pc.SheetTypeEnum.WorkSheet:
+            out.append(SheetTable(source_sheet=meta.name, hidden=hidden, message=f"not a worksheet ({meta.typ.name})"))
+            continue
+        try:
+            sheet = wb.get_sheet_by_index(idx)
+            end = sheet.end
+            n_rows, n_cols = (end[0] + 1, end[1] + 1) if end is not None else (0, 0)
+            if n_rows > limits.max_sheet_rows:
+                out.append(
+                    SheetTable(
+                        meta.name,
+                        hidden,
+                        n_rows=n_rows,
+                        n_cols=n_cols,
+                        message=f"too many rows: {n_rows} (limit {limits.max_sheet_rows})",
+                    )
+                )
+                continue
+            if n_cols > limits.max_sheet_cols:
+                out.append(
+                    SheetTable(
+                        meta.name,
+                        hidden,
+                        n_rows=n_rows,
+                        n_cols=n_cols,
+                        message=f"too many columns: {n_cols} (limit {limits.max_sheet_cols})",
+                    )
+                )
+                continue
+            raw = sheet.to_python(skip_empty_area=False) if n_rows else []
+            merges = sheet.merged_cell_ranges or []
+        except Exception as e:
+            raise UnreadableFile(f"corrupt workbook: sheet {meta.name!r}: {_short(e)}") from e
+        out.append(_analyse(meta.name, hidden, raw, merges, n_rows, n_cols, header_scorer))
+    return out
+
+
+def _short(e: BaseException) -> str:
+    s = f"{type(e).__name__}: {e}"
+    return s if len(s) <= 200 else s[:197] + "..."
