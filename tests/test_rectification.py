@@ -26,7 +26,8 @@ F1 = "2023/水利学院/附件2 网络媒体平台备案汇总表.xlsx"
 F2 = "2023/电力学院.zip!附件2-电力学院.xlsx"
 F3 = "2023/信息工程学院/附件3.xlsx"
 
-RAW_PHONES = ["13800000360", "13912345678", "1385556666", "0371-69127000", "15011112222"]
+RAW_PHONES = ["13800000360", "13912345678", "1385556666", "0371-69127000", "15011112222", "196abcd8218"]
+F4 = "2023/马克思主义学院/附件2.xlsx"
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -125,6 +126,19 @@ def tables() -> dict[str, pd.DataFrame]:
             source_row=3,
         ),
     ]
+    p.append(
+        dict(
+            unit="马克思主义学院",
+            platform_type_raw="微信公众号",
+            platform_name="华水马院",
+            supervisor="钱进",
+            operator="孙丽",
+            operator_phone="196abcd8218",
+            source_file=F4,
+            source_sheet="Sheet1",
+            source_row=6,
+        )
+    )
     return {"platforms": _frame("platforms", p), "personal_accounts": _frame("personal_accounts", a)}
 
 
@@ -248,6 +262,19 @@ def findings() -> pd.DataFrame:
             name="后勤服务",
         ),  # not in the clean table; no message_zh -> fallback
     ]
+    rows.append(
+        _finding(
+            "R-phone",
+            "violation",
+            "马克思主义学院",
+            "platforms",
+            F4,
+            "Sheet1",
+            6,
+            "联系电话“196abcd8218”不是有效的手机或座机号码",
+            "联系电话格式不正确，请更正。",
+        )
+    )
     return pd.DataFrame(rows)
 
 
@@ -304,7 +331,7 @@ def test_safe_filename(name, stem):
 
 def test_one_workbook_per_unit_with_findings(tmp_path, findings, tables, config):
     paths_ = write_rectification_lists(findings, tables, tmp_path, config)
-    assert len(paths_) == findings["unit"].nunique() == 5
+    assert len(paths_) == findings["unit"].nunique() == 6
     assert {p.parent for p in paths_} == {tmp_path / "整改清单"}
     assert sorted(p.name for p in (tmp_path / "整改清单").glob("*.xlsx")) == sorted(p.name for p in paths_)
     assert (tmp_path / "整改清单" / "后勤管理处后勤服务中心.xlsx") in paths_

@@ -41,7 +41,7 @@ SCAN_SUFFIXES = TEXT_SUFFIXES | PNG_SUFFIXES
 
 _SEPARATORS = re.compile(r"[\s\u3000()（）\[\]]+")
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_DIGIT_RUN = re.compile(r"\d{5,}")
+_PHONE_SPLIT = re.compile(r"([/,，;；、|]+|\s{2,}|\s*(?:或|及|和)\s*)")
 _LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
 
 
@@ -68,23 +68,15 @@ def _digits_phone(s: str) -> str:
     return s
 
 
-def _mask_run(run: str) -> str:
-    """Mask a digit run that may be a phone: 10+ digits keep the first 3 and last 4, 5-9 only the last 4."""
-    if len(run) >= 10:
-        return run[:3] + MASK + run[-4:]
-    if len(run) >= 5:
-        return MASK + run[-4:]
-    return MASK
-
-
 def mask_phone(value: object) -> object:
     """Mask a phone for shared outputs.
 
     Mobile ``13800000360`` (also ``+86 138 0000 0360``, ``138-0000-0360``) -> ``138****0360``;
     landline ``0371-69127000`` -> ``0371-****7000`` (area code and last 4 kept; without a dash
     the area code is 3 digits for 01x/02x, else 4). Null stays null (returned unchanged).
-    Anything else (two numbers in one cell, a typo) is masked run by run: no run of 5+ digits
-    survives whole.
+    Several numbers in one cell (``/``, ``,``, ``;``, ``、``, ``或``) are masked one by one; anything
+    else with a digit (a typo, ``196abcd8218``) keeps its first 3 and last 4 characters around
+    ``****`` (or is ``****`` when shorter than 8); text without digits (``无``) is kept.
     """
     if _is_null(value):
         return value
@@ -101,8 +93,14 @@ def mask_phone(value: object) -> object:
             n = 3 if d.startswith(("01", "02")) else 4
             area, local = d[:n], d[n:]
         return f"{area}-{MASK}{local[-4:]}"
-    s = mask_phones_in_text(s)
-    return _DIGIT_RUN.sub(lambda m: _mask_run(m.group(0)), s)
+    parts = _PHONE_SPLIT.split(s)
+    if len(parts) > 1:  # several numbers in one cell: mask each, keep the separators
+        return "".join(p if _PHONE_SPLIT.fullmatch(p) else str(mask_phone(p)) for p in parts if p)
+    if not re.search(r"\d", s):
+        return s  # 无, 同上, 暂无: nothing to hide
+    if len(s) >= 8:  # a typo (13800000x60, 196abcd8218): keep the ends like a mobile mask
+        return s[:3] + MASK + s[-4:]
+    return MASK
 
 
 def mask_phones_in_text(text: object, extra: Iterable[object] = ()) -> object:
