@@ -534,7 +534,8 @@ TITLE_PROGRESS = "报送进度：累计已报送单位数"
 TITLE_MISSING = "未报送单位名单"
 
 
-def _roster(units: pd.DataFrame | None) -> list[str]:
+def roster_units(units: pd.DataFrame | None) -> list[str]:
+    """Sorted unit names of the roster (empty when no roster)."""
     if not _usable(units, "unit"):
         return []
     return sorted(set(units["unit"].dropna().astype("str")))
@@ -552,14 +553,14 @@ def submitted_units(submissions: pd.DataFrame | None) -> pd.Series:
 def missing_unit_list(submissions: pd.DataFrame | None, units: pd.DataFrame | None) -> list[str]:
     """Roster units with no submission at all (R-complete)."""
     done = set(submitted_units(submissions).index)
-    return [u for u in _roster(units) if u not in done]
+    return [u for u in roster_units(units) if u not in done]
 
 
 def submission_progress(submissions: pd.DataFrame | None, units: pd.DataFrame | None, config: Config) -> go.Figure:
     """Cumulative distinct units submitted by day (step line), the deadline as a vertical line, the roster total
     as a horizontal line, and the units still missing in an annotation."""
     first = submitted_units(submissions)
-    roster = _roster(units)
+    roster = roster_units(units)
     missing = missing_unit_list(submissions, units)
     if first.empty and not roster:
         return empty_figure(TITLE_PROGRESS)
@@ -619,7 +620,7 @@ def missing_units(submissions: pd.DataFrame | None, units: pd.DataFrame | None) 
     """Table figure of roster units with no submission (unit names and roster kind only)."""
     missing = missing_unit_list(submissions, units)
     if not missing:
-        note = NO_DATA if not _roster(units) else "全部单位均已报送"
+        note = NO_DATA if not roster_units(units) else "全部单位均已报送"
         return empty_figure(TITLE_MISSING, note=note)
     kind = {}
     if _usable(units, "unit", "kind"):

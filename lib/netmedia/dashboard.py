@@ -84,7 +84,7 @@ def _summary(tables: Mapping[str, pd.DataFrame], findings: pd.DataFrame | None, 
     out = [("登记平台", str(len(p)))]
     if {"status", "last_updated_on"} <= set(p.columns) and len(p):
         out.append(("僵尸平台", str(int(charts.is_zombie(p, config.zombie_cutoff).sum()))))
-    roster = charts._roster(units)
+    roster = charts.roster_units(units)
     if roster:
         missing = charts.missing_unit_list(subs, units)
         out.append(("已报送单位", f"{len(roster) - len(missing)}/{len(roster)}"))
