@@ -96,7 +96,8 @@ def generate(out_dir: str | Path, *, n_units: int = 60, seed: int = 0, violation
     rng = random.Random(seed)
     builder = Builder(cfg, rng, n_units=n_units, violations=violations, messy=messy,
                       rows_per_unit=rows_per_unit, personal_per_unit=personal_per_unit)
-    carried = _carry_over(builder, previous_of) if previous_of else 0
+    if previous_of:
+        _carry_over(builder, previous_of)
     season = builder.build()
     _write_rosters(season, out, rng, messy)
     w = Writer(season, out, rng, messy=messy, seed=seed)
@@ -112,8 +113,6 @@ def generate(out_dir: str | Path, *, n_units: int = 60, seed: int = 0, violation
             w.unit_return(u, season.recs[u.name], late_kind.get(u.name), u.name == evening)
     found = w.violations()
     variants = Counter(w.v) + _row_variants(season, cfg)
-    if carried:
-        variants["carried_over_from_previous"] = carried
     late_units = {s["unit"] for s in w.submissions if s["late"]}
     units = []
     for u in season.units:
@@ -175,7 +174,16 @@ def _carry_over(builder: Builder, previous_of: Path) -> int:
     if p.is_dir():
         p = p / "reference" / "truth.json"
     prev = json.loads(p.read_text(encoding="utf-8"))
-    keep = [r for r in prev.get("platforms", []) if r.get("account_id") and builder.rng.random() < 0.7]
+    planted = {(v["source_file"], v["source_sheet"], v["source_row"]) for v in prev.get("violations", [])}
+    keep, seen = [], set()
+    for r in prev.get("platforms", []):
+        key = (r["category"], str(r.get("account_id") or "").lower())
+        if not key[1] or key in seen or (r["source_file"], r["source_sheet"], r["source_row"]) in planted:
+            continue
+        seen.add(key)
+        if builder.rng.random() < 0.7:
+            keep.append(r)
+            builder.used_ids.add(key[1])
     builder.carry = keep
     return len(keep)
 

@@ -152,6 +152,7 @@ class Builder:
         self.used_ids: set[str] = set()
         self.used_urls: set[str] = set()
         self.tags: Counter = Counter()
+        self.carry: list[dict] = []  # platforms of an earlier generated round to list again
         self.people: list[Person] = []
         self.students: list[str] = []
         self.units = self._units()
@@ -450,6 +451,16 @@ class Builder:
         for u in submitting:
             recs[u.name] += [self.platform(u) for _ in range(r.randint(*self.rows_per_unit))]
             recs[u.name] += [self.personal(u) for _ in range(r.randint(*self.personal_per_unit))]
+        by_canon = {u.canon: u for u in submitting}
+        for prev in self.carry:
+            u = by_canon.get(prev["unit"])
+            if u is None or prev["category"] not in V.TYPE_TEXTS:
+                continue
+            rec = self.platform(u, prev["category"])
+            rec.v["account_id"], rec.v["platform_name"] = prev["account_id"], prev["platform_name"]
+            rec.v["owner_kind"] = self.owner_kind(u, prev["platform_name"])
+            rec.tags = ("carried_over_from_previous",)
+            recs[u.name].append(rec)
         late: list[str] = []
         if submitting:
             # a clean row updated exactly on the cutoff date (passes R-zombie)

@@ -619,7 +619,7 @@ class Writer:
                     self._write(path, data)
         else:
             generic = r.random() < RATES["zip_member_generic_names" if variant == "zip" else
-                                        "eml_attachment_generic_names"]
+                                        "eml_attachment_generic_names"] and late_kind is None
             parts: list[tuple[str, list[SheetPlan]]] = []
             if generic:
                 self.v[f"{variant}_generic_member_names"] += 1
