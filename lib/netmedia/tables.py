@@ -30,6 +30,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -639,14 +640,15 @@ def _rows_frame(g: _Grid, kinds: np.ndarray, sections: np.ndarray) -> pd.DataFra
     return pd.DataFrame(
         {
             "source_row": (g.nz + 1).astype(np.int64),
-            "kind": pd.array(kinds.tolist(), dtype="str"),
+            "kind": pd.array(pa.array(kinds, type=pa.string()), dtype="str"),
             "text": pd.array(g.text, dtype="str"),
             "section": pd.Series(sections, dtype=object),
         }
     )
 
 
-def _empty_rows() -> pd.DataFrame:
+@cache
+def _empty_rows_template() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "source_row": np.empty(0, dtype=np.int64),
@@ -657,11 +659,21 @@ def _empty_rows() -> pd.DataFrame:
     )
 
 
-def _empty_data(width: int) -> pd.DataFrame:
-    df = pd.DataFrame({j: pd.Series([], dtype=object) for j in range(width)})
+@cache
+def _empty_data_template(width: int) -> pd.DataFrame:
+    df = pd.DataFrame(np.empty((0, width), dtype=object), columns=range(width), dtype=object)
     df["source_row"] = np.empty(0, dtype=np.int64)
     df["section"] = pd.Series([], dtype=object)
     return df
+
+
+def _empty_rows() -> pd.DataFrame:
+    """An empty ``rows`` frame (copied from a cached template: building frames costs more than reading a sheet)."""
+    return _empty_rows_template().copy()
+
+
+def _empty_data(width: int) -> pd.DataFrame:
+    return _empty_data_template(width).copy()
 
 
 def _data_frame(
@@ -690,10 +702,12 @@ def _data_frame(
         sub = block[ps, c0 : min(c1, width - 1) + 1]
         sub[np.equal(sub, None)] = v
         block[ps, c0 : min(c1, width - 1) + 1] = sub
-    df = pd.DataFrame(block, columns=range(width), dtype=object)
-    df["source_row"] = (rows + 1).astype(np.int64)
-    df["section"] = pd.Series(sections[data_pos], dtype=object)
-    return df
+    # One dict of ready-made columns: inserting columns into a frame costs more than building it, and explicit
+    # object Series stop pandas 3 from inferring the str dtype (cells keep their raw Python types).
+    cols: dict[object, object] = {j: pd.Series(block[:, j], dtype=object, copy=False) for j in range(width)}
+    cols["source_row"] = (rows + 1).astype(np.int64)
+    cols["section"] = pd.Series(sections[data_pos], dtype=object, copy=False)
+    return pd.DataFrame(cols, copy=False)
 
 
 # --------------------------------------------------------------------------------------------
