@@ -230,6 +230,7 @@ def test_heatmap(findings):
 def test_rule_label_uses_mapping():
     assert charts.rule_label("R-zombie", {"R-zombie": "僵尸账号"}) == "R-zombie 僵尸账号"
     assert charts.rule_label("R-x", {}) == "R-x"
+    assert charts.rule_label("R-zombie", {"R-zombie": "僵尸账号需关停"}, wrap=4) == "R-zombie<br>僵尸账号<br>需关停"
 
 
 def test_ranking(platforms, findings):

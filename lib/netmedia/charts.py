@@ -208,10 +208,27 @@ def rule_names() -> dict[str, str]:
     return out
 
 
-def rule_label(rule: str, names: Mapping[str, str] | None = None) -> str:
+def rule_order() -> dict[str, int]:
+    """Rule id -> listing order from rules.toml ([rules.<id>] order = n) when present; else {}."""
+    try:
+        raw = tomllib.loads((paths.PACKAGE_DATA / "rules.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    block = raw.get("rules")
+    if not isinstance(block, Mapping):
+        return {}
+    return {rid: int(d["order"]) for rid, d in block.items() if isinstance(d, Mapping) and isinstance(d.get("order"), int)}
+
+
+def rule_label(rule: str, names: Mapping[str, str] | None = None, wrap: int = 0) -> str:
+    """'R-zombie 僵尸账号' (id alone when no Chinese name); ``wrap`` > 0 puts the name on lines of that many chars."""
     names = rule_names() if names is None else names
     zh = names.get(rule)
-    return f"{rule} {zh}" if zh and zh != rule else rule
+    if not zh or zh == rule:
+        return rule
+    if wrap > 0:
+        return rule + "<br>" + "<br>".join(zh[i : i + wrap] for i in range(0, len(zh), wrap))
+    return f"{rule} {zh}"
 
 
 # ---------------------------------------------------------------------------
@@ -455,10 +472,11 @@ def findings_heatmap(findings: pd.DataFrame) -> go.Figure:
     rules = findings["rule"].astype("str").fillna("（未知规则）")
     ct = pd.crosstab(units, rules)
     row_order = sorted(ct.index, key=lambda u: (int(ct.loc[u].sum()), u))  # bottom -> top
-    col_order = sorted(ct.columns, key=lambda r: (-int(ct[r].sum()), r))
+    order = rule_order()
+    col_order = sorted(ct.columns, key=lambda r: (order.get(r, 10_000), -int(ct[r].sum()), r))
     ct = ct.reindex(index=row_order, columns=col_order)
     names = rule_names()
-    labels = [rule_label(r, names) for r in col_order]
+    labels = [rule_label(r, names, wrap=7) for r in col_order]
     z = ct.to_numpy().astype(int)
     fig = go.Figure(
         go.Heatmap(
@@ -470,7 +488,7 @@ def findings_heatmap(findings: pd.DataFrame) -> go.Figure:
         )  # fmt: skip
     )
     fig.update_yaxes(tickfont=dict(size=11), showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False, tickangle=-30)
+    fig.update_xaxes(side="top", showgrid=False, tickangle=0, tickfont=dict(size=12))
     return _base(fig, f"{TITLE_HEATMAP}：共 {len(findings)} 条", TALL_SIZE, xaxis_title="", yaxis_title="",
                  margin=dict(t=150))  # fmt: skip
 
