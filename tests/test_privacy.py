@@ -163,3 +163,15 @@ def test_plotly_bundle_has_no_false_positives():
     if not bundle.exists():
         pytest.skip("no plotly bundle")
     assert scan_for_personal_data(bundle) == []
+
+
+def test_zip_containers_are_scanned_when_asked(tmp_path):
+    import zipfile
+
+    p = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", "<sst><si><t>运营负责人 13800000360</t></si></sst>")
+        z.writestr("xl/media/image1.png", b"\x89PNG 13912345678")  # not a text member
+    assert scan_for_personal_data(tmp_path) == []  # .xlsx not in the default suffixes
+    assert scan_for_personal_data(tmp_path, suffixes=[".xlsx"]) == [(p, "13800000360")]
+    assert scan_for_personal_data([p]) == [(p, "13800000360")]

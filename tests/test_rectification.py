@@ -437,3 +437,11 @@ def test_reply_deadline_from_config(tmp_path, config):
     assert reply_deadline_for(load_config(p)) == config.round.deadline + dt.timedelta(days=10)
     p.write_text(config.path.read_text("utf-8") + "\n[rectification]\nreply_deadline = 2023-06-01\n", "utf-8")
     assert reply_deadline_for(load_config(p)) == dt.date(2023, 6, 1)
+
+
+def test_privacy_scanner_finds_nothing_in_lists(tmp_path, findings, tables, config):
+    from netmedia.privacy import scan_for_personal_data
+
+    paths_ = write_rectification_lists(findings, tables, tmp_path, config)
+    assert scan_for_personal_data(tmp_path / "整改清单", {"20080123"}, suffixes=[".xlsx"]) == []
+    assert scan_for_personal_data(paths_) == []

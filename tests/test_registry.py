@@ -228,3 +228,10 @@ def test_platform_class_falls_back_to_category():
         }
     )
     assert platform_class_of(df).tolist() == [3, 6, 3, pd.NA]
+
+
+def test_registry_keeps_phones_and_the_scanner_sees_them(tmp_path, written):
+    from netmedia.privacy import scan_for_personal_data
+
+    hits = {m for _p, m in scan_for_personal_data(tmp_path, suffixes=[".xlsx"])}
+    assert {"13800000360", "15011112222"} <= hits  # internal registry: not for sharing

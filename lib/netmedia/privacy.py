@@ -16,8 +16,10 @@ before matching, so ``"\\u7535\\u8bdd13800000360"`` is caught.
 from __future__ import annotations
 
 import html
+import io
 import re
 import struct
+import zipfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -183,6 +185,21 @@ def png_text(data: bytes) -> str:
     return "\n".join(out)
 
 
+def zip_text(data: bytes, max_member_bytes: int = 50_000_000) -> str:
+    """The text of the XML/text members of a zip container (xlsx, docx, zip), for scanning; '' if unreadable."""
+    out: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for info in z.infolist():
+                suffix = Path(info.filename).suffix.lower()
+                if info.file_size > max_member_bytes or suffix not in TEXT_SUFFIXES | {".rels", ".vml"}:
+                    continue
+                out.append(z.read(info).decode("utf-8", errors="replace"))
+    except (zipfile.BadZipFile, OSError, RuntimeError):
+        return ""
+    return "\n".join(out)
+
+
 def _staff_id_pattern(staff_ids: Iterable[str] | None) -> re.Pattern[str] | None:
     ids = sorted({str(s).strip() for s in staff_ids or () if not _is_null(s) and str(s).strip()}, key=len, reverse=True)
     if not ids:
@@ -226,7 +243,8 @@ def scan_for_personal_data(
     ``paths_or_dir``: a file, a directory (searched recursively for files whose suffix is in
     ``suffixes``), or a list of them; files named explicitly are scanned whatever their suffix
     (as text, or as PNG when they are one). Text files are read as UTF-8 (undecodable bytes
-    replaced); PNGs contribute their tEXt/zTXt/iTXt/eXIf chunks, not their pixels.
+    replaced); PNGs contribute their tEXt/zTXt/iTXt/eXIf chunks, not their pixels; zip containers
+    (pass ``suffixes`` with ``.xlsx`` to include workbooks) their XML members.
     """
     sfx = frozenset(s.lower() if s.startswith(".") else "." + s.lower() for s in suffixes)
     staff_pat = _staff_id_pattern(staff_ids)
@@ -235,6 +253,8 @@ def scan_for_personal_data(
         data = f.read_bytes()
         if data.startswith(b"\x89PNG"):
             text = png_text(data)
+        elif data.startswith(b"PK\x03\x04"):
+            text = zip_text(data)
         else:
             text = data.decode("utf-8", errors="replace")
         for hit in _find(_decode_escapes(text), staff_pat):
