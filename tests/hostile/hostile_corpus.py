@@ -9,6 +9,7 @@ plain strings, control characters). ``hostile_files(season_units)`` returns ever
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,12 +45,22 @@ def cell_xml(r: int, j: int, v: object) -> str:
     ref = f"{col_letter(j)}{r}"
     if v is None:
         return ""
-    if isinstance(v, bool | int | float):
-        return f'<c r="{ref}"><v>{v}</v></c>'
+    if isinstance(v, bool):
+        return f'<c r="{ref}" t="b"><v>{int(v)}</v></c>'
+    if isinstance(v, int | float):
+        return f'<c r="{ref}"><v>{v!r}</v></c>'
     if isinstance(v, Formula):
         cached = f"<v>{escape(v.cached)}</v>" if v.cached is not None else ""
         return f'<c r="{ref}" t="str"><f>{escape(v.expr)}</f>{cached}</c>'
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(v))}</t></is></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{xml_text(str(v))}</t></is></c>'
+
+
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(s: str) -> str:
+    """Escaped cell text; control characters as Excel writes them (``_x0001_``), since XML 1.0 forbids them."""
+    return _CTRL.sub(lambda m: f"_x{ord(m.group()):04X}_", escape(s))
 
 
 @dataclass(frozen=True)
