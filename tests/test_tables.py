@@ -1,0 +1,355 @@
+"""netmedia.tables on small workbooks built here with openpyxl, one per layout the returns come in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import msoffcrypto.format.ooxml
+import openpyxl
+import pytest
+
+from netmedia.config import Limits
+from netmedia.schema import header_synonyms, norm_header
+from netmedia.tables import SheetTable, UnreadableFile, read_tables
+
+HEADER = ["序号", "单位名称", "平台类型", "平台名称", "账号ID", "运营管理负责人", "联系电话", "备注"]
+
+
+def _book(
+    *sheets: tuple[str, list[list[object]]],
+    merges: dict[str, list[str]] | None = None,
+    states: dict[str, str] | None = None,
+) -> bytes:
+    """Workbook bytes: each sheet's rows from row 1 (None = blank cell, [] = blank row)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets:
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if v is not None:
+                    ws.cell(r, c, v)
+        for ref in (merges or {}).get(name, []):
+            ws.merge_cells(ref)
+        if states and name in states:
+            ws.sheet_state = states[name]
+    bio = io.BytesIO()
+    wb.save(bio)
+    return bio.getvalue()
+
+
+def _nonempty(rows: list[list[object]]) -> list[int]:
+    return [i + 1 for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)]
+
+
+def _accounting(t: SheetTable, rows: list[list[object]]) -> None:
+    """Every non-empty row is in ``t.rows`` once, with its true Excel row; data rows are the "data" kind."""
+    assert t.rows["source_row"].tolist() == _nonempty(rows)
+    assert len(t.data) == int((t.rows["kind"] == "data").sum())
+    assert t.data["source_row"].tolist() == t.rows.loc[t.rows["kind"] == "data", "source_row"].tolist()
+
+
+def _kinds(t: SheetTable) -> dict[int, str]:
+    return dict(zip(t.rows["source_row"], t.rows["kind"], strict=True))
+
+
+def _platform_scorer(cells: list[str]) -> float:
+    """What the ingest passes: the share of non-empty cells that are Annex 2 header synonyms."""
+    syn = header_synonyms("platforms")
+    keys = [norm_header(c) for c in cells if c]
+    return sum(k in syn for k in keys) / len(keys) if keys else 0.0
+
+
+def _record(i: int) -> list[object]:
+    return [i, "宣传部", "微信公众号", f"公众号{i}", f"gh_{i:04d}", "张三", 13800000000 + i, None]
+
+
+# ---------------------------------------------------------------------------------------------- layouts
+
+
+def test_title_block_header_data_and_signature_rows() -> None:
+    rows = [
+        ["附件2"],
+        ["网络媒体平台备案登记表"],
+        ["填报单位（盖章）：新闻学院", None, None, None, None, "填表日期：2025年5月20日"],
+        HEADER,
+        _record(1),
+        [],
+        _record(2),
+        _record(3),
+        [],
+        ["单位负责人（签字）：", None, None, "填表人：", "李四"],
+        ["审核人：王五"],
+        ["2025年5月20日"],
+    ]
+    data = _book(("附件2", rows), merges={"附件2": ["A2:H2"]})
+    (t,) = read_tables(data)
+    assert t.header_row == 4 and t.header_rows == (4,)
+    assert t.header == HEADER and t.header_parts[1] == ("单位名称",)
+    assert _kinds(t) == {
+        1: "title",
+        2: "title",
+        3: "title",
+        4: "header",
+        5: "data",
+        7: "data",
+        8: "data",
+        10: "footer",
+        11: "footer",
+        12: "footer",
+    }
+    assert t.data["source_row"].tolist() == [5, 7, 8]
+    assert t.data[3].tolist() == ["公众号1", "公众号2", "公众号3"]
+    assert t.n_rows == 12 and t.n_cols == 8 and not t.hidden and t.message == ""
+    assert t.rows.loc[t.rows["source_row"] == 10, "text"].item() == "单位负责人（签字）： | 填表人： | 李四"
+    _accounting(t, rows)
+
+
+def test_two_row_header_under_merged_parent() -> None:
+    top = ["序号", "单位名称", "平台类型", "平台名称", "运营管理负责人", None, "备注"]
+    sub = [None, None, None, None, "姓名", "联系电话", None]
+    rows = [["网络媒体平台备案表"], top, sub, [1, "宣传部", "网站", "新闻网", "张三", "13800000001", None]]
+    merges = ["A1:G1", "E2:F2", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "G2:G3"]
+    data = _book(("S", rows), merges={"S": merges})
+    for scorer in (None, _platform_scorer):
+        (t,) = read_tables(data, header_scorer=scorer)
+        assert t.header_row == 2 and t.header_rows == (2, 3), scorer
+        assert t.header_parts[4] == ("运营管理负责人", "姓名")
+        assert t.header_parts[5] == ("运营管理负责人", "联系电话")  # parent spread over its merge
+        assert t.header_parts[0] == ("序号", "")
+        assert t.header[4] == "运营管理负责人 姓名" and t.header[0] == "序号"
+        assert _kinds(t) == {1: "title", 2: "header", 3: "header", 4: "data"}
+        assert t.data.iloc[0][4] == "张三" and t.data.iloc[0][5] == "13800000001"
+
+
+def test_header_labels_cleaned_but_readable() -> None:
+    header = ["序号", " 单位\n名称 ", "平台\xa0类型*", "平台名称_x000D_", "账号 ID", "联系\r\n电话"]
+    rows = [header, [1, "宣传部", "微博", "某某微博", "uid", "1"]]
+    (t,) = read_tables(_book(("S", rows)))
+    assert t.header == ["序号", "单位名称", "平台类型*", "平台名称", "账号 ID", "联系电话"]
+    assert [norm_header(h) for h in t.header] == ["序号", "单位名称", "平台类型", "平台名称", "账号id", "联系电话"]
+
+
+def test_instruction_and_example_rows_are_not_data() -> None:
+    rows = [
+        ["填表说明：1、每个平台填一行；2、主管领导须为处级以上干部。"],
+        HEADER,
+        ["示例", "宣传部", "微信公众号", "某某大学", "gh_0000", "张三", "13800000000", None],
+        ["例：", "学生处", "微博"],
+        _record(1),
+        _record(2),
+        ["注：请于5月30日前报送。"],
+        ["1、手机号码请填写11位数字，座机请加区号，不要填写多个号码。"],
+    ]
+    (t,) = read_tables(_book(("S", rows)))
+    assert t.header_row == 2
+    assert _kinds(t) == {
+        1: "instruction",
+        2: "header",
+        3: "example",
+        4: "example",
+        5: "data",
+        6: "data",
+        7: "instruction",
+        8: "instruction",
+    }
+    assert t.data["source_row"].tolist() == [5, 6]
+    _accounting(t, rows)
+
+
+def test_sections_label_the_rows_beneath() -> None:
+    rows = [
+        HEADER,
+        ["一、网站类"],
+        _record(1),
+        _record(2),
+        [],
+        ["（二）新媒体平台"],  # not merged: recognised by its numbering
+        _record(3),
+        ["北京市（1所）"],
+        _record(4),
+    ]
+    (t,) = read_tables(_book(("S", rows), merges={"S": ["A2:H2", "A8:H8"]}))
+    assert _kinds(t)[2] == "section" and _kinds(t)[6] == "section" and _kinds(t)[8] == "section"
+    assert t.data["section"].tolist() == ["一、网站类", "一、网站类", "（二）新媒体平台", "北京市（1所）"]
+    assert t.rows.loc[t.rows["kind"] == "header", "section"].item() is None
+    _accounting(t, rows)
+
+
+def test_single_unmerged_cell_without_numbering_is_a_sparse_data_row() -> None:
+    rows = [HEADER, _record(1), [None, "继续教育学院"]]
+    (t,) = read_tables(_book(("S", rows)))
+    assert _kinds(t)[3] == "data"
+    assert t.data.iloc[1][1] == "继续教育学院" and t.data.iloc[1]["section"] is None
+
+
+def test_cell_values_codes_dates_bools() -> None:
+    rows = [
+        ["单位", "账号", "QQ", "编码", "开通时间", "更新时间", "在用", "粉丝数", "备注"],
+        [
+            "宣传部",
+            4165014941,
+            123456789.0,
+            "01502200",
+            dt.date(2024, 3, 1),
+            dt.datetime(2025, 5, 1, 9, 30),
+            True,
+            12.5,
+            " 两端空格\xa0中间NBSP_x000D_\r\n第二行 ",
+        ],
+    ]
+    (t,) = read_tables(_book(("S", rows)))
+    r = t.data.iloc[0]
+    assert r[1] == 4165014941 and type(r[1]) is int
+    assert r[2] == 123456789 and type(r[2]) is int
+    assert r[3] == "01502200"
+    assert r[4] == dt.date(2024, 3, 1) and type(r[4]) is dt.date
+    assert r[5] == dt.datetime(2025, 5, 1, 9, 30)
+    assert r[6] is True
+    assert r[7] == 12.5 and type(r[7]) is float
+    assert r[8] == "两端空格 中间NBSP\n第二行"
+    assert "4165014941 | 123456789 | 01502200" in t.rows["text"].iloc[1]
+    assert t.data[1].dtype == object
+
+
+def test_blank_rows_and_offset_table_keep_true_excel_rows() -> None:
+    rows = [[], [], [None, None, "单位名称", "平台名称", "平台类型"], [], [None, None, "宣传部", "新闻网", "网站"]]
+    (t,) = read_tables(_book(("S", rows)))
+    assert t.header_row == 3 and t.header[2:] == ["单位名称", "平台名称", "平台类型"] and t.header[:2] == ["", ""]
+    assert t.data["source_row"].tolist() == [5]
+    assert t.data.iloc[0][2] == "宣传部" and t.data.iloc[0][0] is None
+    _accounting(t, rows)
+
+
+def test_hidden_sheets_flagged() -> None:
+    data = _book(
+        ("表1", [HEADER, _record(1)]), ("隐", [HEADER]), ("深", [HEADER]), states={"隐": "hidden", "深": "veryHidden"}
+    )
+    tables = read_tables(data)
+    assert [(t.source_sheet, t.hidden) for t in tables] == [("表1", False), ("隐", True), ("深", True)]
+
+
+def test_vertical_merges_filled_in_data_rows_only() -> None:
+    rows = [
+        HEADER,
+        [1, "宣传部", "网站", "新闻网"],
+        [2, None, "微博", "官微"],
+        [3, None, "抖音", "官抖"],
+        [4, "学生处", "网站", "学工网"],
+    ]
+    (t,) = read_tables(_book(("S", rows), merges={"S": ["B2:B4"]}))
+    assert t.data[1].tolist() == ["宣传部", "宣传部", "宣传部", "学生处"]
+    assert t.data[4].isna().all()  # nothing spills outside the merge
+
+
+def test_repeated_header_row_is_not_data() -> None:
+    rows = [HEADER, _record(1), HEADER, _record(2)]
+    (t,) = read_tables(_book(("S", rows)))
+    assert _kinds(t) == {1: "header", 2: "data", 3: "header", 4: "data"}
+
+
+def test_header_scorer_beats_a_decoy_row() -> None:
+    decoy = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"]
+    rows = [decoy, HEADER, _record(1)]
+    data = _book(("S", rows))
+    (generic,) = read_tables(data)
+    assert generic.header_row == 1  # the generic heuristic takes the first text row
+    (scored,) = read_tables(data, header_scorer=_platform_scorer)
+    assert scored.header_row == 2 and scored.header == HEADER
+    assert _kinds(scored) == {1: "title", 2: "header", 3: "data"}
+
+
+def test_header_scorer_ties_go_to_the_earliest_and_low_scores_mean_no_header() -> None:
+    rows = [HEADER, HEADER, _record(1)]
+    (t,) = read_tables(_book(("S", rows)), header_scorer=_platform_scorer)
+    assert t.header_row == 1 and _kinds(t)[2] == "header"
+    (none,) = read_tables(_book(("S", rows)), header_scorer=lambda cells: 0.1)
+    assert none.header_row is None and none.message.startswith("no header row found")
+    assert none.data.empty and len(none.rows) == 3
+    assert set(none.rows["kind"]) <= {"title", "instruction", "footer", "unrecognised"}
+
+
+def test_no_header_rows_still_classified() -> None:
+    rows = [["附件3"], ["填表说明：本表无需填写"], ["随便写的一句话"]]
+    (t,) = read_tables(_book(("S", rows)))
+    assert t.header_row is None and t.message == "no header row found"
+    assert t.rows["kind"].tolist() == ["title", "instruction", "unrecognised"]
+
+
+def test_empty_workbook_and_empty_sheets() -> None:
+    tables = read_tables(_book(("A", []), ("B", [[None, None]])))
+    assert [t.source_sheet for t in tables] == ["A", "B"]
+    for t in tables:
+        assert t.rows.empty and t.data.empty and t.header_row is None and t.message == "empty sheet"
+        assert list(t.rows.columns) == ["source_row", "kind", "text", "section"]
+
+
+def test_path_and_bytes_agree(tmp_path: Path) -> None:
+    data = _book(("S", [HEADER, _record(1)]))
+    p = tmp_path / "x.xlsx"
+    p.write_bytes(data)
+    a, b = read_tables(p)[0], read_tables(data, name="x.xlsx")[0]
+    assert a.header == b.header and a.rows.equals(b.rows) and a.data.equals(b.data)
+
+
+# ---------------------------------------------------------------------------------------------- guards
+
+
+def test_sheet_limits() -> None:
+    rows = [HEADER] + [_record(i) for i in range(10)]
+    data = _book(("A", rows), ("B", rows), ("C", rows))
+    (t, *_x) = read_tables(data, limits=Limits(max_sheet_rows=5))
+    assert t.message.startswith("too many rows: 11") and t.rows.empty and t.data.empty and t.n_rows == 11
+    (t, *_x) = read_tables(data, limits=Limits(max_sheet_cols=4))
+    assert t.message.startswith("too many columns: 8") and t.rows.empty
+    tables = read_tables(data, limits=Limits(max_sheets=1))
+    assert len(tables) == 3 and len(tables[0].data) == 10
+    assert [t.message.startswith("not read: more than 1 sheets") for t in tables] == [False, True, True]
+    assert tables[2].rows.empty
+
+
+def _reason(data: bytes, **kw: object) -> str:
+    with pytest.raises(UnreadableFile) as e:
+        read_tables(data, **kw)
+    return e.value.reason
+
+
+def test_unreadable_files() -> None:
+    assert _reason(b"") == "empty file: 0 bytes"
+    assert _reason("单位,平台名称\n宣传部,新闻网\n".encode()) == "not a workbook (looks like text/CSV)"
+    assert _reason(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj") == "not a workbook (looks like PDF)"
+    assert (
+        _reason(b"<html><body><table><tr><td>1</td></tr></table></body></html>") == "not a workbook (looks like HTML)"
+    )
+    good = _book(("S", [HEADER, _record(1)]))
+    assert _reason(good[: len(good) // 2]).startswith("corrupt workbook:")
+    assert _reason(good, limits=Limits(max_file_bytes=100)).startswith("too large:")
+
+
+def test_encrypted_xlsx() -> None:
+    out = io.BytesIO()
+    msoffcrypto.format.ooxml.OOXMLFile(io.BytesIO(_book(("S", [HEADER])))).encrypt("secret", out)
+    assert _reason(out.getvalue()).startswith("encrypted workbook")
+
+
+def test_zip_without_workbook_and_zip_bomb() -> None:
+    bio = io.BytesIO()
+    with zipfile.ZipFile(bio, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    assert _reason(bio.getvalue()).startswith("not a workbook")
+
+    # A valid xlsx plus a sheet part that inflates to 5 MB from a few KB; the limit is lowered to 1 MB.
+    src = zipfile.ZipFile(io.BytesIO(_book(("S", [HEADER]))))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        z.writestr("xl/worksheets/sheet9.xml", b"<row/>" * 900_000)
+    assert len(bomb.getvalue()) < 100_000
+    reason = _reason(bomb.getvalue(), limits=Limits(max_uncompressed_bytes=1_000_000))
+    assert reason.startswith("too large: would inflate to") and int(reason.split()[5]) > 5_000_000
+    # Under the default limit the same file is read (the guard does not reject ordinary workbooks).
+    assert read_tables(bomb.getvalue())[0].header == HEADER
