@@ -144,3 +144,6 @@ def test_build_dashboard_with_images(tmp_path, config):
         for secret in SECRETS:
             assert secret not in svg_text
     assert paths.export_seconds is not None and paths.export_seconds > 0
+    from netmedia import privacy
+
+    assert privacy.scan_for_personal_data(tmp_path, {SECRETS[4]}) == []

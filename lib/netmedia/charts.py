@@ -428,7 +428,7 @@ def days_since_update(platforms: pd.DataFrame, config: Config) -> go.Figure:
         return empty_figure(TITLE_DAYS)
     lo, hi = int(days.min()), int(days.max())
     span = hi - lo + 1
-    size = 7 if span <= 7 * 60 else 30 if span <= 30 * 60 else math.ceil(span / 60)
+    size = next((w for w in (7, 14, 30, 60, 90, 180, 365) if span / w <= 70), math.ceil(span / 70))
     # bin edges at half days, one of them at cutoff_days + 0.5, so no bin holds both active and zombie days
     first_edge = cutoff_days + 0.5 - size * math.ceil((cutoff_days + 1 - lo) / size)
     bins = dict(start=first_edge, end=hi + size, size=size)
@@ -476,7 +476,8 @@ def findings_heatmap(findings: pd.DataFrame) -> go.Figure:
     col_order = sorted(ct.columns, key=lambda r: (order.get(r, 10_000), -int(ct[r].sum()), r))
     ct = ct.reindex(index=row_order, columns=col_order)
     names = rule_names()
-    labels = [rule_label(r, names, wrap=7) for r in col_order]
+    wrap = 7 if len(col_order) <= 9 else 5 if len(col_order) <= 13 else 4
+    labels = [rule_label(r, names, wrap=wrap) for r in col_order]
     z = ct.to_numpy().astype(int)
     fig = go.Figure(
         go.Heatmap(
@@ -488,7 +489,7 @@ def findings_heatmap(findings: pd.DataFrame) -> go.Figure:
         )  # fmt: skip
     )
     fig.update_yaxes(tickfont=dict(size=11), showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False, tickangle=0, tickfont=dict(size=12))
+    fig.update_xaxes(side="top", showgrid=False, tickangle=0, tickfont=dict(size=12 if len(col_order) <= 9 else 11))
     return _base(fig, f"{TITLE_HEATMAP}：共 {len(findings)} 条", TALL_SIZE, xaxis_title="", yaxis_title="",
                  margin=dict(t=150))  # fmt: skip
 
