@@ -222,6 +222,7 @@ def derive_platforms(
 
     # R-zombie: the update date, unless the platform is closed (closed platforms are exempt).
     last = _col(out, "last_updated_on", "datetime64[ns]")
+    last = pd.to_datetime(last, errors="coerce").astype("datetime64[ns]")  # GX compares ns vectorised only
     out["last_updated_unless_closed"] = last.mask(_col(out, "status") == "closed")
 
     # R-duplicate: (category, key); key = account_id, else URL, else name.
