@@ -63,3 +63,19 @@ def test_archive_and_counts_over_rounds(tmp_path):
     counts = history.counts_over_rounds(tmp_path)
     assert counts["total"].tolist() == [5, 5]
     assert counts.loc[counts["round"] == "2023", 6].item() == 2
+
+
+def test_rounds_trend_chart_totals_equal_archived_counts(tmp_path):
+    from netmedia import charts
+
+    cfg = load_config()
+    for name, df in (("2022", PREV), ("2023", CUR)):
+        df.to_parquet(tmp_path / "platforms.parquet")
+        history.archive_round(tmp_path, cfg, name)
+    counts = history.counts_over_rounds(tmp_path)
+    fig = charts.rounds_trend(counts)
+    bars = [t for t in fig.data if t.type == "bar"]
+    per_round = [sum(t.y[i] for t in bars) for i in range(2)]
+    assert per_round == [len(PREV), len(CUR)]
+    assert {t.name for t in bars} == {"1 学校域名网站", "3 新媒体平台", "6 视频平台"}
+    assert list(fig.data[-1].y) == [5, 5]

@@ -720,6 +720,32 @@ def _t(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
     return df if df is not None else pd.DataFrame()
 
 
+TITLE_ROUNDS = "各轮次备案平台数量（按类别）"
+
+
+def rounds_trend(counts: pd.DataFrame) -> go.Figure:
+    """Platforms per class in every archived round (the dynamic archive), stacked, total on top.
+
+    ``counts``: ``netmedia.history.counts_over_rounds`` — columns round, total, and one column per class 1-7.
+    """
+    if not _usable(counts, "round", "total"):
+        return empty_figure(TITLE_ROUNDS)
+    rounds = counts["round"].astype("str").tolist()
+    fig = go.Figure()
+    for cls in range(1, 8):
+        if cls not in counts.columns:
+            continue
+        y = counts[cls].fillna(0).astype(int).tolist()
+        fig.add_bar(x=rounds, y=y, name=class_label(cls), marker_color=class_color(cls),
+                    customdata=[class_label(cls)] * len(y),
+                    hovertemplate="%{x} 年度<br>%{customdata}：%{y} 个<extra></extra>")
+    fig.add_scatter(x=rounds, y=counts["total"].astype(int).tolist(), mode="text+markers", name="合计",
+                    text=counts["total"].astype(int).tolist(), textposition="top center",
+                    marker=dict(color="#2a3f5f", size=8), hovertemplate="%{x} 年度 合计：%{y} 个<extra></extra>")
+    return _base(fig, TITLE_ROUNDS, barmode="stack", xaxis=dict(title="轮次（年度）", type="category"),
+                 yaxis=dict(title="平台数量（个）"), legend=dict(orientation="h", y=-0.15))
+
+
 CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("platforms_by_category", "平台概况", TITLE_BY_CATEGORY, DEFAULT_SIZE,
               lambda t, f, c: platforms_by_category(_t(t, "platforms"))),
