@@ -169,8 +169,8 @@ def canonical_unit(unit: pd.Series, units: pd.DataFrame) -> pd.Series:
     al = _roster_aliases(units)
     if al.empty:
         return u
-    mapped = u.map(dict(zip(al["alias"], al["unit"], strict=True)))
-    return mapped.astype("str").fillna(u)
+    canon = dict(zip(al["alias"], al["unit"], strict=True))
+    return _per_distinct(u, lambda x: x.map(canon).astype("str").fillna(x))
 
 
 # --------------------------------------------------------------------------- platforms
@@ -198,7 +198,8 @@ def derive_platforms(
                 h = norm_name(units[col])
                 ok = ru.notna() & h.notna()
                 heads.update((ru[ok] + "\x1f" + h[ok]).tolist())
-                out[f"unit_{col}"] = unit_key.map(dict(zip(ru[ok], h[ok], strict=True))).astype("str")
+                head_of = dict(zip(ru[ok], h[ok], strict=True))
+                out[f"unit_{col}"] = _per_distinct(unit_key, lambda u, m=head_of: u.map(m).astype("str"))
     for col in ("unit_party_head", "unit_admin_head"):
         if col not in out.columns:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="str")
@@ -207,7 +208,7 @@ def derive_platforms(
     # R-operator: operator on the staff roster with status 在职.
     op = norm_name(_col(out, "operator"))
     status_of = _staff_status(staff)
-    out["operator_roster_status"] = op.map(status_of).astype("str").fillna(NOT_ON_ROSTER).mask(op.isna())
+    out["operator_roster_status"] = _per_distinct(op, lambda u: u.map(status_of).astype("str").fillna(NOT_ON_ROSTER))
     out["operator_is_current_staff"] = (out["operator_roster_status"] == STAFF_CURRENT).astype("boolean").mask(op.isna())
 
     # R-category.
@@ -226,11 +227,17 @@ def derive_platforms(
     out["last_updated_unless_closed"] = last.mask(_col(out, "status") == "closed")
 
     # R-duplicate: (category, key); key = account_id, else URL, else name.
-    acc = _per_distinct(_blank_to_na(_col(out, "account_id")), lambda u: u.map(_norm_text).str.lower())
+    acc = _per_distinct(
+        _blank_to_na(_col(out, "account_id")),
+        lambda u: u.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.lower(),
+    )
     key = acc.fillna(url_key(_col(out, "url"))).fillna(norm_name(_col(out, "platform_name")).str.lower())
     dkey = (cat.fillna("?") + "|" + key).mask(key.isna())
     out["duplicate_key"] = dkey
-    out["duplicate_count"] = dkey.map(dkey.value_counts()).astype("Int64")
+    codes, _ = pd.factorize(dkey, use_na_sentinel=True)
+    counts = np.bincount(codes[codes >= 0], minlength=1)
+    out["duplicate_count"] = pd.array(np.where(codes >= 0, counts[np.maximum(codes, 0)], 0), dtype="Int64")
+    out.loc[dkey.isna(), "duplicate_count"] = pd.NA
 
     # R-phone.
     out["phone_ok"] = phone_ok(_col(out, "operator_phone"))
