@@ -451,7 +451,7 @@ def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Confi
     files = sources.candidate_files(root)
     result = FileResult()
     workers = workers if workers is not None else (min(os.cpu_count() or 1, 4) if len(files) >= 40 else 1)
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     bar = tqdm(total=len(files), desc="ingest", unit="file", disable=(None if progress is None else not progress),
                leave=False)
