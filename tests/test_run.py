@@ -1,0 +1,101 @@
+"""`netmedia run` end to end (what `make run` does on a fresh clone): every output on disk and fit to share.
+
+Runs the four notebooks with papermill on an empty scratch data_raw/ (so the
+demo season is generated), then looks at the outputs as an analyst would.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from netmedia import charts, datadocs, privacy
+from netmedia.config import load_config
+from netmedia.season import NOTEBOOKS, run_season
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("season")
+    raw, clean, reports = base / "data_raw", base / "data_clean", base / "reports"
+    raw.mkdir()
+    rc = run_season(raw, load_config(), reports=reports, clean=clean)
+    assert rc == 0
+    return raw, clean, reports
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return struct.unpack(">II", head[16:24])
+
+
+def test_demo_season_written_and_notebooks_executed(run):
+    raw, clean, reports = run
+    assert (raw / "reference" / "truth.json").exists()
+    for nb in NOTEBOOKS:
+        assert (reports / "notebooks" / nb).stat().st_size > 10_000
+    assert (clean / "rounds" / "2023" / "platforms.parquet").exists()
+    assert (clean / "rounds" / "2022" / "platforms.parquet").exists()  # demo previous round for the history
+
+
+def test_dashboard_holds_every_chart_and_works_offline(run):
+    _, _, reports = run
+    html = (reports / "dashboard.html").read_text(encoding="utf-8")
+    for spec in charts.CHARTS:
+        assert spec.title in html, spec.title
+    assert html.count("plotly.js v") <= 2 and len(html) > 3_000_000 / 1  # the plotly.js bundle is embedded
+    assert not re.search(r"<script[^>]+src=[\"']https?://", html)
+    assert not re.search(r"<link[^>]+href=[\"']https?://", html)
+
+
+def test_chart_images_decode_at_their_size(run):
+    _, _, reports = run
+    for spec in charts.CHARTS:
+        png = reports / "charts" / f"{spec.name}.png"
+        assert _png_size(png) == spec.size, spec.name
+        assert png.stat().st_size > 15_000  # not a blank canvas
+        root = ET.parse(reports / "charts" / f"{spec.name}.svg").getroot()
+        assert root.tag.endswith("svg")
+
+
+def test_data_docs_offline(run):
+    _, _, reports = run
+    index = reports / "data_docs" / "index.html"
+    assert index.stat().st_size > 5_000
+    assert len(list((reports / "data_docs").rglob("*.html"))) >= 6  # index + one page per suite run
+    assert datadocs.external_asset_refs(reports / "data_docs") == []
+
+
+def test_workbooks_on_disk(run):
+    _, clean, reports = run
+    findings = pd.read_parquet(reports / "findings.parquet")
+    lists = sorted((reports / "整改清单").glob("*.xlsx"))
+    assert len(lists) == findings["unit"].nunique() > 0
+    platforms = pd.read_parquet(clean / "platforms.parquet")
+    wb = openpyxl.load_workbook(reports / "网络媒体平台备案信息汇总表.xlsx", read_only=True)
+    data_rows = sum(max(wb[s].max_row - 2, 0) for s in wb.sheetnames if s[0].isdigit())  # title + header rows
+    assert data_rows == len(platforms)
+    assert (reports / "师生网络媒体平台备案信息汇总表.xlsx").stat().st_size > 5_000
+    assert (clean / "clean_tables.xlsx").stat().st_size > 10_000
+
+
+def test_shareable_outputs_carry_no_phone_or_staff_id(run):
+    _, clean, reports = run
+    staff_ids = set(pd.read_parquet(clean / "staff.parquet")["staff_id"].dropna())
+    shareable = [reports / "dashboard.html", reports / "charts", reports / "data_docs"]
+    assert privacy.scan_for_personal_data(shareable, staff_ids) == []
+    # the rectification lists go back to units: phones only masked
+    phones = set(pd.read_parquet(clean / "platforms.parquet")["operator_phone"].dropna())
+    phones = {p for p in phones if re.fullmatch(r"1[3-9]\d{9}", p)}
+    assert phones
+    hits = privacy.scan_for_personal_data(reports / "整改清单", staff_ids, suffixes=(".xlsx",))
+    assert hits == []
