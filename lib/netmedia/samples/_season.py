@@ -263,8 +263,10 @@ class Builder:
 
     def url(self, u: Unit, campus: bool) -> str:
         r = self.rng
-        while True:
+        for attempt in range(1_000_000):
             path = r.choice(("", "", "xwzx/", "zt/" + r.choice(("dsxx", "xsjy", "jyzd", "gcc", "zsxx")) + "/"))
+            if attempt > 5:  # the common paths are taken: a numbered topic site
+                path = f"zt/{r.choice(('dsxx', 'xsjy', 'jyzd', 'gcc', 'zsxx', 'xw', 'ky'))}{r.randint(1, 9999)}/"
             if campus:
                 host = (f"{u.code}.{self.domain}" if r.random() < 0.7 else f"www.{u.code}.{self.domain}")
             else:
@@ -275,6 +277,7 @@ class Builder:
             if key not in self.used_urls:
                 self.used_urls.add(key)
                 return url
+        raise AssertionError("no free URL")
 
     def type_text(self, cat: str) -> str:
         if not self.messy:
