@@ -1,0 +1,235 @@
+"""Ingest benchmark: seasons of 100, 1,000 and 10,000 workbooks (``make bench``; not part of ``make test``).
+
+One season of 60 units is generated with ``netmedia.samples`` (mess included: title blocks, two-row headers,
+sections, zips, saved mails; 20-26 platform rows + 3-8 personal rows per unit, ~30 data rows per workbook)
+into ``benchmarks/work/`` (git-ignored) and its returns are hard-linked into ``cNNNN/`` copy folders until the
+season holds the wanted number of workbooks (same roster: one university's ingest, province-sized volume).
+Workbooks inside zips and .eml files count, and every method reads them: containers are expanded in memory
+with ``netmedia.sources.expand`` for the floor and for pandas too.
+
+Methods, on the same files:
+  floor   bare python-calamine: every sheet of every workbook, ``get_sheet_by_index(i).to_python()``
+  pandas  ``pandas.read_excel(f, sheet_name=None, engine="openpyxl")`` per workbook (measured on a sample of
+          ``PANDAS_SAMPLE`` workbooks above that size and extrapolated linearly: flagged ``extrapolated``)
+  ingest  ``netmedia.ingest.ingest(raw, out_dir, workers=1)`` and ``workers=2`` end to end (tables written)
+
+Each measurement runs in a fresh subprocess so its peak RSS (process + children, sampled every 20 ms with
+psutil) is its own. Results: ``benchmarks/results/ingest.json``.
+
+    python benchmarks/bench_ingest.py                 # 100, 1000, 10000
+    python benchmarks/bench_ingest.py --sizes 100 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+RESULTS = HERE / "results"
+SIZES = (100, 1_000, 10_000)
+PANDAS_SAMPLE = 300
+GEN = {"n_units": 60, "seed": 0, "rows_per_unit": (20, 26), "personal_per_unit": (3, 8)}
+
+
+# ------------------------------------------------------------------------------------------ the seasons
+def base_season() -> Path:
+    base = WORK / "base"
+    if (base / ".done").exists():
+        return base
+    from netmedia.samples import generate
+
+    shutil.rmtree(base, ignore_errors=True)
+    generate(base, **GEN)
+    (base / ".done").write_text(json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in GEN.items()}))
+    return base
+
+
+def workbooks(root: Path) -> list[tuple[Path, str, bytes | None]]:
+    """(file, source_file, bytes or None for a plain workbook read from its path) for every readable workbook."""
+    from netmedia import sources
+    from netmedia.config import Limits
+
+    out = []
+    for p in sources.candidate_files(root):
+        for src in sources.expand(p, root, Limits()):
+            if src.data is None:
+                continue
+            plain = src.source_file == p.relative_to(root).as_posix()
+            out.append((p, src.source_file, None if plain else src.data))
+    return out
+
+
+def season(n: int) -> Path:
+    """A season folder holding at least ``n`` workbooks (hard links to the base season's returns)."""
+    root = WORK / f"season_{n}"
+    if (root / ".done").exists():
+        return root
+    base = base_season()
+    per = len(workbooks(base))
+    files = [p for p in base.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "reference").mkdir(parents=True)
+    for p in (base / "reference").iterdir():
+        shutil.copy2(p, root / "reference" / p.name)
+    copies = -(-n // per)
+    for k in range(copies):
+        for p in files:
+            rel = p.relative_to(base)
+            if rel.parts[0] == "reference":
+                continue
+            dst = root / f"c{k:04d}" / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.link(p, dst)
+    (root / ".done").write_text(str(copies))
+    return root
+
+
+# ------------------------------------------------------------------------------------------ measurements
+class Peak:
+    """Peak RSS (bytes) of this process and its children, sampled in a thread."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.proc = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def rss(self) -> int:
+        import psutil
+
+        total = self.proc.memory_info().rss
+        for c in self.proc.children(recursive=True):
+            try:
+                total += c.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.rss())
+            time.sleep(0.02)
+
+    def __enter__(self) -> Peak:
+        self.peak = self.rss()
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def run_one(method: str, n: int) -> dict:
+    """One measurement in this process (called in a fresh subprocess by ``measure``)."""
+    root = season(n)
+    books = workbooks(root)
+    if method == "floor":
+        import python_calamine as pc
+
+        with Peak() as peak:
+            t0 = time.perf_counter()
+            books = workbooks(root)  # container expansion is part of the floor
+            cells = 0
+            for p, _, data in books:
+                wb = pc.CalamineWorkbook.from_path(str(p)) if data is None else pc.CalamineWorkbook.from_filelike(
+                    io.BytesIO(data))
+                for i in range(len(wb.sheet_names)):
+                    rows = wb.get_sheet_by_index(i).to_python()
+                    cells += sum(len(r) for r in rows)
+            secs = time.perf_counter() - t0
+        return {"seconds": secs, "workbooks": len(books), "peak_rss": peak.peak, "cells": cells}
+    if method == "pandas":
+        import pandas as pd
+
+        sample = books if len(books) <= PANDAS_SAMPLE else books[:: max(1, len(books) // PANDAS_SAMPLE)][:PANDAS_SAMPLE]
+        with Peak() as peak:
+            t0 = time.perf_counter()
+            for p, _, data in sample:
+                pd.read_excel(p if data is None else io.BytesIO(data), sheet_name=None, engine="openpyxl")
+            secs = time.perf_counter() - t0
+        scale = len(books) / len(sample)
+        return {"seconds": secs * scale, "measured_seconds": secs, "measured_workbooks": len(sample),
+                "extrapolated": scale != 1, "workbooks": len(books), "peak_rss": peak.peak}
+    if method.startswith("ingest"):
+        from netmedia.ingest import ingest
+
+        workers = int(method.rsplit("_w", 1)[1])
+        out = WORK / f"out_{n}_w{workers}"
+        shutil.rmtree(out, ignore_errors=True)
+        with Peak() as peak:
+            t0 = time.perf_counter()
+            res = ingest(root, out, workers=workers, progress=False)
+            secs = time.perf_counter() - t0
+        t = res.tables
+        return {"seconds": secs, "workbooks": len(books), "files": res.files, "peak_rss": peak.peak,
+                "platforms": len(t["platforms"]), "personal_accounts": len(t["personal_accounts"]),
+                "rejects": len(t["rejects"]), "submissions": len(t["submissions"])}
+    raise ValueError(method)
+
+
+def measure(method: str, n: int) -> dict:
+    p = subprocess.run([sys.executable, __file__, "--one", method, str(n)], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{method} {n} failed:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+METHODS = ("floor", "pandas", "ingest_w1", "ingest_w2")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    ap.add_argument("--methods", nargs="+", default=list(METHODS))
+    ap.add_argument("--one", nargs=2, metavar=("METHOD", "N"), help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, default=RESULTS / "ingest.json")
+    a = ap.parse_args(argv)
+    if a.one:
+        print(json.dumps(run_one(a.one[0], int(a.one[1]))))
+        return 0
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "platform": platform.platform()}, "generator": {k: str(v) for k, v in GEN.items()},
+                     "sizes": {}}
+    for n in a.sizes:
+        season(n)
+        row: dict = {}
+        for m in a.methods:
+            r = measure(m, n)
+            r["workbooks_per_s"] = r["workbooks"] / r["seconds"] if r["seconds"] else None
+            row[m] = r
+            print(f"{n:>6} {m:<10} {r['seconds']:9.2f} s  {r['workbooks_per_s']:8.1f} workbooks/s  "
+                  f"peak RSS {r['peak_rss'] / 2**20:7.0f} MiB{'  (extrapolated)' if r.get('extrapolated') else ''}",
+                  flush=True)
+        best = min((row[m]["seconds"] for m in row if m.startswith("ingest")), default=None)
+        if "floor" in row and best:
+            row["c_over_a"] = best / row["floor"]["seconds"]
+        if "pandas" in row and best:
+            row["b_over_c"] = row["pandas"]["seconds"] / best
+        if "ingest_w1" in row and "ingest_w2" in row:
+            row["speedup_w2"] = row["ingest_w1"]["seconds"] / row["ingest_w2"]["seconds"]
+        print(f"{n:>6} c/a={row.get('c_over_a', float('nan')):.2f}  b/c={row.get('b_over_c', float('nan')):.1f}  "
+              f"speed-up 2 workers={row.get('speedup_w2', float('nan')):.2f}", flush=True)
+        results["sizes"][str(n)] = row
+        a.out.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent / "lib"))
+    raise SystemExit(main())
