@@ -54,8 +54,20 @@ _UNIT_CELL = re.compile(r"(?:填报单位|报送单位|单位名称|申报单位
 
 
 # ------------------------------------------------------------------ header mapping
+@lru_cache(maxsize=65536)
 def _exact(table: str, label: str) -> str | None:
     return schema.header_synonyms(table).get(schema.norm_header(label))
+
+
+@lru_cache(maxsize=65536)
+def _column(table: str, label: str) -> str | None:
+    """Exact synonym, else the longest contained synonym (cached: the same labels recur in every return)."""
+    return _exact(table, label) or schema.match_header(table, label)
+
+
+@lru_cache(maxsize=65536)
+def _is_label(cell: str) -> bool:
+    return bool(schema.norm_header(cell))
 
 
 def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, str]:
@@ -71,7 +83,7 @@ def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, st
         if col is None and len(parts) > 1:
             col = _exact(table, parts[-1]) or _exact(table, parts[0])
         if col is None:
-            col = schema.match_header(table, combined)
+            col = _column(table, combined)
         if col and col not in used:
             out[j] = col
             used.add(col)
@@ -80,12 +92,12 @@ def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, st
 
 def header_score(cells: list[str]) -> float:
     """How much a row looks like an Annex 2/3 header: share of its cells naming a known column (0 below 2 hits)."""
-    labels = [c for c in cells if schema.norm_header(c)]
+    labels = [c for c in cells if c and _is_label(c)]
     if len(labels) < 2:
         return 0.0
     best = 0
     for table in ANNEX_TABLE.values():
-        hits = len({c for c in (_exact(table, x) or schema.match_header(table, x) for x in labels) if c})
+        hits = len({c for c in (_column(table, x) for x in labels) if c})
         best = max(best, hits)
     return best / len(labels) if best >= 2 else 0.0
 
