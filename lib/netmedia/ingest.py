@@ -150,8 +150,13 @@ def _reject(source_file: str, sheet: str | None, row: int | None, reason: str, r
     return {"source_file": source_file, "source_sheet": sheet, "source_row": row, "reason": reason, "raw": raw}
 
 
+def _texts(rows: pd.DataFrame, kinds: tuple[str, ...], negate: bool = False) -> list[str]:
+    """Texts of the rows whose kind is (or, with ``negate``, is not) in ``kinds`` (plain lists: no pandas per call)."""
+    return [t for k, t in zip(rows["kind"].tolist(), rows["text"].tolist(), strict=True) if (k in kinds) != negate]
+
+
 def _unit_from_rows(rows: pd.DataFrame) -> str | None:
-    for text in rows.loc[rows["kind"].isin(["title", "footer", "unrecognised"]), "text"]:
+    for text in _texts(rows, ("title", "footer", "unrecognised")):
         m = _UNIT_CELL.search(normalize.text(text) or "")
         if m:
             return m["u"]
@@ -159,7 +164,7 @@ def _unit_from_rows(rows: pd.DataFrame) -> str | None:
 
 
 def _form_date(rows: pd.DataFrame) -> dt.date | None:
-    for text in rows.loc[rows["kind"] != "data", "text"]:
+    for text in _texts(rows, ("data",), negate=True):
         d = normalize.form_date(text)
         if d:
             return d
@@ -239,7 +244,7 @@ def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: 
     if st.hidden:
         reject_all("hidden sheet", "hidden")
         return
-    hint_text = " ".join(rows.loc[rows["kind"] == "title", "text"]) + " " + sh
+    hint_text = " ".join(_texts(rows, ("title",))) + " " + sh
     annex, cmap = choose_annex(st.header_parts, hint_text) if st.header_row else (None, {})
     if annex is None:
         found = " | ".join(h for h in st.header if h) if st.header_row else "none"
@@ -258,8 +263,8 @@ def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: 
     clean_rows: set[int] = set()
     row_reason: dict[int, str] = {}
     records = out.platforms if table == "platforms" else out.personal_accounts
-    for rec_cells, r, section in zip(data[list(cmap)].itertuples(index=False, name=None), data["source_row"],
-                                     data["section"], strict=True):
+    for rec_cells, r, section in zip(data[list(cmap)].itertuples(index=False, name=None), data["source_row"].tolist(),
+                                     data["section"].tolist(), strict=True):
         cells = dict(zip(cmap.values(), rec_cells, strict=True))
         if not any(not normalize.is_blank(cells.get(cmap[j])) for j in content):
             row_reason[int(r)] = "empty row (no platform fields)"
@@ -277,8 +282,7 @@ def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: 
         clean_rows.add(int(r))
 
     no_unit = unit is None
-    for r, kind, text in zip(rows["source_row"], rows["kind"], rows["text"], strict=True):
-        r = int(r)
+    for r, kind, text in zip(rows["source_row"].tolist(), rows["kind"].tolist(), rows["text"].tolist(), strict=True):
         if r in clean_rows:
             continue
         reason = row_reason.get(r, "unparseable data row") if kind == "data" else KIND_REASON.get(kind, f"{kind} row")
