@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 
 import openpyxl
@@ -431,11 +432,11 @@ def test_no_findings_writes_nothing(tmp_path, tables, config):
 
 def test_reply_deadline_from_config(tmp_path, config):
     assert reply_deadline_for(config) == config.round.deadline + dt.timedelta(days=15)
-    text = config.path.read_text("utf-8") + "\n[rectification]\nreply_days = 10\n"
+    base = re.sub(r"(?ms)^\[rectification\].*?(?=^\[|\Z)", "", config.path.read_text("utf-8"))
     p = tmp_path / "i.toml"
-    p.write_text(text, "utf-8")
+    p.write_text(base + "\n[rectification]\nreply_days = 10\n", "utf-8")
     assert reply_deadline_for(load_config(p)) == config.round.deadline + dt.timedelta(days=10)
-    p.write_text(config.path.read_text("utf-8") + "\n[rectification]\nreply_deadline = 2023-06-01\n", "utf-8")
+    p.write_text(base + "\n[rectification]\nreply_deadline = 2023-06-01\n", "utf-8")
     assert reply_deadline_for(load_config(p)) == dt.date(2023, 6, 1)
 
 
