@@ -28,6 +28,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -208,6 +209,45 @@ def _check_zip(data: bytes, limits: Limits) -> None:
         if "word/document.xml" in names:
             raise UnreadableFile("not a workbook (looks like a Word .docx)")
         raise UnreadableFile("not a workbook (zip archive without xl/workbook.xml)")
+    _check_sheet_extents(data, infos, limits)
+
+
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,7})\"")
+_CELL_COL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})\d")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_sheet_extents(data: bytes, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a sheet whose used range is huge before calamine sees it.
+
+    calamine turns a sheet's cells into one dense rectangle, so two cells at A1
+    and XFD1048576 in a 400-byte file ask for billions of cells and abort the
+    process (no exception to catch). The extent is read from the row and cell
+    references in the sheet XML, which the zip-size guard has already bounded.
+    """
+    budget = limits.max_sheet_rows * limits.max_sheet_cols
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in infos:
+            name = info.filename.lower()
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            try:
+                xml = z.read(info)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
+                raise UnreadableFile(f"corrupt workbook: damaged sheet data ({e})") from e
+            rows = max((int(m) for m in _ROW_REF.findall(xml)), default=0)
+            cols = max((_col_number(m) for m in set(_CELL_COL.findall(xml))), default=0)
+            if rows * cols > budget or rows > 10 * limits.max_sheet_rows:
+                raise UnreadableFile(
+                    f"too many cells: a sheet spans {rows} rows x {cols} columns "
+                    f"(limit {limits.max_sheet_rows} x {limits.max_sheet_cols})"
+                )
 
 
 # --------------------------------------------------------------------------------------------
