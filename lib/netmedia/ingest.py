@@ -27,6 +27,7 @@ from netmedia.config import Config, load_config
 from netmedia.units import UnitMatcher
 
 ANNEX_TABLE = {"2": "platforms", "3": "personal_accounts"}
+EMPTY_SHEET = "empty sheet"  # netmedia.tables' message for a sheet without a non-empty cell
 TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
 
 # Row kinds from the table reader -> reason written to rejects.
@@ -45,6 +46,8 @@ CONTENT_COLUMNS = {
     "platforms": ("platform_name", "account_id", "url", "platform_type_raw", "supervisor", "operator", "operator_phone"),
     "personal_accounts": ("holder_name", "platform_name", "account_id", "url", "platform_type_raw", "phone"),
 }
+# A sheet is an annex table only if it has one of these besides a name.
+IDENTIFYING = {"platform_type_raw", "account_id", "url"}
 # Columns that tell Annex 3 from Annex 2 when a header could be either.
 DISTINCTIVE = {
     "platforms": ("supervisor", "operator", "supervisor_title", "status", "opened_on", "owner_kind"),
@@ -68,6 +71,19 @@ def _column(table: str, label: str) -> str | None:
 @lru_cache(maxsize=65536)
 def _is_label(cell: str) -> bool:
     return bool(schema.norm_header(cell))
+
+
+def _strong(table: str, parts: tuple[str, ...]) -> bool:
+    """A header that names its column plainly: a synonym exactly, or one of 3+ characters inside it.
+
+    Two-character synonyms found inside a longer label (类别 in 项目类别) are too weak to
+    decide that a sheet is an annex on their own.
+    """
+    labels = [p for p in parts if p] + ["".join(p for p in parts if p)]
+    if any(_exact(table, x) for x in labels):
+        return True
+    key = schema.norm_header(labels[-1])
+    return any(len(syn) >= 3 and syn in key for syn in schema.header_synonyms(table))
 
 
 def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, str]:
@@ -108,7 +124,11 @@ def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tu
     for annex, table in ANNEX_TABLE.items():
         cmap = map_columns(table, header_parts)
         cols = set(cmap.values())
-        ok = "platform_name" in cols and len(cols) >= 3
+        # A name column alone is common (学校名称, 项目名称): an annex also says what kind of platform
+        # it is or where it lives, and names two platform fields besides the name.
+        strong = {c for j, c in cmap.items() if c in IDENTIFYING and _strong(table, header_parts[j])}
+        ok = ("platform_name" in cols and bool(strong)
+              and len(cols & set(CONTENT_COLUMNS[table]) - {"platform_name"}) >= 2)
         distinct = len(cols & set(DISTINCTIVE[table]))
         scored.append((ok, distinct, len(cols), annex, cmap))
     hint3 = bool(re.search(r"附件\s*3|师生|个人", hint_text))
@@ -221,12 +241,12 @@ def _record(table: str, cells: dict[str, object], unit: str, unit_kind: str | No
 
 
 def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: str | None,
-           received: dt.datetime | None, out: FileResult) -> None:
+           received: dt.datetime | None, out: FileResult, generic_header: Callable[[str], list[str]]) -> None:
     """Turn one sheet into records, rejects and its submissions row."""
     sf, sh = src.source_file, st.source_sheet
     rows = st.rows
     n_read = len(rows)
-    if n_read == 0 and not st.message:
+    if n_read == 0 and (not st.message or st.message == EMPTY_SHEET):
         return  # an empty sheet holds nothing to account for
     sub = _submission(sf, sh, rows_read=n_read, received_at=received)
 
@@ -247,7 +267,8 @@ def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: 
     hint_text = " ".join(_texts(rows, ("title",))) + " " + sh
     annex, cmap = choose_annex(st.header_parts, hint_text) if st.header_row else (None, {})
     if annex is None:
-        found = " | ".join(h for h in st.header if h) if st.header_row else "none"
+        header = st.header if st.header_row else generic_header(sh)
+        found = " | ".join(h for h in header if h) or "none"
         reject_all(f"not an Annex 2/3 table (header found: {found})", "rejected")
         return
     table = ANNEX_TABLE[annex]
@@ -319,7 +340,7 @@ def ingest_source(src: sources.Source, ctx: Context) -> FileResult:
         out.rejects.append(_reject(src.source_file, None, None, reason, None))
         out.submissions.append(_submission(src.source_file, None, status="rejected", message=reason))
         return out
-    if not any(len(s.rows) for s in sheets) and not any(s.message for s in sheets):
+    if not any(len(s.rows) for s in sheets) and all(s.message in ("", EMPTY_SHEET) for s in sheets):
         out.rejects.append(_reject(src.source_file, None, None, "empty workbook", None))
         out.submissions.append(_submission(src.source_file, None, status="rejected", message="empty workbook"))
         return out
@@ -338,9 +359,21 @@ def ingest_source(src: sources.Source, ctx: Context) -> FileResult:
                 if d:
                     received = dt.datetime(d.year, d.month, d.day)
                     break
+    generic: dict[str, list[str]] = {}
+
+    def generic_header(sheet: str) -> list[str]:
+        """The header the generic reader finds (no annex vocabulary), read only when a sheet is not an annex."""
+        if not generic:
+            try:
+                generic.update({s.source_sheet: (s.header if s.header_row else [])
+                                for s in tables.read_tables(src.data, name=name, limits=ctx.config.limits)})
+            except Exception:  # already read once; a second failure only loses the message detail
+                generic[""] = []
+        return generic.get(sheet, [])
+
     for st in sheets:
         try:
-            _sheet(st, src, ctx, file_unit, received, out)
+            _sheet(st, src, ctx, file_unit, received, out, generic_header)
         except Exception as e:  # keep the run going; the sheet's rows are accounted as rejects
             reason = f"sheet failed: {type(e).__name__}: {e}"
             out.rejects.extend(_reject(src.source_file, st.source_sheet, int(r), reason, t)
