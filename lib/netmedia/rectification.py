@@ -29,6 +29,7 @@ import pandas as pd
 
 from netmedia import paths
 from netmedia.config import Config
+from netmedia.findings import FINDING_COLUMNS
 from netmedia.privacy import mask_phone, mask_phones_in_text
 from netmedia.xlsx import SheetSpec, write_workbook
 
@@ -37,19 +38,6 @@ UNKNOWN_UNIT = "未识别单位"
 DEFAULT_REPLY_DAYS = 15  # reply deadline = round deadline + this, unless configured
 REPLY_FILL = "#FFF2CC"
 
-FINDING_COLUMNS = (
-    "rule",
-    "severity",
-    "unit",
-    "table",
-    "platform_name",
-    "account_id",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "detail",
-    "message_zh",
-)
 
 # Column of the list -> (Chinese header, width)
 LIST_COLUMNS: dict[str, tuple[str, float]] = {
