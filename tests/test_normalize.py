@@ -133,3 +133,9 @@ def test_form_date():
     assert n.form_date("填表日期：2023年4月20日") == D(2023, 4, 20)
     assert n.form_date("填报单位（盖章）：水利学院    填表日期: 2023.4.26") == D(2023, 4, 26)
     assert n.form_date("附件2") is None
+
+
+def test_control_characters_dropped_emoji_kept():
+    assert n.text("控制\x01字符\x7f") == "控制字符"
+    assert n.text("华水🌊新闻") == "华水🌊新闻"
+    assert n.text("\x02\x03") is None

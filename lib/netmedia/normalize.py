@@ -20,6 +20,9 @@ from urllib.parse import urlsplit
 from netmedia import paths, schema
 
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# C0/C1 control characters other than whitespace: never meaningful in a platform name, and
+# invalid in the xlsx outputs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -51,7 +54,7 @@ def text(v: object) -> str | None:
     if isinstance(v, dt.date):
         return v.isoformat()
     s = unicodedata.normalize("NFKC", str(v)).replace("_x000D_", "")
-    s = _WS.sub(" ", s).strip()
+    s = _WS.sub(" ", _CONTROL.sub("", s)).strip()
     return s or None
 
 
