@@ -99,3 +99,22 @@ def test_shareable_outputs_carry_no_phone_or_staff_id(run):
     assert phones
     hits = privacy.scan_for_personal_data(reports / "整改清单", staff_ids, suffixes=(".xlsx",))
     assert hits == []
+
+
+def test_chart_totals_equal_the_clean_tables(run):
+    """On the season the run produced, the charts add up to the clean tables and the findings."""
+    _, clean, reports = run
+    from netmedia import checks
+
+    tables = checks.load_clean_tables(clean)
+    findings = pd.read_parquet(reports / "findings.parquet")
+    config = load_config()
+    figs = charts.all_charts(tables, findings, config)
+    n = len(tables["platforms"])
+    assert sum(sum(t.y) for t in figs["platforms_by_category"].data) == n
+    assert sum(sum(t.y) for t in figs["platforms_by_class"].data) == n
+    assert sum(sum(t.x) for t in figs["platforms_by_unit"].data if t.type == "bar") == n
+    heat = figs["findings_heatmap"].data[0]
+    assert sum(map(sum, heat.z)) == len(findings)
+    zombies = charts.is_zombie(tables["platforms"], config.zombie_cutoff).sum()
+    assert zombies == (findings["rule"] == "R-zombie").sum()
