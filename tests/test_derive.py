@@ -201,3 +201,71 @@ def test_derive_is_per_distinct_and_keeps_rows(config, units, staff):
     d = derive.derive_platforms(big, units, staff, config)
     assert len(d) == 5000 and d.index.equals(pd.RangeIndex(5000))
     assert d["supervisor_is_unit_head"].all() and d["phone_ok"].all()
+
+
+# ----------------------------------------------------------------- name matchers against plain scans
+
+_POOL = "华花滑画化水税睡北背被利力理学雪院远愿电店点重种中长常行航政正院团委大野鸡·0123 A"
+
+
+def _random_names(n: int, seed: int) -> list[str]:
+    import random
+
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(_POOL) for _ in range(rnd.randint(1, 12))) for _ in range(n)]
+
+
+def _scan_homophone(targets: tuple[str, ...], name: str):
+    """The plain scan the matcher must agree with: every target tried at every position."""
+    from pypinyin import Style, lazy_pinyin
+
+    by_first: dict[str, list] = {}
+    for t in targets:
+        syl = tuple(s.lower() for s in lazy_pinyin(t, style=Style.NORMAL))
+        if len(syl) == len(t):
+            by_first.setdefault(syl[0], []).append((t, syl))
+    reads = [derive._readings(c) for c in name]
+    for i in range(len(name)):
+        for r in reads[i]:
+            for t, syl in by_first.get(r, ()):
+                k = len(syl)
+                window = name[i : i + k]
+                if i + k > len(name) or window == t or window in targets:
+                    continue
+                if all(syl[j] in reads[i + j] for j in range(1, k)):
+                    return t, window
+    return None
+
+
+def test_homophone_matcher_agrees_with_plain_scan(config, units):
+    extra = ("华水", "水利", "重庆大学", "长江学院", "行政楼", "电力学院", "画院", "学院·1", "A水", "中心")
+    targets = tuple(sorted(set(derive.homophone_targets(config, units)) | set(extra), key=lambda x: (-len(x), x)))
+    m = derive.HomophoneMatcher(targets)
+    names = _random_names(3000, 1) + ["滑水之家", "花北水利青年", "种庆大学", "常江学院", "航政楼", "店力学院"]
+    got = [m.find(x) for x in names]
+    assert got == [_scan_homophone(targets, x) for x in names]
+    assert sum(g is not None for g in got) > 300  # the random names do hit homophones
+
+
+def test_substring_set_agrees_with_regex_alternation():
+    import re
+
+    targets = ["华水", "水利学院", "学院·1", "电力", "A", "重庆大学", "院团委"]
+    ss = derive.SubstringSet(targets)
+    pat = re.compile("|".join(re.escape(t) for t in sorted(targets, key=len, reverse=True)))
+    names = _random_names(3000, 2)
+    got = [ss.search(x) for x in names]
+    assert got == [pat.search(x) is not None for x in names]
+    assert 0 < sum(got) < len(names)
+    assert not derive.SubstringSet([]).search("华水")
+
+
+def test_scope_with_a_province_sized_roster_is_per_name_not_per_roster(config):
+    rows = [{"unit": f"第{k}研究所", "aliases": None, "kind": "学院"} for k in range(10_000)]
+    rows.append({"unit": "水利学院", "aliases": "水院", "kind": "学院"})
+    big_units = frame("units", rows)
+    names = ["水院学生会", "第9999研究所之声", "我的日常", "华水小助手", "第10000研究所"] * 2000
+    a = frame("personal_accounts", [{"platform_name": n, "category": "weibo"} for n in names])
+    d = derive.derive_personal_accounts(a, big_units, config)
+    assert d["name_has_school_or_unit"].tolist()[:5] == [True, True, False, True, False]
+    assert d["name_in_scope"].tolist()[:5] == [True, True, False, True, False]

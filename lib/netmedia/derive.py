@@ -310,8 +310,36 @@ def _readings(ch: str) -> frozenset[str]:
     return frozenset(x.lower() for x in (r[0] if r else [ch.lower()]))
 
 
+class SubstringSet:
+    """Does a text contain any of a fixed set of names? Cost per text ~ len(text) x distinct name lengths,
+    independent of how many names there are (a province roster has ~10,000): each window of a length some
+    name has is looked up in a set, instead of testing every name against the text."""
+
+    def __init__(self, names: Iterable[str]):
+        self.names = frozenset(n for n in names if n)
+        self.lengths = tuple(sorted({len(n) for n in self.names}))
+
+    def search(self, text: str) -> bool:
+        n = len(text)
+        names = self.names
+        for k in self.lengths:
+            if k > n:
+                break
+            for i in range(n - k + 1):
+                if text[i : i + k] in names:
+                    return True
+        return False
+
+
 class HomophoneMatcher:
-    """Finds a substring whose toneless pinyin equals a target name's while its characters differ."""
+    """Finds a substring whose toneless pinyin equals a target name's while its characters differ.
+
+    Targets are kept in a trie of their syllables, so a text is walked once per start position whatever
+    the number of targets. The answer is the one the plain scan defines: the first start position, then
+    the readings of its first character in order, then the targets of that first syllable in
+    ``targets`` order (longest first), skipping windows that are themselves a target name."""
+
+    _END = None  # trie key holding the targets that end at a node
 
     def __init__(self, targets: Iterable[str]):
         from pypinyin import Style, lazy_pinyin
@@ -319,27 +347,47 @@ class HomophoneMatcher:
         self.targets = tuple(targets)
         self.exact = set(self.targets)
         self.by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self.trie: dict = {}
         for t in self.targets:
             syl = tuple(s.lower() for s in lazy_pinyin(t, style=Style.NORMAL))
             if len(syl) != len(t):
                 continue
-            self.by_first.setdefault(syl[0], []).append((t, syl))
+            bucket = self.by_first.setdefault(syl[0], [])
+            node = self.trie
+            for x in syl:
+                node = node.setdefault(x, {})
+            node.setdefault(self._END, []).append((len(bucket), t))
+            bucket.append((t, syl))
 
     def find(self, name: str) -> tuple[str, str] | None:
         """(target, the imitating text) for the first homophone in ``name`` (simplified script), else None."""
         reads = [_readings(c) for c in name]
         n = len(name)
+        end = self._END
+        exact = self.exact
         for i in range(n):
-            for r in reads[i]:
-                for t, syl in self.by_first.get(r, ()):
-                    k = len(syl)
-                    if i + k > n:
-                        continue
-                    window = name[i : i + k]
-                    if window == t or window in self.exact:
-                        continue
-                    if all(syl[j] in reads[i + j] for j in range(1, k)):
-                        return t, window
+            best: tuple[int, int, str] | None = None
+            for ri, r in enumerate(reads[i]):
+                if best is not None and best[0] < ri:
+                    break
+                frontier = [self.trie[r]] if r in self.trie else []
+                j = 1
+                while frontier:
+                    for node in frontier:
+                        for rank, t in node.get(end, ()):
+                            if best is not None and (ri, rank) >= best[:2]:
+                                continue
+                            window = name[i : i + j]
+                            if window != t and window not in exact:
+                                best = (ri, rank, t)
+                    if i + j >= n:
+                        break
+                    nxt = reads[i + j]
+                    frontier = [node[x] for node in frontier for x in nxt if x in node]
+                    j += 1
+            if best is not None:
+                t = best[2]
+                return t, name[i : i + len(t)]
         return None
 
 
@@ -352,16 +400,18 @@ def derive_personal_accounts(df: pd.DataFrame, units: pd.DataFrame | None, confi
     name = _col(out, "platform_name")
     simp = simplified(name)
 
-    zh = {_to_simplified(_norm_text(n)) for n in school_names_zh(config)} | set(_unit_names(units))
-    zh_pat = "|".join(re.escape(n) for n in sorted(zh, key=len, reverse=True) if n)
-    en = [re.escape(_norm_text(n).lower()) for n in school_names_en(config)]
-    has = pd.Series(False, index=out.index)
-    if zh_pat:
-        has = has | simp.str.contains(zh_pat, regex=True).fillna(False).astype(bool)
-    if en:
-        has = has | simp.str.lower().str.contains("|".join(en), regex=True).fillna(False).astype(bool)
+    # R-scope: a school or unit name as a substring; per distinct name, windows looked up in a set
+    # (a province roster has ~10,000 unit names; scanning them all per name does not scale).
+    zh = SubstringSet({_to_simplified(_norm_text(n)) for n in school_names_zh(config)} | set(_unit_names(units)))
+    en = SubstringSet(_norm_text(n).lower() for n in school_names_en(config))
+
+    def has_name(u: pd.Series) -> pd.Series:
+        return pd.Series([zh.search(x) or en.search(x.lower()) for x in u.tolist()], index=u.index, dtype=bool)
+
+    has = _per_distinct(simp, has_name).fillna(False).astype(bool)
     out["name_has_school_or_unit"] = has.astype("boolean").mask(name.isna())
 
+    # R-naming.
     matcher = HomophoneMatcher(homophone_targets(config, units))
     found = _per_distinct(simp, lambda u: u.map(lambda x: "\x1f".join(matcher.find(x) or ("", ""))))
     parts = found.str.split("\x1f", n=1, expand=True, regex=False) if len(found) else None
@@ -375,7 +425,7 @@ def derive_personal_accounts(df: pd.DataFrame, units: pd.DataFrame | None, confi
     words = [_to_simplified(_norm_text(w)) for w in config.defamatory_words if w]
     if words:
         pat = "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
-        out["name_defamatory_word"] = simp.str.extract(pat, expand=False).astype("str")
+        out["name_defamatory_word"] = _per_distinct(simp, lambda u: u.str.extract(pat, expand=False)).astype("str")
     else:
         out["name_defamatory_word"] = pd.Series(pd.NA, index=out.index, dtype="str")
 
