@@ -269,3 +269,21 @@ def test_scope_with_a_province_sized_roster_is_per_name_not_per_roster(config):
     d = derive.derive_personal_accounts(a, big_units, config)
     assert d["name_has_school_or_unit"].tolist()[:5] == [True, True, False, True, False]
     assert d["name_in_scope"].tolist()[:5] == [True, True, False, True, False]
+
+
+def test_whitespace_removal_is_the_regex_one():
+    import re
+    import sys
+
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000]
+    text = "a" + "a".join(chars) + "a"
+    assert derive._strip_ws(pd.Series([text, "张 三"], dtype="str")).tolist() == [
+        re.sub(r"\s+", "", text), "张三"]
+
+
+def test_syllables_skip_only_what_pypinyin_would_not_give_per_character():
+    from pypinyin import Style, lazy_pinyin
+
+    for t in ("学院·12", "学院·1", "a学b", "ab学", "学院 A", "学〇院", "重庆大学", "MBA中心", "华水", "A水"):
+        syl = tuple(s.lower() for s in lazy_pinyin(t, style=Style.NORMAL))
+        assert derive._syllables(t) == (syl if len(syl) == len(t) else None), t
