@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from netmedia import normalize, schema, sources, tables
@@ -106,16 +107,24 @@ def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, st
     return out
 
 
+@lru_cache(maxsize=65536)
+def _label_columns(cell: str) -> tuple[str | None, ...] | None:
+    """The column a header label names in each annex table, or None when the cell is no label at all."""
+    if not cell or not _is_label(cell):
+        return None
+    return tuple(_column(table, cell) for table in ANNEX_TABLE.values())
+
+
 def header_score(cells: list[str]) -> float:
-    """How much a row looks like an Annex 2/3 header: share of its cells naming a known column (0 below 2 hits)."""
-    labels = [c for c in cells if c and _is_label(c)]
-    if len(labels) < 2:
+    """How much a row looks like an Annex 2/3 header: share of its cells naming a known column (0 below 2 hits).
+
+    Called for up to 40 rows of every sheet (data rows included), so each label costs one cached lookup.
+    """
+    found = [cols for cols in map(_label_columns, cells) if cols is not None]
+    if len(found) < 2:
         return 0.0
-    best = 0
-    for table in ANNEX_TABLE.values():
-        hits = len({c for c in (_column(table, x) for x in labels) if c})
-        best = max(best, hits)
-    return best / len(labels) if best >= 2 else 0.0
+    best = max(len({cols[k] for cols in found} - {None}) for k in range(len(ANNEX_TABLE)))
+    return best / len(found) if best >= 2 else 0.0
 
 
 def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tuple[str | None, dict[int, str]]:
@@ -147,16 +156,62 @@ class Context:
     roster_kind: dict[str, str] = field(default_factory=dict)
 
 
+RECORD_TABLES = ("platforms", "personal_accounts", "rejects")
+REJECT_COLUMNS = ("source_file", "source_sheet", "source_row", "reason", "raw")
+
+
+def _columns(table: str) -> dict[str, list]:
+    names = REJECT_COLUMNS if table == "rejects" else schema.output_columns(table)
+    return {c: [] for c in names}
+
+
 @dataclass
 class FileResult:
-    platforms: list[dict] = field(default_factory=list)
-    personal_accounts: list[dict] = field(default_factory=list)
+    """What one file contributes. Records and rejects are held column-wise in ``columns`` (table -> column ->
+    values): compact to pickle back from a worker, cheap to extend, turned into frames once at the end without a
+    dict per row. ``platforms``, ``personal_accounts`` and ``rejects`` give them as row dicts (for tests and
+    callers that look at one file).
+    """
+
+    columns: dict[str, dict[str, list]] = field(default_factory=lambda: {t: _columns(t) for t in RECORD_TABLES})
     submissions: list[dict] = field(default_factory=list)
-    rejects: list[dict] = field(default_factory=list)
+
+    def _rows(self, table: str) -> list[dict]:
+        cols = self.columns[table]
+        return [dict(zip(cols, values, strict=True)) for values in zip(*cols.values(), strict=True)]
+
+    @property
+    def platforms(self) -> list[dict]:
+        return self._rows("platforms")
+
+    @property
+    def personal_accounts(self) -> list[dict]:
+        return self._rows("personal_accounts")
+
+    @property
+    def rejects(self) -> list[dict]:
+        return self._rows("rejects")
 
     def extend(self, other: FileResult) -> None:
-        for name in ("platforms", "personal_accounts", "submissions", "rejects"):
-            getattr(self, name).extend(getattr(other, name))
+        for table, theirs in other.columns.items():
+            mine = self.columns[table]
+            for c, values in theirs.items():
+                mine[c].extend(values)
+        self.submissions.extend(other.submissions)
+
+    def reject(self, source_file: str, sheet: str | None, row: int | None, reason: str, raw: str | None) -> None:
+        self.reject_rows(source_file, sheet, [row], reason, [raw])
+
+    def reject_rows(self, source_file: str, sheet: str | None, rows: list[int | None], reason: str | list[str],
+                    raws: list[str | None]) -> None:
+        """Reject several rows of one sheet at once (``reason`` one for all or one per row)."""
+        n = len(rows)
+        rej = self.columns["rejects"]
+        rej["source_file"] += [source_file] * n
+        rej["source_sheet"] += [sheet] * n
+        rej["source_row"] += rows
+        rej["reason"] += reason if isinstance(reason, list) else [reason] * n
+        rej["raw"] += raws
 
 
 def _submission(source_file: str, sheet: str | None, **kw: object) -> dict:
@@ -166,16 +221,12 @@ def _submission(source_file: str, sheet: str | None, **kw: object) -> dict:
     return row
 
 
-def _reject(source_file: str, sheet: str | None, row: int | None, reason: str, raw: str | None) -> dict:
-    return {"source_file": source_file, "source_sheet": sheet, "source_row": row, "reason": reason, "raw": raw}
+def _texts(rows: tables.RowLists, kinds: tuple[str, ...], negate: bool = False) -> list[str]:
+    """Texts of the rows whose kind is (or, with ``negate``, is not) in ``kinds``."""
+    return [t for k, t in zip(rows.kind, rows.text, strict=True) if (k in kinds) != negate]
 
 
-def _texts(rows: pd.DataFrame, kinds: tuple[str, ...], negate: bool = False) -> list[str]:
-    """Texts of the rows whose kind is (or, with ``negate``, is not) in ``kinds`` (plain lists: no pandas per call)."""
-    return [t for k, t in zip(rows["kind"].tolist(), rows["text"].tolist(), strict=True) if (k in kinds) != negate]
-
-
-def _unit_from_rows(rows: pd.DataFrame) -> str | None:
+def _unit_from_rows(rows: tables.RowLists) -> str | None:
     for text in _texts(rows, ("title", "footer", "unrecognised")):
         m = _UNIT_CELL.search(normalize.text(text) or "")
         if m:
@@ -183,7 +234,7 @@ def _unit_from_rows(rows: pd.DataFrame) -> str | None:
     return None
 
 
-def _form_date(rows: pd.DataFrame) -> dt.date | None:
+def _form_date(rows: tables.RowLists) -> dt.date | None:
     for text in _texts(rows, ("data",), negate=True):
         d = normalize.form_date(text)
         if d:
@@ -196,65 +247,102 @@ def _category(type_text: str | None, url: str | None, domains: tuple[str, ...]) 
     return normalize.category(type_text, url, domains)
 
 
-@lru_cache(maxsize=4096)
-def _status(v: str | None) -> str:
-    return normalize.status(v)
+# Normalisers applied to whole columns through per-process caches keyed by the raw value *and its type*
+# (``typed``: 1, 1.0 and True normalise differently). Dates, counts, types, statuses, roles, titles and names
+# repeat a lot within and across returns, so most cells cost one dict lookup.
+_CACHE = 1 << 17
+_blank = lru_cache(_CACHE, typed=True)(normalize.is_blank)
+_text = lru_cache(_CACHE, typed=True)(normalize.text)
+_account_id = lru_cache(_CACHE, typed=True)(normalize.account_id)
+_count = lru_cache(_CACHE, typed=True)(normalize.count)
+_date = lru_cache(_CACHE, typed=True)(normalize.date)
+_person = lru_cache(_CACHE, typed=True)(normalize.person)
+_phone = lru_cache(_CACHE, typed=True)(normalize.phone)
+_holder_role = lru_cache(_CACHE, typed=True)(normalize.holder_role)
+_owner_kind = lru_cache(_CACHE, typed=True)(normalize.owner_kind)
+_status = lru_cache(4096)(normalize.status)  # called with normalised text only
+_class_of = lru_cache(256)(schema.class_of)
 
 
-def _record(table: str, cells: dict[str, object], unit: str, unit_kind: str | None, ctx: Context, hint: str | None) -> dict:
-    """One clean record from mapped raw cells."""
-    t = normalize.text
-    rec: dict[str, object] = {"unit": unit}
-    type_raw = t(cells.get("platform_type_raw"))
-    url = t(cells.get("url"))
-    rec.update(
-        platform_type_raw=type_raw,
-        platform_name=t(cells.get("platform_name")),
-        account_id=normalize.account_id(cells.get("account_id")),
-        url=url,
-        followers=normalize.count(cells.get("followers")),
-        last_updated_on=normalize.date(cells.get("last_updated_on")),
-        remarks=t(cells.get("remarks")),
-    )
-    category = _category(type_raw or hint, url, ctx.config.institution.domains)
-    rec["category"] = category
+def _records(table: str, get: Callable[[str], list], units: list[str], unit_kinds: list[str | None],
+             hints: list[str], ctx: Context) -> dict[str, list]:
+    """Clean columns for the kept rows of one sheet, column by column (``get(column)`` gives the raw cells)."""
+    type_raw = list(map(_text, get("platform_type_raw")))
+    url = list(map(_text, get("url")))
+    name = list(map(_text, get("platform_name")))
+    domains = ctx.config.institution.domains
+    category = [_category(t or h, u, domains) for t, h, u in zip(type_raw, hints, url, strict=True)]
+    out = {
+        "unit": units,
+        "platform_type_raw": type_raw,
+        "platform_name": name,
+        "account_id": list(map(_account_id, get("account_id"))),
+        "url": url,
+        "followers": list(map(_count, get("followers"))),
+        "last_updated_on": list(map(_date, get("last_updated_on"))),
+        "remarks": list(map(_text, get("remarks"))),
+        "category": category,
+    }
     if table == "platforms":
-        status_raw = t(cells.get("status"))
-        rec.update(
-            owner_kind=normalize.owner_kind(cells.get("owner_kind"), rec["platform_name"], unit_kind),
-            platform_class=schema.class_of(category),
-            supervisor=normalize.person(cells.get("supervisor")),
-            supervisor_title=t(cells.get("supervisor_title")),
-            operator=normalize.person(cells.get("operator")),
-            operator_phone=normalize.phone(cells.get("operator_phone")),
-            opened_on=normalize.date(cells.get("opened_on")),
-            status=_status(status_raw),
+        status_raw = list(map(_text, get("status")))
+        out.update(
+            owner_kind=list(map(_owner_kind, get("owner_kind"), name, unit_kinds)),
+            platform_class=list(map(_class_of, category)),
+            supervisor=list(map(_person, get("supervisor"))),
+            supervisor_title=list(map(_text, get("supervisor_title"))),
+            operator=list(map(_person, get("operator"))),
+            operator_phone=list(map(_phone, get("operator_phone"))),
+            opened_on=list(map(_date, get("opened_on"))),
+            status=list(map(_status, status_raw)),
             status_raw=status_raw,
         )
     else:
-        rec.update(
-            holder_name=normalize.person(cells.get("holder_name")),
-            holder_role=normalize.holder_role(cells.get("holder_role")),
-            phone=normalize.phone(cells.get("phone")),
+        out.update(
+            holder_name=list(map(_person, get("holder_name"))),
+            holder_role=list(map(_holder_role, get("holder_role"))),
+            phone=list(map(_phone, get("phone"))),
         )
-    return rec
+    return out
+
+
+def _keep_rows(st: tables.SheetTable, table: str, cmap: dict[int, str], unit: str | None, ctx: Context,
+               row_reason: dict[int, str]) -> tuple[list[int], list[str]]:
+    """Positions of the data rows that become records and their units; the others get a reason in ``row_reason``."""
+    dl = st.data_lists
+    content = [dl.columns[j] for j, c in cmap.items() if c in CONTENT_COLUMNS[table]]
+    unit_cells = next((dl.columns[j] for j, c in cmap.items() if c == "unit"), None)
+    keep: list[int] = []
+    units: list[str] = []
+    for i, r in enumerate(dl.source_row):
+        if all(_blank(col[i]) for col in content):
+            row_reason[r] = "empty row (no platform fields)"
+            continue
+        row_unit = unit
+        if row_unit is None and unit_cells is not None:
+            raw = unit_cells[i]
+            row_unit = ctx.matcher.match(raw) or (normalize.text(raw) if ctx.matcher.empty else None)
+        if row_unit is None:
+            row_reason[r] = "unit not matched to the roster"
+            continue
+        keep.append(i)
+        units.append(row_unit)
+    return keep, units
 
 
 def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: str | None,
            received: dt.datetime | None, out: FileResult, generic_header: Callable[[str], list[str]]) -> None:
     """Turn one sheet into records, rejects and its submissions row."""
     sf, sh = src.source_file, st.source_sheet
-    rows = st.rows
-    n_read = len(rows)
+    rows = st.row_lists
+    n_read = st.n_read
     if n_read == 0 and (not st.message or st.message == EMPTY_SHEET):
         return  # an empty sheet holds nothing to account for
     sub = _submission(sf, sh, rows_read=n_read, received_at=received)
 
     def reject_all(reason: str, status: str) -> None:
         if n_read == 0:
-            out.rejects.append(_reject(sf, sh, None, reason, None))
-        for r, text in zip(rows["source_row"], rows["text"], strict=True):
-            out.rejects.append(_reject(sf, sh, int(r), reason, text))
+            out.reject(sf, sh, None, reason, None)
+        out.reject_rows(sf, sh, list(rows.source_row), reason, list(rows.text))
         sub.update(rows_rejected=n_read, status=status, message=reason, unit=file_unit)
         out.submissions.append(sub)
 
@@ -278,43 +366,43 @@ def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: 
     unit_kind = ctx.roster_kind.get(unit) if unit else None
     sub.update(annex=annex, unit=unit)
 
-    data = st.data
-    content = [j for j, c in cmap.items() if c in CONTENT_COLUMNS[table]]
-    unit_col = next((j for j, c in cmap.items() if c == "unit"), None)
-    clean_rows: set[int] = set()
     row_reason: dict[int, str] = {}
-    records = out.platforms if table == "platforms" else out.personal_accounts
-    for rec_cells, r, section in zip(data[list(cmap)].itertuples(index=False, name=None), data["source_row"].tolist(),
-                                     data["section"].tolist(), strict=True):
-        cells = dict(zip(cmap.values(), rec_cells, strict=True))
-        if not any(not normalize.is_blank(cells.get(cmap[j])) for j in content):
-            row_reason[int(r)] = "empty row (no platform fields)"
-            continue
-        row_unit = unit
-        if row_unit is None and unit_col is not None:
-            row_unit = ctx.matcher.match(cells.get("unit")) or (normalize.text(cells.get("unit")) if ctx.matcher.empty else None)
-        if row_unit is None:
-            row_reason[int(r)] = "unit not matched to the roster"
-            continue
-        rec = _record(table, cells, row_unit, ctx.roster_kind.get(row_unit, unit_kind), ctx,
-                      normalize.text(section) or sh)
-        rec.update(source_file=sf, source_sheet=sh, source_row=int(r))
-        records.append(rec)
-        clean_rows.add(int(r))
+    keep, units = _keep_rows(st, table, cmap, unit, ctx, row_reason)
+    dl = st.data_lists
+    cells = {c: dl.columns[j] for j, c in cmap.items()}
+    blank = [None] * len(keep)
 
+    def get(column: str) -> list:
+        col = cells.get(column)
+        return blank if col is None else [col[i] for i in keep]
+
+    hints = [h or sh for h in map(_text, (dl.section[i] for i in keep))]
+    unit_kinds = [ctx.roster_kind.get(u, unit_kind) for u in units]
+    recs = _records(table, get, units, unit_kinds, hints, ctx)
+    clean_rows = [dl.source_row[i] for i in keep]
+    recs.update(source_file=[sf] * len(keep), source_sheet=[sh] * len(keep), source_row=clean_rows)
+    for c, values in out.columns[table].items():
+        values += recs.get(c, blank)
+
+    clean = set(clean_rows)
+    rej = [(r, k, t) for r, k, t in zip(rows.source_row, rows.kind, rows.text, strict=True) if r not in clean]
+    reasons = [row_reason.get(r, "unparseable data row") if k == "data" else KIND_REASON.get(k, f"{k} row")
+               for r, k, _ in rej]
+    out.reject_rows(sf, sh, [r for r, _, _ in rej], reasons, [t for _, _, t in rej])
+    n_clean = len(clean)
     no_unit = unit is None
-    for r, kind, text in zip(rows["source_row"].tolist(), rows["kind"].tolist(), rows["text"].tolist(), strict=True):
-        if r in clean_rows:
-            continue
-        reason = row_reason.get(r, "unparseable data row") if kind == "data" else KIND_REASON.get(kind, f"{kind} row")
-        out.rejects.append(_reject(sf, sh, r, reason, text))
-    n_clean = len(clean_rows)
     msg = ""
     if no_unit:
         msg = "unit not found in file name, mail subject, 填报单位 cell or sheet name"
     sub.update(rows_clean=n_clean, rows_rejected=n_read - n_clean,
                status="ok" if n_clean or not no_unit else "rejected", message=msg)
     out.submissions.append(sub)
+
+
+def _reject_file(out: FileResult, source_file: str, reason: str) -> FileResult:
+    out.reject(source_file, None, None, reason, None)
+    out.submissions.append(_submission(source_file, None, status="rejected", message=reason))
+    return out
 
 
 def ingest_source(src: sources.Source, ctx: Context) -> FileResult:
@@ -325,37 +413,28 @@ def ingest_source(src: sources.Source, ctx: Context) -> FileResult:
                                            received_at=src.received_at))
         return out
     if src.error:
-        out.rejects.append(_reject(src.source_file, None, None, src.error, None))
-        out.submissions.append(_submission(src.source_file, None, status="rejected", message=src.error))
-        return out
+        return _reject_file(out, src.source_file, src.error)
     name = src.source_file.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
     try:
         sheets = tables.read_tables(src.data, name=name, header_scorer=header_score, limits=ctx.config.limits)
     except tables.UnreadableFile as e:
-        out.rejects.append(_reject(src.source_file, None, None, e.reason, None))
-        out.submissions.append(_submission(src.source_file, None, status="rejected", message=e.reason))
-        return out
+        return _reject_file(out, src.source_file, e.reason)
     except Exception as e:  # a bad file never stops a run: report it
-        reason = f"unreadable workbook: {type(e).__name__}: {e}"
-        out.rejects.append(_reject(src.source_file, None, None, reason, None))
-        out.submissions.append(_submission(src.source_file, None, status="rejected", message=reason))
-        return out
-    if not any(len(s.rows) for s in sheets) and all(s.message in ("", EMPTY_SHEET) for s in sheets):
-        out.rejects.append(_reject(src.source_file, None, None, "empty workbook", None))
-        out.submissions.append(_submission(src.source_file, None, status="rejected", message="empty workbook"))
-        return out
+        return _reject_file(out, src.source_file, f"unreadable workbook: {type(e).__name__}: {e}")
+    if not any(s.n_read for s in sheets) and all(s.message in ("", EMPTY_SHEET) for s in sheets):
+        return _reject_file(out, src.source_file, "empty workbook")
     file_unit = ctx.matcher.find_in(name) or (ctx.matcher.find_in(src.label) if src.label else None)
     if file_unit is None:
         for s in sheets:
-            if not s.hidden and len(s.rows):
-                file_unit = ctx.matcher.match(_unit_from_rows(s.rows))
+            if not s.hidden and s.n_read:
+                file_unit = ctx.matcher.match(_unit_from_rows(s.row_lists))
                 if file_unit:
                     break
     received: dt.datetime | None = src.received_at
     if received is None:
         for s in sheets:
-            if len(s.rows) and not s.hidden:
-                d = _form_date(s.rows)
+            if s.n_read and not s.hidden:
+                d = _form_date(s.row_lists)
                 if d:
                     received = dt.datetime(d.year, d.month, d.day)
                     break
@@ -373,13 +452,15 @@ def ingest_source(src: sources.Source, ctx: Context) -> FileResult:
 
     for st in sheets:
         try:
-            _sheet(st, src, ctx, file_unit, received, out, generic_header)
+            part = FileResult()
+            _sheet(st, src, ctx, file_unit, received, part, generic_header)
+            out.extend(part)  # a sheet that fails half-way contributes nothing but its rejects below
         except Exception as e:  # keep the run going; the sheet's rows are accounted as rejects
             reason = f"sheet failed: {type(e).__name__}: {e}"
-            out.rejects.extend(_reject(src.source_file, st.source_sheet, int(r), reason, t)
-                               for r, t in zip(st.rows["source_row"], st.rows["text"], strict=True))
+            rl = st.row_lists
+            out.reject_rows(src.source_file, st.source_sheet, list(rl.source_row), reason, list(rl.text))
             out.submissions.append(_submission(src.source_file, st.source_sheet, status="rejected", message=reason,
-                                               rows_read=len(st.rows), rows_rejected=len(st.rows)))
+                                               rows_read=st.n_read, rows_rejected=st.n_read))
     return out
 
 
@@ -436,12 +517,19 @@ def read_roster(path: Path, table: str, config: Config) -> pd.DataFrame:
 _DTYPE = {"str": "str", "int": "Int64", "date": "datetime64[us]", "datetime": "datetime64[us]"}
 
 
-def typed_frame(table: str, records: list[dict]) -> pd.DataFrame:
-    """Records as a frame with the schema's column order and pandas dtypes (text is pandas 3 ``str``)."""
+def typed_frame(table: str, records: list[dict] | dict[str, list]) -> pd.DataFrame:
+    """Records (dicts, or columns as lists) as a frame with the schema's column order and pandas dtypes (text is
+    pandas 3 ``str``)."""
     cols = schema.output_columns(table)
     specs = {c.name: c.dtype for c in schema.columns(table)}
     specs.update({c.name: c.dtype for c in schema.provenance_columns()})
-    df = pd.DataFrame.from_records(records, columns=list(cols)) if records else pd.DataFrame(columns=list(cols))
+    if isinstance(records, dict):
+        n = len(next(iter(records.values()), []))
+        df = pd.DataFrame({c: _obj_array(records.get(c) or [None] * n) for c in cols}) if n else None
+    else:
+        df = pd.DataFrame.from_records(records, columns=list(cols)) if records else None
+    if df is None:
+        df = pd.DataFrame(columns=list(cols))
     for c in cols:
         dtype = _DTYPE[specs.get(c, "str")]
         if dtype.startswith("datetime"):
@@ -451,6 +539,12 @@ def typed_frame(table: str, records: list[dict]) -> pd.DataFrame:
         else:
             df[c] = df[c].astype("str").where(df[c].notna(), None) if len(df) else df[c].astype("str")
     return df
+
+
+def _obj_array(values: list) -> np.ndarray:
+    a = np.empty(len(values), dtype=object)
+    a[:] = values
+    return a
 
 
 @dataclass
@@ -518,10 +612,10 @@ def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Confi
             bar.update()
     bar.close()
     frames = {
-        "platforms": typed_frame("platforms", result.platforms),
-        "personal_accounts": typed_frame("personal_accounts", result.personal_accounts),
+        "platforms": typed_frame("platforms", result.columns["platforms"]),
+        "personal_accounts": typed_frame("personal_accounts", result.columns["personal_accounts"]),
         "submissions": typed_frame("submissions", result.submissions),
-        "rejects": typed_frame("rejects", result.rejects),
+        "rejects": typed_frame("rejects", result.columns["rejects"]),
         "units": units,
         "staff": staff,
     }

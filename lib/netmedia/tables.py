@@ -33,11 +33,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pac
 import python_calamine as pc
 
 from netmedia.config import Limits
@@ -50,6 +49,8 @@ __all__ = [
     "HEADER_SEARCH_ROWS",
     "HEADER_MIN_SCORE",
     "ROW_KINDS",
+    "RowLists",
+    "DataLists",
 ]
 
 #: How many non-empty rows from the top are considered as header candidates.
@@ -79,9 +80,34 @@ class UnreadableFile(Exception):
         self.reason = reason
 
 
+class RowLists(NamedTuple):
+    """The non-empty rows of a sheet as parallel plain lists (what :attr:`SheetTable.rows` is built from)."""
+
+    source_row: list[int] = []
+    kind: list[str] = []
+    text: list[str] = []
+    section: list[str | None] = []
+
+
+class DataLists(NamedTuple):
+    """The data rows of a sheet column by column (``columns[j]`` is column ``j``; what :attr:`SheetTable.data` is
+    built from)."""
+
+    width: int = 0
+    columns: list[list[object]] = []
+    source_row: list[int] = []
+    section: list[str | None] = []
+
+
 @dataclass
 class SheetTable:
-    """One sheet: where its table is, its rows classified, and its data rows as raw (cleaned) cell values."""
+    """One sheet: where its table is, its rows classified, and its data rows as raw (cleaned) cell values.
+
+    ``rows`` (source_row, kind, text, section) and ``data`` (one object column per sheet column, then
+    source_row and section) are pandas frames built on first access from ``row_lists`` / ``data_lists``:
+    the ingest reads those plain lists directly, because building two frames per sheet used to cost more
+    than reading the sheet.
+    """
 
     source_sheet: str
     hidden: bool = False
@@ -89,11 +115,29 @@ class SheetTable:
     header_rows: tuple[int, ...] = ()
     header: list[str] = field(default_factory=list)
     header_parts: list[tuple[str, ...]] = field(default_factory=list)
-    data: pd.DataFrame = field(default_factory=lambda: _empty_data(0))
-    rows: pd.DataFrame = field(default_factory=lambda: _empty_rows())
     n_rows: int = 0
     n_cols: int = 0
     message: str = ""
+    row_lists: RowLists = field(default_factory=RowLists)
+    data_lists: DataLists = field(default_factory=DataLists)
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        if "rows" not in self._frames:
+            self._frames["rows"] = _rows_frame(self.row_lists)
+        return self._frames["rows"]
+
+    @property
+    def data(self) -> pd.DataFrame:
+        if "data" not in self._frames:
+            self._frames["data"] = _data_frame(self.data_lists)
+        return self._frames["data"]
+
+    @property
+    def n_read(self) -> int:
+        """Number of non-empty rows (``len(rows)`` without building the frame)."""
+        return len(self.row_lists.source_row)
 
 
 # --------------------------------------------------------------------------------------------
@@ -251,8 +295,9 @@ def _check_sheet_extents(data: bytes, infos: list[zipfile.ZipInfo], limits: Limi
 
 
 # --------------------------------------------------------------------------------------------
-# Cell cleaning. Done column-agnostic on one flat numpy object array so the per-cell work stays in C
-# (type lookup, strip, comparisons); only the rare dirty strings go through Python one by one.
+# Cell cleaning. Sheets are small (tens of rows, a dozen columns): plain list comprehensions over the cells
+# cost less than numpy/pyarrow, whose fixed cost per call (array building, dtype dispatch) used to be most of
+# the per-sheet time. Only the rare dirty strings go through Python one by one.
 
 # Anything str.strip() leaves behind that still needs fixing inside a string.
 _DIRTY = re.compile(r"[\xa0\r\u200b\ufeff]|_x000[dD]_")
@@ -298,6 +343,35 @@ def _dirty_strings(strs: list[str]) -> set[int]:
     return {int(k) for k in np.searchsorted(ends, hits, side="right")}
 
 
+def _int_if_integral(v: object) -> object:
+    """An integral float as a Python int (4165014941, never 4165014941.0); anything else unchanged."""
+    if type(v) is float and v.is_integer() and -_EXACT_FLOAT < v < _EXACT_FLOAT:
+        return int(v)
+    return v
+
+
+_EXACT_FLOAT = 2.0**53  # floats beyond this are not exact integers
+
+
+def _clean_cells(raw: list[list[object]], width: int) -> list[object]:
+    """All cells of a sheet, row-major in one flat list of ``len(raw) * width``: strings cleaned, integral floats
+    as ints. Blank cells stay ``""`` here (the caller turns them into None)."""
+    if all(len(r) == width for r in raw):
+        flat = [v for r in raw for v in r]
+    else:  # ragged rows (never seen from calamine, but be safe)
+        flat = [v for r in raw for v in (list(r[:width]) + [""] * (width - len(r)))]
+    sidx = [k for k, v in enumerate(flat) if type(v) is str]
+    if sidx:
+        strs = [flat[k] for k in sidx]
+        for k in _dirty_strings(strs):
+            flat[sidx[k]] = _clean_str(strs[k])
+    return [v if type(v) is not float else _int_if_integral(v) for v in flat]
+
+
+def _cell_text(v: object) -> str:
+    return v if type(v) is str else str(v)  # str(date) is ISO; str(True) is "True"
+
+
 @dataclass
 class _Row:
     r: int  # 0-based Excel row
@@ -318,87 +392,24 @@ class _Row:
 
 
 class _Grid:
-    """The cleaned cells of one sheet: ``arr`` (rows x cols, None for blank) and its non-empty rows.
-
-    Everything here is whole-array work (numpy over object arrays, one regex over all strings joined,
-    pyarrow to join each row's cells into its text), because a per-cell Python loop alone would cost as
-    much as calamine's whole read.
-    """
+    """The cleaned cells of one sheet (``cells[r][c]``, None for blank) and its non-empty rows as :class:`_Row`."""
 
     def __init__(self, raw: list[list[object]], width: int):
-        arr = np.array(raw, dtype=object)
-        if arr.ndim != 2 or arr.shape[1] != width:  # ragged rows (never seen from calamine, but be safe)
-            arr = np.full((len(raw), width), "", dtype=object)
-            for i, row in enumerate(raw):
-                arr[i, : len(row)] = row
-        flat = arr.reshape(-1)
-        types = np.fromiter(map(type, flat), dtype=object, count=flat.size)
-        is_str = np.equal(types, str)
-        sidx = np.flatnonzero(is_str)
-        if sidx.size:
-            strs = flat[sidx].tolist()
-            for k in _dirty_strings(strs):
-                flat[sidx[k]] = _clean_str(strs[k])
-        is_int = np.equal(types, int)
-        fidx = np.flatnonzero(np.equal(types, float))
-        if fidx.size:
-            fv = flat[fidx].astype(np.float64)
-            ok = (fv == np.floor(fv)) & (np.abs(fv) < 2.0**53)
-            if ok.any():
-                tmp = np.empty(int(ok.sum()), dtype=object)
-                tmp[:] = fv[ok].astype(np.int64).tolist()  # Python ints: 4165014941, never 4165014941.0
-                flat[fidx[ok]] = tmp
-                is_int[fidx[ok]] = True
-        empty = arr == ""
-        counts = width - empty.sum(axis=1)
-        nz = np.flatnonzero(counts)
-        arr[empty] = None
-        self.arr = arr
-        self.empty = empty
-        self.nz = nz  # 0-based Excel rows that are non-empty
-        self.counts = counts[nz]
-        self.text = _join_rows(arr[nz], empty[nz], is_str.reshape(arr.shape)[nz], is_int.reshape(arr.shape)[nz])
+        flat = _clean_cells(raw, width)
+        self.cells: list[list[object]] = []
+        self.rows: list[_Row] = []
+        for r in range(len(raw)):
+            line = flat[r * width : (r + 1) * width]
+            cols = [j for j, v in enumerate(line) if v != ""]
+            if len(cols) < width:
+                line = [None if v == "" else v for v in line]
+            self.cells.append(line)
+            if cols:
+                vals = [line[j] for j in cols]
+                self.rows.append(_Row(r, cols, vals, " | ".join(map(_cell_text, vals))))
 
     def __len__(self) -> int:
-        return len(self.nz)
-
-    def row(self, pos: int) -> _Row:
-        r = int(self.nz[pos])
-        cols = np.flatnonzero(~self.empty[r]).tolist()
-        return _Row(r, cols, self.arr[r, cols].tolist(), self.text[pos].as_py())
-
-
-def _join_rows(block: np.ndarray, empty: np.ndarray, is_str: np.ndarray, is_int: np.ndarray) -> pa.Array:
-    """Each row's non-empty cells joined with " | ", column by column in pyarrow (no per-row Python).
-
-    A column becomes one Arrow string array: strings as they are, ints cast in Arrow, and only the rare other
-    values (dates, bools, non-integral floats) through ``str()`` one by one.
-    """
-    cols = [_col_text(block[:, j], is_str[:, j], is_int[:, j], empty[:, j]) for j in range(block.shape[1])]
-    if not cols:
-        return pa.array([], type=pa.string())
-    if len(cols) == 1:
-        return pac.fill_null(cols[0], "")
-    return pac.binary_join_element_wise(*cols, " | ", null_handling="skip")
-
-
-def _col_text(c: np.ndarray, is_s: np.ndarray, is_i: np.ndarray, e: np.ndarray) -> pa.Array:
-    s_or_e = is_s | e
-    if s_or_e.all():
-        return pa.array(c, type=pa.string(), from_pandas=True)
-    parts = []
-    if is_s.any():
-        parts.append(pa.array(np.where(is_s, c, None), type=pa.string(), from_pandas=True))
-    if is_i.any():
-        parts.append(pa.array(np.where(is_i, c, None), type=pa.int64(), from_pandas=True).cast(pa.string()))
-    other = np.flatnonzero(~(s_or_e | is_i))
-    if other.size:
-        o = np.full(c.shape[0], None, dtype=object)
-        tmp = np.empty(other.size, dtype=object)
-        tmp[:] = list(map(str, c[other].tolist()))  # str(date) is ISO; str(True) is "True"
-        o[other] = tmp
-        parts.append(pa.array(o, type=pa.string(), from_pandas=True))
-    return parts[0] if len(parts) == 1 else pac.coalesce(*parts)
+        return len(self.rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -468,21 +479,6 @@ def _header_ok_generic(row: _Row, width_ref: int) -> bool:
     return not any(type(v) is str and _TITLE.search(_label(v)) for v in row.vals)
 
 
-class _LazyRows:
-    """The first rows of a grid, built on demand (the generic header search usually stops at row 1-5)."""
-
-    def __init__(self, g: _Grid, limit: int):
-        self.g, self.n, self.cache = g, min(len(g), limit), {}
-
-    def __len__(self) -> int:
-        return self.n
-
-    def __getitem__(self, k: int) -> _Row:
-        if k not in self.cache:
-            self.cache[k] = self.g.row(k)
-        return self.cache[k]
-
-
 def _find_header(
     g: _Grid,
     width: int,
@@ -491,9 +487,9 @@ def _find_header(
 ) -> tuple[int | None, bool, str]:
     """Position (into the non-empty rows) of the (first) header row, whether it is a two-row header, a message."""
     n = min(len(g), HEADER_SEARCH_ROWS)
-    window = _LazyRows(g, n + 2)
+    window = g.rows[: n + 2]
     if scorer is None:
-        width_ref = int(g.counts[: HEADER_SEARCH_ROWS * 3].max())
+        width_ref = max(row.n for row in g.rows[: HEADER_SEARCH_ROWS * 3])
         for k in range(n):
             row = window[k]
             if _header_ok_generic(row, width_ref):
@@ -582,6 +578,11 @@ def _multi_cell_kind(row: _Row, header_keys: list[str] | None) -> str:
     return "data"
 
 
+def _sheet_table(st: SheetTable, g: _Grid, kinds: list[str], sections: list[str | None]) -> SheetTable:
+    st.row_lists = RowLists([row.r + 1 for row in g.rows], kinds, [row.text for row in g.rows], sections)
+    return st
+
+
 def _analyse(
     name: str,
     hidden: bool,
@@ -591,33 +592,28 @@ def _analyse(
     n_cols: int,
     scorer: Callable[[list[str]], float] | None,
 ) -> SheetTable:
-    st = SheetTable(source_sheet=name, hidden=hidden, n_rows=n_rows, n_cols=n_cols)
     width = n_cols
+    st = SheetTable(source_sheet=name, hidden=hidden, n_rows=n_rows, n_cols=n_cols, data_lists=DataLists(width))
     if not raw or not width:
         st.message = "empty sheet"
-        st.data = _empty_data(width)
         return st
     g = _Grid(raw, width)
     if not len(g):
         st.message = "empty sheet"
-        st.data = _empty_data(width)
         return st
     hm = _hmerges_by_row(merges)
     k, two, msg = _find_header(g, width, hm, scorer)
-    kinds = np.full(len(g), "data", dtype=object)
-    sections = np.full(len(g), None, dtype=object)
+    kinds = ["data"] * len(g)
+    sections: list[str | None] = [None] * len(g)
 
     if k is None:
         st.message = msg
-        for i in range(len(g)):
-            kinds[i] = _classify_free(g.row(i), above_header=False)
-        st.rows = _rows_frame(g, kinds, sections)
-        st.data = _empty_data(width)
-        return st
+        kinds = [_classify_free(row, above_header=False) for row in g.rows]
+        return _sheet_table(st, g, kinds, sections)
 
-    hrow = g.row(k)
+    hrow = g.rows[k]
     if two:
-        crow = g.row(k + 1)
+        crow = g.rows[k + 1]
         parent = _parent_filled(hrow, width, hm)
         child = _row_labels(crow, width)
         st.header_parts = list(zip(parent, child, strict=True))
@@ -634,57 +630,119 @@ def _analyse(
         start = k + 1
     st.header_row = hrow.r + 1
     for i in range(k):
-        kinds[i] = _classify_free(g.row(i), above_header=True)
+        kinds[i] = _classify_free(g.rows[i], above_header=True)
+    _classify_region(g, start, hrow, None if two else [norm_header(v) for v in hrow.vals], hm, kinds, sections)
+    _sheet_table(st, g, kinds, sections)
+    st.data_lists = _data_lists(g, [i for i in range(start, len(g)) if kinds[i] == "data"], sections, width, merges)
+    return st
 
-    # Data region. Most rows are plain data: only rows with one or two cells, or whose text contains a
-    # furniture keyword (found in one regex pass over all texts), are looked at one by one.
-    region = g.text.slice(start)
-    look = set(
-        np.flatnonzero(pac.match_substring_regex(region, _KEYWORDS.pattern).to_numpy(zero_copy_only=False)).tolist()
-    )
-    look.update(np.flatnonzero(g.counts[start:] <= 2).tolist())
-    # A repeated header: same first cell as the header (vectorised), then all cells compared normalised.
-    header_keys = None if two else [norm_header(v) for v in hrow.vals]
-    if header_keys is not None and start < len(g):
-        rr = g.nz[start:]
-        firsts = g.arr[rr, np.argmin(g.empty[rr], axis=1)]
-        look.update(np.flatnonzero(firsts == hrow.first).tolist())
-    sec_pos: list[int] = []
-    sec_lab: list[str] = []
+
+# The data-region prefilter; ``\s`` spelled as ASCII whitespace so it selects exactly the rows it always did.
+_KEYWORDS_SCAN = re.compile(_KEYWORDS.pattern.replace(r"\s", r"[\t\n\f\r ]"))
+
+
+def _classify_region(
+    g: _Grid,
+    start: int,
+    hrow: _Row,
+    header_keys: list[str] | None,
+    hm: dict[int, list[tuple[int, int]]],
+    kinds: list[str],
+    sections: list[str | None],
+) -> None:
+    """Kinds and section labels of the rows under the header (``kinds``/``sections`` filled in place).
+
+    Most rows are plain data: only rows with one or two cells, a furniture keyword in their text, or (one-row
+    headers) the header's first cell are looked at one by one.
+    """
+    look = [
+        i
+        for i in range(start, len(g))
+        if (row := g.rows[i]).n <= 2
+        or _KEYWORDS_SCAN.search(row.text)
+        or (header_keys is not None and row.vals[0] == hrow.first)
+    ]
     seen_footer = False
-    for j in sorted(look):
-        i = start + j
-        row = g.row(i)
+    section: str | None = None
+    last = start
+    for i in look:
+        row = g.rows[i]
         if row.n == 1 and type(row.first) is str:
             kind = _single_cell_kind(row, hm, seen_footer)
         else:
             kind = _multi_cell_kind(row, header_keys)
         if kind == "section":
-            sec_pos.append(i)
-            sec_lab.append(_label(row.first))
+            sections[last:i] = [section] * (i - last)
+            section, last = _label(row.first), i
         elif kind == "footer":
             seen_footer = True
         kinds[i] = kind
-    if sec_pos:
-        labels_arr = np.array([None, *sec_lab], dtype=object)
-        which = np.searchsorted(np.array(sec_pos), np.arange(start, len(g)), side="right")
-        sections[start:] = labels_arr[which]
-
-    st.rows = _rows_frame(g, kinds, sections)
-    data_pos = np.flatnonzero(kinds[start:] == "data") + start
-    st.data = _data_frame(g, data_pos, sections, width, merges)
-    return st
+    if section is not None:
+        sections[last:] = [section] * (len(g) - last)
 
 
-def _rows_frame(g: _Grid, kinds: np.ndarray, sections: np.ndarray) -> pd.DataFrame:
+def _obj_array(values: list[object]) -> np.ndarray:
+    """A 1-D object array holding ``values`` as they are (no inference, no nesting)."""
+    a = np.empty(len(values), dtype=object)
+    a[:] = values
+    return a
+
+
+def _data_lists(
+    g: _Grid,
+    data_pos: list[int],
+    sections: list[str | None],
+    width: int,
+    merges: list[tuple[tuple[int, int], tuple[int, int]]],
+) -> DataLists:
+    """The data rows' cells, with each vertical merge's top-left value copied into its range (data rows only)."""
+    if not data_pos:
+        return DataLists(width)
+    rows = [g.rows[p].r for p in data_pos]
+    block = [list(g.cells[r]) for r in rows]
+    where = {r: i for i, r in enumerate(rows)}
+    for (r0, c0), (r1, c1) in merges:
+        if r1 <= r0 or c0 >= width or r0 not in where:
+            continue  # horizontal-only merges are labels; an anchor outside the data is not data
+        v = block[where[r0]][c0]
+        if v is None:
+            continue
+        for r in range(r0, r1 + 1):
+            i = where.get(r)
+            if i is None:
+                continue
+            line = block[i]
+            for j in range(c0, min(c1, width - 1) + 1):
+                if line[j] is None:
+                    line[j] = v
+    columns = [list(col) for col in zip(*block, strict=True)] if width else []
+    return DataLists(width, columns, [r + 1 for r in rows], [sections[p] for p in data_pos])
+
+
+def _rows_frame(rl: RowLists) -> pd.DataFrame:
+    if not rl.source_row:
+        return _empty_rows()
     return pd.DataFrame(
         {
-            "source_row": (g.nz + 1).astype(np.int64),
-            "kind": pd.array(pa.array(kinds, type=pa.string()), dtype="str"),
-            "text": pd.array(g.text, dtype="str"),
-            "section": pd.Series(sections, dtype=object),
+            "source_row": np.array(rl.source_row, dtype=np.int64),
+            "kind": pd.array(rl.kind, dtype="str"),
+            "text": pd.array(rl.text, dtype="str"),
+            "section": pd.Series(_obj_array(rl.section), dtype=object, copy=False),
         }
     )
+
+
+def _data_frame(dl: DataLists) -> pd.DataFrame:
+    if not dl.source_row:
+        return _empty_data(dl.width)
+    # One dict of ready-made columns: inserting columns into a frame costs more than building it, and explicit
+    # object Series stop pandas 3 from inferring the str dtype (cells keep their raw Python types).
+    cols: dict[object, object] = {
+        j: pd.Series(_obj_array(col), dtype=object, copy=False) for j, col in enumerate(dl.columns)
+    }
+    cols["source_row"] = np.array(dl.source_row, dtype=np.int64)
+    cols["section"] = pd.Series(_obj_array(dl.section), dtype=object, copy=False)
+    return pd.DataFrame(cols, copy=False)
 
 
 @cache
@@ -714,40 +772,6 @@ def _empty_rows() -> pd.DataFrame:
 
 def _empty_data(width: int) -> pd.DataFrame:
     return _empty_data_template(width).copy()
-
-
-def _data_frame(
-    g: _Grid,
-    data_pos: np.ndarray,
-    sections: np.ndarray,
-    width: int,
-    merges: list[tuple[tuple[int, int], tuple[int, int]]],
-) -> pd.DataFrame:
-    """The data rows' cells, with each vertical merge's top-left value copied into its range (data rows only)."""
-    if not data_pos.size:
-        return _empty_data(width)
-    rows = g.nz[data_pos]
-    block = g.arr[rows]  # a copy (fancy indexing)
-    n_excel = g.arr.shape[0]
-    where = np.full(n_excel, -1, dtype=np.int64)
-    where[rows] = np.arange(rows.size)
-    for (r0, c0), (r1, c1) in merges:
-        if r1 <= r0 or r0 >= n_excel or c0 >= width or where[r0] < 0:
-            continue  # horizontal-only merges are labels; an anchor outside the data is not data
-        v = block[where[r0], c0]
-        if v is None:
-            continue
-        ps = where[r0 : r1 + 1]
-        ps = ps[ps >= 0]
-        sub = block[ps, c0 : min(c1, width - 1) + 1]
-        sub[np.equal(sub, None)] = v
-        block[ps, c0 : min(c1, width - 1) + 1] = sub
-    # One dict of ready-made columns: inserting columns into a frame costs more than building it, and explicit
-    # object Series stop pandas 3 from inferring the str dtype (cells keep their raw Python types).
-    cols: dict[object, object] = {j: pd.Series(block[:, j], dtype=object, copy=False) for j in range(width)}
-    cols["source_row"] = (rows + 1).astype(np.int64)
-    cols["section"] = pd.Series(sections[data_pos], dtype=object, copy=False)
-    return pd.DataFrame(cols, copy=False)
 
 
 # --------------------------------------------------------------------------------------------
