@@ -165,6 +165,89 @@ def _kind(v: object) -> str:
 _KIND_PROPS = {"date": {"num_format": "yyyy-mm-dd"}, "datetime": {"num_format": "yyyy-mm-dd hh:mm"}}
 
 
+# Anything :func:`clean_text` would change in a string (control characters, CR, lone surrogates).
+_NEEDS_CLEAN = re.compile(r"[\r\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _str_column(values: list[object]) -> list[str | None]:
+    """A pandas ``str`` column's cells: text, None for missing; :func:`clean_text` only when some cell needs it
+    (one regex over the whole column instead of three per cell)."""
+    out = [v if type(v) is str else None for v in values]
+    strs = [v for v in out if v is not None]
+    if strs and (_NEEDS_CLEAN.search("\n".join(strs)) or max(map(len, strs)) > EXCEL_MAX_CHARS):
+        out = [None if v is None else clean_text(v) for v in out]
+    return out
+
+
+def _column_values(s: pd.Series) -> list[object]:
+    """A column's cells as :func:`cell_value` gives them, converted by dtype: text and datetime columns (most
+    cells of the big tables) without the per-cell type tests."""
+    values = s.tolist()
+    if isinstance(s.dtype, pd.StringDtype):
+        return _str_column(values)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return [None if v is pd.NaT else v.to_pydatetime() for v in values]
+    return [cell_value(v) for v in values]
+
+
+def _write_value(ws, i: int, j: int, v: object, fmt: object) -> None:
+    """One non-blank converted cell with the xlsxwriter call for its type (strings always as text)."""
+    if isinstance(v, str):
+        ws.write_string(i, j, v, fmt)
+    elif isinstance(v, dt.datetime):
+        if v.tzinfo is not None:
+            v = v.replace(tzinfo=None)
+        ws.write_datetime(i, j, v, fmt)
+    elif isinstance(v, dt.date):
+        ws.write_datetime(i, j, dt.datetime(v.year, v.month, v.day), fmt)
+    elif isinstance(v, bool):
+        ws.write_boolean(i, j, v, fmt)
+    elif isinstance(v, int | float):
+        ws.write_number(i, j, v, fmt)
+    else:
+        ws.write_string(i, j, clean_text(str(v)), fmt)
+
+
+def _write_data(
+    ws,
+    fmts: _Formats,
+    df: pd.DataFrame,
+    first: int,
+    col_props: list[dict[str, object]],
+    row_formats: Mapping[int, Mapping[str, object]],
+) -> None:
+    """The data cells, row by row (so a constant-memory worksheet could stream them).
+
+    Values are converted a column at a time, and the format of every (column, value kind) is looked up once:
+    per-cell format merging used to cost as much as xlsxwriter itself.
+    """
+    columns = [_column_values(df.iloc[:, j]) for j in range(df.shape[1])]
+    kind_fmt: dict[tuple[int, str], object] = {}
+
+    def fmt_for(j: int, kind: str, row_extra: Mapping[str, object] | None) -> object:
+        if row_extra:
+            return fmts.get({**col_props[j], **_KIND_PROPS.get(kind, {}), **row_extra})
+        key = (j, kind)
+        if key not in kind_fmt:
+            kind_fmt[key] = fmts.get({**col_props[j], **_KIND_PROPS.get(kind, {})})
+        return kind_fmt[key]
+
+    blank_fmt = [fmt_for(j, "blank", None) for j in range(len(columns))]
+    str_fmt = [fmt_for(j, "str", None) for j in range(len(columns))]
+    for pos, row in enumerate(zip(*columns, strict=True)):
+        i = first + pos
+        row_extra = row_formats.get(pos)
+        for j, v in enumerate(row):
+            if v is None:
+                fmt = fmt_for(j, "blank", row_extra) if row_extra else blank_fmt[j]
+                if fmt is not None:
+                    ws.write_blank(i, j, None, fmt)
+            elif type(v) is str and not row_extra:
+                ws.write_string(i, j, v, str_fmt[j])
+            else:
+                _write_value(ws, i, j, v, fmt_for(j, _kind(v), row_extra))
+
+
 def _write_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, ws, spec: SheetSpec) -> None:
     df = spec.df
     cols = list(df.columns)
@@ -212,38 +295,7 @@ def _write_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, ws, spec: SheetSpec) -
         base["font_size"] = spec.font_size
     # Per column and value kind, the format props; row formats are layered on top when present.
     col_props = [{**base, **dict(spec.column_formats.get(c, {}))} for c in cols]
-
-    def props_for(j: int, kind: str, row_extra: Mapping[str, object] | None) -> dict[str, object]:
-        p = {**col_props[j], **_KIND_PROPS.get(kind, {})}
-        if row_extra:
-            p.update(row_extra)
-        return p
-
-    for pos, row in enumerate(df.itertuples(index=False, name=None)):
-        i = top + 1 + pos
-        row_extra = spec.row_formats.get(pos)
-        for j, v in enumerate(row):
-            v = cell_value(v)
-            if v is None:
-                p = props_for(j, "blank", row_extra)
-                if p:
-                    ws.write_blank(i, j, None, fmts.get(p))
-                continue
-            fmt = fmts.get(props_for(j, _kind(v), row_extra))
-            if isinstance(v, str):
-                ws.write_string(i, j, v, fmt)
-            elif isinstance(v, dt.datetime):
-                if v.tzinfo is not None:
-                    v = v.replace(tzinfo=None)
-                ws.write_datetime(i, j, v, fmt)
-            elif isinstance(v, dt.date):
-                ws.write_datetime(i, j, dt.datetime(v.year, v.month, v.day), fmt)
-            elif isinstance(v, bool):
-                ws.write_boolean(i, j, v, fmt)
-            elif isinstance(v, int | float):
-                ws.write_number(i, j, v, fmt)
-            else:
-                ws.write_string(i, j, clean_text(str(v)), fmt)
+    _write_data(ws, fmts, df, top + 1, col_props, spec.row_formats)
 
     last = top + len(df)
     for col, options in spec.conditional_formats:
