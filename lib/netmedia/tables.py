@@ -241,19 +241,20 @@ def _looks_like(data: bytes) -> str:
 def _check_zip(data: bytes, limits: Limits) -> None:
     """Zip-bomb guard: sum the declared uncompressed sizes from the central directory (no inflating)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
+        z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
         raise UnreadableFile(f"corrupt workbook: damaged or truncated zip ({e})") from e
-    total = sum(i.file_size for i in infos)
-    if total > limits.max_uncompressed_bytes:
-        raise UnreadableFile(f"too large: would inflate to {total} bytes (limit {limits.max_uncompressed_bytes})")
-    names = {i.filename.lower() for i in infos}
-    if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
-        if "word/document.xml" in names:
-            raise UnreadableFile("not a workbook (looks like a Word .docx)")
-        raise UnreadableFile("not a workbook (zip archive without xl/workbook.xml)")
-    _check_sheet_extents(data, infos, limits)
+    with z:  # opened once for both checks: reading the central directory twice cost as much as a small sheet
+        infos = z.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > limits.max_uncompressed_bytes:
+            raise UnreadableFile(f"too large: would inflate to {total} bytes (limit {limits.max_uncompressed_bytes})")
+        names = {i.filename.lower() for i in infos}
+        if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
+            if "word/document.xml" in names:
+                raise UnreadableFile("not a workbook (looks like a Word .docx)")
+            raise UnreadableFile("not a workbook (zip archive without xl/workbook.xml)")
+        _check_sheet_extents(z, infos, limits)
 
 
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,7})\"")
@@ -267,7 +268,7 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _check_sheet_extents(data: bytes, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+def _check_sheet_extents(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     """Refuse a sheet whose used range is huge before calamine sees it.
 
     calamine turns a sheet's cells into one dense rectangle, so two cells at A1
@@ -276,22 +277,21 @@ def _check_sheet_extents(data: bytes, infos: list[zipfile.ZipInfo], limits: Limi
     references in the sheet XML, which the zip-size guard has already bounded.
     """
     budget = limits.max_sheet_rows * limits.max_sheet_cols
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        for info in infos:
-            name = info.filename.lower()
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            try:
-                xml = z.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
-                raise UnreadableFile(f"corrupt workbook: damaged sheet data ({e})") from e
-            rows = max((int(m) for m in _ROW_REF.findall(xml)), default=0)
-            cols = max((_col_number(m) for m in set(_CELL_COL.findall(xml))), default=0)
-            if rows * cols > budget or rows > 10 * limits.max_sheet_rows:
-                raise UnreadableFile(
-                    f"too many cells: a sheet spans {rows} rows x {cols} columns "
-                    f"(limit {limits.max_sheet_rows} x {limits.max_sheet_cols})"
-                )
+    for info in infos:
+        name = info.filename.lower()
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        try:
+            xml = z.read(info)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
+            raise UnreadableFile(f"corrupt workbook: damaged sheet data ({e})") from e
+        rows = max((int(m) for m in _ROW_REF.findall(xml)), default=0)
+        cols = max((_col_number(m) for m in set(_CELL_COL.findall(xml))), default=0)
+        if rows * cols > budget or rows > 10 * limits.max_sheet_rows:
+            raise UnreadableFile(
+                f"too many cells: a sheet spans {rows} rows x {cols} columns "
+                f"(limit {limits.max_sheet_rows} x {limits.max_sheet_cols})"
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,6 +315,8 @@ def _label(v: object) -> str:
     """Human-readable header/section text: whitespace collapsed, line-wrap gaps between CJK characters removed."""
     if v is None:
         return ""
+    if type(v) is str and " " not in v and v.isprintable():
+        return v  # no whitespace at all (every whitespace character but the space is unprintable): the usual case
     s = _WS.sub(" ", str(v)).strip()
     return _CJK_GAP.sub("", s) if " " in s else s
 

@@ -232,6 +232,9 @@ def _write_data(
             kind_fmt[key] = fmts.get({**col_props[j], **_KIND_PROPS.get(kind, {})})
         return kind_fmt[key]
 
+    # xlsxwriter's public write_string only converts "A1" arguments before calling _write_string: calling that
+    # directly saves two Python frames per text cell (same checks, same storage).
+    write_string = getattr(ws, "_write_string", ws.write_string)
     blank_fmt = [fmt_for(j, "blank", None) for j in range(len(columns))]
     str_fmt = [fmt_for(j, "str", None) for j in range(len(columns))]
     for pos, row in enumerate(zip(*columns, strict=True)):
@@ -243,7 +246,7 @@ def _write_data(
                 if fmt is not None:
                     ws.write_blank(i, j, None, fmt)
             elif type(v) is str and not row_extra:
-                ws.write_string(i, j, v, str_fmt[j])
+                write_string(i, j, v, str_fmt[j])
             else:
                 _write_value(ws, i, j, v, fmt_for(j, _kind(v), row_extra))
 
