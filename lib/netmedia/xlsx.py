@@ -232,9 +232,10 @@ def _write_data(
             kind_fmt[key] = fmts.get({**col_props[j], **_KIND_PROPS.get(kind, {})})
         return kind_fmt[key]
 
-    # xlsxwriter's public write_string only converts "A1" arguments before calling _write_string: calling that
-    # directly saves two Python frames per text cell (same checks, same storage).
+    # xlsxwriter's public write_string/write_number only convert "A1" arguments before calling _write_string /
+    # _write_number: calling those directly saves two Python frames per cell (same checks, same storage).
     write_string = getattr(ws, "_write_string", ws.write_string)
+    write_number = getattr(ws, "_write_number", ws.write_number)
     blank_fmt = [fmt_for(j, "blank", None) for j in range(len(columns))]
     str_fmt = [fmt_for(j, "str", None) for j in range(len(columns))]
     for pos, row in enumerate(zip(*columns, strict=True)):
@@ -245,10 +246,14 @@ def _write_data(
                 fmt = fmt_for(j, "blank", row_extra) if row_extra else blank_fmt[j]
                 if fmt is not None:
                     ws.write_blank(i, j, None, fmt)
-            elif type(v) is str and not row_extra:
-                write_string(i, j, v, str_fmt[j])
-            else:
+            elif row_extra:
                 _write_value(ws, i, j, v, fmt_for(j, _kind(v), row_extra))
+            elif type(v) is str:
+                write_string(i, j, v, str_fmt[j])
+            elif type(v) is int or type(v) is float:  # not bool; numbers share the text cells' format
+                write_number(i, j, v, str_fmt[j])
+            else:
+                _write_value(ws, i, j, v, fmt_for(j, _kind(v), None))
 
 
 def _write_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, ws, spec: SheetSpec) -> None:
