@@ -11,6 +11,8 @@ import email
 import io
 import json
 import re
+import subprocess
+import sys
 import time
 import unicodedata
 import zipfile
@@ -402,3 +404,41 @@ def test_owner_kind_follows_the_keywords(season):
         has = any(w in r["platform_name"] for w in words)
         assert r["owner_kind"] == ("student_org" if has or kinds[r["unit"]] == "学生组织" else "unit"), r
     assert {r["owner_kind"] for r in truth["platforms"]} == {"unit", "student_org"}
+
+
+# ---- robustness: big units terminate, small rosters check out ---------------------------------------------
+def test_large_units_terminate(tmp_path):
+    """Many rows per unit (a unit's few campus URLs once ran out: the retry loop never ended)."""
+    code = ("import sys; from netmedia.samples import generate; "
+            "generate(sys.argv[1], n_units=2, seed=0, rows_per_unit=(60, 80), personal_per_unit=(0, 1))")
+    try:
+        proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "big")], capture_output=True, text=True,
+                              timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("generate(n_units=2, rows_per_unit=(60, 80)) did not finish within 120 s")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    t = json.loads((tmp_path / "big" / "reference" / "truth.json").read_text(encoding="utf-8"))
+    campus = Counter(r["unit"] for r in t["platforms"] if r["category"] == "website_campus")
+    assert max(campus.values()) > 7  # more campus sites in one unit than the common URL paths
+    dups = {(v["source_file"], v["source_sheet"], v["source_row"]) for v in t["violations"] if v["rule"] == "R-duplicate"}
+    keys = [dup_key(r) for r in t["platforms"] if (r["source_file"], r["source_sheet"], r["source_row"]) not in dups]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("n_units", range(1, 9))
+def test_small_seasons_check_out(tmp_path, n_units):
+    """Few units: every seed generates, the counts add up and the rules find exactly what was planted."""
+    for seed in range(6):
+        root = tmp_path / str(seed)
+        t = json.loads(generate(root, n_units=n_units, seed=seed).read_text(encoding="utf-8"))
+        assert t["violation_counts"] == dict(Counter(v["rule"] for v in t["violations"]))
+        missing = 1 if n_units >= 3 else 0
+        submitting = n_units - missing
+        want = dict(EXPECTED_60, **{"R-complete": missing, "R-deadline": min(2, submitting),
+                                     "R-duplicate": 4 if submitting >= 2 else 2})
+        assert t["violation_counts"] == {k: v for k, v in want.items() if v}, (n_units, seed)
+        assert sum(not u["submitted"] for u in t["units"]) == missing and len(t["units"]) == n_units
+        assert sum(u["late"] for u in t["units"]) == min(2, submitting)
+        planted = {(v["rule"], v["source_file"], v["source_sheet"], v["source_row"]) for v in t["violations"]}
+        found = independent_findings(root, t)
+        assert found == planted, (n_units, seed, sorted(found ^ planted, key=str)[:5])

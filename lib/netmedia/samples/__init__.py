@@ -114,9 +114,12 @@ def generate(out_dir: str | Path, *, n_units: int = 60, seed: int = 0, violation
     found = w.violations()
     variants = Counter(w.v) + _row_variants(season, cfg)
     late_units = {s["unit"] for s in w.submissions if s["late"]}
+    by_unit: dict[str, list[dict]] = {}
+    for s in w.submissions:
+        by_unit.setdefault(s["unit"], []).append(s)
     units = []
     for u in season.units:
-        subs = [s for s in w.submissions if s["unit"] == u.canon]
+        subs = by_unit.get(u.canon, [])
         times = sorted(s["received_at"] for s in subs if s["received_at"])
         units.append({"unit": u.canon, "roster_name": u.name, "kind": u.kind, "aliases": list(u.aliases),
                       "party_head": u.party_head, "admin_head": u.admin_head, "submitted": bool(subs),

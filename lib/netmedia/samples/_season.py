@@ -504,17 +504,18 @@ class Builder:
 
     def _duplicates(self, submitting: list[Unit], recs: dict[str, list[Rec]]) -> None:
         r = self.rng
-        used: set[int] = set()
+        # the candidate sources, built once (rebuilding them per group was quadratic in the season's size):
+        # a chosen source leaves the pool, the copies never enter it (they are planted rows)
+        pool = [x for x in _all(recs) if x.table == "platforms" and not x.rules and not x.tags
+                and x.v["account_id"] and x.v["status"] != "closed"]
         for kind, n in DUPLICATE_GROUPS:
             for _ in range(n * self.scale):
                 if kind == "cross_unit" and len(submitting) < 2:
                     continue
-                pool = [x for x in _all(recs) if x.table == "platforms" and not x.rules and not x.tags
-                        and x.v["account_id"] and id(x) not in used and x.v["status"] != "closed"]
                 if not pool:
                     continue
-                src = r.choice(pool)
-                used.add(id(src))
+                i = r.randrange(len(pool))  # consumes the generator as r.choice(pool) did
+                src = pool.pop(i)
                 if kind == "cross_unit":
                     other = r.choice([u for u in submitting if u is not src.unit])
                     copy = self.platform(other, src.v["category"])

@@ -222,6 +222,7 @@ class NameIndex:
             for key in self._keys(n):
                 self._by_py.setdefault(key, []).append(n)
         self._lens = sorted({len(n) for n in self.zh})
+        self._zh_set = frozenset(self.zh)
 
     @staticmethod
     def _keys(s: str) -> list[tuple[str, ...]]:
@@ -248,7 +249,10 @@ class NameIndex:
     def carries_name(self, text: str) -> bool:
         t = unicodedata.normalize("NFKC", text).translate(TRAD)
         low = t.lower()
-        return any(n in t for n in self.zh) or any(e in low for e in self.en)
+        if any(e in low for e in self.en):
+            return True
+        # substrings looked up by length (a scan of every name was slow with thousands of units)
+        return any(t[i : i + n] in self._zh_set for n in self._lens for i in range(len(t) - n + 1))
 
 
 def has_keyword(text: str, words: tuple[str, ...]) -> bool:
