@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 EXCEL_MAX_CHARS = 32_767
 EXCEL_MAX_SHEETNAME = 31
@@ -208,6 +210,125 @@ def _write_value(ws, i: int, j: int, v: object, fmt: object) -> None:
         ws.write_string(i, j, clean_text(str(v)), fmt)
 
 
+class _BlockWorksheet(Worksheet):
+    """A worksheet whose data rows are kept compactly and turned into sheet XML in one pass when the file is
+    written.
+
+    xlsxwriter stores each cell as a named tuple and writes it through several Python calls (about 7 µs a cell:
+    most of the time of a big ``clean_tables.xlsx``). Here :func:`_write_data` hands over the data rows as
+    ``(column, kind, value)`` tokens, strings already registered in the shared-string table in the order
+    xlsxwriter would register them, and the XML written is the one xlsxwriter writes for the same cells: same
+    references, styles, shared-string indices, row spans and dimensions. Rows above the data (title, notes,
+    header) go through xlsxwriter as usual.
+    """
+
+    block_first: int | None = None  # first data row (0-based)
+    block_rows: list[list[tuple[int, str, object, object]]]  # per row: (column, kind, value, format)
+
+    def _calculate_spans(self) -> None:
+        super()._calculate_spans()
+        if self.block_first is None:
+            return
+        spans: dict[int, tuple[int, int]] = {}
+        for k, (a, b) in ((k, v.split(":")) for k, v in self.row_spans.items()):
+            spans[k] = (int(a), int(b))
+        for pos, cells in enumerate(self.block_rows):
+            if cells:
+                k = (self.block_first + pos) // 16
+                lo, hi = cells[0][0] + 1, cells[-1][0] + 1
+                old = spans.get(k)
+                spans[k] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+        self.row_spans = {k: f"{a}:{b}" for k, (a, b) in spans.items()}
+
+    def _write_rows(self) -> None:
+        if self.block_first is None:
+            super()._write_rows()
+            return
+        last = self.dim_rowmax
+        self.dim_rowmax = self.block_first - 1  # xlsxwriter writes the rows above the data (spans: see above)
+        super()._write_rows()
+        self.dim_rowmax = last
+        self._write_block()
+
+    def _write_block(self) -> None:
+        letters = [xl_col_to_name(j) for j in range(self.dim_colmax + 1)]
+        style: dict[object, str] = {None: ""}
+        write = self.fh.write
+        for pos, cells in enumerate(self.block_rows):
+            if not cells:
+                continue
+            row = self.block_first + pos
+            self._write_row(row, self.row_spans.get(row // 16))
+            r = str(row + 1)
+            out = []
+            for j, kind, v, fmt in cells:
+                s = style.get(fmt)
+                if s is None:
+                    s = style[fmt] = f' s="{fmt._get_xf_index()}"'
+                if kind == "s":
+                    out.append(f'<c r="{letters[j]}{r}"{s} t="s"><v>{v}</v></c>')
+                elif kind == "n":
+                    out.append(f'<c r="{letters[j]}{r}"{s}><v>{v:.16G}</v></c>')
+                elif kind == "b":
+                    out.append(f'<c r="{letters[j]}{r}"{s} t="b"><v>{v}</v></c>')
+                else:
+                    out.append(f'<c r="{letters[j]}{r}"{s}/>')
+            write("".join(out))
+            self._xml_end_tag("row")
+
+
+def _block_ok(ws: Worksheet, columns: list[list[object]], first: int) -> bool:
+    """Whether the block path writes these cells exactly as xlsxwriter would: plain values, strings short of
+    xlsxwriter's own truncation, finite numbers, rows within the sheet."""
+    if first + len(columns[0]) > ws.xls_rowmax or len(columns) > ws.xls_colmax:
+        return False
+    limit = ws.xls_strmax // 2
+    for col in columns:
+        for v in col:
+            t = type(v)
+            if t is str:
+                if len(v) > limit:
+                    return False
+            elif t is float:
+                if math.isinf(v) or math.isnan(v):
+                    return False
+            elif not (v is None or t is int or t is bool or isinstance(v, dt.date)):
+                return False
+    return True
+
+
+def _block_rows(
+    ws: _BlockWorksheet, columns: list[list[object]], first: int, blank_fmt: list, str_fmt: list, fmt_for
+) -> list[list[tuple[int, str, object, object]]]:
+    """The data cells as (column, kind, value, format) tokens, strings registered row by row (as xlsxwriter
+    would), and the sheet dimensions extended over every stored cell."""
+    sst = ws.str_table._get_shared_string_index
+    rows = []
+    for pos, row in enumerate(zip(*columns, strict=True)):
+        cells = []
+        for j, v in enumerate(row):
+            t = type(v)
+            if v is None:
+                if blank_fmt[j] is not None:
+                    cells.append((j, "", None, blank_fmt[j]))
+            elif t is str:
+                cells.append((j, "s", sst(v), str_fmt[j]))
+            elif t is int or t is float:
+                cells.append((j, "n", v, str_fmt[j]))
+            elif t is bool:
+                cells.append((j, "b", int(v), str_fmt[j]))
+            else:  # date or datetime, as _write_value writes them
+                d = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
+                if d.tzinfo is not None:
+                    d = d.replace(tzinfo=None)
+                cells.append((j, "n", ws._convert_date_time(d), fmt_for(j, _kind(v), None)))
+        if cells:
+            ws._check_dimensions(first + pos, cells[0][0])
+            ws._check_dimensions(first + pos, cells[-1][0])
+        rows.append(cells)
+    return rows
+
+
 def _write_data(
     ws,
     fmts: _Formats,
@@ -238,6 +359,10 @@ def _write_data(
     write_number = getattr(ws, "_write_number", ws.write_number)
     blank_fmt = [fmt_for(j, "blank", None) for j in range(len(columns))]
     str_fmt = [fmt_for(j, "str", None) for j in range(len(columns))]
+    if isinstance(ws, _BlockWorksheet) and columns and columns[0] and not row_formats and _block_ok(ws, columns, first):
+        ws.block_rows = _block_rows(ws, columns, first, blank_fmt, str_fmt, fmt_for)
+        ws.block_first = first
+        return
     for pos, row in enumerate(zip(*columns, strict=True)):
         i = first + pos
         row_extra = row_formats.get(pos)
@@ -354,7 +479,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFra
     for name, spec in sheets.items():
         if isinstance(spec, pd.DataFrame):
             spec = SheetSpec(spec)
-        ws = wb.add_worksheet(sheet_name(name, taken))
+        ws = wb.add_worksheet(sheet_name(name, taken), worksheet_class=_BlockWorksheet)
         _write_sheet(wb, fmts, ws, spec)
     wb.close()
     return path
