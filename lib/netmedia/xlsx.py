@@ -211,70 +211,109 @@ def _write_value(ws, i: int, j: int, v: object, fmt: object) -> None:
 
 
 class _BlockWorksheet(Worksheet):
-    """A worksheet whose data rows are kept compactly and turned into sheet XML in one pass when the file is
-    written.
+    """A worksheet whose data rows are kept as columns and turned into sheet XML column by column when the file
+    is written.
 
     xlsxwriter stores each cell as a named tuple and writes it through several Python calls (about 7 µs a cell:
-    most of the time of a big ``clean_tables.xlsx``). Here :func:`_write_data` hands over the data rows as
-    ``(column, kind, value)`` tokens, strings already registered in the shared-string table in the order
-    xlsxwriter would register them, and the XML written is the one xlsxwriter writes for the same cells: same
-    references, styles, shared-string indices, row spans and dimensions. Rows above the data (title, notes,
-    header) go through xlsxwriter as usual.
+    most of the time of a big ``clean_tables.xlsx``). Here :func:`_write_data` hands over the converted columns
+    (:class:`_Block`), strings already registered in the shared-string table in the order xlsxwriter would
+    register them, and the XML written is the one xlsxwriter writes for the same cells: same references,
+    styles, shared-string indices, row spans and dimensions. Rows above the data (title, notes, header) go
+    through xlsxwriter as usual.
     """
 
-    block_first: int | None = None  # first data row (0-based)
-    block_rows: list[list[tuple[int, str, object, object]]]  # per row: (column, kind, value, format)
+    block: _Block | None = None
 
     def _calculate_spans(self) -> None:
         super()._calculate_spans()
-        if self.block_first is None:
+        if self.block is None:
             return
-        spans: dict[int, tuple[int, int]] = {}
-        for k, (a, b) in ((k, v.split(":")) for k, v in self.row_spans.items()):
-            spans[k] = (int(a), int(b))
-        for pos, cells in enumerate(self.block_rows):
-            if cells:
-                k = (self.block_first + pos) // 16
-                lo, hi = cells[0][0] + 1, cells[-1][0] + 1
+        spans = {k: tuple(int(x) for x in v.split(":")) for k, v in self.row_spans.items()}
+        for pos, (lo, hi) in enumerate(zip(self.block.lo, self.block.hi, strict=True)):
+            if lo is not None:
+                k = (self.block.first + pos) // 16
                 old = spans.get(k)
-                spans[k] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+                spans[k] = (lo + 1, hi + 1) if old is None else (min(old[0], lo + 1), max(old[1], hi + 1))
         self.row_spans = {k: f"{a}:{b}" for k, (a, b) in spans.items()}
 
     def _write_rows(self) -> None:
-        if self.block_first is None:
+        if self.block is None:
             super()._write_rows()
             return
         last = self.dim_rowmax
-        self.dim_rowmax = self.block_first - 1  # xlsxwriter writes the rows above the data (spans: see above)
+        self.dim_rowmax = self.block.first - 1  # xlsxwriter writes the rows above the data (spans: see above)
         super()._write_rows()
         self.dim_rowmax = last
-        self._write_block()
-
-    def _write_block(self) -> None:
-        letters = [xl_col_to_name(j) for j in range(self.dim_colmax + 1)]
-        style: dict[object, str] = {None: ""}
+        blk = self.block
+        self._number_styles(blk)
+        rs = [str(blk.first + pos + 1) for pos in range(len(blk.lo))]
+        frags = [self._column_xml(blk, j, rs) for j in range(len(blk.values))]
         write = self.fh.write
-        for pos, cells in enumerate(self.block_rows):
-            if not cells:
-                continue
-            row = self.block_first + pos
-            self._write_row(row, self.row_spans.get(row // 16))
-            r = str(row + 1)
-            out = []
-            for j, kind, v, fmt in cells:
-                s = style.get(fmt)
-                if s is None:
-                    s = style[fmt] = f' s="{fmt._get_xf_index()}"'
-                if kind == "s":
-                    out.append(f'<c r="{letters[j]}{r}"{s} t="s"><v>{v}</v></c>')
-                elif kind == "n":
-                    out.append(f'<c r="{letters[j]}{r}"{s}><v>{v:.16G}</v></c>')
-                elif kind == "b":
-                    out.append(f'<c r="{letters[j]}{r}"{s} t="b"><v>{v}</v></c>')
+        for pos, parts in enumerate(zip(*frags, strict=True)):
+            if blk.lo[pos] is not None:
+                row = blk.first + pos
+                self._write_row(row, self.row_spans.get(row // 16))
+                write("".join(parts))
+                write("</row>")
+
+    @staticmethod
+    def _number_styles(blk: _Block) -> None:
+        """Give the block's formats their style numbers in the order xlsxwriter meets them (row by row, on
+        first use), before the columns are written one after the other."""
+        pending = {f for f in (*blk.fmts, *blk.blank_fmt) if f}
+        for kinds in blk.kinds:
+            pending.update(k for k in set(kinds) if not isinstance(k, str))
+        for pos in range(len(blk.lo)):
+            for j, values in enumerate(blk.values):
+                if values[pos] is None:
+                    fmt = blk.blank_fmt[j]
                 else:
-                    out.append(f'<c r="{letters[j]}{r}"{s}/>')
-            write("".join(out))
-            self._xml_end_tag("row")
+                    kind = blk.kinds[j][pos]
+                    fmt = blk.fmts[j] if isinstance(kind, str) else kind
+                if fmt in pending:
+                    fmt._get_xf_index()
+                    pending.discard(fmt)
+                    if not pending:
+                        return
+
+    def _column_xml(self, blk: _Block, j: int, rs: list[str]) -> list[str]:
+        """The ``<c>`` elements of one data column, one string per row ("" where no cell is stored)."""
+        letter = xl_col_to_name(j)
+        style = _style_attr(blk.fmts[j])
+        bfmt = blk.blank_fmt[j]
+        blank = f"{_style_attr(bfmt)}/>" if bfmt is not None else None
+        out = []
+        for v, kind, r in zip(blk.values[j], blk.kinds[j], rs, strict=True):
+            if v is None:
+                out.append(f'<c r="{letter}{r}"{blank}' if blank else "")
+            elif kind == "s":
+                out.append(f'<c r="{letter}{r}"{style} t="s"><v>{v}</v></c>')
+            elif kind == "n":
+                out.append(f'<c r="{letter}{r}"{style}><v>{v:.16G}</v></c>')
+            elif kind == "b":
+                out.append(f'<c r="{letter}{r}"{style} t="b"><v>{v}</v></c>')
+            else:  # a date: its own format
+                out.append(f'<c r="{letter}{r}"{_style_attr(kind)}><v>{v:.16G}</v></c>')
+        return out
+
+
+def _style_attr(fmt: object) -> str:
+    return f' s="{fmt._get_xf_index()}"' if fmt else ""
+
+
+@dataclass
+class _Block:
+    """The data rows of a sheet for :class:`_BlockWorksheet`: per column the values to write (shared-string
+    index, number, 0/1, Excel serial date; None where no value) and their kinds ("s", "n", "b", or the date
+    format), the column's text and blank formats, and each row's first and last stored column."""
+
+    first: int
+    values: list[list[object]]
+    kinds: list[list[object]]
+    fmts: list[object]
+    blank_fmt: list[object]
+    lo: list[int | None]
+    hi: list[int | None]
 
 
 def _block_ok(ws: Worksheet, columns: list[list[object]], first: int) -> bool:
@@ -297,36 +336,49 @@ def _block_ok(ws: Worksheet, columns: list[list[object]], first: int) -> bool:
     return True
 
 
-def _block_rows(
-    ws: _BlockWorksheet, columns: list[list[object]], first: int, blank_fmt: list, str_fmt: list, fmt_for
-) -> list[list[tuple[int, str, object, object]]]:
-    """The data cells as (column, kind, value, format) tokens, strings registered row by row (as xlsxwriter
-    would), and the sheet dimensions extended over every stored cell."""
+def _block(ws: _BlockWorksheet, columns: list[list[object]], first: int, fmt_for) -> _Block:
+    """The converted columns as a :class:`_Block`, built in one pass over the cells row by row, so strings are
+    registered and formats created in the order the cell-by-cell path would (same shared strings, same styles);
+    dates become Excel serials and the sheet dimensions are extended over every stored cell."""
     sst = ws.str_table._get_shared_string_index
-    rows = []
+    n, width = len(columns[0]), len(columns)
+    values = [list(col) for col in columns]
+    kinds: list[list[object]] = [["n"] * n for _ in columns]
+    need_text, need_blank = [True] * width, [True] * width
     for pos, row in enumerate(zip(*columns, strict=True)):
-        cells = []
         for j, v in enumerate(row):
             t = type(v)
-            if v is None:
-                if blank_fmt[j] is not None:
-                    cells.append((j, "", None, blank_fmt[j]))
-            elif t is str:
-                cells.append((j, "s", sst(v), str_fmt[j]))
-            elif t is int or t is float:
-                cells.append((j, "n", v, str_fmt[j]))
+            if t is str:
+                values[j][pos], kinds[j][pos] = sst(v), "s"
+            elif v is None:
+                if need_blank[j]:
+                    need_blank[j] = fmt_for(j, "blank", None) and False
+                continue
             elif t is bool:
-                cells.append((j, "b", int(v), str_fmt[j]))
-            else:  # date or datetime, as _write_value writes them
+                values[j][pos], kinds[j][pos] = int(v), "b"
+            elif t is not int and t is not float:  # date or datetime, as _write_value writes them
                 d = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
-                if d.tzinfo is not None:
-                    d = d.replace(tzinfo=None)
-                cells.append((j, "n", ws._convert_date_time(d), fmt_for(j, _kind(v), None)))
-        if cells:
-            ws._check_dimensions(first + pos, cells[0][0])
-            ws._check_dimensions(first + pos, cells[-1][0])
-        rows.append(cells)
-    return rows
+                values[j][pos] = ws._convert_date_time(d.replace(tzinfo=None) if d.tzinfo is not None else d)
+                kinds[j][pos] = fmt_for(j, _kind(v), None)
+                continue
+            if need_text[j]:  # text, numbers and booleans share the column's plain format
+                need_text[j] = fmt_for(j, "str", None) and False
+    text_fmt = [None if need_text[j] else fmt_for(j, "str", None) for j in range(width)]
+    blank_fmt = [None if need_blank[j] else fmt_for(j, "blank", None) for j in range(width)]
+    lo: list[int | None] = [None] * n
+    hi: list[int | None] = [None] * n
+    for j, col in enumerate(columns):
+        if blank_fmt[j] is not None:  # every cell of the column is stored
+            lo = [j if x is None else x for x in lo]
+            hi = [j] * n
+        else:
+            lo = [j if x is None and v is not None else x for x, v in zip(lo, col, strict=True)]
+            hi = [j if v is not None else x for x, v in zip(hi, col, strict=True)]
+    for pos, (a, b) in enumerate(zip(lo, hi, strict=True)):
+        if a is not None:
+            ws._check_dimensions(first + pos, a)
+            ws._check_dimensions(first + pos, b)
+    return _Block(first, values, kinds, text_fmt, blank_fmt, lo, hi)
 
 
 def _write_data(
@@ -357,26 +409,23 @@ def _write_data(
     # _write_number: calling those directly saves two Python frames per cell (same checks, same storage).
     write_string = getattr(ws, "_write_string", ws.write_string)
     write_number = getattr(ws, "_write_number", ws.write_number)
-    blank_fmt = [fmt_for(j, "blank", None) for j in range(len(columns))]
-    str_fmt = [fmt_for(j, "str", None) for j in range(len(columns))]
     if isinstance(ws, _BlockWorksheet) and columns and columns[0] and not row_formats and _block_ok(ws, columns, first):
-        ws.block_rows = _block_rows(ws, columns, first, blank_fmt, str_fmt, fmt_for)
-        ws.block_first = first
+        ws.block = _block(ws, columns, first, fmt_for)
         return
     for pos, row in enumerate(zip(*columns, strict=True)):
         i = first + pos
         row_extra = row_formats.get(pos)
         for j, v in enumerate(row):
             if v is None:
-                fmt = fmt_for(j, "blank", row_extra) if row_extra else blank_fmt[j]
+                fmt = fmt_for(j, "blank", row_extra)
                 if fmt is not None:
                     ws.write_blank(i, j, None, fmt)
             elif row_extra:
                 _write_value(ws, i, j, v, fmt_for(j, _kind(v), row_extra))
             elif type(v) is str:
-                write_string(i, j, v, str_fmt[j])
+                write_string(i, j, v, fmt_for(j, "str", None))
             elif type(v) is int or type(v) is float:  # not bool; numbers share the text cells' format
-                write_number(i, j, v, str_fmt[j])
+                write_number(i, j, v, fmt_for(j, "str", None))
             else:
                 _write_value(ws, i, j, v, fmt_for(j, _kind(v), None))
 
