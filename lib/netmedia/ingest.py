@@ -154,6 +154,14 @@ def header_score(cells: list[str]) -> float:
 
 def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tuple[str | None, dict[int, str]]:
     """Which annex a header belongs to ('2', '3' or None) and its column map."""
+    hint3 = bool(re.search(r"附件\s*3|师生|个人", hint_text))
+    annex, cmap = _choose_annex(tuple(tuple(p) for p in header_parts), hint3)
+    return annex, dict(cmap)
+
+
+@lru_cache(maxsize=4096)
+def _choose_annex(header_parts: tuple[tuple[str, ...], ...], hint3: bool) -> tuple[str | None, dict[int, str]]:
+    """:func:`choose_annex`, cached: units fill in the same few templates, so the same headers come back."""
     scored = []
     for annex, table in ANNEX_TABLE.items():
         cmap = map_columns(table, header_parts)
@@ -165,7 +173,6 @@ def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tu
               and len(cols & set(CONTENT_COLUMNS[table]) - {"platform_name"}) >= 2)
         distinct = len(cols & set(DISTINCTIVE[table]))
         scored.append((ok, distinct, len(cols), annex, cmap))
-    hint3 = bool(re.search(r"附件\s*3|师生|个人", hint_text))
     scored.sort(key=lambda s: (s[0], s[1], s[2], (s[3] == "3") == hint3), reverse=True)
     ok, _, _, annex, cmap = scored[0]
     return (annex, cmap) if ok else (None, {})
