@@ -317,6 +317,8 @@ def _label(v: object) -> str:
         return ""
     if type(v) is str and " " not in v and v.isprintable():
         return v  # no whitespace at all (every whitespace character but the space is unprintable): the usual case
+    if type(v) is int:
+        return str(v)
     s = _WS.sub(" ", str(v)).strip()
     return _CJK_GAP.sub("", s) if " " in s else s
 
