@@ -5,6 +5,8 @@ import io
 import zipfile
 from email.message import EmailMessage
 
+import pytest
+
 from netmedia.config import Limits
 from netmedia.sources import candidate_files, expand
 
@@ -72,3 +74,47 @@ def test_eml_without_workbook_and_garbage_zip(tmp_path):
     (tmp_path / "bad.zip").write_bytes(b"not a zip at all")
     [src] = list(expand(tmp_path / "bad.zip", tmp_path, Limits()))
     assert src.error.startswith("corrupt zip")
+
+
+_TRICKY_MAIL = (
+    "From: unit@example.edu.cn\r\n"
+    "Subject: =?utf-8?b?5aSH5qGI5L+h5oGv5rGH5oC7?=\r\n =?gb2312?b?K8uuwPvRp9S6?= (\u6c34)\r\n"
+    "Date: Thu, 20 Apr 2023 09:30:00 +0800\r\n"
+    "MIME-Version: 1.0\r\n"
+    'Content-Type: multipart/mixed;\r\n boundary="b1"\r\n'
+    "\r\n"
+    "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n"
+    "--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+    'Content-Disposition: attachment; filename="=?utf-8?b?6ZmE5Lu2MS54bHN4?="\r\n\r\nUEstYQ==\r\n'
+    "--b1\r\nContent-Type: application/octet-stream; name=\"n.xlsx\"\r\nContent-Transfer-Encoding: base64\r\n"
+    "Content-Disposition: attachment;\r\n filename*0*=utf-8''%E9%99%84;\r\n filename*1*=%E4%BB%B62.xlsx\r\n\r\nUEstYg==\r\n"
+    "--b1\r\nContent-Type: application/octet-stream; name=\"only-name.xlsx\"\r\nContent-Transfer-Encoding: base64\r\n"
+    "Content-Disposition: attachment\r\n\r\nUEstYw==\r\n"
+    "--b1--\r\n"
+).encode("utf-8")
+
+
+def _reference_mail(data: bytes) -> tuple[str, dt.datetime | None, list[tuple[str, bytes]]]:
+    """What the default email policy says (what expand() must reproduce)."""
+    import email
+    import email.policy
+    import email.utils
+
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    when = email.utils.parsedate_to_datetime(str(msg["Date"])).replace(tzinfo=None) if msg.get("Date") else None
+    parts = [(p.get_filename() or "", p.get_payload(decode=True)) for p in msg.iter_attachments()]
+    return str(msg.get("Subject", "") or ""), when, parts
+
+
+@pytest.mark.parametrize("raw", [
+    _TRICKY_MAIL,
+    _TRICKY_MAIL.replace(b"=?utf-8?b?5aSH5qGI5L+h5oGv5rGH5oC7?=", "备案信息汇总".encode()),  # raw 8-bit subject
+    _TRICKY_MAIL.replace(b"Date: Thu, 20 Apr 2023 09:30:00 +0800\r\n", b""),
+])
+def test_eml_headers_decoded_as_the_default_policy_does(tmp_path, raw):
+    (tmp_path / "m.eml").write_bytes(raw)
+    subject, when, parts = _reference_mail(raw)
+    assert len(parts) == 3 and all(name for name, _ in parts)
+    got = list(expand(tmp_path / "m.eml", tmp_path, Limits()))
+    assert [(s.source_file, s.data) for s in got] == [(f"m.eml!{n}", d) for n, d in parts]
+    assert all(s.label == subject and s.received_at == when for s in got)
