@@ -118,3 +118,28 @@ def test_eml_headers_decoded_as_the_default_policy_does(tmp_path, raw):
     got = list(expand(tmp_path / "m.eml", tmp_path, Limits()))
     assert [(s.source_file, s.data) for s in got] == [(f"m.eml!{n}", d) for n, d in parts]
     assert all(s.label == subject and s.received_at == when for s in got)
+
+
+def _sheet_zip(body: bytes) -> zipfile.ZipFile:
+    xml = b'<worksheet><dimension ref="A1:B2"/><sheetData>' + body + b"</sheetData></worksheet>"
+    return zipfile.ZipFile(io.BytesIO(_zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": xml})))
+
+
+@pytest.mark.parametrize(("body", "refused"), [
+    (b'<row r="1"><c r="A1"/><c r="Z1"/></row><row r="999999"><c r="A999999"/></row>', False),
+    (b'<row r="1"><c r="A1"/><c r="XFD1"/></row><row r="100000"><c r="A100000"/></row>', True),
+    (b'<row r="1"><c r="A1"/></row><row r="1000001"><c r="A1000001"/></row>', True),
+    (b'<row r="1"><c r="AA1"/></row><row r="100000"><c r="A100000"/></row>', False),
+    (b'<row r="1"><c r="ALL1"/></row><row r="100000"><c r="A100000"/></row>', True),
+    (b'<row r="1"><c s="1" r="ALL1"/></row><row spans="1:2" r="100000"><c r="A100000"/></row>', True),
+])
+def test_sheet_extent_guard_ignores_the_declared_dimension(body, refused):
+    """The guard reads the cell and row references themselves (a lying <dimension> does not help a far corner)."""
+    from netmedia.tables import UnreadableFile, _check_sheet_extents
+
+    z = _sheet_zip(body)
+    if refused:
+        with pytest.raises(UnreadableFile, match="too many cells"):
+            _check_sheet_extents(z, z.infolist(), Limits())
+    else:
+        _check_sheet_extents(z, z.infolist(), Limits())

@@ -261,6 +261,10 @@ _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,7})\"")
 _CELL_COL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})\d")
 
 
+_FAST_MAX_ROW = 999_999
+_WIDE_OR_DEEP = re.compile(rb'r="(?:[A-Z][A-Z]|\d{7})')
+
+
 def _col_number(letters: bytes) -> int:
     n = 0
     for ch in letters:
@@ -277,6 +281,11 @@ def _check_sheet_extents(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limit
     references in the sheet XML, which the zip-size guard has already bounded.
     """
     budget = limits.max_sheet_rows * limits.max_sheet_cols
+    # Fast path, exact: the scan below only counts references written r="<letters><digits>" (cells) and
+    # r="<digits>" (rows). If no r=" is followed by two capitals or by seven digits, every column it could find
+    # is A..Z (<= 26) and every row < 10**6, so it would accept whenever 26 x 999,999 fits the limits; only
+    # then is the per-cell scan skipped (a far cell such as XFD1 or A1000000 always takes the full scan).
+    fast_ok = 26 * _FAST_MAX_ROW <= budget and _FAST_MAX_ROW <= 10 * limits.max_sheet_rows
     for info in infos:
         name = info.filename.lower()
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
@@ -285,6 +294,8 @@ def _check_sheet_extents(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limit
             xml = z.read(info)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
             raise UnreadableFile(f"corrupt workbook: damaged sheet data ({e})") from e
+        if fast_ok and _WIDE_OR_DEEP.search(xml) is None:
+            continue  # every reference is within A..Z and below row 10**6: within the budget (see above)
         rows = max((int(m) for m in _ROW_REF.findall(xml)), default=0)
         cols = max((_col_number(m) for m in set(_CELL_COL.findall(xml))), default=0)
         if rows * cols > budget or rows > 10 * limits.max_sheet_rows:
