@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -64,37 +64,6 @@ def _exact(table: str, label: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _column(table: str, label: str) -> str | None:
-    """Exact synonym, else the longest contained synonym (cached: the same labels recur in every return).
-
-    Same answer as ``schema.match_header``, but only the synonyms starting with a character pair the label
-    holds are tried: the header search passes every cell of the first rows, data included, and most of those
-    contain no synonym at all.
-    """
-    exact = _exact(table, label)
-    if exact:
-        return exact
-    key = schema.norm_header(label)
-    index = _synonym_index(table)
-    tried = sorted({entry for i in range(len(key) - 1) for entry in index.get(key[i : i + 2], ())})
-    best: tuple[int, str] | None = None
-    for _, syn, col in tried:  # in synonym order, longest wins, first of equal length wins (as match_header)
-        if syn in key and (best is None or len(syn) > best[0]):
-            best = (len(syn), col)
-    return best[1] if best else None
-
-
-@cache
-def _synonym_index(table: str) -> dict[str, list[tuple[int, str, str]]]:
-    """First two characters -> (order, synonym, column) for the synonyms ``match_header`` looks for inside labels."""
-    index: dict[str, list[tuple[int, str, str]]] = {}
-    for order, (syn, col) in enumerate(schema.header_synonyms(table).items()):
-        if len(syn) >= 2:
-            index.setdefault(syn[:2], []).append((order, syn, col))
-    return index
-
-
-@lru_cache(maxsize=65536)
 def _is_label(cell: str) -> bool:
     return bool(schema.norm_header(cell))
 
@@ -125,7 +94,7 @@ def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, st
         if col is None and len(parts) > 1:
             col = _exact(table, parts[-1]) or _exact(table, parts[0])
         if col is None:
-            col = _column(table, combined)
+            col = schema.match_header(table, combined)
         if col and col not in used:
             out[j] = col
             used.add(col)
@@ -137,7 +106,7 @@ def _label_columns(cell: str) -> tuple[str | None, ...] | None:
     """The column a header label names in each annex table, or None when the cell is no label at all."""
     if not cell or not _is_label(cell):
         return None
-    return tuple(_column(table, cell) for table in ANNEX_TABLE.values())
+    return tuple(schema.match_header(table, cell) for table in ANNEX_TABLE.values())
 
 
 def header_score(cells: list[str]) -> float:

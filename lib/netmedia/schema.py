@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from netmedia import paths
 
@@ -116,19 +116,37 @@ def header_synonyms(table: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def match_header(table: str, label: object) -> str | None:
-    """Canonical column for a header cell of ``table``: exact synonym, else the longest synonym the label contains."""
+    """Canonical column for a header cell of ``table``: exact synonym, else the longest synonym the label contains.
+
+    Cached, and only synonyms starting with a character pair the label holds are tried: header
+    searches pass every cell of a sheet's first rows, data included, and the same labels recur in
+    every return. Equal lengths: the synonym listed first wins.
+    """
     key = norm_header(label)
     if not key:
         return None
     syn = header_synonyms(table)
     if key in syn:
         return syn[key]
+    index = _synonym_index(table)
+    tried = sorted({entry for i in range(len(key) - 1) for entry in index.get(key[i : i + 2], ())})
     best: tuple[int, str] | None = None
-    for s, col in syn.items():
-        if len(s) >= 2 and s in key and (best is None or len(s) > best[0]):
+    for _, s, col in tried:
+        if s in key and (best is None or len(s) > best[0]):
             best = (len(s), col)
     return best[1] if best else None
+
+
+@cache
+def _synonym_index(table: str) -> dict[str, list[tuple[int, str, str]]]:
+    """First two characters -> (order, synonym, column) for the synonyms looked for inside labels."""
+    index: dict[str, list[tuple[int, str, str]]] = {}
+    for order, (s, col) in enumerate(header_synonyms(table).items()):
+        if len(s) >= 2:
+            index.setdefault(s[:2], []).append((order, s, col))
+    return index
 
 
 @cache
