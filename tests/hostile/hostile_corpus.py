@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from xml.sax.saxutils import escape
 
+from xlsxwriter.utility import xl_col_to_name
+
 A2_HEADER = ["序号", "平台类型", "平台名称", "账号ID", "网址/链接", "主管领导", "主管领导职务", "运营管理负责人",
              "联系电话", "开通时间", "最近更新时间", "粉丝数", "运行状态", "备注"]
 
@@ -30,19 +32,9 @@ _RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relations
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def col_letter(j: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 16383 -> XFD)."""
-    s = ""
-    j += 1
-    while j:
-        j, rem = divmod(j - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
 def cell_xml(r: int, j: int, v: object) -> str:
     """One cell at 1-based row r, 0-based column j; str -> inline string, number -> <v>, None -> nothing."""
-    ref = f"{col_letter(j)}{r}"
+    ref = f"{xl_col_to_name(j)}{r}"
     if v is None:
         return ""
     if isinstance(v, bool):

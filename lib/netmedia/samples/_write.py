@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from netmedia import schema
 
@@ -63,15 +64,6 @@ def header_labels(table: str, col: str) -> tuple[str, ...]:
     c = next(c for c in schema.columns(table) if c.name == col)
     out = [c.zh] + [s for s in c.synonyms if s != c.zh]
     return tuple(s for s in dict.fromkeys(out) if schema.match_header(table, s) == col)
-
-
-def column_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, rem = divmod(i - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 @dataclass
@@ -513,7 +505,7 @@ class Writer:
             if plan.table and not plan.hidden:
                 self.sheets.append({"source_file": source_file, "source_sheet": plan.name, "table": plan.table,
                                     "header_rows": plan.header_rows,
-                                    "columns": {column_letter(i): c for i, c in enumerate(plan.columns)}})
+                                    "columns": {xl_col_to_name(i): c for i, c in enumerate(plan.columns)}})
 
     # ---- one unit's return ---------------------------------------------------------------------------
     def unit_return(self, u: Unit, recs: list[Rec], late_kind: str | None, on_deadline_evening: bool) -> None:
