@@ -855,27 +855,13 @@ def read_tables(
             sheet = wb.get_sheet_by_index(idx)
             end = sheet.end
             n_rows, n_cols = (end[0] + 1, end[1] + 1) if end is not None else (0, 0)
-            if n_rows > limits.max_sheet_rows:
-                out.append(
-                    SheetTable(
-                        meta.name,
-                        hidden,
-                        n_rows=n_rows,
-                        n_cols=n_cols,
-                        message=f"too many rows: {n_rows} (limit {limits.max_sheet_rows})",
-                    )
-                )
-                continue
-            if n_cols > limits.max_sheet_cols:
-                out.append(
-                    SheetTable(
-                        meta.name,
-                        hidden,
-                        n_rows=n_rows,
-                        n_cols=n_cols,
-                        message=f"too many columns: {n_cols} (limit {limits.max_sheet_cols})",
-                    )
-                )
+            too_many = (
+                f"too many rows: {n_rows} (limit {limits.max_sheet_rows})" if n_rows > limits.max_sheet_rows
+                else f"too many columns: {n_cols} (limit {limits.max_sheet_cols})" if n_cols > limits.max_sheet_cols
+                else ""
+            )
+            if too_many:
+                out.append(SheetTable(meta.name, hidden, n_rows=n_rows, n_cols=n_cols, message=too_many))
                 continue
             raw = sheet.to_python(skip_empty_area=False) if n_rows else []
             merges = sheet.merged_cell_ranges or []
