@@ -9,24 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from netmedia import checks, gx_runner, paths, schema
+from netmedia import checks, gx_runner, paths
 from netmedia.config import load_config
 from netmedia.findings import FINDING_COLUMNS
-
-_DT = {"str": "str", "int": "Int64", "date": "datetime64[ns]", "datetime": "datetime64[ns]"}
+from netmedia.ingest import typed_frame
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    """A clean-table frame: every output column, typed as the ingest writes them (pandas 3 dtypes)."""
-    dtypes = {c.name: c.dtype for c in schema.columns(table)} | {c.name: c.dtype for c in schema.provenance_columns()}
-    cols = {}
-    for c in schema.output_columns(table):
-        vals = [r.get(c) for r in rows]
-        if _DT[dtypes[c]].startswith("datetime"):
-            cols[c] = pd.Series(pd.to_datetime(vals), dtype="datetime64[ns]")
-        else:
-            cols[c] = pd.Series(vals, dtype=_DT[dtypes[c]])
-    return pd.DataFrame(cols)
+    """A clean-table frame: every output column, typed by the ingest's own ``typed_frame``."""
+    return typed_frame(table, rows)
 
 SRC = "备案信息汇总+水利学院.xlsx"
 SHEET = "附件2"
