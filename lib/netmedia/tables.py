@@ -59,6 +59,10 @@ HEADER_SEARCH_ROWS = 40
 #: otherwise the sheet has "no header row found". 0.3 lets a real header with a few unknown extra
 #: columns through while a title/filler line (one or two cells, no synonyms) stays below.
 HEADER_MIN_SCORE = 0.3
+#: With a ``header_scorer``: the search stops once this many rows below the best candidate so far hold a number
+#: or a date (data rows: a header is labels), as long as that candidate already scores at least
+#: :data:`HEADER_MIN_SCORE`. Scoring every row of the window used to cost more than reading the sheet.
+HEADER_STOP_DATA_ROWS = 3
 #: A single text cell longer than this is prose (fill-in instructions), not a title or section label.
 LONG_TEXT = 60
 #: A header cell longer than this is unlikely (titles and notes are longer).
@@ -368,19 +372,19 @@ def _int_if_integral(v: object) -> object:
 _EXACT_FLOAT = 2.0**53  # floats beyond this are not exact integers
 
 
-def _clean_cells(raw: list[list[object]], width: int) -> list[object]:
-    """All cells of a sheet, row-major in one flat list of ``len(raw) * width``: strings cleaned, integral floats
-    as ints. Blank cells stay ``""`` here (the caller turns them into None)."""
-    if all(len(r) == width for r in raw):
-        flat = [v for r in raw for v in r]
-    else:  # ragged rows (never seen from calamine, but be safe)
-        flat = [v for r in raw for v in (list(r[:width]) + [""] * (width - len(r)))]
-    sidx = [k for k, v in enumerate(flat) if type(v) is str]
-    if sidx:
-        strs = [flat[k] for k in sidx]
-        for k in _dirty_strings(strs):
-            flat[sidx[k]] = _clean_str(strs[k])
-    return [v if type(v) is not float else _int_if_integral(v) for v in flat]
+def _clean_strings(raw: list[list[object]]) -> None:
+    """Clean, in place, the few strings of a sheet that need it (see :func:`_dirty_strings`)."""
+    strs = [v for r in raw for v in r if type(v) is str]
+    dirty = _dirty_strings(strs) if strs else set()
+    if not dirty:
+        return
+    k = 0
+    for r in raw:
+        for j, v in enumerate(r):
+            if type(v) is str:
+                if k in dirty:
+                    r[j] = _clean_str(v)
+                k += 1
 
 
 def _cell_text(v: object) -> str:
@@ -407,21 +411,33 @@ class _Row:
 
 
 class _Grid:
-    """The cleaned cells of one sheet (``cells[r][c]``, None for blank) and its non-empty rows as :class:`_Row`."""
+    """The cleaned non-empty rows of one sheet as :class:`_Row` (strings cleaned, integral floats as ints, blank
+    cells left out); :meth:`line` gives a row's full width of cells (None for blank).
+
+    Built in as few passes over the cells as possible: a sheet of a few hundred cells used to cost more here
+    than in calamine.
+    """
 
     def __init__(self, raw: list[list[object]], width: int):
-        flat = _clean_cells(raw, width)
-        self.cells: list[list[object]] = []
+        if any(len(r) != width for r in raw):  # ragged rows (never seen from calamine, but be safe)
+            raw = [list(r[:width]) + [""] * (width - len(r)) for r in raw]
+        _clean_strings(raw)
+        self.width = width
         self.rows: list[_Row] = []
-        for r in range(len(raw)):
-            line = flat[r * width : (r + 1) * width]
+        for r, line in enumerate(raw):
             cols = [j for j, v in enumerate(line) if v != ""]
-            if len(cols) < width:
-                line = [None if v == "" else v for v in line]
-            self.cells.append(line)
-            if cols:
-                vals = [line[j] for j in cols]
-                self.rows.append(_Row(r, cols, vals, " | ".join(map(_cell_text, vals))))
+            if not cols:
+                continue
+            vals = [v if type(v) is not float else _int_if_integral(v) for v in map(line.__getitem__, cols)]
+            text = " | ".join([v if type(v) is str else str(v) for v in vals])
+            self.rows.append(_Row(r, cols, vals, text))
+
+    def line(self, row: _Row) -> list[object]:
+        """All ``width`` cells of a non-empty row, None where blank."""
+        out: list[object] = [None] * self.width
+        for j, v in zip(row.cols, row.vals, strict=True):
+            out[j] = v
+        return out
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -520,10 +536,15 @@ def _find_header(
 
     best: tuple[float, int, bool] | None = None
     skip: set[int] = set()
+    data_below = 0  # rows holding a number or a date seen since the best candidate
     for k in range(n):
+        if data_below >= HEADER_STOP_DATA_ROWS and best is not None and best[0] >= HEADER_MIN_SCORE:
+            break  # the data under the best candidate has clearly started
+        row = window[k]
+        if best is not None and k > best[1] and row.n >= 2 and not row.all_text():
+            data_below += 1
         if k in skip:
             continue
-        row = window[k]
         s1 = float(scorer(_row_labels(row, width))) if row.n >= 2 else 0.0
         score, two = s1, False
         if k + 1 < len(window):
@@ -539,6 +560,7 @@ def _find_header(
                         skip.add(k + 1)  # a child under merged parents is never a header on its own
         if best is None or score > best[0]:
             best = (score, k, two)
+            data_below = 0
     if best is None or best[0] < HEADER_MIN_SCORE:
         got = 0.0 if best is None else best[0]
         return None, False, f"no header row found (best score {got:.2f} < {HEADER_MIN_SCORE})"
@@ -714,7 +736,7 @@ def _data_lists(
     if not data_pos:
         return DataLists(width)
     rows = [g.rows[p].r for p in data_pos]
-    block = [list(g.cells[r]) for r in rows]
+    block = [g.line(g.rows[p]) for p in data_pos]
     where = {r: i for i, r in enumerate(rows)}
     for (r0, c0), (r1, c1) in merges:
         if r1 <= r0 or c0 >= width or r0 not in where:
