@@ -353,3 +353,58 @@ def test_zip_without_workbook_and_zip_bomb() -> None:
     assert reason.startswith("too large: would inflate to") and int(reason.split()[5]) > 5_000_000
     # Under the default limit the same file is read (the guard does not reject ordinary workbooks).
     assert read_tables(bomb.getvalue())[0].header == HEADER
+
+
+def _zip_variants() -> dict[str, bytes]:
+    """The same workbook as written by openpyxl, re-packed stored, deflated and with an archive comment."""
+    book = _book(("S", [HEADER, _record(1)]), ("T", [["a", "b"], [1, 2]]))
+    out = {"openpyxl": book}
+    src = zipfile.ZipFile(io.BytesIO(book))
+    for label, method in (("stored", zipfile.ZIP_STORED), ("deflated", zipfile.ZIP_DEFLATED)):
+        bio = io.BytesIO()
+        with zipfile.ZipFile(bio, "w", method) as z:
+            for info in src.infolist():
+                z.writestr(info.filename, src.read(info))
+            if label == "deflated":
+                z.comment = b"archive comment written by a test"
+        out[label] = bio.getvalue()
+    return out
+
+
+def test_plain_zip_reader_agrees_with_zipfile() -> None:
+    from netmedia.tables import _inflate, _plain_zip
+
+    for label, data in _zip_variants().items():
+        entries = _plain_zip(data)
+        z = zipfile.ZipFile(io.BytesIO(data))
+        assert entries is not None, label  # plain archives take the fast path
+        assert [(e[0], e[3], e[4]) for e in entries] == [(i.filename.lower(), i.file_size, i.CRC) for i in z.infolist()]
+        assert [_inflate(data, e) for e in entries] == [z.read(i) for i in z.infolist()]
+        assert read_tables(data, header_scorer=_platform_scorer)[0].header == HEADER
+
+
+def _patched_sheet(data: bytes, mutate) -> bytes:
+    """``data`` with the central-directory record of the first sheet XML changed by ``mutate(bytearray, pos)``."""
+    buf = bytearray(data)
+    pos = buf.find(b"PK\x01\x02")
+    while pos >= 0:
+        nlen = int.from_bytes(buf[pos + 28 : pos + 30], "little")
+        name = bytes(buf[pos + 46 : pos + 46 + nlen])
+        if name.startswith(b"xl/worksheets/sheet"):
+            mutate(buf, pos)
+            return bytes(buf)
+        pos = buf.find(b"PK\x01\x02", pos + 4)
+    raise AssertionError("no sheet in the central directory")
+
+
+def test_zip_guard_refuses_lying_sizes_and_bad_crcs() -> None:
+    data = _book(("S", [HEADER, _record(1)]))
+
+    def smaller_size(buf: bytearray, pos: int) -> None:  # declared uncompressed size 10 bytes
+        buf[pos + 24 : pos + 28] = (10).to_bytes(4, "little")
+
+    def wrong_crc(buf: bytearray, pos: int) -> None:
+        buf[pos + 16 : pos + 20] = bytes(b ^ 0xFF for b in buf[pos + 16 : pos + 20])
+
+    for mutate in (smaller_size, wrong_crc):
+        assert _reason(_patched_sheet(data, mutate)).startswith("corrupt workbook"), mutate.__name__

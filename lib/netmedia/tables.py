@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -243,22 +244,111 @@ def _looks_like(data: bytes) -> str:
 
 
 def _check_zip(data: bytes, limits: Limits) -> None:
-    """Zip-bomb guard: sum the declared uncompressed sizes from the central directory (no inflating)."""
+    """Zip-bomb guard: sum the declared uncompressed sizes from the central directory (no inflating), then bound
+    every sheet's extent (:func:`_check_sheet_extents`).
+
+    A plain archive (no zip64, no encryption, stored or deflated members) is read with :func:`_plain_zip`;
+    anything else, and any doubt, goes through :mod:`zipfile`, whose errors become the reasons.
+    """
+    entries = _plain_zip(data)
+    if entries is not None:
+        _check_entries([(e[0], e[3]) for e in entries], limits)
+        sheets = [e for e in entries if _is_sheet_xml(e[0])]
+        xmls = [_inflate(data, e) for e in sheets]
+        if all(x is not None for x in xmls):
+            _check_sheet_extents(xmls, limits)  # type: ignore[arg-type]
+            return
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
         raise UnreadableFile(f"corrupt workbook: damaged or truncated zip ({e})") from e
     with z:  # opened once for both checks: reading the central directory twice cost as much as a small sheet
         infos = z.infolist()
-        total = sum(i.file_size for i in infos)
-        if total > limits.max_uncompressed_bytes:
-            raise UnreadableFile(f"too large: would inflate to {total} bytes (limit {limits.max_uncompressed_bytes})")
-        names = {i.filename.lower() for i in infos}
-        if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
-            if "word/document.xml" in names:
-                raise UnreadableFile("not a workbook (looks like a Word .docx)")
-            raise UnreadableFile("not a workbook (zip archive without xl/workbook.xml)")
-        _check_sheet_extents(z, infos, limits)
+        _check_entries([(i.filename.lower(), i.file_size) for i in infos], limits)
+        xmls = []
+        for info in infos:
+            if _is_sheet_xml(info.filename.lower()):
+                try:
+                    xmls.append(z.read(info))
+                except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
+                    raise UnreadableFile(f"corrupt workbook: damaged sheet data ({e})") from e
+        _check_sheet_extents(xmls, limits)
+
+
+def _is_sheet_xml(lower_name: str) -> bool:
+    return lower_name.startswith("xl/worksheets/") and lower_name.endswith(".xml")
+
+
+def _check_entries(entries: list[tuple[str, int]], limits: Limits) -> None:
+    """(lower-case member name, declared size) of every member: the size budget and the workbook test."""
+    total = sum(size for _, size in entries)
+    if total > limits.max_uncompressed_bytes:
+        raise UnreadableFile(f"too large: would inflate to {total} bytes (limit {limits.max_uncompressed_bytes})")
+    names = {name for name, _ in entries}
+    if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
+        if "word/document.xml" in names:
+            raise UnreadableFile("not a workbook (looks like a Word .docx)")
+        raise UnreadableFile("not a workbook (zip archive without xl/workbook.xml)")
+
+
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
+_CDH = struct.Struct("<4s6H3L5H2L")  # central directory file header
+_LFH = struct.Struct("<4s5H3L2H")  # local file header
+_ZipEntry = tuple[str, int, int, int, int, int]  # lower name, method, compressed size, size, crc, local offset
+
+
+def _plain_zip(data: bytes) -> list[_ZipEntry] | None:
+    """The members of a plain zip from its central directory, or None when anything is unusual.
+
+    :class:`zipfile.ZipFile` builds a ``ZipInfo`` per member with extra-field and encoding handling: on a
+    workbook of a few kilobytes that cost more than the sheet. Office and WPS write plain archives; zip64,
+    comments longer than the search window, encryption, other compression methods, inconsistent offsets or
+    names that are not UTF-8/CP437 return None and take the :mod:`zipfile` path.
+    """
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + _EOCD.size > len(data):
+        return None
+    _, disk, cd_disk, n_here, n, cd_size, cd_off, _ = _EOCD.unpack_from(data, end)
+    if disk or cd_disk or n_here != n or n == 0xFFFF or cd_off + cd_size != end:
+        return None
+    out: list[_ZipEntry] = []
+    pos = cd_off
+    for _ in range(n):
+        if pos + _CDH.size > end:
+            return None
+        (sig, _, _, flags, method, _, _, crc, csize, size, nlen, xlen, clen, _, _, _, off) = _CDH.unpack_from(data, pos)
+        if sig != b"PK\x01\x02" or flags & 1 or method not in (0, 8) or 0xFFFFFFFF in (csize, size, off):
+            return None
+        raw = data[pos + 46 : pos + 46 + nlen]
+        try:
+            name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+        except UnicodeDecodeError:
+            return None
+        out.append((name.lower(), method, csize, size, crc, off))
+        pos += 46 + nlen + xlen + clen
+    return out if pos == end else None
+
+
+def _inflate(data: bytes, e: _ZipEntry) -> bytes | None:
+    """A member's bytes (at most its declared size), or None when its local header, data or CRC disagree with
+    the central directory (the :mod:`zipfile` path then says what is wrong)."""
+    _, method, csize, size, crc, off = e
+    if off + _LFH.size > len(data):
+        return None
+    sig, _, _, _, _, _, _, _, _, nlen, xlen = _LFH.unpack_from(data, off)
+    start = off + _LFH.size + nlen + xlen
+    if sig != b"PK\x03\x04" or start + csize > len(data):
+        return None
+    body = data[start : start + csize]
+    if method == 8:
+        try:
+            d = zlib.decompressobj(-15)
+            body = d.decompress(body, size + 1)  # never more than declared: a lying size cannot inflate further
+        except zlib.error:
+            return None
+    if len(body) != size or zlib.crc32(body) != crc:
+        return None
+    return body
 
 
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,7})\"")
@@ -276,7 +366,7 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _check_sheet_extents(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+def _check_sheet_extents(xmls: list[bytes], limits: Limits) -> None:
     """Refuse a sheet whose used range is huge before calamine sees it.
 
     calamine turns a sheet's cells into one dense rectangle, so two cells at A1
@@ -290,14 +380,7 @@ def _check_sheet_extents(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limit
     # is A..Z (<= 26) and every row < 10**6, so it would accept whenever 26 x 999,999 fits the limits; only
     # then is the per-cell scan skipped (a far cell such as XFD1 or A1000000 always takes the full scan).
     fast_ok = 26 * _FAST_MAX_ROW <= budget and _FAST_MAX_ROW <= 10 * limits.max_sheet_rows
-    for info in infos:
-        name = info.filename.lower()
-        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-            continue
-        try:
-            xml = z.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
-            raise UnreadableFile(f"corrupt workbook: damaged sheet data ({e})") from e
+    for xml in xmls:
         if fast_ok and _WIDE_OR_DEEP.search(xml) is None:
             continue  # every reference is within A..Z and below row 10**6: within the budget (see above)
         rows = max((int(m) for m in _ROW_REF.findall(xml)), default=0)
