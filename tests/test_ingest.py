@@ -203,3 +203,43 @@ def test_missing_rosters_do_not_stop_the_run(tmp_path):
     tmp_path.mkdir()
     res = ing.ingest(tmp_path, None, load_config(), workers=1, progress=False)
     assert res.files == 0 and len(res.tables["platforms"]) == 0
+
+
+def test_a_sheet_failing_half_way_leaves_only_its_rejects(monkeypatch):
+    """Records a failing sheet added before the failure are taken back; its rows become rejects; the workbook's
+    other sheets are kept."""
+    import io
+
+    import openpyxl
+
+    from netmedia import sources
+    from netmedia.units import UnitMatcher
+
+    header = ["序号", "平台类型", "平台名称", "账号ID", "主管领导", "运营管理负责人", "联系电话", "最近更新时间"]
+    wb = openpyxl.Workbook()
+    for k, title in enumerate(("好表", "坏表")):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = title
+        ws.append(header)
+        for i in range(3):
+            ws.append([i + 1, "公众号", f"{title}{i}", f"id{k}{i}", "王一", "张三", "13800000360", "2023-04-01"])
+    bio = io.BytesIO()
+    wb.save(bio)
+    cfg = load_config()
+    units = pd.DataFrame({"unit": ["水利学院"], "aliases": [""], "kind": ["学院"], "party_head": [""], "admin_head": [""]})
+    ctx = ing.Context(cfg, UnitMatcher(units), {"水利学院": "学院"})
+
+    def sheet_then_fail(st, src, ctx, file_unit, received, out, generic_header):
+        real_sheet(st, src, ctx, file_unit, received, out, generic_header)  # records and submission added ...
+        if st.source_sheet == "坏表":
+            raise RuntimeError("boom")  # ... then the sheet fails
+
+    real_sheet = ing._sheet
+    monkeypatch.setattr(ing, "_sheet", sheet_then_fail)
+    res = ing.ingest_source(sources.Source("水利学院.xlsx", bio.getvalue()), ctx)
+    assert [r["platform_name"] for r in res.platforms] == ["好表0", "好表1", "好表2"]
+    bad = [r for r in res.rejects if r["source_sheet"] == "坏表"]
+    assert [r["source_row"] for r in bad] == [1, 2, 3, 4] and {r["reason"] for r in bad} == {"sheet failed: RuntimeError: boom"}
+    subs = {s["source_sheet"]: s for s in res.submissions}
+    assert len(res.submissions) == 2 and subs["坏表"]["status"] == "rejected" and subs["坏表"]["rows_rejected"] == 4
+    assert subs["好表"]["rows_clean"] == 3

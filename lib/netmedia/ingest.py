@@ -200,6 +200,18 @@ class FileResult:
                 mine[c].extend(values)
         self.submissions.extend(other.submissions)
 
+    def mark(self) -> tuple[dict[str, int], int]:
+        """The current length of every table, for :meth:`rollback`."""
+        return {t: len(next(iter(cols.values()))) for t, cols in self.columns.items()}, len(self.submissions)
+
+    def rollback(self, mark: tuple[dict[str, int], int]) -> None:
+        """Drop everything added since :meth:`mark` (a sheet that failed half-way)."""
+        lengths, n_sub = mark
+        for t, cols in self.columns.items():
+            for values in cols.values():
+                del values[lengths[t]:]
+        del self.submissions[n_sub:]
+
     def reject(self, source_file: str, sheet: str | None, row: int | None, reason: str, raw: str | None) -> None:
         self.reject_rows(source_file, sheet, [row], reason, [raw])
 
@@ -372,15 +384,16 @@ def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: 
     dl = st.data_lists
     cells = {c: dl.columns[j] for j, c in cmap.items()}
     blank = [None] * len(keep)
+    every = len(keep) == len(dl.source_row)  # the usual case: no copies needed
 
     def get(column: str) -> list:
         col = cells.get(column)
-        return blank if col is None else [col[i] for i in keep]
+        return blank if col is None else col if every else [col[i] for i in keep]
 
-    hints = [h or sh for h in map(_text, (dl.section[i] for i in keep))]
+    hints = [h or sh for h in map(_text, dl.section if every else [dl.section[i] for i in keep])]
     unit_kinds = [ctx.roster_kind.get(u, unit_kind) for u in units]
     recs = _records(table, get, units, unit_kinds, hints, ctx)
-    clean_rows = [dl.source_row[i] for i in keep]
+    clean_rows = list(dl.source_row) if every else [dl.source_row[i] for i in keep]
     recs.update(source_file=[sf] * len(keep), source_sheet=[sh] * len(keep), source_row=clean_rows)
     for c, values in out.columns[table].items():
         values += recs.get(c, blank)
@@ -406,9 +419,9 @@ def _reject_file(out: FileResult, source_file: str, reason: str) -> FileResult:
     return out
 
 
-def ingest_source(src: sources.Source, ctx: Context) -> FileResult:
-    """Everything one workbook (or one unreadable file) contributes."""
-    out = FileResult()
+def ingest_source(src: sources.Source, ctx: Context, out: FileResult | None = None) -> FileResult:
+    """Everything one workbook (or one unreadable file) contributes, added to ``out`` (a new result if None)."""
+    out = FileResult() if out is None else out
     if src.skipped:
         out.submissions.append(_submission(src.source_file, None, status="skipped", message=src.skipped,
                                            received_at=src.received_at))
@@ -452,11 +465,11 @@ def ingest_source(src: sources.Source, ctx: Context) -> FileResult:
         return generic.get(sheet, [])
 
     for st in sheets:
+        mark = out.mark()
         try:
-            part = FileResult()
-            _sheet(st, src, ctx, file_unit, received, part, generic_header)
-            out.extend(part)  # a sheet that fails half-way contributes nothing but its rejects below
+            _sheet(st, src, ctx, file_unit, received, out, generic_header)
         except Exception as e:  # keep the run going; the sheet's rows are accounted as rejects
+            out.rollback(mark)  # a sheet that fails half-way contributes nothing but its rejects below
             reason = f"sheet failed: {type(e).__name__}: {e}"
             rl = st.row_lists
             out.reject_rows(src.source_file, st.source_sheet, list(rl.source_row), reason, list(rl.text))
@@ -478,7 +491,7 @@ def _ingest_path(path: Path) -> FileResult:
     assert _CTX is not None and _ROOT is not None
     out = FileResult()
     for src in sources.expand(path, _ROOT, _CTX.config.limits):
-        out.extend(ingest_source(src, _CTX))
+        ingest_source(src, _CTX, out)
     return out
 
 
