@@ -272,6 +272,23 @@ def test_header_scorer_ties_go_to_the_earliest_and_low_scores_mean_no_header() -
     assert set(none.rows["kind"]) <= {"title", "instruction", "footer", "unrecognised"}
 
 
+def test_header_search_stops_once_data_has_clearly_started() -> None:
+    """Rows are scored top-down; three rows holding numbers or dates under a good enough candidate end the search
+    (a better-looking row further down is data, not a new header), but a better row above that point wins."""
+    weaker = ["序号", "单位名称", "平台类型", "平台名称", "甲", "乙", "丙", "丁"]  # scores 0.5 (>= the minimum)
+    late = [weaker, _record(1), _record(2), _record(3), HEADER, _record(4)]
+    (t,) = read_tables(_book(("S", late)), header_scorer=_platform_scorer)
+    assert t.header_row == 1 and _kinds(t)[5] == "data"
+    assert t.data["source_row"].tolist() == [2, 3, 4, 5, 6]
+    early = [weaker, _record(1), _record(2), HEADER, _record(4)]
+    (t,) = read_tables(_book(("S", early)), header_scorer=_platform_scorer)
+    assert t.header_row == 4 and _kinds(t)[1] == "title"
+    # Text-only rows below a candidate do not end the search (they could be a second header row or notes).
+    texty = [weaker, ["一些文字"] * 8, ["一些文字"] * 8, ["一些文字"] * 8, HEADER, _record(4)]
+    (t,) = read_tables(_book(("S", texty)), header_scorer=_platform_scorer)
+    assert t.header_row == 5
+
+
 def test_no_header_rows_still_classified() -> None:
     rows = [["附件3"], ["填表说明：本表无需填写"], ["随便写的一句话"]]
     (t,) = read_tables(_book(("S", rows)))
