@@ -21,12 +21,16 @@ import datetime as dt
 import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -211,15 +215,15 @@ def _write_value(ws, i: int, j: int, v: object, fmt: object) -> None:
 
 
 class _BlockWorksheet(Worksheet):
-    """A worksheet whose data rows are kept as columns and turned into sheet XML column by column when the file
-    is written.
+    """A worksheet whose data rows are handed over as ready-made ``<c>`` elements, one list per column
+    (:class:`_Block`), and written row by row when the file is written.
 
     xlsxwriter stores each cell as a named tuple and writes it through several Python calls (about 7 µs a cell:
-    most of the time of a big ``clean_tables.xlsx``). Here :func:`_write_data` hands over the converted columns
-    (:class:`_Block`), strings already registered in the shared-string table in the order xlsxwriter would
-    register them, and the XML written is the one xlsxwriter writes for the same cells: same references,
-    styles, shared-string indices, row spans and dimensions. Rows above the data (title, notes, header) go
-    through xlsxwriter as usual.
+    most of the time of a big ``clean_tables.xlsx``). :func:`_block` instead converts each column by its dtype,
+    once per distinct value, and the XML it builds is the XML xlsxwriter writes for such cells (references,
+    styles, shared strings, row spans, dimensions), though not byte for byte: shared strings are numbered
+    column by column and styles in a different order. Rows above the data (title, notes, header) go through
+    xlsxwriter as usual.
     """
 
     block: _Block | None = None
@@ -228,73 +232,39 @@ class _BlockWorksheet(Worksheet):
         super()._calculate_spans()
         if self.block is None:
             return
-        spans = {k: tuple(int(x) for x in v.split(":")) for k, v in self.row_spans.items()}
-        for pos, (lo, hi) in enumerate(zip(self.block.lo, self.block.hi, strict=True)):
-            if lo is not None:
-                k = (self.block.first + pos) // 16
-                old = spans.get(k)
-                spans[k] = (lo + 1, hi + 1) if old is None else (min(old[0], lo + 1), max(old[1], hi + 1))
-        self.row_spans = {k: f"{a}:{b}" for k, (a, b) in spans.items()}
+        for k, (lo, hi) in self.block.spans.items():
+            old = self.row_spans.get(k)
+            if old is not None:
+                a, b = (int(x) for x in old.split(":"))
+                lo, hi = min(lo, a), max(hi, b)
+            self.row_spans[k] = f"{lo}:{hi}"
 
     def _write_rows(self) -> None:
         if self.block is None:
             super()._write_rows()
             return
+        blk = self.block
         last = self.dim_rowmax
-        self.dim_rowmax = self.block.first - 1  # xlsxwriter writes the rows above the data (spans: see above)
+        self.dim_rowmax = blk.first - 1  # xlsxwriter writes the rows above the data (spans: see above)
         super()._write_rows()
         self.dim_rowmax = last
-        blk = self.block
-        self._number_styles(blk)
-        rs = [str(blk.first + pos + 1) for pos in range(len(blk.lo))]
-        frags = [self._column_xml(blk, j, rs) for j in range(len(blk.values))]
-        write = self.fh.write
-        for pos, parts in enumerate(zip(*frags, strict=True)):
-            if blk.lo[pos] is not None:
-                row = blk.first + pos
-                self._write_row(row, self.row_spans.get(row // 16))
-                write("".join(parts))
-                write("</row>")
-
-    @staticmethod
-    def _number_styles(blk: _Block) -> None:
-        """Give the block's formats their style numbers in the order xlsxwriter meets them (row by row, on
-        first use), before the columns are written one after the other."""
-        pending = {f for f in (*blk.fmts, *blk.blank_fmt) if f}
-        for kinds in blk.kinds:
-            pending.update(k for k in set(kinds) if not isinstance(k, str))
-        for pos in range(len(blk.lo)):
-            for j, values in enumerate(blk.values):
-                if values[pos] is None:
-                    fmt = blk.blank_fmt[j]
-                else:
-                    kind = blk.kinds[j][pos]
-                    fmt = blk.fmts[j] if isinstance(kind, str) else kind
-                if fmt in pending:
-                    fmt._get_xf_index()
-                    pending.discard(fmt)
-                    if not pending:
-                        return
-
-    def _column_xml(self, blk: _Block, j: int, rs: list[str]) -> list[str]:
-        """The ``<c>`` elements of one data column, one string per row ("" where no cell is stored)."""
-        letter = xl_col_to_name(j)
-        style = _style_attr(blk.fmts[j])
-        bfmt = blk.blank_fmt[j]
-        blank = f"{_style_attr(bfmt)}/>" if bfmt is not None else None
-        out = []
-        for v, kind, r in zip(blk.values[j], blk.kinds[j], rs, strict=True):
-            if v is None:
-                out.append(f'<c r="{letter}{r}"{blank}' if blank else "")
-            elif kind == "s":
-                out.append(f'<c r="{letter}{r}"{style} t="s"><v>{v}</v></c>')
-            elif kind == "n":
-                out.append(f'<c r="{letter}{r}"{style}><v>{v:.16G}</v></c>')
-            elif kind == "b":
-                out.append(f'<c r="{letter}{r}"{style} t="b"><v>{v}</v></c>')
-            else:  # a date: its own format
-                out.append(f'<c r="{letter}{r}"{_style_attr(kind)}><v>{v:.16G}</v></c>')
-        return out
+        # The <row> tag xlsxwriter writes for a row without set_row() options, unless the sheet has a default
+        # row height or Excel 2010 extensions (then xlsxwriter's own _write_row writes every tag).
+        plain = self.excel_version == 2007 and self.default_row_height == self.original_row_height
+        spans, out, write = self.row_spans, [], self.fh.write
+        for pos, (stored, cells) in enumerate(zip(blk.stored, zip(*blk.cells, strict=True), strict=True)):
+            if not stored:
+                continue
+            row = blk.first + pos
+            if plain and row not in self.row_info:
+                out.append(f'<row r="{row + 1}" spans="{spans[row // 16]}">')
+            else:
+                write("".join(out))
+                out.clear()
+                self._write_row(row, spans.get(row // 16), self.row_info.get(row))
+            out.append("".join(cells))
+            out.append("</row>")
+        write("".join(out))
 
 
 def _style_attr(fmt: object) -> str:
@@ -303,82 +273,182 @@ def _style_attr(fmt: object) -> str:
 
 @dataclass
 class _Block:
-    """The data rows of a sheet for :class:`_BlockWorksheet`: per column the values to write (shared-string
-    index, number, 0/1, Excel serial date; None where no value) and their kinds ("s", "n", "b", or the date
-    format), the column's text and blank formats, and each row's first and last stored column."""
+    """The data rows of a sheet for :class:`_BlockWorksheet`: per column one ``<c>`` element per row ("" where
+    no cell is stored), whether each row stores any cell, and per 16-row group the 1-based first and last
+    stored column (xlsxwriter's row ``spans``)."""
 
     first: int
-    values: list[list[object]]
-    kinds: list[list[object]]
-    fmts: list[object]
-    blank_fmt: list[object]
-    lo: list[int | None]
-    hi: list[int | None]
+    cells: list[list[str]]
+    stored: list[bool]
+    spans: dict[int, tuple[int, int]]
 
 
-def _block_ok(ws: Worksheet, columns: list[list[object]], first: int) -> bool:
-    """Whether the block path writes these cells exactly as xlsxwriter would: plain values, strings short of
-    xlsxwriter's own truncation, finite numbers, rows within the sheet."""
-    if first + len(columns[0]) > ws.xls_rowmax or len(columns) > ws.xls_colmax:
-        return False
-    limit = ws.xls_strmax // 2
-    for col in columns:
-        for v in col:
-            t = type(v)
+@dataclass
+class _Column:
+    """A column reduced to its distinct cells: ``codes[i]`` indexes ``items`` (-1: no value), each item a
+    (kind, value) pair: ("s", text), ("n", number), ("b", 0 or 1) or ("date" / "datetime", Excel serial)."""
+
+    codes: np.ndarray
+    items: list[tuple[str, object]]
+
+
+# Days from xlsxwriter's epoch (1899-12-31): later dates are shifted by one for Excel's fictional 1900-02-29;
+# earlier ones (and 1904-system dates this close to their epoch) go through xlsxwriter's own conversion.
+_EXCEL_SHIFT_DAYS = 60
+_US_PER_DAY = 86_400_000_000
+
+
+def _datetime_column(s: pd.Series, ws: Worksheet) -> _Column:
+    """A datetime64 column as Excel serials, computed with numpy the way xlsxwriter computes them (wall-clock
+    time for time-zone-aware columns); the format kind per value as :func:`_kind` gives it."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_localize(None)
+    codes, uniques = pd.factorize(s)
+    us = uniques.as_unit("us").asi8
+    epoch = (dt.datetime(1904, 1, 1) if ws.date_1904 else dt.datetime(1899, 12, 31)) - dt.datetime(1970, 1, 1)
+    delta = us - (epoch // dt.timedelta(microseconds=1))
+    days, rem = np.divmod(delta, _US_PER_DAY)
+    secs, micro = np.divmod(rem, 1_000_000)
+    serial = days + (secs.astype(float) + micro.astype(float) / 1e6) / 86400  # xlsxwriter's float arithmetic
+    if not ws.date_1904:
+        serial += 1  # Excel's fictional 1900-02-29, for every date after it
+    kinds = np.where(rem >= 60_000_000, "datetime", "date")  # hour or minute set
+    serials = serial.tolist()
+    for i in np.flatnonzero(days <= _EXCEL_SHIFT_DAYS).tolist():  # early dates: xlsxwriter's own corrections
+        serials[i] = ws._convert_date_time(uniques[i].to_pydatetime())
+    return _Column(codes, list(zip(kinds.tolist(), serials, strict=True)))
+
+
+def _object_column(s: pd.Series, ws: Worksheet, limit: int) -> _Column | None:
+    """Any other column, cell by cell through :func:`_column_values`; None if a cell is not plain (see
+    :func:`_encode`)."""
+    index: dict[tuple[type, object], int] = {}
+    items: list[tuple[str, object]] = []
+    codes = []
+    for v in _column_values(s):
+        if v is None:
+            codes.append(-1)
+            continue
+        t = type(v)
+        if t is not str and t is not int and t is not float and t is not bool and not isinstance(v, dt.date):
+            return None
+        key = (t, v)  # 1, 1.0 and True are equal as dict keys but not as cells
+        code = index.get(key)
+        if code is None:
             if t is str:
                 if len(v) > limit:
-                    return False
+                    return None
+                item: tuple[str, object] = ("s", v)
+            elif t is bool:
+                item = ("b", int(v))
+            elif t is int:
+                item = ("n", v)
             elif t is float:
                 if math.isinf(v) or math.isnan(v):
-                    return False
-            elif not (v is None or t is int or t is bool or isinstance(v, dt.date)):
-                return False
-    return True
-
-
-def _block(ws: _BlockWorksheet, columns: list[list[object]], first: int, fmt_for) -> _Block:
-    """The converted columns as a :class:`_Block`, built in one pass over the cells row by row, so strings are
-    registered and formats created in the order the cell-by-cell path would (same shared strings, same styles);
-    dates become Excel serials and the sheet dimensions are extended over every stored cell."""
-    sst = ws.str_table._get_shared_string_index
-    n, width = len(columns[0]), len(columns)
-    values = [list(col) for col in columns]
-    kinds: list[list[object]] = [["n"] * n for _ in columns]
-    need_text, need_blank = [True] * width, [True] * width
-    for pos, row in enumerate(zip(*columns, strict=True)):
-        for j, v in enumerate(row):
-            t = type(v)
-            if t is str:
-                values[j][pos], kinds[j][pos] = sst(v), "s"
-            elif v is None:
-                if need_blank[j]:
-                    need_blank[j] = fmt_for(j, "blank", None) and False
-                continue
-            elif t is bool:
-                values[j][pos], kinds[j][pos] = int(v), "b"
-            elif t is not int and t is not float:  # date or datetime, as _write_value writes them
+                    return None
+                item = ("n", v)
+            else:  # date or datetime, as _write_value writes them
                 d = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
-                values[j][pos] = ws._convert_date_time(d.replace(tzinfo=None) if d.tzinfo is not None else d)
-                kinds[j][pos] = fmt_for(j, _kind(v), None)
-                continue
-            if need_text[j]:  # text, numbers and booleans share the column's plain format
-                need_text[j] = fmt_for(j, "str", None) and False
-    text_fmt = [None if need_text[j] else fmt_for(j, "str", None) for j in range(width)]
-    blank_fmt = [None if need_blank[j] else fmt_for(j, "blank", None) for j in range(width)]
-    lo: list[int | None] = [None] * n
-    hi: list[int | None] = [None] * n
+                item = (_kind(v), ws._convert_date_time(d.replace(tzinfo=None) if d.tzinfo is not None else d))
+            code = index[key] = len(items)
+            items.append(item)
+        codes.append(code)
+    return _Column(np.array(codes, dtype=np.int64), items)
+
+
+def _encode(s: pd.Series, ws: Worksheet) -> _Column | None:
+    """A column's distinct cells, converted by dtype (text, integer, float, boolean and datetime columns without
+    a Python step per cell). None when a cell needs the cell-by-cell path: a string long enough for xlsxwriter's
+    UTF-16 truncation check, an infinite number, or a value that is not text, number, boolean or date."""
+    limit = ws.xls_strmax // 2
+    dtype = s.dtype
+    if isinstance(dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(s)
+        texts = uniques.tolist()
+        if texts and (_NEEDS_CLEAN.search("\n".join(texts)) or max(map(len, texts)) > EXCEL_MAX_CHARS):
+            texts = [clean_text(v) if len(v) > EXCEL_MAX_CHARS or _NEEDS_CLEAN.search(v) else v for v in texts]
+        if texts and max(map(len, texts)) > limit:
+            return None
+        return _Column(codes, [("s", v) for v in texts])
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return _datetime_column(s, ws)
+    if pd.api.types.is_bool_dtype(dtype):
+        codes, uniques = pd.factorize(s)
+        return _Column(codes, [("b", int(v)) for v in uniques.tolist()])
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        codes, uniques = pd.factorize(s)
+        values = uniques.tolist()
+        if any(math.isinf(v) for v in values):
+            return None
+        return _Column(codes, [("n", v) for v in values])
+    return _object_column(s, ws, limit)
+
+
+def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block | None:
+    """The frame's data rows as a :class:`_Block`, or None if some cell needs the cell-by-cell path.
+
+    Work is per column and per distinct value: each distinct string is registered in the shared-string table
+    once (and the table's reference count raised by the cells that use it), each distinct value becomes the tail
+    of its ``<c>`` element (style, type, value) once, and every cell is then one formatted string. Blank cells are
+    stored (with the column's format) only in columns that have a format, as on the cell-by-cell path; the sheet
+    dimensions are extended over every stored cell."""
+    n, width = df.shape
+    if first + n > ws.xls_rowmax or width > ws.xls_colmax:
+        return None
+    columns = []
+    for j in range(width):
+        col = _encode(df.iloc[:, j], ws)
+        if col is None:
+            return None
+        columns.append(col)
+    table = ws.str_table
+    rs = [str(r) for r in range(first + 1, first + n + 1)]
+    cells: list[list[str]] = []
+    stored = np.zeros((width, n), dtype=bool)
     for j, col in enumerate(columns):
-        if blank_fmt[j] is not None:  # every cell of the column is stored
-            lo = [j if x is None else x for x in lo]
-            hi = [j] * n
+        text = None  # the format of text, numbers and booleans: the column's own
+        tails = []
+        for kind, v in col.items:
+            if kind in ("date", "datetime"):
+                tails.append(f"{_style_attr(fmt_for(j, kind, None))}><v>{v:.16G}</v></c>")
+                continue
+            if text is None:
+                text = _style_attr(fmt_for(j, "str", None))
+            if kind == "s":
+                tails.append(f'{text} t="s"><v>{table._get_shared_string_index(v)}</v></c>')
+            elif kind == "n":
+                tails.append(f"{text}><v>{v:.16G}</v></c>")
+            else:
+                tails.append(f'{text} t="b"><v>{v}</v></c>')
+        valid = col.codes >= 0
+        is_text = np.array([kind == "s" for kind, _ in col.items], dtype=bool)
+        if is_text.any():  # each registration above counted one reference; count the others
+            uses = np.bincount(col.codes[valid], minlength=len(col.items))
+            table.count += int(uses[is_text].sum()) - int(is_text.sum())
+        letter = xl_col_to_name(j)
+        blank = fmt_for(j, "blank", None)
+        if blank is not None:  # every cell of the column is stored, blanks with the column's format
+            tails.append(f"{_style_attr(blank)}/>")
+            codes = np.where(valid, col.codes, len(tails) - 1).tolist()
+            cells.append([f'<c r="{letter}{r}"{tails[c]}' for r, c in zip(rs, codes, strict=True)])
+            stored[j] = True
         else:
-            lo = [j if x is None and v is not None else x for x, v in zip(lo, col, strict=True)]
-            hi = [j if v is not None else x for x, v in zip(hi, col, strict=True)]
-    for pos, (a, b) in enumerate(zip(lo, hi, strict=True)):
-        if a is not None:
-            ws._check_dimensions(first + pos, a)
-            ws._check_dimensions(first + pos, b)
-    return _Block(first, values, kinds, text_fmt, blank_fmt, lo, hi)
+            codes = col.codes.tolist()
+            cells.append([f'<c r="{letter}{r}"{tails[c]}' if c >= 0 else "" for r, c in zip(rs, codes, strict=True)])
+            stored[j] = valid
+    rows = np.flatnonzero(stored.any(axis=0))
+    spans: dict[int, tuple[int, int]] = {}
+    if len(rows):
+        lo = stored[:, rows].argmax(axis=0)
+        hi = width - 1 - stored[::-1, rows].argmax(axis=0)
+        group = (first + rows) // 16
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        los = np.minimum.reduceat(lo, starts) + 1
+        his = np.maximum.reduceat(hi, starts) + 1
+        spans = dict(zip(group[starts].tolist(), zip(los.tolist(), his.tolist(), strict=True), strict=True))
+        ws._check_dimensions(first + int(rows[0]), int(lo.min()))
+        ws._check_dimensions(first + int(rows[-1]), int(hi.max()))
+    return _Block(first, cells, stored.any(axis=0).tolist(), spans)
 
 
 def _write_data(
@@ -389,12 +459,12 @@ def _write_data(
     col_props: list[dict[str, object]],
     row_formats: Mapping[int, Mapping[str, object]],
 ) -> None:
-    """The data cells, row by row (so a constant-memory worksheet could stream them).
+    """The data cells: as a :class:`_Block` when the sheet is a :class:`_BlockWorksheet`, no row has its own
+    format and every cell is plain; otherwise cell by cell through xlsxwriter, row by row.
 
     Values are converted a column at a time, and the format of every (column, value kind) is looked up once:
     per-cell format merging used to cost as much as xlsxwriter itself.
     """
-    columns = [_column_values(df.iloc[:, j]) for j in range(df.shape[1])]
     kind_fmt: dict[tuple[int, str], object] = {}
 
     def fmt_for(j: int, kind: str, row_extra: Mapping[str, object] | None) -> object:
@@ -405,13 +475,15 @@ def _write_data(
             kind_fmt[key] = fmts.get({**col_props[j], **_KIND_PROPS.get(kind, {})})
         return kind_fmt[key]
 
+    if isinstance(ws, _BlockWorksheet) and df.shape[0] and df.shape[1] and not row_formats:
+        ws.block = _block(ws, df, first, fmt_for)
+        if ws.block is not None:
+            return
+    columns = [_column_values(df.iloc[:, j]) for j in range(df.shape[1])]
     # xlsxwriter's public write_string/write_number only convert "A1" arguments before calling _write_string /
     # _write_number: calling those directly saves two Python frames per cell (same checks, same storage).
     write_string = getattr(ws, "_write_string", ws.write_string)
     write_number = getattr(ws, "_write_number", ws.write_number)
-    if isinstance(ws, _BlockWorksheet) and columns and columns[0] and not row_formats and _block_ok(ws, columns, first):
-        ws.block = _block(ws, columns, first, fmt_for)
-        return
     for pos, row in enumerate(zip(*columns, strict=True)):
         i = first + pos
         row_extra = row_formats.get(pos)
@@ -507,6 +579,41 @@ def _write_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, ws, spec: SheetSpec) -
         ws.set_tab_color(spec.tab_color)
 
 
+# Deflate level for the package: 1 compresses the sheet XML about 3.5x faster than zipfile's default (6), for
+# files about 1.3x larger.
+ZIP_LEVEL = 1
+_zip_level: ContextVar[int | None] = ContextVar("netmedia_xlsx_zip_level", default=None)
+
+
+class _LevelledZipFile(zipfile.ZipFile):
+    """The ZipFile xlsxwriter packages with, at the level :class:`_Workbook` asks for while it is saving.
+
+    xlsxwriter has no option for the level and creates its ZipFile inside ``Workbook._store_workbook``, so
+    :data:`xlsxwriter.workbook.ZipFile` is replaced by this class; outside a :class:`_Workbook` save (other
+    xlsxwriter users, pandas) the context variable is unset and it behaves exactly like ``zipfile.ZipFile``."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        level = _zip_level.get()
+        if level is not None and kwargs.get("compresslevel") is None:
+            kwargs["compresslevel"] = level
+        super().__init__(*args, **kwargs)
+
+
+if xlsxwriter.workbook.ZipFile is zipfile.ZipFile:
+    xlsxwriter.workbook.ZipFile = _LevelledZipFile
+
+
+class _Workbook(xlsxwriter.Workbook):
+    """An xlsxwriter workbook saved at :data:`ZIP_LEVEL` (see :class:`_LevelledZipFile`)."""
+
+    def _store_workbook(self) -> None:
+        token = _zip_level.set(ZIP_LEVEL)
+        try:
+            super()._store_workbook()
+        finally:
+            _zip_level.reset(token)
+
+
 def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFrame]) -> Path:
     """Write ``sheets`` (name -> frame or SheetSpec) to ``path`` with frozen headers, filters and dates as dates.
 
@@ -514,7 +621,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFra
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(
+    wb = _Workbook(
         str(path),
         {
             "strings_to_formulas": False,
