@@ -60,9 +60,9 @@ HEADER_SEARCH_ROWS = 40
 #: otherwise the sheet has "no header row found". 0.3 lets a real header with a few unknown extra
 #: columns through while a title/filler line (one or two cells, no synonyms) stays below.
 HEADER_MIN_SCORE = 0.3
-#: With a ``header_scorer``: the search stops once this many rows below the best candidate so far hold a number
-#: or a date (data rows: a header is labels), as long as that candidate already scores at least
-#: :data:`HEADER_MIN_SCORE`. Scoring every row of the window used to cost more than reading the sheet.
+#: With a ``header_scorer``: the search stops at the row that makes this many rows below the best candidate so
+#: far holding a number or a date (data rows: a header is labels), as long as that candidate already scores at
+#: least :data:`HEADER_MIN_SCORE`. Scoring every row of the window used to cost more than reading the sheet.
 HEADER_STOP_DATA_ROWS = 3
 #: A single text cell longer than this is prose (fill-in instructions), not a title or section label.
 LONG_TEXT = 60
@@ -474,12 +474,17 @@ def _cell_text(v: object) -> str:
     return v if type(v) is str else str(v)  # str(date) is ISO; str(True) is "True"
 
 
-@dataclass
 class _Row:
-    r: int  # 0-based Excel row
-    cols: list[int]
-    vals: list[object]
-    text: str
+    """A non-empty row: 0-based Excel row, the columns of its non-empty cells, their values, its text."""
+
+    __slots__ = ("r", "cols", "vals", "text")
+
+    def __init__(self, r: int, cols: list[int], vals: list[object], text: str):
+        self.r, self.cols, self.vals, self.text = r, cols, vals, text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Row) and (self.r, self.cols, self.vals, self.text) == (
+            other.r, other.cols, other.vals, other.text)
 
     @property
     def n(self) -> int:
@@ -495,7 +500,7 @@ class _Row:
 
 class _Grid:
     """The cleaned non-empty rows of one sheet as :class:`_Row` (strings cleaned, integral floats as ints, blank
-    cells left out); :meth:`line` gives a row's full width of cells (None for blank).
+    cells left out).
 
     Built in as few passes over the cells as possible: a sheet of a few hundred cells used to cost more here
     than in calamine.
@@ -514,13 +519,6 @@ class _Grid:
             vals = [v if type(v) is not float else _int_if_integral(v) for v in map(line.__getitem__, cols)]
             text = " | ".join([v if type(v) is str else str(v) for v in vals])
             self.rows.append(_Row(r, cols, vals, text))
-
-    def line(self, row: _Row) -> list[object]:
-        """All ``width`` cells of a non-empty row, None where blank."""
-        out: list[object] = [None] * self.width
-        for j, v in zip(row.cols, row.vals, strict=True):
-            out[j] = v
-        return out
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -566,9 +564,11 @@ def _child_of(p: _Row, c: _Row, hm: dict[int, list[tuple[int, int]]]) -> tuple[b
     return True, under
 
 
-def _parent_filled(p: _Row, width: int, hm: dict[int, list[tuple[int, int]]]) -> list[str]:
-    """Parent labels with each horizontally merged parent repeated over every column it spans."""
-    vals = _row_labels(p, width)
+def _parent_filled(p: _Row, width: int, hm: dict[int, list[tuple[int, int]]],
+                   labels: list[str] | None = None) -> list[str]:
+    """Parent labels (``labels``: the row's own, if already made) with each horizontally merged parent repeated
+    over every column it spans."""
+    vals = list(labels) if labels is not None else _row_labels(p, width)
     for c0, c1 in hm.get(p.r, ()):
         top = vals[c0] if c0 < width else ""
         for j in range(c0 + 1, min(c1 + 1, width)):
@@ -620,21 +620,29 @@ def _find_header(
     best: tuple[float, int, bool] | None = None
     skip: set[int] = set()
     data_below = 0  # rows holding a number or a date seen since the best candidate
+    labels: dict[int, list[str]] = {}  # a row's labels are needed as a candidate and as the child of the one above
+
+    def labels_of(i: int) -> list[str]:
+        got = labels.get(i)
+        if got is None:
+            got = labels[i] = _row_labels(window[i], width)
+        return got
+
     for k in range(n):
-        if data_below >= HEADER_STOP_DATA_ROWS and best is not None and best[0] >= HEADER_MIN_SCORE:
-            break  # the data under the best candidate has clearly started
         row = window[k]
         if best is not None and k > best[1] and row.n >= 2 and not row.all_text():
             data_below += 1
+            if data_below >= HEADER_STOP_DATA_ROWS and best[0] >= HEADER_MIN_SCORE:
+                break  # the data under the best candidate has clearly started
         if k in skip:
             continue
-        s1 = float(scorer(_row_labels(row, width))) if row.n >= 2 else 0.0
+        s1 = float(scorer(labels_of(k))) if row.n >= 2 else 0.0
         score, two = s1, False
         if k + 1 < len(window):
             possible, under = _child_of(row, window[k + 1], hm)
             if possible:
-                parent = _parent_filled(row, width, hm)
-                child = _row_labels(window[k + 1], width)
+                parent = _parent_filled(row, width, hm, labels_of(k))
+                child = labels_of(k + 1)
                 leaves = [ch or pa for pa, ch in zip(parent, child, strict=True)]
                 s2 = float(scorer(leaves))
                 if under or s2 > s1:
@@ -818,24 +826,30 @@ def _data_lists(
     """The data rows' cells, with each vertical merge's top-left value copied into its range (data rows only)."""
     if not data_pos:
         return DataLists(width)
-    rows = [g.rows[p].r for p in data_pos]
-    block = [g.line(g.rows[p]) for p in data_pos]
-    where = {r: i for i, r in enumerate(rows)}
-    for (r0, c0), (r1, c1) in merges:
-        if r1 <= r0 or c0 >= width or r0 not in where:
-            continue  # horizontal-only merges are labels; an anchor outside the data is not data
-        v = block[where[r0]][c0]
-        if v is None:
-            continue
-        for r in range(r0, r1 + 1):
-            i = where.get(r)
-            if i is None:
+    n = len(data_pos)
+    columns: list[list[object]] = [[None] * n for _ in range(width)]
+    rows = []
+    for pos, p in enumerate(data_pos):
+        row = g.rows[p]
+        rows.append(row.r)
+        for j, v in zip(row.cols, row.vals, strict=True):
+            columns[j][pos] = v
+    if merges:
+        where = {r: i for i, r in enumerate(rows)}
+        for (r0, c0), (r1, c1) in merges:
+            if r1 <= r0 or c0 >= width or r0 not in where:
+                continue  # horizontal-only merges are labels; an anchor outside the data is not data
+            v = columns[c0][where[r0]]
+            if v is None:
                 continue
-            line = block[i]
-            for j in range(c0, min(c1, width - 1) + 1):
-                if line[j] is None:
-                    line[j] = v
-    columns = [list(col) for col in zip(*block, strict=True)] if width else []
+            for r in range(r0, r1 + 1):
+                i = where.get(r)
+                if i is None:
+                    continue
+                for j in range(c0, min(c1, width - 1) + 1):
+                    col = columns[j]
+                    if col[i] is None:
+                        col[i] = v
     return DataLists(width, columns, [r + 1 for r in rows], [sections[p] for p in data_pos])
 
 
