@@ -17,6 +17,8 @@ import unicodedata
 from functools import cache
 from urllib.parse import urlsplit
 
+import pandas as pd
+
 from netmedia import paths, schema
 
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -24,25 +26,39 @@ _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # invalid in the xlsx outputs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+_NA, _NAT = pd.NA, pd.NaT
+
+
+def _plain(v: str) -> bool:
+    """A string :func:`text` returns unchanged (bar NFKC): printable (so its only whitespace is the ASCII space),
+    no double space, nothing to strip, no ``_x000D_`` escape. Most cells are; they skip the regular expressions."""
+    return v.isprintable() and v[:1] != " " and v[-1:] != " " and "  " not in v and "_x000" not in v
 
 
 def is_blank(v: object) -> bool:
     if v is None:
         return True
+    t = type(v)
+    if t is str:
+        if v and _plain(v):
+            return False
+        return not _WS.sub("", v.replace("_x000D_", ""))
+    if t is int or t is bool or t is dt.datetime or t is dt.date:
+        return False
     if isinstance(v, float) and math.isnan(v):
         return True
     if isinstance(v, str) and not _WS.sub("", v.replace("_x000D_", "")):
         return True
-    try:
-        import pandas as pd
-
-        return v is pd.NA or v is pd.NaT
-    except ImportError:  # pragma: no cover
-        return False
+    return v is _NA or v is _NAT
 
 
 def text(v: object) -> str | None:
     """Cell as one-line text: NFKC, whitespace runs collapsed, integral floats without '.0'; blank -> None."""
+    if type(v) is str and v and _plain(v):
+        s = unicodedata.normalize("NFKC", v)  # returns ``v`` itself when already normalised (the usual case)
+        if s is v or _plain(s):
+            return s
+        return _WS.sub(" ", _CONTROL.sub("", s.replace("_x000D_", ""))).strip() or None
     if is_blank(v):
         return None
     if isinstance(v, bool):
@@ -149,6 +165,9 @@ def count(v: object) -> int | None:
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}$")
 _THREE_DIGIT_AREA = re.compile(r"^(010|02\d)")
+_PHONE_PUNCT = re.compile(r"[\s()（）.\u2010-\u2015\-]")
+_PHONE_PREFIX = re.compile(r"^(\+?86|0086)(?=1\d{10}$)")
+_LANDLINE_DIGITS = re.compile(r"0\d{9,11}")
 
 
 def phone(v: object) -> str | None:
@@ -157,11 +176,11 @@ def phone(v: object) -> str | None:
     if s is None:
         return None
     raw = s
-    s = re.sub(r"[\s()（）.\u2010-\u2015\-]", "", s)
-    s = re.sub(r"^(\+?86|0086)(?=1\d{10}$)", "", s)
+    s = _PHONE_PUNCT.sub("", s)
+    s = _PHONE_PREFIX.sub("", s)
     if MOBILE_RE.match(s):
         return s
-    if re.fullmatch(r"0\d{9,11}", s):
+    if _LANDLINE_DIGITS.fullmatch(s):
         area = 3 if _THREE_DIGIT_AREA.match(s) else 4
         return f"{s[:area]}-{s[area:]}"
     return raw.replace(" ", "")
@@ -251,8 +270,13 @@ def owner_kind(cell: object, platform_name: object, unit_kind: object = None) ->
     ok = _vocab()["owner_kind"]
     if text(unit_kind) in ok["student_org_kinds"]:
         return "student_org"
+    keywords = _student_org_keywords()
     for v in (cell, platform_name):
-        s = text(v) or ""
-        if any(k in s for k in ok["student_org_keywords"]):
+        if keywords.search(text(v) or ""):
             return "student_org"
     return "unit"
+
+
+@cache
+def _student_org_keywords() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, _vocab()["owner_kind"]["student_org_keywords"])) or "(?!)")
