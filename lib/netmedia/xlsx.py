@@ -251,8 +251,9 @@ class _BlockWorksheet(Worksheet):
         # The <row> tag xlsxwriter writes for a row without set_row() options, unless the sheet has a default
         # row height or Excel 2010 extensions (then xlsxwriter's own _write_row writes every tag).
         plain = self.excel_version == 2007 and self.default_row_height == self.original_row_height
-        spans, out, write = self.row_spans, [], self.fh.write
-        for pos, (stored, cells) in enumerate(zip(blk.stored, zip(*blk.cells, strict=True), strict=True)):
+        spans, out, write, templates = self.row_spans, [], self.fh.write, blk.templates
+        rows = zip(blk.stored, blk.patterns, zip(*blk.cells, strict=True), strict=True)
+        for pos, (stored, pattern, cells) in enumerate(rows):
             if not stored:
                 continue
             row = blk.first + pos
@@ -262,7 +263,7 @@ class _BlockWorksheet(Worksheet):
                 write("".join(out))
                 out.clear()
                 self._write_row(row, spans.get(row // 16), self.row_info.get(row))
-            out.append("".join(cells))
+            out.append(templates[pattern].format(row + 1, *cells))
             out.append("</row>")
         write("".join(out))
 
@@ -273,14 +274,17 @@ def _style_attr(fmt: object) -> str:
 
 @dataclass
 class _Block:
-    """The data rows of a sheet for :class:`_BlockWorksheet`: per column one ``<c>`` element per row ("" where
-    no cell is stored), whether each row stores any cell, and per 16-row group the 1-based first and last
-    stored column (xlsxwriter's row ``spans``)."""
+    """The data rows of a sheet for :class:`_BlockWorksheet`: per column the tail of each row's ``<c>`` element
+    (style, type, value; "" where no cell is stored), whether each row stores any cell, per 16-row group the
+    1-based first and last stored column (xlsxwriter's row ``spans``), and per row the pattern of its stored
+    columns, whose template (``<c r="B{0}"{2}<c r="D{0}"{4}…``) makes the row's cells in one ``str.format``."""
 
     first: int
     cells: list[list[str]]
     stored: list[bool]
     spans: dict[int, tuple[int, int]]
+    patterns: list[bytes]
+    templates: dict[bytes, str]
 
 
 @dataclass
@@ -402,7 +406,6 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
             return None
         columns.append(col)
     table = ws.str_table
-    rs = [str(r) for r in range(first + 1, first + n + 1)]
     cells: list[list[str]] = []
     stored = np.zeros((width, n), dtype=bool)
     for j, col in enumerate(columns):
@@ -425,17 +428,14 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
         if is_text.any():  # each registration above counted one reference; count the others
             uses = np.bincount(col.codes[valid], minlength=len(col.items))
             table.count += int(uses[is_text].sum()) - int(is_text.sum())
-        letter = xl_col_to_name(j)
         blank = fmt_for(j, "blank", None)
         if blank is not None:  # every cell of the column is stored, blanks with the column's format
             tails.append(f"{_style_attr(blank)}/>")
-            codes = np.where(valid, col.codes, len(tails) - 1).tolist()
-            cells.append([f'<c r="{letter}{r}"{tails[c]}' for r, c in zip(rs, codes, strict=True)])
             stored[j] = True
         else:
-            codes = col.codes.tolist()
-            cells.append([f'<c r="{letter}{r}"{tails[c]}' if c >= 0 else "" for r, c in zip(rs, codes, strict=True)])
+            tails.append("")  # not stored
             stored[j] = valid
+        cells.append([tails[c] for c in np.where(valid, col.codes, len(tails) - 1).tolist()])
     rows = np.flatnonzero(stored.any(axis=0))
     spans: dict[int, tuple[int, int]] = {}
     if len(rows):
@@ -448,7 +448,16 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
         spans = dict(zip(group[starts].tolist(), zip(los.tolist(), his.tolist(), strict=True), strict=True))
         ws._check_dimensions(first + int(rows[0]), int(lo.min()))
         ws._check_dimensions(first + int(rows[-1]), int(hi.max()))
-    return _Block(first, cells, stored.any(axis=0).tolist(), spans)
+    # Rows storing the same columns share one template: the row's cells are then one str.format call.
+    by_row = np.packbits(stored.T, axis=1)
+    keys = by_row.tobytes()
+    k = by_row.shape[1]
+    patterns = [keys[i * k : (i + 1) * k] for i in range(n)]
+    templates = {}
+    for key in set(patterns):
+        present = np.flatnonzero(np.unpackbits(np.frombuffer(key, dtype=np.uint8))[:width]).tolist()
+        templates[key] = "".join(f'<c r="{xl_col_to_name(j)}{{0}}"{{{j + 1}}}' for j in present)
+    return _Block(first, cells, stored.any(axis=0).tolist(), spans, patterns, templates)
 
 
 def _write_data(
