@@ -63,11 +63,6 @@ def _exact(table: str, label: str) -> str | None:
     return schema.header_synonyms(table).get(schema.norm_header(label))
 
 
-@lru_cache(maxsize=65536)
-def _is_label(cell: str) -> bool:
-    return bool(schema.norm_header(cell))
-
-
 def _strong(table: str, parts: tuple[str, ...]) -> bool:
     """A header that names its column plainly: a synonym exactly, or one of 3+ characters inside it.
 
@@ -104,9 +99,10 @@ def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, st
 @lru_cache(maxsize=65536)
 def _label_columns(cell: str) -> tuple[str | None, ...] | None:
     """The column a header label names in each annex table, or None when the cell is no label at all."""
-    if not cell or not _is_label(cell):
+    key = schema.norm_header(cell) if cell else ""
+    if not key:
         return None
-    return tuple(schema.match_header(table, cell) for table in ANNEX_TABLE.values())
+    return tuple(schema.match_key(table, key) for table in ANNEX_TABLE.values())
 
 
 def header_score(cells: list[str]) -> float:
@@ -255,9 +251,15 @@ def _form_date(rows: tables.RowLists) -> dt.date | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+_type_category = lru_cache(4096)(normalize.type_category)
+_website_category = lru_cache(4096)(normalize.website_category)
+
+
 def _category(type_text: str | None, url: str | None, domains: tuple[str, ...]) -> str:
-    return normalize.category(type_text, url, domains)
+    """:func:`normalize.category` through two caches: by type text, then (websites only) by URL; URLs are mostly
+    distinct, so a cache keyed by both missed on nearly every row."""
+    code = _type_category(type_text)
+    return _website_category(url, domains) if code == "website" else code
 
 
 # Normalisers applied to whole columns through per-process caches keyed by the raw value *and its type*

@@ -227,17 +227,26 @@ def on_domains(host: str | None, domains: tuple[str, ...]) -> bool:
 
 def category(type_text: object, url: object = None, domains: tuple[str, ...] = ()) -> str:
     """Category code from the free-text platform type; a plain '网站' is placed by its URL's domain."""
+    code = type_category(type_text)
+    if code == "website":
+        return website_category(url, domains)
+    return code
+
+
+def type_category(type_text: object) -> str:
+    """Category code the platform type names ('website' for a plain 网站, placed by :func:`website_category`)."""
     key = _key(type_text)
-    code = "other"
     if key:
         for syn, c in _category_synonyms():
             if syn and syn in key:
-                code = c
-                break
-    if code == "website":
-        host = url_host(url)
-        code = "website_external" if host and not on_domains(host, domains) else "website_campus"
-    return code
+                return c
+    return "other"
+
+
+def website_category(url: object, domains: tuple[str, ...]) -> str:
+    """A plain website is on campus unless its URL's host is outside the institution's domains."""
+    host = url_host(url)
+    return "website_external" if host and not on_domains(host, domains) else "website_campus"
 
 
 def _lookup(section: str, value: object) -> str | None:

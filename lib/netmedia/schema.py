@@ -124,7 +124,11 @@ def match_header(table: str, label: object) -> str | None:
     searches pass every cell of a sheet's first rows, data included, and the same labels recur in
     every return. Equal lengths: the synonym listed first wins.
     """
-    key = norm_header(label)
+    return match_key(table, norm_header(label))
+
+
+def match_key(table: str, key: str) -> str | None:
+    """:func:`match_header` for a label already folded by :func:`norm_header`."""
     if not key:
         return None
     syn = header_synonyms(table)
