@@ -243,3 +243,30 @@ def test_a_sheet_failing_half_way_leaves_only_its_rejects(monkeypatch):
     subs = {s["source_sheet"]: s for s in res.submissions}
     assert len(res.submissions) == 2 and subs["坏表"]["status"] == "rejected" and subs["坏表"]["rows_rejected"] == 4
     assert subs["好表"]["rows_clean"] == 3
+
+
+def test_arrow_parts_give_the_typed_frame(season):
+    """Record columns sent from the workers as Arrow parts make exactly the frame ``typed_frame`` makes from the
+    same values, also when a column holds values outside its type (kept as a list and converted the old way)."""
+    import datetime as dt
+
+    _, _, res = season
+    for table in ("platforms", "personal_accounts", "rejects"):
+        df = res.tables[table]
+        cols = {c: [None if pd.isna(v) else v for v in df[c].astype(object)] for c in df.columns}
+        for c, values in cols.items():  # back to the Python types the normalisers return
+            if str(df[c].dtype).startswith("datetime"):
+                cols[c] = [None if v is None else v.date() for v in values]
+            elif str(df[c].dtype) == "Int64":
+                cols[c] = [None if v is None else int(v) for v in values]
+        half = len(df) // 2
+        parts = [ing.to_arrow(table, {c: v[:half] for c, v in cols.items()}),
+                 ing.to_arrow(table, {c: v[half:] for c, v in cols.items()})]
+        pd.testing.assert_frame_equal(ing.frame_from_parts(table, parts), ing.typed_frame(table, cols))
+        pd.testing.assert_frame_equal(ing.frame_from_parts(table, parts), df)
+    odd = {c: [None, None] for c in ing.schema.output_columns("platforms")}
+    odd.update(platform_name=["甲", 7], followers=[1, "很多"], opened_on=[dt.date(2023, 3, 1), "至今"], source_row=[3, 4])
+    parts = [ing.to_arrow("platforms", odd)]
+    assert isinstance(parts[0]["platform_name"], list) and isinstance(parts[0]["followers"], list)
+    pd.testing.assert_frame_equal(ing.frame_from_parts("platforms", parts), ing.typed_frame("platforms", odd))
+    assert ing.frame_from_parts("platforms", []).equals(ing.typed_frame("platforms", []))

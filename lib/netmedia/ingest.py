@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from netmedia import normalize, schema, sources, tables
 from netmedia.config import Config, load_config
@@ -489,12 +490,33 @@ def _init_worker(ctx: Context, root: Path) -> None:
     _CTX, _ROOT = ctx, root
 
 
-def _ingest_path(path: Path) -> FileResult:
+def _ingest_path(path: Path, out: FileResult | None = None) -> FileResult:
     assert _CTX is not None and _ROOT is not None
-    out = FileResult()
+    out = FileResult() if out is None else out
     for src in sources.expand(path, _ROOT, _CTX.config.limits):
         ingest_source(src, _CTX, out)
     return out
+
+
+@dataclass
+class ChunkResult:
+    """What a run of consecutive files contributes: record tables as Arrow column parts, submissions as rows."""
+
+    tables: dict[str, dict[str, ColumnPart]]
+    submissions: list[dict]
+    files: int
+
+
+def _chunk_result(fr: FileResult, files: int) -> ChunkResult:
+    return ChunkResult({t: to_arrow(t, fr.columns[t]) for t in RECORD_TABLES}, fr.submissions, files)
+
+
+def _ingest_chunk(paths: list[Path]) -> ChunkResult:
+    """A worker's unit of work: a run of consecutive files (one result to send back, converted once)."""
+    out = FileResult()
+    for path in paths:
+        _ingest_path(path, out)
+    return _chunk_result(out, len(paths))
 
 
 # ------------------------------------------------------------------ rosters
@@ -563,6 +585,53 @@ def _obj_array(values: list) -> np.ndarray:
     return a
 
 
+# Record columns travel from the workers as Arrow arrays: they pickle as flat buffers and become typed pandas
+# columns without a Python step per value, in the workers rather than in the parent. A column whose values do
+# not fit its type (never seen: the normalisers return the schema's types) stays a list and takes the
+# ``typed_frame`` conversion.
+_ARROW = {"str": pa.string(), "int": pa.int64(), "date": pa.date32(), "datetime": pa.timestamp("us")}
+_PANDAS = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan), pa.int64(): pd.Int64Dtype()}.get
+ColumnPart = pa.Array | list
+
+
+@lru_cache(maxsize=16)
+def _dtypes(table: str) -> dict[str, str]:
+    specs = {c.name: c.dtype for c in schema.columns(table)}
+    specs.update({c.name: c.dtype for c in schema.provenance_columns()})
+    return {c: specs.get(c, "str") for c in schema.output_columns(table)}
+
+
+def to_arrow(table: str, columns: dict[str, list]) -> dict[str, ColumnPart]:
+    """A table's columns (lists of clean values) as Arrow arrays of the schema's types, where they fit."""
+    out: dict[str, ColumnPart] = {}
+    for c, dtype in _dtypes(table).items():
+        values = columns[c]
+        try:
+            out[c] = pa.array(values, type=_ARROW[dtype])
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            out[c] = values
+    return out
+
+
+def frame_from_parts(table: str, parts: list[dict[str, ColumnPart]]) -> pd.DataFrame:
+    """The typed frame of ``table`` from its column parts (:func:`to_arrow`, in order); the same frame as
+    :func:`typed_frame` on the concatenated values."""
+    data = {}
+    for c, dtype in _dtypes(table).items():
+        pieces = [part[c] for part in parts]
+        if all(isinstance(x, pa.Array) for x in pieces):
+            arr = pa.chunked_array(pieces, type=_ARROW[dtype])
+            if dtype == "date":
+                arr = arr.cast(pa.timestamp("us"))
+            data[c] = arr.to_pandas(types_mapper=_PANDAS)
+        else:
+            values = [v for x in pieces for v in (x.to_pylist() if isinstance(x, pa.Array) else x)]
+            data[c] = typed_frame(table, {c: values})[c]
+    if not parts:
+        return typed_frame(table, [])
+    return pd.DataFrame(data)
+
+
 @dataclass
 class IngestResult:
     tables: dict[str, pd.DataFrame]
@@ -604,34 +673,39 @@ def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Confi
     config = config or load_config()
     ref = root / "reference"
     units = read_roster(ref / "units.xlsx", "units", config)
-    staff = read_roster(ref / "staff.xlsx", "staff", config)
     matcher = UnitMatcher(units, config.thresholds.unit_match_score)
     ctx = Context(config, matcher, dict(zip(units["unit"], units["kind"], strict=True)))
     files = sources.candidate_files(root)
-    result = FileResult()
     workers = workers if workers is not None else (min(os.cpu_count() or 1, 4) if len(files) >= 40 else 1)
     from tqdm import tqdm
 
     bar = tqdm(total=len(files), desc="ingest", unit="file", disable=(None if progress is None else not progress),
                leave=False)
+    chunks: list[ChunkResult] = []
     if workers > 1:
+        size = max(1, len(files) // (workers * 8))
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx, root)) as pool:
-            for fr in pool.map(_ingest_path, files, chunksize=max(1, len(files) // (workers * 8))):
-                result.extend(fr)
-                bar.update()
+            results = pool.map(_ingest_chunk, [files[i : i + size] for i in range(0, len(files), size)])
+            staff = _prepare_outputs(ref, config, out_dir)  # while the workers read the returns
+            for chunk in results:
+                chunks.append(chunk)
+                bar.update(chunk.files)
     else:
         _init_worker(ctx, root)
+        staff = _prepare_outputs(ref, config, out_dir)
+        result = FileResult()
         for f in files:
-            result.extend(_ingest_path(f))
+            _ingest_path(f, result)
             if on_file:
                 on_file(f)
             bar.update()
+        chunks.append(_chunk_result(result, len(files)))
     bar.close()
     frames = {
-        "platforms": typed_frame("platforms", result.columns["platforms"]),
-        "personal_accounts": typed_frame("personal_accounts", result.columns["personal_accounts"]),
-        "submissions": typed_frame("submissions", result.submissions),
-        "rejects": typed_frame("rejects", result.columns["rejects"]),
+        "platforms": frame_from_parts("platforms", [c.tables["platforms"] for c in chunks]),
+        "personal_accounts": frame_from_parts("personal_accounts", [c.tables["personal_accounts"] for c in chunks]),
+        "submissions": typed_frame("submissions", [row for c in chunks for row in c.submissions]),
+        "rejects": frame_from_parts("rejects", [c.tables["rejects"] for c in chunks]),
         "units": units,
         "staff": staff,
     }
@@ -641,6 +715,15 @@ def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Confi
     if out_dir is not None:
         write_tables(frames, out_dir)
     return res
+
+
+def _prepare_outputs(ref: Path, config: Config, out_dir: str | Path | None) -> pd.DataFrame:
+    """Parent-side work that needs no returns: the staff roster (only the checks use it) and, when tables are
+    to be written, importing the workbook writer."""
+    staff = read_roster(ref / "staff.xlsx", "staff", config)
+    if out_dir is not None:
+        import netmedia.xlsx  # noqa: F401
+    return staff
 
 
 def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
