@@ -276,3 +276,36 @@ def test_zip_level_only_for_netmedia_workbooks(tmp_path):
     p = write_workbook(tmp_path / "w.xlsx", {"a": _mixed_frame()})
     with zipfile.ZipFile(p) as z:
         assert z.testzip() is None
+
+
+@pytest.mark.parametrize("texts", [
+    ["平台名称", "a & b < c > d", "账号\n换行", "emoji 😀", "引号\"'"],  # the one-join path
+    ["平台名称", " leading", "trailing ", "_x0041_ look-alike", "tab\tinside"],  # per string
+])
+def test_shared_strings_xml_is_xlsxwriters(tmp_path, monkeypatch, texts):
+    """sharedStrings.xml is byte for byte what xlsxwriter's own writer makes for the same strings, whether the
+    one-join path or xlsxwriter's per-string path writes it."""
+    import re as _re
+    import zipfile
+
+    import netmedia.xlsx as nx
+
+    df = pd.DataFrame({"t": texts})
+    fast = nx.write_workbook(tmp_path / "fast.xlsx", {"s": df})
+    monkeypatch.setattr(nx, "_SST_SPECIAL", _re.compile(r"(?s).|^$"))  # every string takes xlsxwriter's path
+    stock = nx.write_workbook(tmp_path / "stock.xlsx", {"s": df})
+
+    def sst(p):
+        with zipfile.ZipFile(p) as z:
+            return z.read("xl/sharedStrings.xml")
+
+    assert sst(fast) == sst(stock)
+    assert [c.value for c in openpyxl.load_workbook(fast)["s"]["A"][1:]] == texts
+
+
+def test_text_that_looks_like_rich_text_xml_stays_text(tmp_path):
+    """xlsxwriter writes a string starting with <r> and ending with </r> as raw XML into sharedStrings.xml; an
+    account name typed like that must come back as the text the unit typed."""
+    texts = ["<r>rich-looking</r>", "<r><t>x</t></r>", "<r>&</r>"]
+    path = write_workbook(tmp_path / "r.xlsx", {"s": pd.DataFrame({"t": texts})})
+    assert [c.value for c in openpyxl.load_workbook(path)["s"]["A"][1:]] == texts

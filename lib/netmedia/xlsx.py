@@ -30,6 +30,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.packager
+import xlsxwriter.sharedstrings
+import xlsxwriter.utility
 import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -610,6 +613,42 @@ class _LevelledZipFile(zipfile.ZipFile):
 
 if xlsxwriter.workbook.ZipFile is zipfile.ZipFile:
     xlsxwriter.workbook.ZipFile = _LevelledZipFile
+
+
+# Anything that makes xlsxwriter write a shared string other than as <si><t>text</t></si> with & < > escaped: an
+# _xHHHH_ look-alike or a control character (escaped), edge whitespace (xml:space), a rich string ("<r>").
+_SST_SPECIAL = re.compile(r"_x[0-9a-fA-F]{4}_|[\x01-\x08\x0b-\x1f]|(?:^|\x00)(?:\s|<r>)|\s(?:\x00|$)")
+
+
+class _SharedStrings(xlsxwriter.sharedstrings.SharedStrings):
+    """xlsxwriter's sharedStrings.xml writer, with the usual case (no string needing more than &amp;/&lt;/&gt;)
+    written in one join instead of two regular expressions and a tag call per string, and text that looks like
+    rich-text XML kept as text. Only while one of our workbooks is saving (see :class:`_LevelledZipFile`);
+    otherwise the bytes are the ones xlsxwriter writes."""
+
+    def _write_sst_strings(self) -> None:
+        strings = self.string_table.string_array
+        joined = "\x00".join(strings)
+        if (_zip_level.get() is None or joined.count("\x00") != len(strings) - 1
+                or _SST_SPECIAL.search(joined)):
+            super()._write_sst_strings()
+            return
+        body = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        self.fh.write("<si><t>" + body.replace("\x00", "</t></si><si><t>") + "</t></si>")
+
+    def _write_si(self, string: str) -> None:
+        # xlsxwriter writes a string that starts with <r> and ends with </r> as raw rich-text XML (what its
+        # write_rich_string produces). We never write rich strings: a cell typed like that is text, escaped.
+        if _zip_level.get() is not None and string.startswith("<r>") and string.endswith("</r>"):
+            string = self._escape_control_characters(string)
+            attributes = [("xml:space", "preserve")] if xlsxwriter.utility._preserve_whitespace(string) else []
+            self._xml_si_element(string, attributes)
+            return
+        super()._write_si(string)
+
+
+if xlsxwriter.packager.SharedStrings is xlsxwriter.sharedstrings.SharedStrings:
+    xlsxwriter.packager.SharedStrings = _SharedStrings
 
 
 class _Workbook(xlsxwriter.Workbook):
