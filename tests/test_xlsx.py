@@ -309,3 +309,31 @@ def test_text_that_looks_like_rich_text_xml_stays_text(tmp_path):
     texts = ["<r>rich-looking</r>", "<r><t>x</t></r>", "<r>&</r>"]
     path = write_workbook(tmp_path / "r.xlsx", {"s": pd.DataFrame({"t": texts})})
     assert [c.value for c in openpyxl.load_workbook(path)["s"]["A"][1:]] == texts
+
+
+def test_rows_rendered_in_a_pool_are_the_same_xml(tmp_path, monkeypatch):
+    """With an executor, half of a big sheet's rows are rendered in another process: the sheet XML is the same
+    bytes as rendered here."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import netmedia.xlsx as nx
+
+    monkeypatch.setattr(nx, "PARALLEL_ROWS", 10)
+    n = 101  # odd: the halves differ in size
+    df = pd.DataFrame({
+        "name": pd.array([f"平台{i % 7}" if i % 5 else None for i in range(n)], dtype="str"),
+        "count": pd.array([i if i % 3 else None for i in range(n)], dtype="Int64"),
+        "day": pd.to_datetime([f"2023-03-{1 + i % 28:02d}" for i in range(n)]).astype("datetime64[us]"),
+    })
+    spec = SheetSpec(df, column_formats={"count": {"bg_color": "#FFF2CC"}})
+    here = write_workbook(tmp_path / "here.xlsx", {"s": spec})
+    with ProcessPoolExecutor(1) as pool:
+        there = write_workbook(tmp_path / "there.xlsx", {"s": spec}, executor=pool)
+
+    def part(p, name):
+        with zipfile.ZipFile(p) as z:
+            return z.read(name)
+
+    for name in ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"):
+        assert part(here, name) == part(there, name)
+    assert len(pd.read_excel(there)) == n

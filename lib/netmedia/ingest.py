@@ -15,7 +15,8 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -511,6 +512,18 @@ def _chunk_result(fr: FileResult, files: int) -> ChunkResult:
     return ChunkResult({t: to_arrow(t, fr.columns[t]) for t in RECORD_TABLES}, fr.submissions, files)
 
 
+def _runs(files: list[Path], workers: int) -> list[list[Path]]:
+    """Consecutive runs of files for the pool: about eight per worker, shrinking towards the end (guided
+    scheduling) so that no worker is left with a long run while the others are idle."""
+    base = max(1, len(files) // (workers * 8))
+    out, i = [], 0
+    while i < len(files):
+        size = max(1, min(base, -(-(len(files) - i) // (2 * workers))))
+        out.append(files[i : i + size])
+        i += size
+    return out
+
+
 def _ingest_chunk(paths: list[Path]) -> ChunkResult:
     """A worker's unit of work: a run of consecutive files (one result to send back, converted once)."""
     out = FileResult()
@@ -681,26 +694,44 @@ def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Confi
 
     bar = tqdm(total=len(files), desc="ingest", unit="file", disable=(None if progress is None else not progress),
                leave=False)
+    with ExitStack() as stack:
+        pool = stack.enter_context(ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx, root))
+                                   ) if workers > 1 else None
+        chunks, staff = _read_returns(files, ctx, root, pool, workers, bar, on_file, ref, config, out_dir)
+        bar.close()
+        res = _result(chunks, units, staff, len(files), root)
+        if out_dir is not None:
+            write_tables(res.tables, out_dir, executor=pool)  # the pool renders half of the biggest sheet
+    return res
+
+
+def _read_returns(files: list[Path], ctx: Context, root: Path, pool: ProcessPoolExecutor | None, workers: int,
+                  bar, on_file: Callable[[Path], None] | None, ref: Path, config: Config,
+                  out_dir: str | Path | None) -> tuple[list[ChunkResult], pd.DataFrame]:
+    """Every return read (by the pool's workers, or here when there is no pool), in file order; the staff
+    roster read meanwhile."""
     chunks: list[ChunkResult] = []
-    if workers > 1:
-        size = max(1, len(files) // (workers * 8))
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx, root)) as pool:
-            results = pool.map(_ingest_chunk, [files[i : i + size] for i in range(0, len(files), size)])
-            staff = _prepare_outputs(ref, config, out_dir)  # while the workers read the returns
-            for chunk in results:
-                chunks.append(chunk)
-                bar.update(chunk.files)
-    else:
-        _init_worker(ctx, root)
-        staff = _prepare_outputs(ref, config, out_dir)
-        result = FileResult()
-        for f in files:
-            _ingest_path(f, result)
-            if on_file:
-                on_file(f)
-            bar.update()
-        chunks.append(_chunk_result(result, len(files)))
-    bar.close()
+    if pool is not None:
+        results = pool.map(_ingest_chunk, _runs(files, workers))
+        staff = _prepare_outputs(ref, config, out_dir)  # while the workers read the returns
+        for chunk in results:
+            chunks.append(chunk)
+            bar.update(chunk.files)
+        return chunks, staff
+    _init_worker(ctx, root)
+    staff = _prepare_outputs(ref, config, out_dir)
+    result = FileResult()
+    for f in files:
+        _ingest_path(f, result)
+        if on_file:
+            on_file(f)
+        bar.update()
+    chunks.append(_chunk_result(result, len(files)))
+    return chunks, staff
+
+
+def _result(chunks: list[ChunkResult], units: pd.DataFrame, staff: pd.DataFrame, files: int,
+            root: Path) -> IngestResult:
     frames = {
         "platforms": frame_from_parts("platforms", [c.tables["platforms"] for c in chunks]),
         "personal_accounts": frame_from_parts("personal_accounts", [c.tables["personal_accounts"] for c in chunks]),
@@ -711,10 +742,7 @@ def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Confi
     }
     submitted = set(frames["submissions"].loc[frames["submissions"]["annex"].notna(), "unit"].dropna())
     missing = [u for u in units["unit"] if u not in submitted]
-    res = IngestResult(frames, len(files), missing, root)
-    if out_dir is not None:
-        write_tables(frames, out_dir)
-    return res
+    return IngestResult(frames, files, missing, root)
 
 
 def _prepare_outputs(ref: Path, config: Config, out_dir: str | Path | None) -> pd.DataFrame:
@@ -726,7 +754,7 @@ def _prepare_outputs(ref: Path, config: Config, out_dir: str | Path | None) -> p
     return staff
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
+def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path, *, executor: Executor | None = None) -> Path:
     """``<table>.parquet`` per table plus ``clean_tables.xlsx`` (Chinese headers) for eyeballing."""
     from netmedia.xlsx import SheetSpec, write_workbook
 
@@ -744,7 +772,7 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
         write_workbook(out / "clean_tables.xlsx", {
             name: SheetSpec(df, headers={c: f"{zh}\n{c}" for c, zh in schema.zh_headers(name).items()})
             for name, df in frames.items()
-        })
+        }, executor=executor)
         done.result()
     return out
 

@@ -49,6 +49,7 @@ def _categories() -> dict:
 _STRIP = re.compile(r"[\s\u00a0\u3000*＊:：()（）\[\]【】<>《》\"'“”‘’、,，.。;；_]+")
 
 
+@lru_cache(maxsize=65536, typed=True)  # labels recur in every return (typed: 1, 1.0 and True fold differently)
 def norm_header(text: object) -> str:
     """Fold a header cell to a comparable key: NFKC, lower case, no whitespace/punctuation/asterisks/_x000D_."""
     if text is None:

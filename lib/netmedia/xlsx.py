@@ -23,6 +23,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,6 +231,7 @@ class _BlockWorksheet(Worksheet):
     """
 
     block: _Block | None = None
+    executor: Executor | None = None  # a process pool that may render half of a big block
 
     def _calculate_spans(self) -> None:
         super()._calculate_spans()
@@ -254,9 +256,24 @@ class _BlockWorksheet(Worksheet):
         # The <row> tag xlsxwriter writes for a row without set_row() options, unless the sheet has a default
         # row height or Excel 2010 extensions (then xlsxwriter's own _write_row writes every tag).
         plain = self.excel_version == 2007 and self.default_row_height == self.original_row_height
+        n = len(blk.stored)
+        if plain and not any(blk.first <= r < blk.first + n for r in self.row_info):
+            spans = {k: v for k, v in self.row_spans.items() if blk.first // 16 <= k <= (blk.first + n) // 16}
+            mid = n // 2 if self.executor is not None and n >= PARALLEL_ROWS else n
+
+            def part(a: int, b: int) -> tuple:
+                return (blk.first, a, blk.tails, [c[a:b] for c in blk.codes], blk.stored[a:b], blk.patterns[a:b],
+                        blk.templates, spans)
+
+            later = self.executor.submit(_render_rows, *part(mid, n)) if mid < n else None
+            self.fh.write(_render_rows(*part(0, mid)))
+            if later is not None:
+                self.fh.write(later.result())
+            return
+        cells = [[t[c] for c in code.tolist()] for t, code in zip(blk.tails, blk.codes, strict=True)]
         spans, out, write, templates = self.row_spans, [], self.fh.write, blk.templates
-        rows = zip(blk.stored, blk.patterns, zip(*blk.cells, strict=True), strict=True)
-        for pos, (stored, pattern, cells) in enumerate(rows):
+        rows = zip(blk.stored.tolist(), blk.patterns, zip(*cells, strict=True), strict=True)
+        for pos, (stored, pattern, row_cells) in enumerate(rows):
             if not stored:
                 continue
             row = blk.first + pos
@@ -266,7 +283,7 @@ class _BlockWorksheet(Worksheet):
                 write("".join(out))
                 out.clear()
                 self._write_row(row, spans.get(row // 16), self.row_info.get(row))
-            out.append(templates[pattern].format(row + 1, *cells))
+            out.append(templates[pattern.tobytes()].format(row + 1, *row_cells))
             out.append("</row>")
         write("".join(out))
 
@@ -277,17 +294,39 @@ def _style_attr(fmt: object) -> str:
 
 @dataclass
 class _Block:
-    """The data rows of a sheet for :class:`_BlockWorksheet`: per column the tail of each row's ``<c>`` element
-    (style, type, value; "" where no cell is stored), whether each row stores any cell, per 16-row group the
-    1-based first and last stored column (xlsxwriter's row ``spans``), and per row the pattern of its stored
-    columns, whose template (``<c r="B{0}"{2}<c r="D{0}"{4}…``) makes the row's cells in one ``str.format``."""
+    """The data rows of a sheet for :class:`_BlockWorksheet`. Per column: the distinct tails of its ``<c>``
+    elements (style, type, value; the last one "" or a styled blank) and each row's index into them. Per row:
+    whether it stores any cell and the pattern of its stored columns, whose template
+    (``<c r="B{0}"{2}<c r="D{0}"{4}…``) makes the row's cells in one ``str.format`` call. Per 16-row group the
+    1-based first and last stored column (xlsxwriter's row ``spans``)."""
 
     first: int
-    cells: list[list[str]]
-    stored: list[bool]
+    tails: list[list[str]]
+    codes: list[np.ndarray]
+    stored: np.ndarray
     spans: dict[int, tuple[int, int]]
-    patterns: list[bytes]
+    patterns: np.ndarray
     templates: dict[bytes, str]
+
+
+#: A sheet with at least this many data rows has its second half rendered in the worker pool, if one is given.
+PARALLEL_ROWS = 5_000
+
+
+def _render_rows(first: int, start: int, tails: list[list[str]], codes: list[np.ndarray], stored: np.ndarray,
+                 patterns: np.ndarray, templates: dict[bytes, str], spans: dict[int, str]) -> str:
+    """The ``<row>`` elements of block rows ``start ..`` (``codes``, ``stored`` and ``patterns`` already cut to
+    them) for a sheet whose rows carry no options. A plain function, so a pool worker can run it."""
+    cells = [[t[c] for c in code.tolist()] for t, code in zip(tails, codes, strict=True)]
+    out = []
+    for pos, (keep, key, row_cells) in enumerate(zip(stored.tolist(), patterns, zip(*cells, strict=True),
+                                                     strict=True), start=start):
+        if keep:
+            r = first + pos
+            out.append(f'<row r="{r + 1}" spans="{spans[r // 16]}">')
+            out.append(templates[key.tobytes()].format(r + 1, *row_cells))
+            out.append("</row>")
+    return "".join(out)
 
 
 @dataclass
@@ -409,7 +448,8 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
             return None
         columns.append(col)
     table = ws.str_table
-    cells: list[list[str]] = []
+    all_tails: list[list[str]] = []
+    all_codes: list[np.ndarray] = []
     stored = np.zeros((width, n), dtype=bool)
     for j, col in enumerate(columns):
         text = None  # the format of text, numbers and booleans: the column's own
@@ -438,7 +478,8 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
         else:
             tails.append("")  # not stored
             stored[j] = valid
-        cells.append([tails[c] for c in np.where(valid, col.codes, len(tails) - 1).tolist()])
+        all_tails.append(tails)
+        all_codes.append(np.where(valid, col.codes, len(tails) - 1))
     rows = np.flatnonzero(stored.any(axis=0))
     spans: dict[int, tuple[int, int]] = {}
     if len(rows):
@@ -452,15 +493,12 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
         ws._check_dimensions(first + int(rows[0]), int(lo.min()))
         ws._check_dimensions(first + int(rows[-1]), int(hi.max()))
     # Rows storing the same columns share one template: the row's cells are then one str.format call.
-    by_row = np.packbits(stored.T, axis=1)
-    keys = by_row.tobytes()
-    k = by_row.shape[1]
-    patterns = [keys[i * k : (i + 1) * k] for i in range(n)]
+    patterns = np.packbits(stored.T, axis=1)
     templates = {}
-    for key in set(patterns):
-        present = np.flatnonzero(np.unpackbits(np.frombuffer(key, dtype=np.uint8))[:width]).tolist()
-        templates[key] = "".join(f'<c r="{xl_col_to_name(j)}{{0}}"{{{j + 1}}}' for j in present)
-    return _Block(first, cells, stored.any(axis=0).tolist(), spans, patterns, templates)
+    for key in np.unique(patterns, axis=0):
+        present = np.flatnonzero(np.unpackbits(key)[:width]).tolist()
+        templates[key.tobytes()] = "".join(f'<c r="{xl_col_to_name(j)}{{0}}"{{{j + 1}}}' for j in present)
+    return _Block(first, all_tails, all_codes, stored.any(axis=0), spans, patterns, templates)
 
 
 def _write_data(
@@ -662,10 +700,12 @@ class _Workbook(xlsxwriter.Workbook):
             _zip_level.reset(token)
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFrame]) -> Path:
+def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFrame], *,
+                   executor: Executor | None = None) -> Path:
     """Write ``sheets`` (name -> frame or SheetSpec) to ``path`` with frozen headers, filters and dates as dates.
 
-    Strings are always written as text, never as formulas, numbers or links.
+    Strings are always written as text, never as formulas, numbers or links. With ``executor`` (a process pool)
+    half of the rows of a big sheet are rendered there while this process renders the other half.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -684,6 +724,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFra
         if isinstance(spec, pd.DataFrame):
             spec = SheetSpec(spec)
         ws = wb.add_worksheet(sheet_name(name, taken), worksheet_class=_BlockWorksheet)
+        ws.executor = executor
         _write_sheet(wb, fmts, ws, spec)
     wb.close()
     return path
