@@ -455,19 +455,25 @@ def _int_if_integral(v: object) -> object:
 _EXACT_FLOAT = 2.0**53  # floats beyond this are not exact integers
 
 
-def _clean_strings(raw: list[list[object]]) -> None:
-    """Clean, in place, the few strings of a sheet that need it (see :func:`_dirty_strings`)."""
-    strs = [v for r in raw for v in r if type(v) is str]
-    dirty = _dirty_strings(strs) if strs else set()
-    if not dirty:
-        return
+def _cleaned(found: list[tuple[int, list[int], list[object]]], dirty: set[int]) -> list[tuple[int, list[int], list[object]]]:
+    """``found`` (row, columns, values of its non-empty cells) with the strings numbered in ``dirty`` (counting
+    the strings of all rows in order) cleaned; a string that cleans to "" leaves its row, an emptied row goes."""
+    out = []
     k = 0
-    for r in raw:
-        for j, v in enumerate(r):
+    for r, cols, vals in found:
+        keep_cols, keep_vals = [], []
+        for j, v in zip(cols, vals, strict=True):
             if type(v) is str:
                 if k in dirty:
-                    r[j] = _clean_str(v)
+                    v = _clean_str(v)
                 k += 1
+                if v == "":
+                    continue
+            keep_cols.append(j)
+            keep_vals.append(v)
+        if keep_cols:
+            out.append((r, keep_cols, keep_vals))
+    return out
 
 
 def _cell_text(v: object) -> str:
@@ -509,14 +515,20 @@ class _Grid:
     def __init__(self, raw: list[list[object]], width: int):
         if any(len(r) != width for r in raw):  # ragged rows (never seen from calamine, but be safe)
             raw = [list(r[:width]) + [""] * (width - len(r)) for r in raw]
-        _clean_strings(raw)
         self.width = width
-        self.rows: list[_Row] = []
+        found = []
         for r, line in enumerate(raw):
             cols = [j for j, v in enumerate(line) if v != ""]
-            if not cols:
-                continue
-            vals = [v if type(v) is not float else _int_if_integral(v) for v in map(line.__getitem__, cols)]
+            if cols:
+                found.append((r, cols, list(map(line.__getitem__, cols))))
+        # The few strings that need cleaning, found with one scan over the non-empty ones (see _dirty_strings).
+        strs = [v for _, _, vals in found for v in vals if type(v) is str]
+        dirty = _dirty_strings(strs) if strs else set()
+        if dirty:
+            found = _cleaned(found, dirty)
+        self.rows: list[_Row] = []
+        for r, cols, vals in found:
+            vals = [v if type(v) is not float else _int_if_integral(v) for v in vals]
             text = " | ".join([v if type(v) is str else str(v) for v in vals])
             self.rows.append(_Row(r, cols, vals, text))
 
