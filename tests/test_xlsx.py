@@ -326,14 +326,35 @@ def test_rows_rendered_in_a_pool_are_the_same_xml(tmp_path, monkeypatch):
         "day": pd.to_datetime([f"2023-03-{1 + i % 28:02d}" for i in range(n)]).astype("datetime64[us]"),
     })
     spec = SheetSpec(df, column_formats={"count": {"bg_color": "#FFF2CC"}})
+    where: list[str] = []
+    write_rows = nx._BlockWorksheet._write_rows
+
+    def recording(self):
+        write_rows(self)
+        where.append(self.block.rendered)
+
+    monkeypatch.setattr(nx._BlockWorksheet, "_write_rows", recording)
     here = write_workbook(tmp_path / "here.xlsx", {"s": spec})
     with ProcessPoolExecutor(1) as pool:
         there = write_workbook(tmp_path / "there.xlsx", {"s": spec}, executor=pool)
+    broken = write_workbook(tmp_path / "broken.xlsx", {"s": spec}, executor=_FailingExecutor())
+    assert where == ["here", "pool", "here"]
 
     def part(p, name):
         with zipfile.ZipFile(p) as z:
             return z.read(name)
 
     for name in ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"):
-        assert part(here, name) == part(there, name)
+        assert part(here, name) == part(there, name) == part(broken, name)
     assert len(pd.read_excel(there)) == n
+
+
+class _FailingExecutor:
+    """An executor whose every task fails, as a pool whose worker died would."""
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        f = Future()
+        f.set_exception(RuntimeError("worker lost"))
+        return f

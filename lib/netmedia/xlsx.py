@@ -244,6 +244,60 @@ class _BlockWorksheet(Worksheet):
                 lo, hi = min(lo, a), max(hi, b)
             self.row_spans[k] = f"{lo}:{hi}"
 
+    def _plain_block(self) -> bool:
+        """Whether the block's rows get the plain <row> tag xlsxwriter writes for rows without set_row() options
+        (no default row height, no Excel 2010 extensions, no options on a data row): then they can be rendered
+        anywhere by :func:`_render_rows`."""
+        blk = self.block
+        if blk is None or self.excel_version != 2007 or self.default_row_height != self.original_row_height:
+            return False
+        return not any(blk.first <= r < blk.first + len(blk.stored) for r in self.row_info)
+
+    def _block_spans(self) -> dict[int, str]:
+        blk = self.block
+        return {k: v for k, v in self.row_spans.items() if blk.first // 16 <= k <= (blk.first + len(blk.stored)) // 16}
+
+    def _part(self, spans: dict[int, str], a: int, b: int) -> tuple:
+        blk = self.block
+        return (blk.first, a, blk.tails, [c[a:b] for c in blk.codes], blk.stored[a:b], blk.patterns[a:b],
+                blk.templates, spans)
+
+    def _rows_xml(self, spans: dict[int, str]) -> str:
+        """The block's rows: from the pool if :meth:`start_rendering` sent them there with these spans, else
+        rendered here (half of a big block in the pool). ``block.rendered`` says which, for the tests."""
+        blk = self.block
+        if blk.rendering is not None and blk.rendering[0] == spans:
+            try:
+                xml = "".join(f.result() for f in blk.rendering[1])
+                blk.rendered = "pool"
+                return xml
+            except Exception:  # a worker that failed leaves the rendering to this process
+                pass
+        n = len(blk.stored)
+        later = None
+        if self.executor is not None and n >= PARALLEL_ROWS and blk.rendering is None:
+            later = self.executor.submit(_render_rows, *self._part(spans, n // 2, n))
+        first = _render_rows(*self._part(spans, 0, n // 2 if later is not None else n))
+        if later is not None:
+            try:
+                blk.rendered = "half in the pool"
+                return first + later.result()
+            except Exception:
+                return first + _render_rows(*self._part(spans, n // 2, n))
+        blk.rendered = "here"
+        return first
+
+    def start_rendering(self) -> None:
+        """Render a big block's rows in the pool now, in two halves, while the other sheets are prepared here;
+        the file takes them when it is written, if the row spans are still the ones they were made with."""
+        blk = self.block
+        if self.executor is None or blk is None or len(blk.stored) < PARALLEL_ROWS or not self._plain_block():
+            return
+        self._calculate_spans()
+        spans, n = self._block_spans(), len(blk.stored)
+        blk.rendering = (spans, [self.executor.submit(_render_rows, *self._part(spans, a, b))
+                                 for a, b in ((0, n // 2), (n // 2, n))])
+
     def _write_rows(self) -> None:
         if self.block is None:
             super()._write_rows()
@@ -253,25 +307,12 @@ class _BlockWorksheet(Worksheet):
         self.dim_rowmax = blk.first - 1  # xlsxwriter writes the rows above the data (spans: see above)
         super()._write_rows()
         self.dim_rowmax = last
-        # The <row> tag xlsxwriter writes for a row without set_row() options, unless the sheet has a default
-        # row height or Excel 2010 extensions (then xlsxwriter's own _write_row writes every tag).
-        plain = self.excel_version == 2007 and self.default_row_height == self.original_row_height
-        n = len(blk.stored)
-        if plain and not any(blk.first <= r < blk.first + n for r in self.row_info):
-            spans = {k: v for k, v in self.row_spans.items() if blk.first // 16 <= k <= (blk.first + n) // 16}
-            mid = n // 2 if self.executor is not None and n >= PARALLEL_ROWS else n
-
-            def part(a: int, b: int) -> tuple:
-                return (blk.first, a, blk.tails, [c[a:b] for c in blk.codes], blk.stored[a:b], blk.patterns[a:b],
-                        blk.templates, spans)
-
-            later = self.executor.submit(_render_rows, *part(mid, n)) if mid < n else None
-            self.fh.write(_render_rows(*part(0, mid)))
-            if later is not None:
-                self.fh.write(later.result())
+        if self._plain_block():
+            self.fh.write(self._rows_xml(self._block_spans()))
             return
         cells = [[t[c] for c in code.tolist()] for t, code in zip(blk.tails, blk.codes, strict=True)]
         spans, out, write, templates = self.row_spans, [], self.fh.write, blk.templates
+        plain = self.excel_version == 2007 and self.default_row_height == self.original_row_height
         rows = zip(blk.stored.tolist(), blk.patterns, zip(*cells, strict=True), strict=True)
         for pos, (stored, pattern, row_cells) in enumerate(rows):
             if not stored:
@@ -307,6 +348,8 @@ class _Block:
     spans: dict[int, tuple[int, int]]
     patterns: np.ndarray
     templates: dict[bytes, str]
+    rendering: tuple[dict[int, str], list] | None = None  # (row spans used, futures) from start_rendering
+    rendered: str = ""  # where the rows were rendered: "pool", "half in the pool", "here"
 
 
 #: A sheet with at least this many data rows has its second half rendered in the worker pool, if one is given.
@@ -528,6 +571,7 @@ def _write_data(
     if isinstance(ws, _BlockWorksheet) and df.shape[0] and df.shape[1] and not row_formats:
         ws.block = _block(ws, df, first, fmt_for)
         if ws.block is not None:
+            ws.start_rendering()
             return
     columns = [_column_values(df.iloc[:, j]) for j in range(df.shape[1])]
     # xlsxwriter's public write_string/write_number only convert "A1" arguments before calling _write_string /
