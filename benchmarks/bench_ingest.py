@@ -14,9 +14,10 @@ Methods, on the same files:
   ingest  ``netmedia.ingest.ingest(raw, out_dir, workers=1)`` and ``workers=2`` end to end (tables written)
 
 Each measurement runs in a fresh subprocess so its peak RSS (process + children, sampled every 20 ms from
-/proc) is its own. The methods run in ``--repeat`` interleaved rounds (default 3) and the best time of each is
-reported (all times are kept): on a shared VM the speed drifts by +-30% within minutes, and interleaving makes a
-slow spell hit every method. Results: ``benchmarks/results/ingest.json``.
+/proc) is its own. The methods run in ``--repeat`` interleaved rounds (default 3): on a shared VM the speed
+drifts by +-30% within minutes, so the ratios c/a and b/c are taken within each round (its methods ran within a
+minute of each other) and the median over the rounds is reported; every time is kept, and the best time of each
+method is reported too. Results: ``benchmarks/results/ingest.json``.
 
     python benchmarks/bench_ingest.py                 # 100, 1000, 10000
     python benchmarks/bench_ingest.py --sizes 100 1000
@@ -30,6 +31,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -249,18 +251,29 @@ def main(argv: list[str] | None = None) -> int:
             r["peak_rss"] = max(x["peak_rss"] for x in rs)
             r["workbooks_per_s"] = r["workbooks"] / r["seconds"] if r["seconds"] else None
             row[m] = r
-        best = min((row[m]["seconds"] for m in row if m.startswith("ingest")), default=None)
-        if "floor" in row and best:
-            row["c_over_a"] = best / row["floor"]["seconds"]
-        if "pandas" in row and best:
-            row["b_over_c"] = row["pandas"]["seconds"] / best
-        if "ingest_w1" in row and "ingest_w2" in row:
-            row["speedup_w2"] = row["ingest_w1"]["seconds"] / row["ingest_w2"]["seconds"]
+        # Ratios per round (the methods of a round ran within a minute of each other), then their median: the
+        # machine's speed drifts more between rounds than within one.
+        ingests = [m for m in a.methods if m.startswith("ingest")]
+        per_round: dict[str, list[float]] = {"c_over_a": [], "b_over_c": [], "speedup_w2": []}
+        for k in range(a.repeat):
+            c = min((runs[m][k]["seconds"] for m in ingests), default=None)
+            if c and "floor" in runs:
+                per_round["c_over_a"].append(c / runs["floor"][k]["seconds"])
+            if c and "pandas" in runs:
+                per_round["b_over_c"].append(runs["pandas"][k]["seconds"] / c)
+            if "ingest_w1" in runs and "ingest_w2" in runs:
+                per_round["speedup_w2"].append(runs["ingest_w1"][k]["seconds"] / runs["ingest_w2"][k]["seconds"])
+        for key, values in per_round.items():
+            if values:
+                row[key] = statistics.median(values)
+                row[key + "_rounds"] = values
         for m in a.methods:
             r = row[m]
             print(f"{n:>6} {m:<10} best {r['seconds']:7.2f} s  {r['workbooks_per_s']:8.1f} workbooks/s", flush=True)
-        print(f"{n:>6} c/a={row.get('c_over_a', float('nan')):.2f}  b/c={row.get('b_over_c', float('nan')):.1f}  "
-              f"speed-up 2 workers={row.get('speedup_w2', float('nan')):.2f}", flush=True)
+        print(f"{n:>6} median of rounds: c/a={row.get('c_over_a', float('nan')):.2f}  "
+              f"b/c={row.get('b_over_c', float('nan')):.1f}  speed-up 2 workers={row.get('speedup_w2', float('nan')):.2f}"
+              f"  (c/a per round {[round(x, 2) for x in per_round['c_over_a']]}, "
+              f"b/c per round {[round(x, 1) for x in per_round['b_over_c']]})", flush=True)
         results["sizes"][str(n)] = row
         a.out.write_text(json.dumps(results, indent=1))
     return 0
