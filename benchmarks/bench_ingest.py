@@ -21,6 +21,7 @@ method is reported too. Results: ``benchmarks/results/ingest.json``.
 
     python benchmarks/bench_ingest.py                 # 100, 1000, 10000
     python benchmarks/bench_ingest.py --sizes 100 1000
+    python benchmarks/bench_ingest.py --sizes 1000 --distinct --out /tmp/distinct.json   # no copies
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import os
 import platform
 import shutil
@@ -74,8 +76,31 @@ def workbooks(root: Path) -> list[tuple[Path, str, bytes | None]]:
     return out
 
 
+#: ``--distinct``: seasons generated with as many units as it takes, every return distinct (no copies).
+DISTINCT = False
+
+
+def distinct_season(n: int) -> Path:
+    """A season of at least ``n`` workbooks, all distinct: ``GEN`` with the number of units scaled up.
+
+    The copy seasons let the normalisers' and label caches hit on every copy; a real province's returns are
+    all distinct, which is what this measures (not what the targets are stated on)."""
+    root = WORK / f"distinct_{n}"
+    if (root / ".done").exists():
+        return root
+    from netmedia.samples import generate
+
+    per_unit = len(workbooks(base_season())) / GEN["n_units"]
+    shutil.rmtree(root, ignore_errors=True)
+    generate(root, **{**GEN, "n_units": max(GEN["n_units"], math.ceil(n / per_unit))})
+    (root / ".done").write_text(str(len(workbooks(root))))
+    return root
+
+
 def season(n: int) -> Path:
     """A season folder holding at least ``n`` workbooks (hard links to the base season's returns)."""
+    if DISTINCT:
+        return distinct_season(n)
     root = WORK / f"season_{n}"
     if (root / ".done").exists():
         return root
@@ -209,7 +234,8 @@ def run_one(method: str, n: int) -> dict:
 
 
 def measure(method: str, n: int) -> dict:
-    p = subprocess.run([sys.executable, __file__, "--one", method, str(n)], capture_output=True, text=True)
+    extra = ["--distinct"] if DISTINCT else []
+    p = subprocess.run([sys.executable, __file__, "--one", method, str(n), *extra], capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"{method} {n} failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
@@ -225,7 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--one", nargs=2, metavar=("METHOD", "N"), help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, default=RESULTS / "ingest.json")
     ap.add_argument("--repeat", type=int, default=3, help="rounds of all methods; the best of each is reported")
+    ap.add_argument("--distinct", action="store_true",
+                    help="seasons of distinct returns (more units) instead of copies of one 60-unit season")
     a = ap.parse_args(argv)
+    global DISTINCT
+    DISTINCT = a.distinct
     if a.one:
         print(json.dumps(run_one(a.one[0], int(a.one[1]))))
         return 0
@@ -233,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "platform": platform.platform()}, "generator": {k: str(v) for k, v in GEN.items()},
-                     "sizes": {}}
+                     "distinct": a.distinct, "sizes": {}}
     for n in a.sizes:
         season(n)
         runs: dict[str, list[dict]] = {m: [] for m in a.methods}
