@@ -1,6 +1,7 @@
 """The normalisers on the messy forms units really type."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -139,3 +140,26 @@ def test_control_characters_dropped_emoji_kept():
     assert n.text("控制\x01字符\x7f") == "控制字符"
     assert n.text("华水🌊新闻") == "华水🌊新闻"
     assert n.text("\x02\x03") is None
+
+
+def _text_by_the_rules(v):
+    """What ``text`` does to a string, spelled out with no fast path: NFKC, no _x000D_, no control characters,
+    whitespace runs (NBSP, ideographic and zero-width spaces, BOM included) as one space, stripped."""
+    import unicodedata
+
+    s = unicodedata.normalize("NFKC", v).replace("_x000D_", "")
+    s = re.sub(r"[\s\u00a0\u3000\u200b\ufeff]+", " ", re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "", s)).strip()
+    return s or None
+
+
+def test_text_fast_path_agrees_with_the_rules_on_every_code_point():
+    """Plain strings skip the regular expressions in ``text``/``is_blank``; on every code point of the BMP, alone,
+    between letters, doubled and at the edges, the result is what the rules give."""
+    for c in map(chr, range(0x10000)):
+        if 0xD800 <= ord(c) <= 0xDFFF:
+            continue
+        for v in (c, f"a{c}b", c + c, f"{c}x", f"x{c}", f"平台{c}{c}名称"):
+            assert n.text(v) == _text_by_the_rules(v), repr(v)
+            assert n.is_blank(v) == (re.sub(r"[\s\u00a0\u3000\u200b\ufeff]+", "", v.replace("_x000D_", "")) == ""), repr(v)
+    for v in ("＿ｘ０００Ｄ＿", "a_x000D_b", "ａ　ｂ", "  ", "", " 张  三 "):
+        assert n.text(v) == _text_by_the_rules(v), repr(v)
