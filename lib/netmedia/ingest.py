@@ -166,10 +166,10 @@ def _columns(table: str) -> dict[str, list]:
 
 @dataclass
 class FileResult:
-    """What one file contributes. Records and rejects are held column-wise in ``columns`` (table -> column ->
-    values): compact to pickle back from a worker, cheap to extend, turned into frames once at the end without a
-    dict per row. ``platforms``, ``personal_accounts`` and ``rejects`` give them as row dicts (for tests and
-    callers that look at one file).
+    """What one file (or a worker's run of files) contributes. Records and rejects are held column-wise in
+    ``columns`` (table -> column -> values): appended to sheet by sheet, then sent back from a worker as Arrow
+    columns (:func:`to_arrow`) without a dict per row. ``platforms``, ``personal_accounts`` and ``rejects`` give
+    them as row dicts (for tests and callers that look at one file).
     """
 
     columns: dict[str, dict[str, list]] = field(default_factory=lambda: {t: _columns(t) for t in RECORD_TABLES})
@@ -190,13 +190,6 @@ class FileResult:
     @property
     def rejects(self) -> list[dict]:
         return self._rows("rejects")
-
-    def extend(self, other: FileResult) -> None:
-        for table, theirs in other.columns.items():
-            mine = self.columns[table]
-            for c, values in theirs.items():
-                mine[c].extend(values)
-        self.submissions.extend(other.submissions)
 
     def mark(self) -> tuple[dict[str, int], int]:
         """The current length of every table, for :meth:`rollback`."""

@@ -476,10 +476,6 @@ def _cleaned(found: list[tuple[int, list[int], list[object]]], dirty: set[int]) 
     return out
 
 
-def _cell_text(v: object) -> str:
-    return v if type(v) is str else str(v)  # str(date) is ISO; str(True) is "True"
-
-
 class _Row:
     """A non-empty row: 0-based Excel row, the columns of its non-empty cells, their values, its text."""
 
@@ -487,10 +483,6 @@ class _Row:
 
     def __init__(self, r: int, cols: list[int], vals: list[object], text: str):
         self.r, self.cols, self.vals, self.text = r, cols, vals, text
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Row) and (self.r, self.cols, self.vals, self.text) == (
-            other.r, other.cols, other.vals, other.text)
 
     @property
     def n(self) -> int:
@@ -529,7 +521,7 @@ class _Grid:
         self.rows: list[_Row] = []
         for r, cols, vals in found:
             vals = [v if type(v) is not float else _int_if_integral(v) for v in vals]
-            text = " | ".join([v if type(v) is str else str(v) for v in vals])
+            text = " | ".join([v if type(v) is str else str(v) for v in vals])  # str(date) is ISO
             self.rows.append(_Row(r, cols, vals, text))
 
     def __len__(self) -> int:
