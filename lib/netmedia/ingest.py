@@ -622,6 +622,8 @@ def to_arrow(table: str, columns: dict[str, list]) -> dict[str, ColumnPart]:
 def frame_from_parts(table: str, parts: list[dict[str, ColumnPart]]) -> pd.DataFrame:
     """The typed frame of ``table`` from its column parts (:func:`to_arrow`, in order); the same frame as
     :func:`typed_frame` on the concatenated values."""
+    if not parts:
+        return typed_frame(table, [])
     data = {}
     for c, dtype in _dtypes(table).items():
         pieces = [part[c] for part in parts]
@@ -633,8 +635,6 @@ def frame_from_parts(table: str, parts: list[dict[str, ColumnPart]]) -> pd.DataF
         else:
             values = [v for x in pieces for v in (x.to_pylist() if isinstance(x, pa.Array) else x)]
             data[c] = typed_frame(table, {c: values})[c]
-    if not parts:
-        return typed_frame(table, [])
     return pd.DataFrame(data)
 
 
@@ -694,7 +694,7 @@ def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Confi
         bar.close()
         res = _result(chunks, units, staff, len(files), root)
         if out_dir is not None:
-            write_tables(res.tables, out_dir, executor=pool)  # the pool renders half of the biggest sheet
+            write_tables(res.tables, out_dir, executor=pool)  # the pool renders the big sheets' rows
     return res
 
 
@@ -748,7 +748,8 @@ def _prepare_outputs(ref: Path, config: Config, out_dir: str | Path | None) -> p
 
 
 def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path, *, executor: Executor | None = None) -> Path:
-    """``<table>.parquet`` per table plus ``clean_tables.xlsx`` (Chinese headers) for eyeballing."""
+    """``<table>.parquet`` per table plus ``clean_tables.xlsx`` (Chinese headers) for eyeballing; with ``executor``
+    (the ingest's process pool) the rows of the workbook's big sheets are rendered there."""
     from netmedia.xlsx import SheetSpec, write_workbook
 
     out = Path(out_dir)
