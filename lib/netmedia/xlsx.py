@@ -221,8 +221,9 @@ def _write_value(ws, i: int, j: int, v: object, fmt: object) -> None:
 
 
 class _BlockWorksheet(Worksheet):
-    """A worksheet whose data rows are handed over as ready-made ``<c>`` elements, one list per column
-    (:class:`_Block`), and written row by row when the file is written.
+    """A worksheet whose data rows are handed over encoded (:class:`_Block`: per column its distinct ``<c>``
+    tails and each row's index into them) and written as XML when the file is written, rendered here or, for a
+    big block and with an ``executor``, in a process pool (:meth:`start_rendering`).
 
     xlsxwriter stores each cell as a named tuple and writes it through several Python calls (about 7 µs a cell:
     most of the time of a big ``clean_tables.xlsx``). :func:`_block` instead converts each column by its dtype,
