@@ -10,6 +10,7 @@ import pytest
 
 from netmedia import schema
 from netmedia.config import load_config
+from netmedia.ingest import typed_frame
 from netmedia.registry import (
     PERSONAL_FILE,
     PLATFORMS_FILE,
@@ -23,18 +24,8 @@ F = "2023/{}/附件2.xlsx"
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    cols = schema.output_columns(table)
-    df = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=list(cols))
-    for c in (*schema.columns(table), *schema.provenance_columns()):
-        if c.name not in df.columns:
-            continue
-        if c.dtype == "str":
-            df[c.name] = df[c.name].astype("str").where(df[c.name].notna())
-        elif c.dtype == "int":
-            df[c.name] = df[c.name].astype("Int64")
-        elif c.dtype == "date":
-            df[c.name] = pd.to_datetime(df[c.name])
-    return df
+    """A clean-table frame: every output column, typed by the ingest's own ``typed_frame``."""
+    return typed_frame(table, rows)
 
 
 def _p(unit, category, name, row, **kw):
