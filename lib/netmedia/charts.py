@@ -248,15 +248,18 @@ def platforms_by_category(platforms: pd.DataFrame) -> go.Figure:
     counts = platforms["category"].astype("str").value_counts(dropna=False)  # largest first
     fig = go.Figure()
     for code, n in counts.items():
-        label = category_label(code)
-        n = int(n)
-        fig.add_bar(
-            x=[label], y=[n], name=label, marker_color=category_color(code), text=[n], textposition="outside",
-            hovertemplate=f"类别：{label}<br>平台数：%{{y}}<extra></extra>",
-        )  # fmt: skip
+        _count_bar(fig, category_label(code), int(n), category_color(code))
     return _base(
         fig, TITLE_BY_CATEGORY, xaxis_title="平台类别", yaxis_title="平台数（个）", legend_title_text="类别",
         showlegend=False, bargap=0.3,
+    )  # fmt: skip
+
+
+def _count_bar(fig: go.Figure, label: str, n: int, color: str) -> None:
+    """One labelled bar of a platform count (its own trace, so it takes its category's colour)."""
+    fig.add_bar(
+        x=[label], y=[n], name=label, marker_color=color, text=[n], textposition="outside",
+        hovertemplate=f"类别：{label}<br>平台数：%{{y}}<extra></extra>",
     )  # fmt: skip
 
 
@@ -272,11 +275,7 @@ def platforms_by_class(platforms: pd.DataFrame) -> go.Figure:
         keys.append(pd.NA)
     for k in keys:
         n = int(cls.isna().sum()) if k is pd.NA else int(counts.get(k, 0))
-        label = class_label(k)
-        fig.add_bar(
-            x=[label], y=[n], name=label, marker_color=class_color(k), text=[n], textposition="outside",
-            hovertemplate=f"类别：{label}<br>平台数：%{{y}}<extra></extra>",
-        )  # fmt: skip
+        _count_bar(fig, class_label(k), n, class_color(k))
     return _base(
         fig, TITLE_BY_CLASS, xaxis_title="平台类别（通知第一项1–7类）", yaxis_title="平台数（个）", showlegend=False,
         bargap=0.3,
