@@ -311,53 +311,69 @@ def test_text_that_looks_like_rich_text_xml_stays_text(tmp_path):
     assert [c.value for c in openpyxl.load_workbook(path)["s"]["A"][1:]] == texts
 
 
-def test_rows_rendered_in_a_pool_are_the_same_xml(tmp_path, monkeypatch):
-    """With an executor, half of a big sheet's rows are rendered in another process: the sheet XML is the same
-    bytes as rendered here."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    import netmedia.xlsx as nx
-
-    monkeypatch.setattr(nx, "PARALLEL_ROWS", 10)
-    n = 101  # odd: the halves differ in size
-    df = pd.DataFrame({
+def _rows_frame(n: int) -> pd.DataFrame:
+    return pd.DataFrame({
         "name": pd.array([f"平台{i % 7}" if i % 5 else None for i in range(n)], dtype="str"),
         "count": pd.array([i if i % 3 else None for i in range(n)], dtype="Int64"),
-        "day": pd.to_datetime([f"2023-03-{1 + i % 28:02d}" for i in range(n)]).astype("datetime64[us]"),
+        "gap": pd.array([None] * n, dtype="str"),  # a column that stores nothing
+        "day": pd.to_datetime([f"2023-03-{1 + i % 28:02d}" if i % 4 else None for i in range(n)]).astype(
+            "datetime64[us]"),
     })
+
+
+def _member(path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name)
+
+
+def test_rows_rendered_ahead_in_slices_or_at_the_end_are_the_same_xml(tmp_path, monkeypatch):
+    """A sheet's rows come out as the same XML whether rendered ahead in the thread, at write time, or in slices
+    of a few rows (row spans and empty rows included), and read back as the frame."""
+    import netmedia.xlsx as nx
+
+    n = 101  # not a multiple of the slice: the last slice is short
+    df = _rows_frame(n)
+    df.loc[40:60, ["name", "count", "day"]] = None  # rows storing nothing (the formatted column aside)
     spec = SheetSpec(df, column_formats={"count": {"bg_color": "#FFF2CC"}})
-    where: list[str] = []
-    write_rows = nx._BlockWorksheet._write_rows
+    taken: list[bool] = []
+    start = nx._BlockWorksheet.start_rendering
 
     def recording(self):
-        write_rows(self)
-        where.append(self.block.rendered)
+        start(self)
+        taken.append(self.block.rendering is not None)
 
-    monkeypatch.setattr(nx._BlockWorksheet, "_write_rows", recording)
-    here = write_workbook(tmp_path / "here.xlsx", {"s": spec})
-    with ProcessPoolExecutor(1) as pool:
-        there = write_workbook(tmp_path / "there.xlsx", {"s": spec}, executor=pool)
-    broken = write_workbook(tmp_path / "broken.xlsx", {"s": spec}, executor=_FailingExecutor())
-    assert where == ["here", "pool", "here"]
-
-    def part(p, name):
-        with zipfile.ZipFile(p) as z:
-            return z.read(name)
-
+    monkeypatch.setattr(nx._BlockWorksheet, "start_rendering", recording)
+    ahead = write_workbook(tmp_path / "ahead.xlsx", {"s": spec})
+    monkeypatch.setattr(nx, "PRERENDER_ROWS", 0)
+    at_end = write_workbook(tmp_path / "end.xlsx", {"s": spec})
+    monkeypatch.setattr(nx, "RENDER_SLICE", 7)
+    sliced = write_workbook(tmp_path / "sliced.xlsx", {"s": spec})
+    assert taken == [True, False, False]
     for name in ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"):
-        assert part(here, name) == part(there, name) == part(broken, name)
-    assert len(pd.read_excel(there)) == n
+        assert _member(ahead, name) == _member(at_end, name) == _member(sliced, name)
+    back = pd.read_excel(ahead, engine="calamine")
+    assert back.iloc[:, 0].fillna("").tolist() == df["name"].fillna("").tolist()
+    assert back.iloc[:, 1].fillna(-1).tolist() == df["count"].fillna(-1).tolist()
 
 
-class _FailingExecutor:
-    """An executor whose every task fails, as a pool whose worker died would."""
+def test_rows_with_their_own_tags_write_the_same_cells(tmp_path, monkeypatch):
+    """A sheet whose rows need xlsxwriter's own row tags (here: an Excel 2010 data bar) writes, row by row, the
+    cells the plain path writes, and the cells of the cell-by-cell reference."""
+    import netmedia.xlsx as nx
 
-    def submit(self, fn, *args):
-        from concurrent.futures import Future
+    df = _rows_frame(23)
+    bars = SheetSpec(df, conditional_formats=[("count", {"type": "data_bar", "data_bar_2010": True})])
+    monkeypatch.setattr(nx, "RENDER_SLICE", 5)
+    tagged = write_workbook(tmp_path / "tagged.xlsx", {"s": bars})
+    plain = write_workbook(tmp_path / "plain.xlsx", {"s": SheetSpec(df)})
+    monkeypatch.setattr(nx, "_block", lambda *a: None)
+    reference = write_workbook(tmp_path / "ref.xlsx", {"s": bars})
+    assert b"x14:" in _member(tagged, "xl/worksheets/sheet1.xml")  # the 2010 extension really is there
 
-        f = Future()
-        f.set_exception(RuntimeError("worker lost"))
-        return f
+    def cells(path):
+        return [[c.value for c in row] for row in openpyxl.load_workbook(path).worksheets[0].iter_rows()]
+
+    assert cells(tagged) == cells(plain) == cells(reference)
 
 
 def test_big_members_deflated_in_halves_are_the_same_file_content(tmp_path, monkeypatch):

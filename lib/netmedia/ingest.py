@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -691,10 +691,12 @@ def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Confi
         pool = stack.enter_context(ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx, root))
                                    ) if workers > 1 else None
         chunks, staff = _read_returns(files, ctx, root, pool, workers, bar, on_file, ref, config, out_dir)
+        if pool is not None:
+            pool.shutdown(wait=False)  # the workers exit (and free their memory) while the tables are written
         bar.close()
         res = _result(chunks, units, staff, len(files), root)
         if out_dir is not None:
-            write_tables(res.tables, out_dir, executor=pool)  # the pool renders the big sheets' rows
+            write_tables(res.tables, out_dir)
     return res
 
 
@@ -747,9 +749,8 @@ def _prepare_outputs(ref: Path, config: Config, out_dir: str | Path | None) -> p
     return staff
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path, *, executor: Executor | None = None) -> Path:
-    """``<table>.parquet`` per table plus ``clean_tables.xlsx`` (Chinese headers) for eyeballing; with ``executor``
-    (the ingest's process pool) the rows of the workbook's big sheets are rendered there."""
+def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
+    """``<table>.parquet`` per table plus ``clean_tables.xlsx`` (Chinese headers) for eyeballing."""
     from netmedia.xlsx import SheetSpec, write_workbook
 
     out = Path(out_dir)
@@ -766,7 +767,7 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path, *, execut
         write_workbook(out / "clean_tables.xlsx", {
             name: SheetSpec(df, headers={c: f"{zh}\n{c}" for c, zh in schema.zh_headers(name).items()})
             for name, df in frames.items()
-        }, executor=executor)
+        })
         done.result()
     return out
 

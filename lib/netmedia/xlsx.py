@@ -25,13 +25,15 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import xlsxwriter
 import xlsxwriter.packager
 import xlsxwriter.sharedstrings
@@ -222,8 +224,8 @@ def _write_value(ws, i: int, j: int, v: object, fmt: object) -> None:
 
 class _BlockWorksheet(Worksheet):
     """A worksheet whose data rows are handed over encoded (:class:`_Block`: per column its distinct ``<c>``
-    tails and each row's index into them) and written as XML when the file is written, rendered here or, for a
-    big block and with an ``executor``, in a process pool (:meth:`start_rendering`).
+    tails and each row's index into them) and written as XML when the file is written, by Arrow's string kernels
+    (:func:`_cells_xml`).
 
     xlsxwriter stores each cell as a named tuple and writes it through several Python calls (about 7 µs a cell:
     most of the time of a big ``clean_tables.xlsx``). :func:`_block` instead converts each column by its dtype,
@@ -234,7 +236,7 @@ class _BlockWorksheet(Worksheet):
     """
 
     block: _Block | None = None
-    executor: Executor | None = None  # a process pool that may render half of a big block
+    renderer: Executor | None = None  # a thread that renders the block's rows while the next sheets are encoded
 
     def _calculate_spans(self) -> None:
         super()._calculate_spans()
@@ -247,59 +249,24 @@ class _BlockWorksheet(Worksheet):
                 lo, hi = min(lo, a), max(hi, b)
             self.row_spans[k] = f"{lo}:{hi}"
 
-    def _plain_block(self) -> bool:
-        """Whether the block's rows get the plain <row> tag xlsxwriter writes for rows without set_row() options
-        (no default row height, no Excel 2010 extensions, no options on a data row): then they can be rendered
-        anywhere by :func:`_render_rows`."""
+    def _plain_row_tags(self) -> bool:
+        """Whether every data row gets the plain <row> tag xlsxwriter writes for rows without set_row() options
+        (no default row height, no Excel 2010 extensions, no options on a data row): then the row tags are made
+        with the cells, for all rows at once."""
         blk = self.block
         if blk is None or self.excel_version != 2007 or self.default_row_height != self.original_row_height:
             return False
         return not any(blk.first <= r < blk.first + len(blk.stored) for r in self.row_info)
 
-    def _block_spans(self) -> dict[int, str]:
-        blk = self.block
-        return {k: v for k, v in self.row_spans.items() if blk.first // 16 <= k <= (blk.first + len(blk.stored)) // 16}
-
-    def _part(self, spans: dict[int, str], a: int, b: int) -> tuple:
-        blk = self.block
-        return (blk.first, a, blk.tails, [c[a:b] for c in blk.codes], blk.stored[a:b], blk.patterns[a:b],
-                blk.templates, spans)
-
-    def _rows_xml(self, spans: dict[int, str]) -> str:
-        """The block's rows: from the pool if :meth:`start_rendering` sent them there with these spans, else
-        rendered here (half of a big block in the pool). ``block.rendered`` says which, for the tests."""
-        blk = self.block
-        if blk.rendering is not None and blk.rendering[0] == spans:
-            try:
-                xml = "".join(f.result() for f in blk.rendering[1])
-                blk.rendered = "pool"
-                return xml
-            except Exception:  # a worker that failed leaves the rendering to this process
-                pass
-        n = len(blk.stored)
-        later = None
-        if self.executor is not None and n >= PARALLEL_ROWS and blk.rendering is None:
-            later = self.executor.submit(_render_rows, *self._part(spans, n // 2, n))
-        first = _render_rows(*self._part(spans, 0, n // 2 if later is not None else n))
-        if later is not None:
-            try:
-                blk.rendered = "half in the pool"
-                return first + later.result()
-            except Exception:
-                return first + _render_rows(*self._part(spans, n // 2, n))
-        blk.rendered = "here"
-        return first
-
     def start_rendering(self) -> None:
-        """Render a big block's rows in the pool now, in two halves, while the other sheets are prepared here;
-        the file takes them when it is written, if the row spans are still the ones they were made with."""
+        """Render the block's rows now in :attr:`renderer` (Arrow's kernels release the GIL) with the row spans
+        known so far; :meth:`_write_rows` takes them if the spans are still the same when the file is written."""
         blk = self.block
-        if self.executor is None or blk is None or len(blk.stored) < PARALLEL_ROWS or not self._plain_block():
+        if self.renderer is None or blk is None or len(blk.stored) > PRERENDER_ROWS or not self._plain_row_tags():
             return
         self._calculate_spans()
-        spans, n = self._block_spans(), len(blk.stored)
-        blk.rendering = (spans, [self.executor.submit(_render_rows, *self._part(spans, a, b))
-                                 for a, b in ((0, n // 2), (n // 2, n))])
+        spans = dict(self.row_spans)
+        blk.rendering = (spans, self.renderer.submit(_rendered_rows, blk, spans))
 
     def _write_rows(self) -> None:
         if self.block is None:
@@ -310,26 +277,38 @@ class _BlockWorksheet(Worksheet):
         self.dim_rowmax = blk.first - 1  # xlsxwriter writes the rows above the data (spans: see above)
         super()._write_rows()
         self.dim_rowmax = last
-        if self._plain_block():
-            self.fh.write(self._rows_xml(self._block_spans()))
-            return
-        cells = [[t[c] for c in code.tolist()] for t, code in zip(blk.tails, blk.codes, strict=True)]
-        spans, out, write, templates = self.row_spans, [], self.fh.write, blk.templates
-        plain = self.excel_version == 2007 and self.default_row_height == self.original_row_height
-        rows = zip(blk.stored.tolist(), blk.patterns, zip(*cells, strict=True), strict=True)
-        for pos, (stored, pattern, row_cells) in enumerate(rows):
-            if not stored:
-                continue
-            row = blk.first + pos
-            if plain and row not in self.row_info:
-                out.append(f'<row r="{row + 1}" spans="{spans[row // 16]}">')
+        if self._plain_row_tags():
+            if blk.rendering is not None and blk.rendering[0] == self.row_spans:
+                parts = blk.rendering[1].result()
             else:
-                write("".join(out))
-                out.clear()
-                self._write_row(row, spans.get(row // 16), self.row_info.get(row))
-            out.append(templates[pattern.tobytes()].format(row + 1, *row_cells))
-            out.append("</row>")
-        write("".join(out))
+                parts = _rendered_rows(blk, self.row_spans)
+            blk.rendering = None
+            for part in parts:
+                self._write_utf8(part)
+            return
+        plain_tags = self.excel_version == 2007 and self.default_row_height == self.original_row_height
+        for a in range(0, len(blk.stored), RENDER_SLICE):
+            pos, _, cells = _cells_xml(blk, a, min(a + RENDER_SLICE, len(blk.stored)))
+            out: list[str] = []
+            for row, xml in zip((blk.first + pos).tolist(), cells.to_pylist(), strict=True):
+                if plain_tags and row not in self.row_info:
+                    out.append(f'<row r="{row + 1}" spans="{self.row_spans[row // 16]}">')
+                else:
+                    self.fh.write("".join(out))
+                    out.clear()
+                    self._write_row(row, self.row_spans.get(row // 16), self.row_info.get(row))
+                out.append(xml)
+                out.append("</row>")
+            self.fh.write("".join(out))
+
+    def _write_utf8(self, data: memoryview) -> None:
+        """UTF-8 XML straight into the sheet's file (xlsxwriter's text file, or a StringIO in memory mode)."""
+        raw = getattr(self.fh, "buffer", None)
+        if raw is None:
+            self.fh.write(bytes(data).decode())
+            return
+        self.fh.flush()
+        raw.write(data)
 
 
 def _style_attr(fmt: object) -> str:
@@ -339,40 +318,73 @@ def _style_attr(fmt: object) -> str:
 @dataclass
 class _Block:
     """The data rows of a sheet for :class:`_BlockWorksheet`. Per column: the distinct tails of its ``<c>``
-    elements (style, type, value; the last one "" or a styled blank) and each row's index into them. Per row:
-    whether it stores any cell and the pattern of its stored columns, whose template
-    (``<c r="B{0}"{2}<c r="D{0}"{4}…``) makes the row's cells in one ``str.format`` call. Per 16-row group the
-    1-based first and last stored column (xlsxwriter's row ``spans``)."""
+    elements (style, type, value; null for a cell that is not stored) as an Arrow array and each row's index
+    into them. Per row: whether it stores any cell. Per 16-row group the 1-based first and last stored column
+    (xlsxwriter's row ``spans``)."""
 
     first: int
-    tails: list[list[str]]
+    tails: list[pa.Array]
     codes: list[np.ndarray]
     stored: np.ndarray
     spans: dict[int, tuple[int, int]]
-    patterns: np.ndarray
-    templates: dict[bytes, str]
-    rendering: tuple[dict[int, str], list] | None = None  # (row spans used, futures) from start_rendering
-    rendered: str = ""  # where the rows were rendered: "pool", "half in the pool", "here"
+    rendering: tuple[dict[int, str], Future] | None = None  # (row spans used, rows) from start_rendering
 
 
-#: A sheet with at least this many data rows has its second half rendered in the worker pool, if one is given.
-PARALLEL_ROWS = 5_000
+#: Data rows rendered per Arrow pass: bounds the memory the cells' XML strings take at once.
+RENDER_SLICE = 50_000
+#: Sheets with at most this many data rows are rendered ahead in a thread (their whole XML is held until
+#: written); bigger ones slice by slice when the file is written.
+PRERENDER_ROWS = 200_000
+
+_LARGE = pa.large_string()
 
 
-def _render_rows(first: int, start: int, tails: list[list[str]], codes: list[np.ndarray], stored: np.ndarray,
-                 patterns: np.ndarray, templates: dict[bytes, str], spans: dict[int, str]) -> str:
-    """The ``<row>`` elements of block rows ``start ..`` (``codes``, ``stored`` and ``patterns`` already cut to
-    them) for a sheet whose rows carry no options. A plain function, so a pool worker can run it."""
-    cells = [[t[c] for c in code.tolist()] for t, code in zip(tails, codes, strict=True)]
+def _s(text: str) -> pa.Scalar:
+    return pa.scalar(text, _LARGE)
+
+
+def _cells_xml(blk: _Block, a: int, b: int) -> tuple[np.ndarray, pa.Array, pa.Array]:
+    """The block rows ``a .. b`` that store a cell: their positions, their 1-based row numbers as text, and the
+    ``<c>`` elements of each, made column by column by Arrow's string kernels (no Python step per cell)."""
+    pos = np.flatnonzero(blk.stored[a:b]) + a
+    rownum = pa.array(pos + (blk.first + 1)).cast(_LARGE)
+    parts = []
+    for j, (tails, codes) in enumerate(zip(blk.tails, blk.codes, strict=True)):
+        cell_tails = tails.take(pa.array(codes[pos]))
+        if cell_tails.null_count == len(cell_tails):
+            continue  # nothing stored in this column here
+        parts.append(pc.binary_join_element_wise(_s(f'<c r="{xl_col_to_name(j)}'), rownum, _s('"'), cell_tails,
+                                                 _s(""), null_handling="emit_null"))
+    cells = pc.binary_join_element_wise(*parts, _s(""), null_handling="replace", null_replacement="")
+    return pos, rownum, cells
+
+
+def _row_elements(rows: np.ndarray, rownum: pa.Array, cells: pa.Array, spans: Mapping[int, str]) -> pa.Array:
+    """Whole ``<row>`` elements (the plain tag xlsxwriter writes, with the row group's spans) around ``cells``."""
+    groups = rows // 16
+    keys, where = np.unique(groups, return_inverse=True)
+    span = pa.array([spans[k] for k in keys.tolist()], _LARGE).take(pa.array(where))
+    return pc.binary_join_element_wise(_s('<row r="'), rownum, _s('" spans="'), span, _s('">'), cells, _s("</row>"),
+                                       _s(""))
+
+
+def _rendered_rows(blk: _Block, spans: Mapping[int, str]) -> list[memoryview]:
+    """The block's ``<row>`` elements as UTF-8, a slice of :data:`RENDER_SLICE` rows at a time."""
     out = []
-    for pos, (keep, key, row_cells) in enumerate(zip(stored.tolist(), patterns, zip(*cells, strict=True),
-                                                     strict=True), start=start):
-        if keep:
-            r = first + pos
-            out.append(f'<row r="{r + 1}" spans="{spans[r // 16]}">')
-            out.append(templates[key.tobytes()].format(r + 1, *row_cells))
-            out.append("</row>")
-    return "".join(out)
+    for a in range(0, len(blk.stored), RENDER_SLICE):
+        pos, rownum, cells = _cells_xml(blk, a, min(a + RENDER_SLICE, len(blk.stored)))
+        if len(pos):
+            out.append(_utf8(_row_elements(blk.first + pos, rownum, cells, spans)))
+    return out
+
+
+def _utf8(arr: pa.Array) -> memoryview:
+    """The strings of ``arr`` (large_string, no nulls) joined, as a view of its data buffer (no copy)."""
+    _, offsets, data = arr.buffers()
+    if data is None:
+        return memoryview(b"")
+    ends = np.frombuffer(offsets, dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
+    return memoryview(data)[int(ends[0]) : int(ends[-1])]
 
 
 @dataclass
@@ -538,15 +550,8 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
         spans = dict(zip(group[starts].tolist(), zip(los.tolist(), his.tolist(), strict=True), strict=True))
         ws._check_dimensions(first + int(rows[0]), int(lo.min()))
         ws._check_dimensions(first + int(rows[-1]), int(hi.max()))
-    # Rows storing the same columns share one template: the row's cells are then one str.format call.
-    patterns = np.packbits(stored.T, axis=1)
-    k = patterns.shape[1]
-    packed = patterns.tobytes()
-    templates = {}
-    for key in {packed[i : i + k] for i in range(0, len(packed), k)}:  # (np.unique(axis=0) sorts: 10x slower)
-        present = np.flatnonzero(np.unpackbits(np.frombuffer(key, dtype=np.uint8))[:width]).tolist()
-        templates[key] = "".join(f'<c r="{xl_col_to_name(j)}{{0}}"{{{j + 1}}}' for j in present)
-    return _Block(first, all_tails, all_codes, stored.any(axis=0), spans, patterns, templates)
+    arrays = [pa.array([t or None for t in tails], _LARGE) for tails in all_tails]  # "": not stored
+    return _Block(first, arrays, all_codes, stored.any(axis=0), spans)
 
 
 def _write_data(
@@ -795,12 +800,10 @@ class _Workbook(xlsxwriter.Workbook):
             _zip_level.reset(token)
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFrame], *,
-                   executor: Executor | None = None) -> Path:
+def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFrame]) -> Path:
     """Write ``sheets`` (name -> frame or SheetSpec) to ``path`` with frozen headers, filters and dates as dates.
 
-    Strings are always written as text, never as formulas, numbers or links. With ``executor`` (a process pool)
-    half of the rows of a big sheet are rendered there while this process renders the other half.
+    Strings are always written as text, never as formulas, numbers or links.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -815,11 +818,12 @@ def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFra
     )
     fmts = _Formats(wb)
     taken: set[str] = set()
-    for name, spec in sheets.items():
-        if isinstance(spec, pd.DataFrame):
-            spec = SheetSpec(spec)
-        ws = wb.add_worksheet(sheet_name(name, taken), worksheet_class=_BlockWorksheet)
-        ws.executor = executor
-        _write_sheet(wb, fmts, ws, spec)
-    wb.close()
+    with ThreadPoolExecutor(1) as renderer:
+        for name, spec in sheets.items():
+            if isinstance(spec, pd.DataFrame):
+                spec = SheetSpec(spec)
+            ws = wb.add_worksheet(sheet_name(name, taken), worksheet_class=_BlockWorksheet)
+            ws.renderer = renderer
+            _write_sheet(wb, fmts, ws, spec)
+        wb.close()
     return path
