@@ -42,9 +42,8 @@ test: $(STAMP) sysdeps ## run the whole test suite, notebooks included
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## province-scale benchmarks (not part of make test); results in benchmarks/results/
-	$(BIN)/python benchmarks/bench_ingest.py
-	$(BIN)/python benchmarks/bench_checks.py
+bench: $(STAMP) ## province-scale benchmarks (not part of make test); results in benchmarks/results/; fails if a target is missed
+	$(BIN)/python benchmarks/bench_ingest.py; a=$$?; $(BIN)/python benchmarks/bench_checks.py; b=$$?; exit $$((a || b))
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check lib tests benchmarks

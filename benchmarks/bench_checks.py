@@ -198,7 +198,19 @@ def main(argv: list[str] | None = None) -> int:
               f"+ validate {r['floor_validate_seconds']:.3f} s  GX/floor validate {r['gx_over_floor_validate']:.1f}x  "
               f"total/floor {r['run_checks_over_floor']:.1f}x  mismatches {len(r['floor_mismatches'])}", flush=True)
         a.out.write_text(json.dumps(results, indent=1, default=str))
-    return 0
+    big = results["sizes"].get(str(1_000_000))
+    if big is None:
+        return 0
+    met = big["run_checks_seconds"] < MILLION_ROWS_SECONDS and not big["floor_mismatches"]
+    print(f"target 1,000,000 rows checked in < {MILLION_ROWS_SECONDS} s: {big['run_checks_seconds']:.1f} s  "
+          f"{'met' if met else 'MISSED'}")
+    print(f"target GX <= 3x the floor (validation): {big['gx_over_floor_validate']:.1f}x  "
+          f"{'met' if big['gx_over_floor_validate'] <= 3 else 'missed: GX costs per expectation, see docs/performance.md'}")
+    return 0 if met else 1
+
+
+#: The issue's budget for checking a province (1,000,000 platform rows) on two cores.
+MILLION_ROWS_SECONDS = 60
 
 
 if __name__ == "__main__":

@@ -306,7 +306,31 @@ def main(argv: list[str] | None = None) -> int:
               f"b/c per round {[round(x, 1) for x in per_round['b_over_c']]})", flush=True)
         results["sizes"][str(n)] = row
         a.out.write_text(json.dumps(results, indent=1))
-    return 0
+    results["targets"] = verdicts = targets(results["sizes"]) if not a.distinct else []
+    a.out.write_text(json.dumps(results, indent=1))
+    for v in verdicts:
+        print(f"target {v['target']:<28} at {v['workbooks']:>6} workbooks: {v['value']:6.2f}  "
+              f"{'met' if v['met'] else 'MISSED'}", flush=True)
+    return 0 if all(v["met"] for v in verdicts) else 1
+
+
+#: The issue's targets, on the median of the per-round ratios, for the seasons of 1,000 and 10,000 workbooks.
+TARGETS = {"c_over_a": ("c/a <= 2.0 (ingest / floor)", lambda x: x <= 2.0),
+           "b_over_c": ("b/c >= 10 (pandas / ingest)", lambda x: x >= 10.0)}
+TARGET_SIZES = ("1000", "10000")
+
+
+def targets(sizes: dict[str, dict]) -> list[dict]:
+    """One verdict per target and measured size: the exit status of ``make bench`` says whether all were met."""
+    out = []
+    for n in TARGET_SIZES:
+        row = sizes.get(n)
+        for key, (label, ok) in TARGETS.items():
+            if row is not None and key in row:
+                books = next(r["workbooks"] for r in row.values() if isinstance(r, dict) and "workbooks" in r)
+                out.append({"target": label, "size": int(n), "workbooks": books, "value": row[key],
+                            "met": bool(ok(row[key]))})
+    return out
 
 
 if __name__ == "__main__":
