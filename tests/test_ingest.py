@@ -270,3 +270,68 @@ def test_arrow_parts_give_the_typed_frame(season):
     assert isinstance(parts[0]["platform_name"], list) and isinstance(parts[0]["followers"], list)
     pd.testing.assert_frame_equal(ing.frame_from_parts("platforms", parts), ing.typed_frame("platforms", odd))
     assert ing.frame_from_parts("platforms", []).equals(ing.typed_frame("platforms", []))
+
+
+def test_column_normalisers_keep_equal_keys_of_other_types_apart():
+    """``_Cells`` looks columns up in plain dicts: 1, 1.0 and True are equal keys, date and datetime are not; every
+    column, whatever it mixes and whatever came before, gets ``fn`` of each of its values."""
+    import datetime as dt
+    import random
+
+    def kind(v):
+        return f"{type(v).__name__}:{v!r}"
+
+    cells = ing._Cells(kind)
+    values = [1, 1.0, True, 0, 0.0, False, "1", "是", None, dt.date(2023, 1, 1), dt.datetime(2023, 1, 1),
+              dt.datetime(2023, 1, 1, 8, 30), 2.5, 10**20, float(10**20), dt.time(8, 30), b"1"]
+    rng = random.Random(5)
+    for _ in range(400):
+        col = rng.choices(values, k=rng.randint(0, 6))
+        assert cells(col) == [kind(v) for v in col], col
+    # the text normaliser itself: True after 1 (and the reverse) in columns of one number type each
+    assert ing._TEXT(["a", 1]) == ["a", "1"] and ing._TEXT(["a", True]) == ["a", "是"]
+    assert ing._TEXT([True, None]) == ["是", None] and ing._TEXT([1.0, None]) == ["1", None]
+
+
+def test_owner_kind_column_is_owner_kind_per_row():
+    """``_records`` applies ``normalize.owner_kind`` in parts (unit kind, the cell's text, the name's text)."""
+    from netmedia import normalize
+
+    cfg = load_config()
+    cells = ["学生组织", None, "学院", "团 委", 1, "学院"]
+    names = ["华水青年", "水利学院团委", "学生工作部", "华水之声", "华水之声", "新闻 中心"]
+    kinds = ["学院", "学院", "学院", "学院", "学生组织", None]
+    raw = {"owner_kind": cells, "platform_name": names}
+    n = len(cells)
+    recs = ing._records("platforms", lambda c: raw.get(c, [None] * n), ["水利学院"] * n, kinds, ["Sheet1"] * n,
+                        ing.Context(cfg, None))  # type: ignore[arg-type]
+    expected = [normalize.owner_kind(c, normalize.text(m), k) for c, m, k in zip(cells, names, kinds, strict=True)]
+    assert recs["owner_kind"] == expected
+    assert recs["owner_kind"] == ["student_org", "student_org", "unit", "unit", "student_org", "unit"]
+
+
+def test_keep_rows_looks_at_every_content_column():
+    """Rows blank in the first content column are kept when a later one is filled; blank in all -> empty row."""
+    from netmedia import tables
+
+    cols = [[1, 2, 3, 4], ["微博", None, None, "  "], [None, "号1", None, None], [None, None, None, "http://x.cn"]]
+    st = tables.SheetTable("Sheet1", data_lists=tables.DataLists(4, cols, [5, 6, 7, 8], [None] * 4))
+    cmap = {0: "seq", 1: "platform_type_raw", 2: "account_id", 3: "url"}
+    reasons: dict[int, str] = {}
+    keep, units = ing._keep_rows(st, "platforms", cmap, "水利学院", None, reasons)  # type: ignore[arg-type]
+    assert keep == [0, 1, 3] and units == ["水利学院"] * 3 and reasons == {7: "empty row (no platform fields)"}
+    keep, _ = ing._keep_rows(st, "platforms", {0: "seq"}, "水利学院", None, reasons)  # type: ignore[arg-type]
+    assert keep == []  # no content column at all: every row is empty
+
+
+def test_ascii_labels_skip_the_synonym_search():
+    """An ASCII label can only name a column through an ASCII synonym (id, url, …): the shortcut gives what the
+    synonym search gives."""
+    from netmedia import schema
+
+    labels = ["2023-03-04", "15531935614", "159,200", "ID", "uid", "URL", "url地址", "账号ID", "Weibo", "ncwu_id",
+              "http://www.ncwu.edu.cn", "ks478491819", "QQ", "x", "IDs", "curl", "*", "a url"]
+    for label in labels:
+        key = schema.norm_header(label)
+        slow = tuple(schema.match_key(t, key) for t in ing.ANNEX_TABLE.values()) if key else None
+        assert ing._label_columns(label) == slow, label

@@ -163,3 +163,15 @@ def test_text_fast_path_agrees_with_the_rules_on_every_code_point():
             assert n.is_blank(v) == (re.sub(r"[\s\u00a0\u3000\u200b\ufeff]+", "", v.replace("_x000D_", "")) == ""), repr(v)
     for v in ("＿ｘ０００Ｄ＿", "a_x000D_b", "ａ　ｂ", "  ", "", " 张  三 "):
         assert n.text(v) == _text_by_the_rules(v), repr(v)
+
+
+def test_form_date_keywords_need_qi_or_jian():
+    """``form_date`` skips lines without 期 or 间: no other code point has either in its NFKC form."""
+    import sys
+    import unicodedata
+
+    odd = [c for c in range(sys.maxunicode + 1)
+           if (f := unicodedata.normalize("NFKC", chr(c))) != chr(c) and ("期" in f or "间" in f)]
+    assert odd == []
+    assert n.form_date("填报时间：2023.4.26") == D(2023, 4, 26) and n.form_date("填表人：张三") is None
+    assert n.form_date("") is None and n.form_date(None) is None

@@ -45,3 +45,12 @@ def test_match(matcher, written, unit):
 )
 def test_find_in_file_names(matcher, label, unit):
     assert matcher.find_in(label) == unit
+
+
+def test_answers_are_remembered_per_text(matcher):
+    """``match`` and ``find_in`` remember answers by text: the same answers again, and no answer for another text."""
+    for _ in range(2):
+        assert matcher.match("水院") == "水利学院" and matcher.match("土木学院") == "土木与交通学院"
+        assert matcher.match("不存在的单位") is None and matcher.match(None) is None and matcher.match(12) is None
+        assert matcher.find_in("备案信息汇总+电力学院（终版）.xlsx") == "电力学院"
+        assert matcher.find_in("汇总表.xlsx") is None

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,57 @@ DISTINCTIVE = {
     "personal_accounts": ("holder_name", "holder_role"),
 }
 _UNIT_CELL = re.compile(r"(?:填报单位|报送单位|单位名称|申报单位|单位)\s*(?:\(盖章\)|（盖章）)?\s*[:：]\s*(?P<u>[^\s:：|]{2,40})")
+_HINT3 = re.compile(r"附件\s*3|师生|个人")
+_CACHE = 1 << 17
+
+
+class _Memo(dict):
+    """``fn(key)`` per key, computed on the first lookup: ``list(map(memo.__getitem__, values))`` costs one dict
+    lookup per value once warm (an ``lru_cache`` builds, hashes and compares a key tuple per call, ~2× that).
+
+    Keys are compared by equality, so a memo must never hold two keys that are equal but normalise differently
+    (``1``, ``1.0`` and ``True``): see :class:`_Cells`. Emptied when it reaches ``_CACHE`` keys.
+    """
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[object], object]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: object) -> object:
+        if len(self) >= _CACHE:
+            self.clear()
+        value = self[key] = self.fn(key)
+        return value
+
+
+# Cell types no value of another type equals: a memo can hold them all (date(2023, 1, 1) != datetime(2023, 1, 1)).
+_DISTINCT_TYPES = frozenset({str, type(None), dt.date, dt.datetime})
+
+
+class _Cells:
+    """A normaliser applied to whole columns of raw cells through per-process memos.
+
+    Dates, counts, types, statuses, roles, titles and names repeat a lot within and across returns, so most cells
+    cost one dict lookup. ``1``, ``1.0`` and ``True`` are equal as keys but normalise differently (``text``:
+    '1', '1', '是'), so there is one memo per number type, and a column is looked up in the memo of the one number
+    type it holds, if any (str, None, date and datetime equal no value of another type). A column mixing number
+    types (or holding anything else) takes ``fn`` through an ``lru_cache`` keyed by value and type.
+    """
+
+    def __init__(self, fn: Callable[[object], object]):
+        self.fn = fn
+        self.memos = {t: _Memo(fn) for t in (None, int, float, bool)}
+        self.typed = lru_cache(_CACHE, typed=True)(fn)
+
+    def __call__(self, values: list) -> list:
+        types = set(map(type, values))
+        if types <= _DISTINCT_TYPES:
+            return list(map(self.memos[None].__getitem__, values))
+        others = types - _DISTINCT_TYPES
+        memo = self.memos.get(others.pop()) if len(others) == 1 else None
+        return list(map((memo.__getitem__ if memo is not None else self.typed), values))
 
 
 # ------------------------------------------------------------------ header mapping
@@ -98,31 +150,48 @@ def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, st
     return out
 
 
-@lru_cache(maxsize=65536)
 def _label_columns(cell: str) -> tuple[str | None, ...] | None:
     """The column a header label names in each annex table, or None when the cell is no label at all."""
     key = schema.norm_header(cell) if cell else ""
     if not key:
         return None
+    if key.isascii() and not any(syn in key for syn in _ascii_synonyms()):
+        return _NO_COLUMNS  # numbers, dates, phones, ids: the header search scores the first data rows too
     return tuple(schema.match_key(table, key) for table in ANNEX_TABLE.values())
+
+
+_NO_COLUMNS = (None,) * len(ANNEX_TABLE)
+
+
+@lru_cache(maxsize=1)
+def _ascii_synonyms() -> tuple[str, ...]:
+    """The annex synonyms that are ASCII (id, url, …): the only ones an ASCII label can equal or contain."""
+    return tuple({syn for table in ANNEX_TABLE.values() for syn in schema.header_synonyms(table) if syn.isascii()})
+
+
+_LABEL_COLUMNS = _Memo(_label_columns)  # labels are str: one memo holds them all
 
 
 def header_score(cells: list[str]) -> float:
     """How much a row looks like an Annex 2/3 header: share of its cells naming a known column (0 below 2 hits).
 
-    Called for up to 40 rows of every sheet (data rows included), so each label costs one cached lookup.
+    Called for up to 40 rows of every sheet (data rows included), so each label costs one dict lookup.
     """
-    found = [cols for cols in map(_label_columns, cells) if cols is not None]
+    found = [cols for cols in map(_LABEL_COLUMNS.__getitem__, cells) if cols is not None]
     if len(found) < 2:
         return 0.0
-    best = max(len({cols[k] for cols in found} - {None}) for k in range(len(ANNEX_TABLE)))
+    best = 0
+    for k in range(len(ANNEX_TABLE)):
+        named = {cols[k] for cols in found}
+        named.discard(None)
+        best = max(best, len(named))
     return best / len(found) if best >= 2 else 0.0
 
 
 def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tuple[str | None, dict[int, str]]:
     """Which annex a header belongs to ('2', '3' or None) and its column map."""
-    hint3 = bool(re.search(r"附件\s*3|师生|个人", hint_text))
-    annex, cmap = _choose_annex(tuple(tuple(p) for p in header_parts), hint3)
+    hint3 = bool(_HINT3.search(hint_text))
+    annex, cmap = _choose_annex(tuple(map(tuple, header_parts)), hint3)
     return annex, dict(cmap)
 
 
@@ -218,8 +287,13 @@ class FileResult:
         rej["raw"] += raws
 
 
+@lru_cache(maxsize=1)
+def _submission_columns() -> tuple[str, ...]:
+    return schema.column_names("submissions")
+
+
 def _submission(source_file: str, sheet: str | None, **kw: object) -> dict:
-    row = dict.fromkeys(schema.column_names("submissions"))
+    row = dict.fromkeys(_submission_columns())
     row.update(source_file=source_file, source_sheet=sheet, rows_read=0, rows_clean=0, rows_rejected=0)
     row.update(kw)
     return row
@@ -246,71 +320,71 @@ def _form_date(rows: tables.RowLists) -> dt.date | None:
     return None
 
 
-_type_category = lru_cache(4096)(normalize.type_category)
+# Normalisers applied to whole columns (see _Cells). The category is cached by type text, then (websites only)
+# by URL; URLs are mostly distinct, so a cache keyed by both missed on nearly every row.
+_type_category = _Memo(normalize.type_category)  # keys: type text or section/sheet label, all str
 _website_category = lru_cache(4096)(normalize.website_category)
-
-
-def _category(type_text: str | None, url: str | None, domains: tuple[str, ...]) -> str:
-    """:func:`normalize.category` through two caches: by type text, then (websites only) by URL; URLs are mostly
-    distinct, so a cache keyed by both missed on nearly every row."""
-    code = _type_category(type_text)
-    return _website_category(url, domains) if code == "website" else code
-
-
-# Normalisers applied to whole columns through per-process caches keyed by the raw value *and its type*
-# (``typed``: 1, 1.0 and True normalise differently). Dates, counts, types, statuses, roles, titles and names
-# repeat a lot within and across returns, so most cells cost one dict lookup.
-_CACHE = 1 << 17
-_blank = lru_cache(_CACHE, typed=True)(normalize.is_blank)
-_text = lru_cache(_CACHE, typed=True)(normalize.text)
-_account_id = lru_cache(_CACHE, typed=True)(normalize.account_id)
-_count = lru_cache(_CACHE, typed=True)(normalize.count)
-_date = lru_cache(_CACHE, typed=True)(normalize.date)
-_person = lru_cache(_CACHE, typed=True)(normalize.person)
-_phone = lru_cache(_CACHE, typed=True)(normalize.phone)
-_holder_role = lru_cache(_CACHE, typed=True)(normalize.holder_role)
-_owner_kind = lru_cache(_CACHE, typed=True)(normalize.owner_kind)
-_status = lru_cache(4096)(normalize.status)  # called with normalised text only
-_class_of = lru_cache(256)(schema.class_of)
+_blank = lru_cache(_CACHE, typed=True)(normalize.is_blank)  # single cells
+_BLANK = _Cells(normalize.is_blank)
+_TEXT = _Cells(normalize.text)
+_ACCOUNT_ID = _Cells(normalize.account_id)
+_COUNT = _Cells(normalize.count)
+_DATE = _Cells(normalize.date)
+_PERSON = _Cells(normalize.person)
+_PHONE = _Cells(normalize.phone)
+_HOLDER_ROLE = _Cells(normalize.holder_role)
+# Keyed by normalised text or codes (str or None), so one memo each.
+_STATUS = _Memo(normalize.status)
+_STUDENT_ORG_TEXT = _Memo(normalize.student_org_text)
+# normalize.owner_kind applies ``text`` to the name it is given, which is the name's text here: the same again.
+_STUDENT_ORG_NAME = _Memo(lambda s: normalize.student_org_text(normalize.text(s)))
+_CLASS_OF = _Memo(schema.class_of)
+_STUDENT_ORG_KIND = lru_cache(256, typed=True)(normalize.student_org_kind)  # roster kinds (str, or NaN)
 
 
 def _records(table: str, get: Callable[[str], list], units: list[str], unit_kinds: list[str | None],
              hints: list[str], ctx: Context) -> dict[str, list]:
     """Clean columns for the kept rows of one sheet, column by column (``get(column)`` gives the raw cells)."""
-    type_raw = list(map(_text, get("platform_type_raw")))
-    url = list(map(_text, get("url")))
-    name = list(map(_text, get("platform_name")))
-    domains = ctx.config.institution.domains
-    category = [_category(t or h, u, domains) for t, h, u in zip(type_raw, hints, url, strict=True)]
+    type_raw = _TEXT(get("platform_type_raw"))
+    url = _TEXT(get("url"))
+    name = _TEXT(get("platform_name"))
+    category = list(map(_type_category.__getitem__, [t or h for t, h in zip(type_raw, hints, strict=True)]))
+    if "website" in category:
+        domains = ctx.config.institution.domains
+        category = [_website_category(u, domains) if c == "website" else c for c, u in zip(category, url, strict=True)]
     out = {
         "unit": units,
         "platform_type_raw": type_raw,
         "platform_name": name,
-        "account_id": list(map(_account_id, get("account_id"))),
+        "account_id": _ACCOUNT_ID(get("account_id")),
         "url": url,
-        "followers": list(map(_count, get("followers"))),
-        "last_updated_on": list(map(_date, get("last_updated_on"))),
-        "remarks": list(map(_text, get("remarks"))),
+        "followers": _COUNT(get("followers")),
+        "last_updated_on": _DATE(get("last_updated_on")),
+        "remarks": _TEXT(get("remarks")),
         "category": category,
     }
     if table == "platforms":
-        status_raw = list(map(_text, get("status")))
+        status_raw = _TEXT(get("status"))
+        # normalize.owner_kind(cell, name, unit kind), in its parts: the name's text is already here.
+        org_cell = map(_STUDENT_ORG_TEXT.__getitem__, _TEXT(get("owner_kind")))
+        org_name = map(_STUDENT_ORG_NAME.__getitem__, name)
+        org_kind = map(_STUDENT_ORG_KIND, unit_kinds)
         out.update(
-            owner_kind=list(map(_owner_kind, get("owner_kind"), name, unit_kinds)),
-            platform_class=list(map(_class_of, category)),
-            supervisor=list(map(_person, get("supervisor"))),
-            supervisor_title=list(map(_text, get("supervisor_title"))),
-            operator=list(map(_person, get("operator"))),
-            operator_phone=list(map(_phone, get("operator_phone"))),
-            opened_on=list(map(_date, get("opened_on"))),
-            status=list(map(_status, status_raw)),
+            owner_kind=["student_org" if k or c or n else "unit" for k, c, n in zip(org_kind, org_cell, org_name, strict=True)],
+            platform_class=list(map(_CLASS_OF.__getitem__, category)),
+            supervisor=_PERSON(get("supervisor")),
+            supervisor_title=_TEXT(get("supervisor_title")),
+            operator=_PERSON(get("operator")),
+            operator_phone=_PHONE(get("operator_phone")),
+            opened_on=_DATE(get("opened_on")),
+            status=list(map(_STATUS.__getitem__, status_raw)),
             status_raw=status_raw,
         )
     else:
         out.update(
-            holder_name=list(map(_person, get("holder_name"))),
-            holder_role=list(map(_holder_role, get("holder_role"))),
-            phone=list(map(_phone, get("phone"))),
+            holder_name=_PERSON(get("holder_name")),
+            holder_role=_HOLDER_ROLE(get("holder_role")),
+            phone=_PHONE(get("phone")),
         )
     return out
 
@@ -319,12 +393,23 @@ def _keep_rows(st: tables.SheetTable, table: str, cmap: dict[int, str], unit: st
                row_reason: dict[int, str]) -> tuple[list[int], list[str]]:
     """Positions of the data rows that become records and their units; the others get a reason in ``row_reason``."""
     dl = st.data_lists
+    n = len(dl.source_row)
     content = [dl.columns[j] for j, c in cmap.items() if c in CONTENT_COLUMNS[table]]
+    # Rows blank in every content column, column by column: after the first, only the rows still blank are looked
+    # at (most rows fill the first one).
+    empty: list[int] | range = range(n)
+    for k, col in enumerate(content):
+        empty = list(compress(empty, _BLANK(col))) if k == 0 else [i for i in empty if _blank(col[i])]
+        if not empty:
+            break
     unit_cells = next((dl.columns[j] for j, c in cmap.items() if c == "unit"), None)
+    if not empty and unit is not None:
+        return list(range(n)), [unit] * n  # the usual sheet: every row kept, the sheet's unit
+    empty_rows = set(empty)
     keep: list[int] = []
     units: list[str] = []
     for i, r in enumerate(dl.source_row):
-        if all(_blank(col[i]) for col in content):
+        if i in empty_rows:
             row_reason[r] = "empty row (no platform fields)"
             continue
         row_unit = unit
@@ -387,8 +472,8 @@ def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: 
         col = cells.get(column)
         return blank if col is None else col if every else [col[i] for i in keep]
 
-    hints = [h or sh for h in map(_text, dl.section if every else [dl.section[i] for i in keep])]
-    unit_kinds = [ctx.roster_kind.get(u, unit_kind) for u in units]
+    hints = [h or sh for h in _TEXT(dl.section if every else [dl.section[i] for i in keep])]
+    unit_kinds = [unit_kind] * len(units) if unit else [ctx.roster_kind.get(u, unit_kind) for u in units]
     recs = _records(table, get, units, unit_kinds, hints, ctx)
     clean_rows = list(dl.source_row) if every else [dl.source_row[i] for i in keep]
     recs.update(source_file=[sf] * len(keep), source_sheet=[sh] * len(keep), source_row=clean_rows)

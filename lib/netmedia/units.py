@@ -16,6 +16,8 @@ from rapidfuzz import fuzz, process
 
 from netmedia import normalize
 
+_NOT_SEEN = object()
+_MEMO_SIZE = 1 << 16
 _SPLIT = re.compile(r"[、,，;；/|\n]+")
 _NOISE = re.compile(r"[\s()（）【】\[\]《》<>\"'“”]+")
 # Words around a unit name in file names and mail subjects.
@@ -57,6 +59,10 @@ class UnitMatcher:
         # longest names first so 土木与交通学院 wins over 交通学院 in containment
         self._by_len = sorted(self._exact, key=len, reverse=True)
         self.kind = dict(zip(self.units.get("unit", []), self.units.get("kind", []), strict=False))
+        # Answers by text, per process: a return names its unit in every row of a 单位 column, and file and sheet
+        # names repeat; a miss costs a key (NFKC, regex) and, off the exact names, a rapidfuzz scan of the roster.
+        self._matched: dict[str, str | None] = {}
+        self._found: dict[str, str | None] = {}
 
     @property
     def empty(self) -> bool:
@@ -64,6 +70,16 @@ class UnitMatcher:
 
     def match(self, name: object) -> str | None:
         """Canonical roster name for ``name`` or None."""
+        if type(name) is not str:
+            return self._match(name)
+        got = self._matched.get(name, _NOT_SEEN)
+        if got is _NOT_SEEN:
+            got = self._matched[name] = self._match(name)
+            if len(self._matched) > _MEMO_SIZE:
+                self._matched.clear()
+        return got
+
+    def _match(self, name: object) -> str | None:
         k = key(name)
         if not k:
             return None
@@ -80,6 +96,16 @@ class UnitMatcher:
 
     def find_in(self, label: object) -> str | None:
         """Unit named inside a longer label such as a file name '备案信息汇总+水利学院（终版）.xlsx'."""
+        if type(label) is not str:
+            return self._find_in(label)
+        got = self._found.get(label, _NOT_SEEN)
+        if got is _NOT_SEEN:
+            got = self._found[label] = self._find_in(label)
+            if len(self._found) > _MEMO_SIZE:
+                self._found.clear()
+        return got
+
+    def _find_in(self, label: object) -> str | None:
         s = normalize.text(label)
         if not s:
             return None
