@@ -335,3 +335,16 @@ def test_ascii_labels_skip_the_synonym_search():
         key = schema.norm_header(label)
         slow = tuple(schema.match_key(t, key) for t in ing.ANNEX_TABLE.values()) if key else None
         assert ing._label_columns(label) == slow, label
+
+
+def test_form_date_from_the_rows_that_are_not_data():
+    """The received date comes from the first non-data row holding one (填表日期 or 填报时间), twice the same."""
+    import datetime as dt
+
+    from netmedia import tables
+
+    rows = tables.RowLists([1, 2, 3, 4], ["title", "data", "footer", "footer"],
+                           ["附件2 2023年度", "填表日期：2023年1月1日", "填表人：张三", "填报时间：2023.4.26"], [None] * 4)
+    for _ in range(2):
+        assert ing._form_date(rows) == dt.date(2023, 4, 26)
+    assert ing._form_date(tables.RowLists([1], ["title"], ["周期 1"], [None])) is None

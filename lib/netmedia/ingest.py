@@ -117,11 +117,12 @@ def _exact(table: str, label: str) -> str | None:
     return schema.header_synonyms(table).get(schema.norm_header(label))
 
 
+@lru_cache(maxsize=65536)
 def _strong(table: str, parts: tuple[str, ...]) -> bool:
     """A header that names its column plainly: a synonym exactly, or one of 3+ characters inside it.
 
     Two-character synonyms found inside a longer label (类别 in 项目类别) are too weak to
-    decide that a sheet is an annex on their own.
+    decide that a sheet is an annex on their own. Cached per header cell, like :func:`_column_of`.
     """
     labels = [p for p in parts if p] + ["".join(p for p in parts if p)]
     if any(_exact(table, x) for x in labels):
@@ -135,19 +136,30 @@ def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, st
     out: dict[int, str] = {}
     used: set[str] = set()
     for j, parts in enumerate(header_parts):
-        parts = tuple(p for p in parts if p)
+        parts = tuple(filter(None, parts))
         if not parts:
             continue
-        combined = "".join(parts)
-        col = _exact(table, combined)
-        if col is None and len(parts) > 1:
-            col = _exact(table, parts[-1]) or _exact(table, parts[0])
-        if col is None:
-            col = schema.match_header(table, combined)
+        col = _column_of(table, parts)
         if col and col not in used:
             out[j] = col
             used.add(col)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _column_of(table: str, parts: tuple[str, ...]) -> str | None:
+    """The column one header cell (its non-empty parts) names, for :func:`map_columns`.
+
+    Cached per cell: returns of distinct units fill in variants of a few templates, so a header seen for the first
+    time mostly holds cells seen before.
+    """
+    combined = "".join(parts)
+    col = _exact(table, combined)
+    if col is None and len(parts) > 1:
+        col = _exact(table, parts[-1]) or _exact(table, parts[0])
+    if col is None:
+        col = schema.match_header(table, combined)
+    return col
 
 
 def _label_columns(cell: str) -> tuple[str | None, ...] | None:
@@ -314,10 +326,14 @@ def _unit_from_rows(rows: tables.RowLists) -> str | None:
 
 def _form_date(rows: tables.RowLists) -> dt.date | None:
     for text in _texts(rows, ("data",), negate=True):
-        d = normalize.form_date(text)
-        if d:
-            return d
+        if "期" in text or "间" in text:  # the only lines normalize.form_date finds a date in
+            d = _FORM_DATE[text]
+            if d:
+                return d
     return None
+
+
+_FORM_DATE = _Memo(normalize.form_date)  # footer lines recur (the same form and date in copies of a return)
 
 
 # Normalisers applied to whole columns (see _Cells). The category is cached by type text, then (websites only)
