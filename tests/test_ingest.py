@@ -348,3 +348,37 @@ def test_form_date_from_the_rows_that_are_not_data():
     for _ in range(2):
         assert ing._form_date(rows) == dt.date(2023, 4, 26)
     assert ing._form_date(tables.RowLists([1], ["title"], ["周期 1"], [None])) is None
+
+
+def test_read_roster_normalises_each_column(tmp_path):
+    """Rosters: names without spaces, numeric staff ids as their digits, text elsewhere, empty rows dropped."""
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "工号", "所在单位", "人员状态"])
+    ws.append(["张  三", 20080123, " 水利学院 ", "在职"])
+    ws.append([None, None, None, None])
+    ws.append(["Li Ming", "A-7", "电力学院", dt.date(2023, 1, 1)])
+    ws.append([None, 1.0, None, True])
+    wb.save(tmp_path / "staff.xlsx")
+    df = ing.read_roster(tmp_path / "staff.xlsx", "staff", load_config())
+    rows = [[None if pd.isna(v) else v for v in r] for r in df[["name", "staff_id", "unit", "status"]].to_numpy()]
+    assert rows == [["张三", "20080123", "水利学院", "在职"], ["Li Ming", "A-7", "电力学院", "2023-01-01"],
+                    [None, "1", None, "是"]]
+
+
+def test_workers_fork_with_the_vocabularies_made():
+    """``_warm_for_workers`` makes before the fork what each worker would make on its first file."""
+    import sys
+
+    from netmedia import normalize
+
+    for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms):
+        f.cache_clear()
+    ing._warm_for_workers()
+    assert "email.parser" in sys.modules and "email.feedparser" in sys.modules
+    for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms):
+        assert f.cache_info().currsize == 1, f

@@ -580,6 +580,21 @@ _CTX: Context | None = None
 _ROOT: Path | None = None
 
 
+def _warm_for_workers() -> None:
+    """Make, before the pool forks, what each worker would otherwise make on its first file (~20M instructions
+    each): the vocabularies (categories.toml parsed, keyword patterns compiled), the schema lookups, and the
+    modules ``email`` imports lazily for the first saved mail."""
+    import email.feedparser  # noqa: F401
+    import email.parser  # noqa: F401
+
+    normalize.warm()
+    schema.categories()
+    _ascii_synonyms()
+    _submission_columns()
+    for table in RECORD_TABLES:
+        _dtypes(table)
+
+
 def _init_worker(ctx: Context, root: Path) -> None:
     global _CTX, _ROOT
     _CTX, _ROOT = ctx, root
@@ -645,17 +660,20 @@ def read_roster(path: Path, table: str, config: Config) -> pd.DataFrame:
         cmap = map_columns(table, st.header_parts)
         if "unit" not in cmap.values() and "name" not in cmap.values():
             continue
-        for vals in st.data[list(cmap)].itertuples(index=False, name=None):
-            cells = dict(zip(cmap.values(), vals, strict=True))
-            rec = {c: normalize.text(cells.get(c)) for c in names}
-            for c in ("party_head", "admin_head", "name"):
-                if c in rec:
-                    rec[c] = normalize.person(cells.get(c))
-            if table == "staff" and rec.get("staff_id"):
-                rec["staff_id"] = normalize.account_id(cells.get("staff_id"))
-            if any(rec.values()):
-                records.append(rec)
+        # Column by column through the record normalisers' memos (a province's staff roster has thousands of rows,
+        # read while the workers read the returns).
+        dl = st.data_lists
+        blank = [None] * len(dl.source_row)
+        raw = {c: dl.columns[j] for j, c in cmap.items()}
+        clean = {c: (_PERSON if c in _ROSTER_PERSONS else _TEXT)(raw.get(c, blank)) for c in names}
+        if table == "staff" and "staff_id" in clean:
+            ids = _ACCOUNT_ID(raw.get("staff_id", blank))
+            clean["staff_id"] = [a if t else t for t, a in zip(clean["staff_id"], ids, strict=True)]
+        records += [dict(zip(names, vals, strict=True)) for vals in zip(*clean.values(), strict=True) if any(vals)]
     return typed_frame(table, records)
+
+
+_ROSTER_PERSONS = ("party_head", "admin_head", "name")
 
 
 # ------------------------------------------------------------------ frames and output
@@ -788,6 +806,8 @@ def ingest(raw_dir: str | Path, out_dir: str | Path | None = None, config: Confi
 
     bar = tqdm(total=len(files), desc="ingest", unit="file", disable=(None if progress is None else not progress),
                leave=False)
+    if workers > 1:
+        _warm_for_workers()  # once here rather than once per worker
     with ExitStack() as stack:
         pool = stack.enter_context(ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx, root))
                                    ) if workers > 1 else None
