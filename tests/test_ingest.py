@@ -288,6 +288,8 @@ def test_column_normalisers_keep_equal_keys_of_other_types_apart():
     for _ in range(400):
         col = rng.choices(values, k=rng.randint(0, 6))
         assert cells(col) == [kind(v) for v in col], col
+    for col in ([None] * 3, [None, None, 1], [None, "a", None], [], [None]):  # all-None columns are one lookup
+        assert cells(col) == [kind(v) for v in col], col
     # the text normaliser itself: True after 1 (and the reverse) in columns of one number type each
     assert ing._TEXT(["a", 1]) == ["a", "1"] and ing._TEXT(["a", True]) == ["a", "是"]
     assert ing._TEXT([True, None]) == ["是", None] and ing._TEXT([1.0, None]) == ["1", None]

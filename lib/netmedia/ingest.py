@@ -103,6 +103,8 @@ class _Cells:
         self.typed = lru_cache(_CACHE, typed=True)(fn)
 
     def __call__(self, values: list) -> list:
+        if values and values[0] is None and values.count(None) == len(values):
+            return [self.memos[None][None]] * len(values)  # a column the sheet lacks, or leaves empty
         types = set(map(type, values))
         if types <= _DISTINCT_TYPES:
             return list(map(self.memos[None].__getitem__, values))
@@ -497,10 +499,11 @@ def _sheet(st: tables.SheetTable, src: sources.Source, ctx: Context, file_unit: 
         values += recs.get(c, blank)
 
     clean = set(clean_rows)
-    rej = [(r, k, t) for r, k, t in zip(rows.source_row, rows.kind, rows.text, strict=True) if r not in clean]
+    rejected = [r not in clean for r in rows.source_row]
+    rej_rows = list(compress(rows.source_row, rejected))
     reasons = [row_reason.get(r, "unparseable data row") if k == "data" else KIND_REASON.get(k, f"{k} row")
-               for r, k, _ in rej]
-    out.reject_rows(sf, sh, [r for r, _, _ in rej], reasons, [t for _, _, t in rej])
+               for r, k in zip(rej_rows, compress(rows.kind, rejected), strict=True)]
+    out.reject_rows(sf, sh, rej_rows, reasons, list(compress(rows.text, rejected)))
     n_clean = len(clean)
     no_unit = unit is None
     msg = ""
