@@ -384,3 +384,23 @@ def test_workers_fork_with_the_vocabularies_made():
     assert "email.parser" in sys.modules and "email.feedparser" in sys.modules
     for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms):
         assert f.cache_info().currsize == 1, f
+
+
+def test_progress_bar_only_when_it_would_show(monkeypatch):
+    """No tqdm when the bar would be disabled (progress False, or None off a terminal); tqdm's bar otherwise."""
+    import io
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert isinstance(ing._progress_bar(3, False), ing._NoBar) and isinstance(ing._progress_bar(3, None), ing._NoBar)
+    bar = ing._progress_bar(3, True)
+    assert not isinstance(bar, ing._NoBar) and not bar.disable
+    bar.close()
+    monkeypatch.setattr("sys.stderr", Tty())
+    bar = ing._progress_bar(3, None)
+    assert not isinstance(bar, ing._NoBar) and not bar.disable
+    bar.close()
+    assert isinstance(ing._progress_bar(3, False), ing._NoBar)
