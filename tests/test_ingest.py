@@ -186,6 +186,29 @@ def test_unit_from_filled_in_cell_when_file_name_says_nothing(tmp_path):
     assert (rej["reason"] == "unit not matched to the roster").sum() == 1
 
 
+def test_absurd_follower_counts_do_not_stop_the_run(tmp_path, season):
+    """A count no audience has (1e20 typed as a number, 400 digits typed as text) used to overflow the Int64
+    column and stop the whole ingest: the row is clean with no count, and the rest of the season is unaffected."""
+    import openpyxl
+
+    src, _, before = season
+    raw = tmp_path / "raw"
+    shutil.copytree(src, raw)
+    header = ["序号", "平台类型", "平台名称", "账号ID", "主管领导", "运营管理负责人", "联系电话", "粉丝数"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    ws.append([1, "公众号", "巨量平台", "huge1", "王一", "张三", "13800000360", 1e20])
+    ws.append([2, "微博", "长数平台", "huge2", "王一", "张三", "13800000360", "1" * 400])
+    ws.append([3, "抖音", "正常平台", "fine3", "王一", "张三", "13800000360", "1.2万"])
+    wb.save(raw / f"备案信息汇总+{before.tables['units']['unit'].iloc[0]}-补充.xlsx")
+    res = ing.ingest(raw, None, load_config(), workers=2, progress=False)
+    p = res.tables["platforms"].set_index("platform_name")
+    assert p["followers"].isna()["巨量平台"] and p["followers"].isna()["长数平台"]
+    assert p.loc["正常平台", "followers"] == 12000
+    assert len(res.tables["platforms"]) == len(before.tables["platforms"]) + 3
+
+
 def test_map_columns_two_row_header_prefers_the_child():
     parts = [("序号",), ("平台名称",), ("运营管理负责人", "姓名"), ("运营管理负责人", "联系电话"), ("主管领导", "姓名"),
              ("主管领导", "职务"), ("最近\n更新时间",), ("粉丝数*",)]

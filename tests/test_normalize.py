@@ -42,7 +42,10 @@ def test_date(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [("1.2万", 12000), ("3,000", 3000), ("3，000", 3000), ("约500", 500), ("10万+", 100000), ("1.5w", 15000),
-     (1200.0, 1200), (800, 800), ("无", None), ("", None), (None, None)],
+     (1200.0, 1200), (800, 800), ("无", None), ("", None), (None, None),
+     # typing accidents beyond any audience are no count (and never overflow the Int64 column)
+     (1e20, None), (2**63, None), (-(10**16), None), ("1" * 400, None), ("9" * 400 + "万", None),
+     (float("inf"), None), (float("-inf"), None), (10**15, 10**15), (-3, -3)],
 )
 def test_count(raw, expected):
     assert n.count(raw) == expected

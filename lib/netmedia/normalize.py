@@ -156,20 +156,29 @@ _COUNT_RE = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>万|w|千|k|亿)?", re.IGN
 _UNIT = {"万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000, "亿": 100_000_000}
 
 
+#: Counts beyond this (in absolute value) are no audience but a typing accident (1e20, a pasted id of 400
+#: digits): they are read as no count, which also keeps every count inside the Int64 column they are stored in.
+MAX_COUNT = 10**15
+
+
 def count(v: object) -> int | None:
-    """Follower counts: 1.2万 -> 12000, '3,000' -> 3000, '约500' -> 500, '10万+' -> 100000."""
+    """Follower counts: 1.2万 -> 12000, '3,000' -> 3000, '约500' -> 500, '10万+' -> 100000; None for no number
+    or one beyond :data:`MAX_COUNT` (infinite ones included)."""
     if is_blank(v) or isinstance(v, bool):
         return None
     if isinstance(v, int):
-        return v
-    if isinstance(v, float):
-        return int(round(v))
-    s = unicodedata.normalize("NFKC", str(v)).replace(",", "").replace("，", "")
-    m = _COUNT_RE.search(s)
-    if not m:
+        n: float | int = v
+    elif isinstance(v, float):
+        n = v
+    else:
+        s = unicodedata.normalize("NFKC", str(v)).replace(",", "").replace("，", "")
+        m = _COUNT_RE.search(s)
+        if not m:
+            return None
+        n = float(m["n"]) * _UNIT.get((m["u"] or "").lower(), 1)
+    if not -MAX_COUNT <= n <= MAX_COUNT:  # also false for NaN
         return None
-    n = float(m["n"]) * _UNIT.get((m["u"] or "").lower(), 1)
-    return int(round(n))
+    return n if type(n) is int else int(round(n))
 
 
 # ---------------------------------------------------------------- phones
