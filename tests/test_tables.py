@@ -289,6 +289,99 @@ def test_header_search_stops_once_data_has_clearly_started() -> None:
     assert t.header_row == 5
 
 
+def test_header_search_stops_at_a_candidate_scoring_the_maximum() -> None:
+    """A candidate scoring HEADER_MAX_SCORE cannot be beaten (ties go to the earliest): the rows below it are not
+    scored at all; a lower best keeps the search going until data has clearly started."""
+    seen: list[list[str]] = []
+
+    def scorer(top: float):
+        def score(cells: list[str]) -> float:
+            seen.append(cells)
+            return top if cells[:len(HEADER)] == HEADER else 0.0
+        return score
+
+    rows = [["附件2"], HEADER, _record(1), _record(2), _record(3), _record(4)]
+    data = _book(("S", rows))
+    (t,) = read_tables(data, header_scorer=scorer(1.0))
+    assert t.header_row == 2 and seen == [HEADER]
+    seen.clear()
+    (t,) = read_tables(data, header_scorer=scorer(0.9))
+    assert t.header_row == 2 and len(seen) == 3  # the header and the two data rows before the third stops it
+    assert _kinds(t) == {1: "title", 2: "header", 3: "data", 4: "data", 5: "data", 6: "data"}
+
+
+_CLEAN_PARTS = ["平台", "宣传部", "a", "Z9", "|", "例：", "签字", "_x0009_"]
+_DIRTY_PARTS = [
+    " | ", " ", "  ", "\n", "\t", "\u3000", "\xa0", "\r", "\r\n", "\u200b", "\ufeff", "_x000D_", "_x000d_", "\x0b",
+    "\u2028", "\x85",
+]
+
+
+def _random_sheet(rnd, width: int, height: int) -> list[list[object]]:
+    """Cells from a few clean parts and at most two kinds of mess (so most sheets hold one dirty spot or none)."""
+    parts = _CLEAN_PARTS + rnd.sample(_DIRTY_PARTS, rnd.randint(0, 2))
+
+    def cell() -> object:
+        kind = rnd.random()
+        if kind < 0.25:
+            return ""
+        if kind < 0.35:
+            return rnd.choice([1.0, -0.0, 12.5, 13800000000.0, 2.0**53, 1e20, float("inf"), 7, True, False])
+        if kind < 0.4:
+            return rnd.choice([dt.date(2024, 3, 1), dt.datetime(2025, 5, 1, 9, 30), dt.time(8, 0), dt.timedelta(1)])
+        return "".join(rnd.choice(parts) for _ in range(rnd.randint(1, 3)))
+
+    return [[cell() for _ in range(width)] for _ in range(height)]
+
+
+def test_grid_matches_the_cell_by_cell_definition() -> None:
+    """_Grid skips per-cell work (texts checked for dirty strings as a whole, full-width rows made with the values):
+    on random sheets full of edge whitespace, control characters, ``_x000D_``, separators and numbers it gives
+    what cleaning each cell one by one gives."""
+    import random
+
+    from netmedia.tables import _clean_str, _Grid
+
+    rnd = random.Random(5)
+    for _ in range(2000):
+        width = rnd.randint(1, 7)
+        raw = _random_sheet(rnd, width, rnd.randint(1, 6))
+        expected = []
+        for r, line in enumerate(raw):
+            cells = []
+            for j, v in enumerate(line):
+                if type(v) is str:
+                    v = _clean_str(v)
+                elif type(v) is float and v.is_integer() and abs(v) < 2.0**53:
+                    v = int(v)
+                if v != "":
+                    cells.append((j, v))
+            if cells:
+                full: list[object] = [None] * width
+                for j, v in cells:
+                    full[j] = v
+                text = " | ".join(str(v) for _, v in cells)
+                expected.append((r, [j for j, _ in cells], [v for _, v in cells], text, full))
+        got = [(row.r, row.cols, row.vals, row.text, row.line) for row in _Grid(raw, width).rows]
+        assert got == expected, raw
+        assert [[type(v) for v in row[2]] for row in got] == [[type(v) for v in row[2]] for row in expected]
+
+
+def test_row_labels_match_label_per_cell() -> None:
+    """The labels of a row whose text has no whitespace inside a cell are split from its text; any row gives what
+    _label gives cell by cell."""
+    import random
+
+    from netmedia.tables import _Grid, _label, _row_labels
+
+    rnd = random.Random(7)
+    for _ in range(400):
+        width = rnd.randint(1, 7)
+        raw = _random_sheet(rnd, width, 4)
+        for row in _Grid(raw, width).rows:
+            assert _row_labels(row, width) == [_label(v) for v in row.line], row.vals
+
+
 def test_no_header_rows_still_classified() -> None:
     rows = [["附件3"], ["填表说明：本表无需填写"], ["随便写的一句话"]]
     (t,) = read_tables(_book(("S", rows)))

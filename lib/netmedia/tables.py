@@ -33,6 +33,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,6 +65,10 @@ HEADER_MIN_SCORE = 0.3
 #: far holding a number or a date (data rows: a header is labels), as long as that candidate already scores at
 #: least :data:`HEADER_MIN_SCORE`. Scoring every row of the window used to cost more than reading the sheet.
 HEADER_STOP_DATA_ROWS = 3
+#: The most a ``header_scorer`` returns (its scores are in [0, 1]): a candidate scoring this cannot be beaten (ties go
+#: to the earliest), so the search stops there. Scoring the data rows under a header costs the most (their labels
+#: are all new to the scorer's caches).
+HEADER_MAX_SCORE = 1.0
 #: A single text cell longer than this is prose (fill-in instructions), not a title or section label.
 LONG_TEXT = 60
 #: A header cell longer than this is unlikely (titles and notes are longer).
@@ -445,14 +450,8 @@ def _dirty_strings(strs: list[str]) -> set[int]:
     return {int(k) for k in np.searchsorted(ends, hits, side="right")}
 
 
-def _int_if_integral(v: object) -> object:
-    """An integral float as a Python int (4165014941, never 4165014941.0); anything else unchanged."""
-    if type(v) is float and v.is_integer() and -_EXACT_FLOAT < v < _EXACT_FLOAT:
-        return int(v)
-    return v
-
-
-_EXACT_FLOAT = 2.0**53  # floats beyond this are not exact integers
+# An integral float becomes a Python int (4165014941, never 4165014941.0) below this; beyond it floats are not exact.
+_EXACT_FLOAT = 2.0**53
 
 
 def _cleaned(found: list[tuple[int, list[int], list[object]]], dirty: set[int]) -> list[tuple[int, list[int], list[object]]]:
@@ -477,12 +476,13 @@ def _cleaned(found: list[tuple[int, list[int], list[object]]], dirty: set[int]) 
 
 
 class _Row:
-    """A non-empty row: 0-based Excel row, the columns of its non-empty cells, their values, its text."""
+    """A non-empty row: 0-based Excel row, the columns of its non-empty cells, their values, its text, and the row
+    at full sheet width (``None`` for a blank cell)."""
 
-    __slots__ = ("r", "cols", "vals", "text")
+    __slots__ = ("r", "cols", "vals", "text", "line")
 
-    def __init__(self, r: int, cols: list[int], vals: list[object], text: str):
-        self.r, self.cols, self.vals, self.text = r, cols, vals, text
+    def __init__(self, r: int, cols: list[int], vals: list[object], text: str, line: list[object]):
+        self.r, self.cols, self.vals, self.text, self.line = r, cols, vals, text, line
 
     @property
     def n(self) -> int:
@@ -493,7 +493,47 @@ class _Row:
         return self.vals[0]
 
     def all_text(self) -> bool:
-        return all(type(v) is str for v in self.vals)
+        return list(map(type, self.vals)).count(str) == len(self.vals)
+
+
+def _full_line(cols: list[int], vals: list[object], width: int) -> list[object]:
+    """A row at full width from its non-empty cells (``None`` elsewhere)."""
+    line: list[object] = [None] * width
+    for j, v in zip(cols, vals, strict=True):
+        line[j] = v
+    return line
+
+
+def _texts_clean(texts: list[str]) -> bool:
+    """True when no string cell behind the row ``texts`` needs :func:`_clean_str` (the usual case); False means
+    "look closer" (:func:`_dirty_strings`), never a wrong "clean".
+
+    A few C-speed scans of the texts joined by `` | ``: NBSP, CR, the zero-width space, the BOM or ``_x000``
+    anywhere mean "look closer". Every whitespace character but the space is unprintable: once line feeds and
+    ideographic spaces (common inside cells) are spaces, a printable text holds no other, and a cell starting or
+    ending with whitespace shows as a space next to its separator (``|  `` or ``  |``) or at either end. What
+    other cells render to (numbers, dates, booleans) has none of these.
+    """
+    joined = " | ".join(texts)
+    if any(ch in joined for ch in ("\xa0", "\r", "\u200b", "\ufeff", "_x000")):
+        return False
+    if "\n" in joined:
+        joined = joined.replace("\n", " ")
+    if "\u3000" in joined:
+        joined = joined.replace("\u3000", " ")
+    return (
+        joined.isprintable()
+        and "|  " not in joined
+        and "  |" not in joined
+        and joined[:1] != " "
+        and joined[-1:] != " "
+    )
+
+
+def _text(vals: list[object]) -> str:
+    """A row's text: its non-empty cells joined by `` | `` (a string as it is, anything else as ``str``: a date in
+    ISO form)."""
+    return " | ".join([f"{v}" for v in vals])  # f"{v}" is str(v) for every cell type and skips the call for strings
 
 
 class _Grid:
@@ -501,7 +541,8 @@ class _Grid:
     cells left out).
 
     Built in as few passes over the cells as possible: a sheet of a few hundred cells used to cost more here
-    than in calamine.
+    than in calamine. Whether any string needs cleaning is decided on the row texts (:func:`_texts_clean`); only
+    then are the strings listed and searched one by one.
     """
 
     def __init__(self, raw: list[list[object]], width: int):
@@ -512,17 +553,27 @@ class _Grid:
         for r, line in enumerate(raw):
             cols = [j for j, v in enumerate(line) if v != ""]
             if cols:
-                found.append((r, cols, list(map(line.__getitem__, cols))))
-        # The few strings that need cleaning, found with one scan over the non-empty ones (see _dirty_strings).
-        strs = [v for _, _, vals in found for v in vals if type(v) is str]
-        dirty = _dirty_strings(strs) if strs else set()
-        if dirty:
-            found = _cleaned(found, dirty)
-        self.rows: list[_Row] = []
-        for r, cols, vals in found:
-            vals = [v if type(v) is not float else _int_if_integral(v) for v in vals]
-            text = " | ".join([v if type(v) is str else str(v) for v in vals])  # str(date) is ISO
-            self.rows.append(_Row(r, cols, vals, text))
+                full = [
+                    None if v == ""
+                    else int(v) if type(v) is float and v.is_integer() and -_EXACT_FLOAT < v < _EXACT_FLOAT
+                    else v
+                    for v in line
+                ]
+                found.append((r, cols, list(map(full.__getitem__, cols)), full))
+        texts = [_text(vals) for _, _, vals, _ in found]
+        if not _texts_clean(texts):
+            # The few strings that need cleaning, found with one scan over the non-empty ones (see _dirty_strings).
+            strs = [v for _, _, vals, _ in found for v in vals if type(v) is str]
+            dirty = _dirty_strings(strs) if strs else set()
+            if dirty:
+                found = [
+                    (r, cols, vals, _full_line(cols, vals, width))
+                    for r, cols, vals in _cleaned([(r, cols, vals) for r, cols, vals, _ in found], dirty)
+                ]
+                texts = [_text(vals) for _, _, vals, _ in found]
+        self.rows: list[_Row] = [
+            _Row(r, cols, vals, text, full) for (r, cols, vals, full), text in zip(found, texts, strict=True)
+        ]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -582,6 +633,16 @@ def _parent_filled(p: _Row, width: int, hm: dict[int, list[tuple[int, int]]],
 
 
 def _row_labels(row: _Row, width: int) -> list[str]:
+    """The row's :func:`_label` per column ("" for a blank cell)."""
+    text, cols = row.text, row.cols
+    n = len(cols)
+    if text.count(" ") == 2 * n - 2 and text.isprintable():
+        # No cell holds whitespace or anything unprintable: each label is the cell as the text renders it (what
+        # _label gives then), and the text splits back into its cells at its separators.
+        labels = text.split(" | ")
+        if cols[-1] == n - 1:  # the first n columns
+            return labels + [""] * (width - n)
+        return list(map(dict(zip(cols, labels, strict=True)).get, range(width), repeat("")))
     vals = [""] * width
     for col, v in zip(row.cols, row.vals, strict=True):
         if col < width:
@@ -656,6 +717,8 @@ def _find_header(
         if best is None or score > best[0]:
             best = (score, k, two)
             data_below = 0
+            if score >= HEADER_MAX_SCORE:
+                break  # nothing below can score more
     if best is None or best[0] < HEADER_MIN_SCORE:
         got = 0.0 if best is None else best[0]
         return None, False, f"no header row found (best score {got:.2f} < {HEADER_MIN_SCORE})"
@@ -830,14 +893,9 @@ def _data_lists(
     """The data rows' cells, with each vertical merge's top-left value copied into its range (data rows only)."""
     if not data_pos:
         return DataLists(width)
-    n = len(data_pos)
-    columns: list[list[object]] = [[None] * n for _ in range(width)]
-    rows = []
-    for pos, p in enumerate(data_pos):
-        row = g.rows[p]
-        rows.append(row.r)
-        for j, v in zip(row.cols, row.vals, strict=True):
-            columns[j][pos] = v
+    data = [g.rows[p] for p in data_pos]
+    rows = [row.r for row in data]
+    columns: list[list[object]] = list(map(list, zip(*[row.line for row in data], strict=True)))  # transposed
     if merges:
         where = {r: i for i, r in enumerate(rows)}
         for (r0, c0), (r1, c1) in merges:
