@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -70,14 +71,7 @@ class UnitMatcher:
 
     def match(self, name: object) -> str | None:
         """Canonical roster name for ``name`` or None."""
-        if type(name) is not str:
-            return self._match(name)
-        got = self._matched.get(name, _NOT_SEEN)
-        if got is _NOT_SEEN:
-            got = self._matched[name] = self._match(name)
-            if len(self._matched) > _MEMO_SIZE:
-                self._matched.clear()
-        return got
+        return _remembered(self._matched, self._match, name)
 
     def _match(self, name: object) -> str | None:
         k = key(name)
@@ -96,14 +90,7 @@ class UnitMatcher:
 
     def find_in(self, label: object) -> str | None:
         """Unit named inside a longer label such as a file name '备案信息汇总+水利学院（终版）.xlsx'."""
-        if type(label) is not str:
-            return self._find_in(label)
-        got = self._found.get(label, _NOT_SEEN)
-        if got is _NOT_SEEN:
-            got = self._found[label] = self._find_in(label)
-            if len(self._found) > _MEMO_SIZE:
-                self._found.clear()
-        return got
+        return _remembered(self._found, self._find_in, label)
 
     def _find_in(self, label: object) -> str | None:
         s = normalize.text(label)
@@ -118,3 +105,15 @@ class UnitMatcher:
             if len(name) >= 2 and name in k:
                 return self._exact[name]
         return None
+
+
+def _remembered(memo: dict[str, str | None], fn: Callable[[object], str | None], text: object) -> str | None:
+    """``fn(text)``, remembered in ``memo`` for text (emptied past ``_MEMO_SIZE`` answers); other values computed."""
+    if type(text) is not str:
+        return fn(text)
+    got = memo.get(text, _NOT_SEEN)
+    if got is _NOT_SEEN:
+        got = memo[text] = fn(text)
+        if len(memo) > _MEMO_SIZE:
+            memo.clear()
+    return got
