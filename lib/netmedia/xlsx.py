@@ -249,12 +249,16 @@ class _BlockWorksheet(Worksheet):
                 lo, hi = min(lo, a), max(hi, b)
             self.row_spans[k] = f"{lo}:{hi}"
 
+    def _plain_rows(self) -> bool:
+        """Whether a row without set_row() options gets xlsxwriter's plain <row> tag on this sheet (no default
+        row height, no Excel 2010 extensions)."""
+        return self.excel_version == 2007 and self.default_row_height == self.original_row_height
+
     def _plain_row_tags(self) -> bool:
-        """Whether every data row gets the plain <row> tag xlsxwriter writes for rows without set_row() options
-        (no default row height, no Excel 2010 extensions, no options on a data row): then the row tags are made
-        with the cells, for all rows at once."""
+        """Whether every data row gets the plain <row> tag (see :meth:`_plain_rows`; no options on a data row):
+        then the row tags are made with the cells, for all rows at once."""
         blk = self.block
-        if blk is None or self.excel_version != 2007 or self.default_row_height != self.original_row_height:
+        if blk is None or not self._plain_rows():
             return False
         return not any(blk.first <= r < blk.first + len(blk.stored) for r in self.row_info)
 
@@ -286,7 +290,7 @@ class _BlockWorksheet(Worksheet):
             for part in parts:
                 self._write_utf8(part)
             return
-        plain_tags = self.excel_version == 2007 and self.default_row_height == self.original_row_height
+        plain_tags = self._plain_rows()
         for a in range(0, len(blk.stored), RENDER_SLICE):
             pos, _, cells = _cells_xml(blk, a, min(a + RENDER_SLICE, len(blk.stored)))
             out: list[str] = []
@@ -493,7 +497,8 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
 
     Work is per column and per distinct value: each distinct string is registered in the shared-string table
     once (and the table's reference count raised by the cells that use it), each distinct value becomes the tail
-    of its ``<c>`` element (style, type, value) once, and every cell is then one formatted string. Blank cells are
+    of its ``<c>`` element (style, type, value) once; the cells are made from these when the file is written
+    (:func:`_cells_xml`). Blank cells are
     stored (with the column's format) only in columns that have a format, as on the cell-by-cell path; the sheet
     dimensions are extended over every stored cell."""
     n, width = df.shape
@@ -506,12 +511,12 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
             return None
         columns.append(col)
     table = ws.str_table
-    all_tails: list[list[str]] = []
+    all_tails: list[list[str | None]] = []
     all_codes: list[np.ndarray] = []
     stored = np.zeros((width, n), dtype=bool)
     for j, col in enumerate(columns):
         text = None  # the format of text, numbers and booleans: the column's own
-        tails = []
+        tails: list[str | None] = []
         for kind, v in col.items:
             if kind in ("date", "datetime"):
                 tails.append(f"{_style_attr(fmt_for(j, kind, None))}><v>{v:.16G}</v></c>")
@@ -534,7 +539,7 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
             tails.append(f"{_style_attr(blank)}/>")
             stored[j] = True
         else:
-            tails.append("")  # not stored
+            tails.append(None)  # not stored
             stored[j] = valid
         all_tails.append(tails)
         all_codes.append(np.where(valid, col.codes, len(tails) - 1))
@@ -550,8 +555,7 @@ def _block(ws: _BlockWorksheet, df: pd.DataFrame, first: int, fmt_for) -> _Block
         spans = dict(zip(group[starts].tolist(), zip(los.tolist(), his.tolist(), strict=True), strict=True))
         ws._check_dimensions(first + int(rows[0]), int(lo.min()))
         ws._check_dimensions(first + int(rows[-1]), int(hi.max()))
-    arrays = [pa.array([t or None for t in tails], _LARGE) for tails in all_tails]  # "": not stored
-    return _Block(first, arrays, all_codes, stored.any(axis=0), spans)
+    return _Block(first, [pa.array(tails, _LARGE) for tails in all_tails], all_codes, stored.any(axis=0), spans)
 
 
 def _write_data(
