@@ -548,7 +548,6 @@ class _Grid:
     def __init__(self, raw: list[list[object]], width: int):
         if any(len(r) != width for r in raw):  # ragged rows (never seen from calamine, but be safe)
             raw = [list(r[:width]) + [""] * (width - len(r)) for r in raw]
-        self.width = width
         found = []
         for r, line in enumerate(raw):
             cols = [j for j, v in enumerate(line) if v != ""]
