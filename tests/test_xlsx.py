@@ -356,6 +356,36 @@ def test_rows_rendered_ahead_in_slices_or_at_the_end_are_the_same_xml(tmp_path, 
     assert back.iloc[:, 1].fillna(-1).tolist() == df["count"].fillna(-1).tolist()
 
 
+@pytest.mark.parametrize("above", [{}, {"title": "标题", "notes": ["说明一", "说明二"]}])
+def test_block_sheet_row_spans_and_dimension_are_xlsxwriters(tmp_path, monkeypatch, above):
+    """Row spans and the sheet's dimension are what xlsxwriter computes cell by cell: for the rows above the
+    data (header, and title and notes: xlsxwriter's own loop, which only visits the rows it stores) merged with
+    the block's, for the data, rows storing nothing and a short last group of 16 included."""
+    import re as _re
+
+    import netmedia.xlsx as nx
+
+    first = 1 + 3 * bool(above)  # sheet row (0-based) of the first data row
+    df = _rows_frame(100)
+    df.loc[: 15 - first, ["name", "count"]] = None  # the header's group: data spans 4:4, the header's 1:4
+    df.loc[20:40, ["name", "count", "day"]] = None  # whole row groups storing nothing
+    df.loc[80 - first : 95 - first, ["name", "count"]] = None  # rows 80-95, a group storing its last column only
+    spec = SheetSpec(df, **above)
+    fast = write_workbook(tmp_path / "fast.xlsx", {"s": spec})
+    monkeypatch.setattr(nx, "_block", lambda *a: None)
+    slow = write_workbook(tmp_path / "slow.xlsx", {"s": spec})
+
+    def layout(path):
+        xml = _member(path, "xl/worksheets/sheet1.xml").decode()
+        return _re.findall(r'<dimension ref="[^"]+"/>', xml), _re.findall(r'<row r="\d+"[^>]*>', xml)
+
+    dims, rows = layout(fast)
+    assert (dims, rows) == layout(slow)
+    assert len(rows) == first + int(df.notna().any(axis=1).sum())
+    spans = [_re.search(r'spans="([^"]+)"', r)[1] for r in rows]
+    assert spans[0] == "1:4" and spans[-1] == "1:4" and "4:4" in spans
+
+
 def test_rows_with_their_own_tags_write_the_same_cells(tmp_path, monkeypatch):
     """A sheet whose rows need xlsxwriter's own row tags (here: an Excel 2010 data bar) writes, row by row, the
     cells the plain path writes, and the cells of the cell-by-cell reference."""
@@ -376,19 +406,26 @@ def test_rows_with_their_own_tags_write_the_same_cells(tmp_path, monkeypatch):
     assert cells(tagged) == cells(plain) == cells(reference)
 
 
-def test_big_members_deflated_in_halves_are_the_same_file_content(tmp_path, monkeypatch):
-    """A big package member is deflated on two threads and joined into one stream: every member inflates (CRC
-    checked) to the bytes the one-thread path writes, and readers read it."""
+def test_members_deflated_by_isal_are_the_same_file_content(tmp_path, monkeypatch):
+    """Every member of our workbooks is deflated by ISA-L and inflates (CRC checked) to the bytes zipfile's own
+    path writes; openpyxl and calamine read the file."""
+    import zipfile
+
     import netmedia.xlsx as nx
 
     df = pd.DataFrame({"t": pd.array([f"平台{i}" for i in range(3000)], dtype="str"), "n": range(3000)})
-    monkeypatch.setattr(nx, "PARALLEL_DEFLATE", 1 << 40)
-    one = write_workbook(tmp_path / "one.xlsx", {"s": df})
-    monkeypatch.setattr(nx, "PARALLEL_DEFLATE", 1_000)
-    two = write_workbook(tmp_path / "two.xlsx", {"s": df})
-    with zipfile.ZipFile(one) as a, zipfile.ZipFile(two) as b:
-        assert b.testzip() is None
+    calls = []
+    real = nx.isal_zlib.compressobj
+    monkeypatch.setattr(nx.isal_zlib, "compressobj", lambda *a: calls.append(a) or real(*a))
+    ours = write_workbook(tmp_path / "ours.xlsx", {"s": df})
+    monkeypatch.setattr(nx._LevelledZipFile, "write", zipfile.ZipFile.write)
+    stock = write_workbook(tmp_path / "stock.xlsx", {"s": df})
+    with zipfile.ZipFile(ours) as a, zipfile.ZipFile(stock) as b:
+        assert a.testzip() is None
+        assert len(calls) == len(a.namelist()) and all(c[0] == nx.ISAL_LEVEL for c in calls)
+        assert {i.compress_type for i in a.infolist()} == {zipfile.ZIP_DEFLATED}
         assert a.namelist() == b.namelist()
         assert all(a.read(n) == b.read(n) for n in a.namelist())
-        assert a.read("xl/worksheets/sheet1.xml") != b"" and a.getinfo("xl/worksheets/sheet1.xml").file_size > 1_000
-    assert pd.read_excel(two, engine="calamine")["t"].tolist() == df["t"].tolist()
+        assert a.getinfo("xl/worksheets/sheet1.xml").file_size > 100_000
+    assert pd.read_excel(ours, engine="calamine")["t"].tolist() == df["t"].tolist()
+    assert pd.read_excel(ours, engine="openpyxl")["n"].tolist() == list(range(3000))

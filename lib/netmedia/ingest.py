@@ -886,9 +886,13 @@ def _result(chunks: list[ChunkResult], units: pd.DataFrame, staff: pd.DataFrame,
 
 def _prepare_outputs(ref: Path, config: Config, out_dir: str | Path | None) -> pd.DataFrame:
     """Parent-side work that needs no returns: the staff roster (only the checks use it) and, when tables are
-    to be written, importing the workbook writer."""
+    to be written, importing the workbook writer and the Parquet writer (pyarrow.parquet brings pyarrow's file
+    systems and ssl: ~25 ms that would otherwise be spent after the workers are done)."""
     staff = read_roster(ref / "staff.xlsx", "staff", config)
     if out_dir is not None:
+        import pandas.io.parquet  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+
         import netmedia.xlsx  # noqa: F401
     return staff
 
