@@ -2,21 +2,18 @@
 
 import datetime as dt
 import io
+import sys
 import zipfile
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
-from netmedia.config import Limits
-from netmedia.sources import candidate_files, expand
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+from hostile_corpus import zip_of as _zip  # noqa: E402
 
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
+from netmedia.config import Limits  # noqa: E402
+from netmedia.sources import candidate_files, expand  # noqa: E402
 
 
 def _mail(subject: str, date: str, attachments: dict[str, bytes]) -> bytes:
