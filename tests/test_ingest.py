@@ -295,6 +295,29 @@ def test_arrow_parts_give_the_typed_frame(season):
     assert ing.frame_from_parts("platforms", []).equals(ing.typed_frame("platforms", []))
 
 
+def test_submissions_sent_as_arrow_parts_give_the_typed_frame(season):
+    """A run's submissions travel as Arrow parts too (``_chunk_result``) and make the frame ``typed_frame`` makes
+    from the rows: received times, counts and missing values included."""
+    import datetime as dt
+
+    _, _, res = season
+    df = res.tables["submissions"]
+    assert df["received_at"].notna().any() and df["annex"].isna().any()
+    rows = [{c: (None if pd.isna(v) else v.to_pydatetime() if isinstance(v, pd.Timestamp)
+                 else int(v) if str(df[c].dtype) == "Int64" else v) for c, v in r.items()}
+            for r in df.astype(object).to_dict("records")]
+    rows.append(ing._submission("x.xlsx", None, status="rejected", received_at=dt.datetime(2023, 4, 20, 9, 30)))
+    half = len(rows) // 2
+    chunks = []
+    for part in (rows[:half], rows[half:]):
+        fr = ing.FileResult()
+        fr.submissions.extend(part)
+        chunks.append(ing._chunk_result(fr, 1))
+    got = ing.frame_from_parts("submissions", [c.tables["submissions"] for c in chunks])
+    pd.testing.assert_frame_equal(got, ing.typed_frame("submissions", rows))
+    pd.testing.assert_frame_equal(got.iloc[:-1], df)
+
+
 def test_column_normalisers_keep_equal_keys_of_other_types_apart():
     """``_Cells`` looks columns up in plain dicts: 1, 1.0 and True are equal keys, date and datetime are not; every
     column, whatever it mixes and whatever came before, gets ``fn`` of each of its values."""
