@@ -14,7 +14,7 @@ Methods, on the same files:
   ingest  ``netmedia.ingest.ingest(raw, out_dir, workers=1)`` and ``workers=2`` end to end (tables written)
 
 Each measurement runs in a fresh subprocess so its peak RSS (process + children, sampled every 20 ms from
-/proc) is its own. The methods run in ``--repeat`` interleaved rounds (default 3): on a shared VM the speed
+/proc) is its own. The methods run in ``--repeat`` interleaved rounds (default 5): on a shared VM the speed
 drifts by +-30% within minutes, so the ratios c/a and b/c are taken within each round (its methods ran within a
 minute of each other) and the median over the rounds is reported; every time is kept, and the best time of each
 method is reported too. Results: ``benchmarks/results/ingest.json``.
@@ -250,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--methods", nargs="+", default=list(METHODS))
     ap.add_argument("--one", nargs=2, metavar=("METHOD", "N"), help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, default=RESULTS / "ingest.json")
-    ap.add_argument("--repeat", type=int, default=3, help="rounds of all methods; the best of each is reported")
+    ap.add_argument("--repeat", type=int, default=5,
+                    help="interleaved rounds of all methods: the targets are judged on the median of the per-round ratios")
     ap.add_argument("--distinct", action="store_true",
                     help="seasons of distinct returns (more units) instead of copies of one 60-unit season")
     a = ap.parse_args(argv)
