@@ -313,7 +313,7 @@ def test_header_search_stops_at_a_candidate_scoring_the_maximum() -> None:
 _CLEAN_PARTS = ["平台", "宣传部", "a", "Z9", "|", "例：", "签字", "_x0009_"]
 _DIRTY_PARTS = [
     " | ", " ", "  ", "\n", "\t", "\u3000", "\xa0", "\r", "\r\n", "\u200b", "\ufeff", "_x000D_", "_x000d_", "\x0b",
-    "\u2028", "\x85",
+    "\u2028", "\x85", "\x00",
 ]
 
 

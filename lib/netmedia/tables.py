@@ -400,11 +400,7 @@ def _check_sheet_extents(xmls: list[bytes], limits: Limits) -> None:
 # --------------------------------------------------------------------------------------------
 # Cell cleaning. Sheets are small (tens of rows, a dozen columns): plain list comprehensions over the cells
 # cost less than numpy/pyarrow, whose fixed cost per call (array building, dtype dispatch) used to be most of
-# the per-sheet time. Only the rare dirty strings go through Python one by one.
-
-# Anything str.strip() leaves behind that still needs fixing inside a string.
-_DIRTY = re.compile(r"[\xa0\r\u200b\ufeff]|_x000[dD]_")
-_EDGE = re.compile(r"\x00\s")  # literal prefix: sre scans for \x00 fast (an alternation would not)
+# the per-sheet time. Only the rows holding a string that needs cleaning go through Python cell by cell.
 
 
 def _clean_str(v: str) -> str:
@@ -426,53 +422,21 @@ def _label(v: object) -> str:
     return _CJK_GAP.sub("", s) if " " in s else s
 
 
-def _dirty_strings(strs: list[str]) -> set[int]:
-    """Indices of the strings that need :func:`_clean_str`: edge whitespace, NBSP, CR, zero-width, ``_x000D_``.
-
-    One join and a few C-speed scans over all strings of the sheet; the usual answer is "none" or "a few".
-    """
-    joined = "\x00".join(strs)
-    hits: list[int] = []
-    if joined[:1].isspace():
-        hits.append(0)
-    if joined[-1:].isspace():
-        hits.append(len(joined) - 1)
-    hits += [m.start() + 1 for m in _EDGE.finditer(joined)]  # leading whitespace of the next string
-    last = len(joined) - 1
-    hits += [last - m.start() - 1 for m in _EDGE.finditer(joined[::-1])]  # trailing whitespace (reversed)
-    if any(ch in joined for ch in ("\xa0", "\r", "\u200b", "\ufeff", "_x000")):
-        hits += [m.start() for m in _DIRTY.finditer(joined)]
-    if not hits:
-        return set()
-    if len(hits) <= 64:  # few: count separators before each hit (memchr) rather than measure every string
-        return {joined.count("\x00", 0, h) for h in hits}
-    ends = np.cumsum(np.fromiter(map(len, strs), dtype=np.int64, count=len(strs)) + 1)
-    return {int(k) for k in np.searchsorted(ends, hits, side="right")}
-
-
 # An integral float becomes a Python int (4165014941, never 4165014941.0) below this; beyond it floats are not exact.
 _EXACT_FLOAT = 2.0**53
 
 
-def _cleaned(found: list[tuple[int, list[int], list[object]]], dirty: set[int]) -> list[tuple[int, list[int], list[object]]]:
-    """``found`` (row, columns, values of its non-empty cells) with the strings numbered in ``dirty`` (counting
-    the strings of all rows in order) cleaned; a string that cleans to "" leaves its row, an emptied row goes."""
-    out = []
-    k = 0
-    for r, cols, vals in found:
-        keep_cols, keep_vals = [], []
-        for j, v in zip(cols, vals, strict=True):
-            if type(v) is str:
-                if k in dirty:
-                    v = _clean_str(v)
-                k += 1
-                if v == "":
-                    continue
-            keep_cols.append(j)
-            keep_vals.append(v)
-        if keep_cols:
-            out.append((r, keep_cols, keep_vals))
-    return out
+def _cleaned_row(cols: list[int], vals: list[object]) -> tuple[list[int], list[object]]:
+    """A row's non-empty cells with every string cleaned (:func:`_clean_str`); a string that cleans to "" leaves."""
+    keep_cols, keep_vals = [], []
+    for j, v in zip(cols, vals, strict=True):
+        if type(v) is str:
+            v = _clean_str(v)
+            if v == "":
+                continue
+        keep_cols.append(j)
+        keep_vals.append(v)
+    return keep_cols, keep_vals
 
 
 class _Row:
@@ -506,7 +470,7 @@ def _full_line(cols: list[int], vals: list[object], width: int) -> list[object]:
 
 def _texts_clean(texts: list[str]) -> bool:
     """True when no string cell behind the row ``texts`` needs :func:`_clean_str` (the usual case); False means
-    "look closer" (:func:`_dirty_strings`), never a wrong "clean".
+    "look closer" (row by row, then string by string), never a wrong "clean".
 
     A few C-speed scans of the texts joined by `` | ``: NBSP, CR, the zero-width space, the BOM or ``_x000``
     anywhere mean "look closer". Every whitespace character but the space is unprintable: once line feeds and
@@ -561,15 +525,19 @@ class _Grid:
                 found.append((r, cols, list(map(full.__getitem__, cols)), full))
         texts = [_text(vals) for _, _, vals, _ in found]
         if not _texts_clean(texts):
-            # The few strings that need cleaning, found with one scan over the non-empty ones (see _dirty_strings).
-            strs = [v for _, _, vals, _ in found for v in vals if type(v) is str]
-            dirty = _dirty_strings(strs) if strs else set()
-            if dirty:
-                found = [
-                    (r, cols, vals, _full_line(cols, vals, width))
-                    for r, cols, vals in _cleaned([(r, cols, vals) for r, cols, vals, _ in found], dirty)
-                ]
-                texts = [_text(vals) for _, _, vals, _ in found]
+            # Only a row whose own text is not clean can hold a string that needs cleaning: those few rows are
+            # rebuilt with every string cleaned (a string that needs none comes out of _clean_str as it was).
+            gone = []
+            for i in [i for i, text in enumerate(texts) if not _texts_clean([text])]:
+                r, cols, vals, _ = found[i]
+                cols, vals = _cleaned_row(cols, vals)
+                if cols:
+                    found[i] = (r, cols, vals, _full_line(cols, vals, width))
+                    texts[i] = _text(vals)
+                else:
+                    gone.append(i)  # every cell was whitespace
+            for i in reversed(gone):
+                del found[i], texts[i]
         self.rows: list[_Row] = [
             _Row(r, cols, vals, text, full) for (r, cols, vals, full), text in zip(found, texts, strict=True)
         ]
