@@ -455,17 +455,28 @@ def _cleaned_row(cols: list[int], vals: list[object]) -> tuple[list[int], list[o
 
 
 class _Row:
-    """A non-empty row: 0-based Excel row, the columns of its non-empty cells, their values, its text, and the row
-    at full sheet width (``None`` for a blank cell)."""
+    """A non-empty row: 0-based Excel row, the values of its non-empty cells, its text, the row at full sheet width
+    (``None`` for a blank cell), and the columns of its non-empty cells.
 
-    __slots__ = ("r", "cols", "vals", "text", "line")
+    ``cols`` is worked out from ``line`` on first use: only the rows near the header and single-cell rows need
+    it, and listing the columns of every row cost as much as cleaning its cells. Rows whose ``line`` may hold a
+    ``None`` that is not a blank cell are given their columns up front.
+    """
 
-    def __init__(self, r: int, cols: list[int], vals: list[object], text: str, line: list[object]):
-        self.r, self.cols, self.vals, self.text, self.line = r, cols, vals, text, line
+    __slots__ = ("r", "vals", "text", "line", "_cols")
+
+    def __init__(self, r: int, vals: list[object], text: str, line: list[object], cols: list[int] | None = None):
+        self.r, self.vals, self.text, self.line, self._cols = r, vals, text, line, cols
+
+    @property
+    def cols(self) -> list[int]:
+        if self._cols is None:
+            self._cols = [j for j, v in enumerate(self.line) if v is not None]
+        return self._cols
 
     @property
     def n(self) -> int:
-        return len(self.cols)
+        return len(self.vals)
 
     @property
     def first(self) -> object:
@@ -487,19 +498,16 @@ def _texts_clean(texts: list[str]) -> bool:
     """True when no string cell behind the row ``texts`` needs :func:`_clean_str` (the usual case); False means
     "look closer" (row by row, then string by string), never a wrong "clean".
 
-    A few C-speed scans of the texts joined by `` | ``: NBSP, CR, the zero-width space, the BOM or ``_x000``
-    anywhere mean "look closer". Every whitespace character but the space is unprintable: once line feeds and
-    ideographic spaces (common inside cells) are spaces, a printable text holds no other, and a cell starting or
-    ending with whitespace shows as a space next to its separator (``|  `` or ``  |``) or at either end. What
-    other cells render to (numbers, dates, booleans) has none of these.
+    A few C-speed scans of the texts joined by `` | ``: ``_x000`` anywhere means "look closer". Every whitespace
+    character but the space is unprintable, and so are CR, the zero-width space and the BOM: once line feeds and
+    ideographic spaces (common inside cells) are spaces, a printable text holds none of those, and a cell
+    starting or ending with whitespace shows as a space next to its separator (``|  `` or ``  |``) or at either
+    end. What other cells render to (numbers, dates, booleans) has none of these.
     """
     joined = " | ".join(texts)
-    if any(ch in joined for ch in ("\xa0", "\r", "\u200b", "\ufeff", "_x000")):
+    if "_x000" in joined:
         return False
-    if "\n" in joined:
-        joined = joined.replace("\n", " ")
-    if "\u3000" in joined:
-        joined = joined.replace("\u3000", " ")
+    joined = joined.replace("\n", " ").replace("\u3000", " ")  # the text itself when it holds neither
     return (
         joined.isprintable()
         and "|  " not in joined
@@ -511,7 +519,7 @@ def _texts_clean(texts: list[str]) -> bool:
 
 def _text(vals: list[object]) -> str:
     """A row's text: its non-empty cells joined by `` | `` (a string as it is, anything else as ``str``: a date in
-    ISO form)."""
+    ISO form). :class:`_Grid` spells this out inline for speed."""
     return " | ".join([f"{v}" for v in vals])  # f"{v}" is str(v) for every cell type and skips the call for strings
 
 
@@ -525,37 +533,44 @@ class _Grid:
     """
 
     def __init__(self, raw: list[list[object]], width: int):
-        if any(len(r) != width for r in raw):  # ragged rows (never seen from calamine, but be safe)
+        if list(map(len, raw)).count(width) != len(raw):  # ragged rows (never seen from calamine, but be safe)
             raw = [list(r[:width]) + [""] * (width - len(r)) for r in raw]
-        found = []
+        rows: list[_Row] = []
+        texts: list[str] = []
         for r, line in enumerate(raw):
-            cols = [j for j, v in enumerate(line) if v != ""]
-            if cols:
-                full = [
-                    None if v == ""
-                    else int(v) if type(v) is float and v.is_integer() and -_EXACT_FLOAT < v < _EXACT_FLOAT
-                    else v
-                    for v in line
-                ]
-                found.append((r, cols, list(map(full.__getitem__, cols)), full))
-        texts = [_text(vals) for _, _, vals, _ in found]
+            blank = line.count("")
+            if blank == width:
+                continue
+            # Blank cells as None, integral floats as ints. A truthy cell is never blank, so "" is the only falsy
+            # value left to test; floats (0.0 included) take the conversion branch.
+            full = [
+                v or (None if v == "" else v) if type(v) is not float
+                else int(v) if v.is_integer() and -_EXACT_FLOAT < v < _EXACT_FLOAT
+                else v
+                for v in line
+            ]
+            vals = list(compress(full, line))  # the non-empty cells, when the only falsy cells are the blanks
+            cols = None
+            if len(vals) + blank != width:  # a falsy cell that is not blank (0, 0.0, False, ...): cell by cell
+                cols = [j for j, v in enumerate(line) if v != ""]
+                vals = list(map(full.__getitem__, cols))
+            text = " | ".join([f"{v}" for v in vals])  # f"{v}" is str(v) for every cell type, no call for strings
+            rows.append(_Row(r, vals, text, full, cols))
+            texts.append(text)
         if not _texts_clean(texts):
             # Only a row whose own text is not clean can hold a string that needs cleaning: those few rows are
             # rebuilt with every string cleaned (a string that needs none comes out of _clean_str as it was).
             gone = []
             for i in [i for i, text in enumerate(texts) if not _texts_clean([text])]:
-                r, cols, vals, _ = found[i]
-                cols, vals = _cleaned_row(cols, vals)
+                row = rows[i]
+                cols, vals = _cleaned_row(row.cols, row.vals)
                 if cols:
-                    found[i] = (r, cols, vals, _full_line(cols, vals, width))
-                    texts[i] = _text(vals)
+                    rows[i] = _Row(row.r, vals, _text(vals), _full_line(cols, vals, width), cols)
                 else:
                     gone.append(i)  # every cell was whitespace
             for i in reversed(gone):
-                del found[i], texts[i]
-        self.rows: list[_Row] = [
-            _Row(r, cols, vals, text, full) for (r, cols, vals, full), text in zip(found, texts, strict=True)
-        ]
+                del rows[i]
+        self.rows = rows
 
     def __len__(self) -> int:
         return len(self.rows)
