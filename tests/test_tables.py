@@ -372,7 +372,9 @@ def test_grid_matches_the_cell_by_cell_definition() -> None:
                     full[j] = v
                 text = " | ".join(str(v) for _, v in cells)
                 expected.append((r, [j for j, _ in cells], [v for _, v in cells], text, full))
-        got = [(row.r, row.cols, row.vals, row.text, row.line) for row in _Grid(raw, width).rows]
+        grid = _Grid(raw, width)
+        got = [(row.r, row.cols, row.vals, row.text, row.line) for row in grid.rows]
+        assert grid.texts == [row.text for row in grid.rows]
         assert got == expected, raw
         assert [[type(v) for v in row[2]] for row in got] == [[type(v) for v in row[2]] for row in expected]
 

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress, repeat
+from operator import eq
 from pathlib import Path
 from typing import NamedTuple
 
@@ -566,11 +567,13 @@ class _Grid:
                 cols, vals = _cleaned_row(row.cols, row.vals)
                 if cols:
                     rows[i] = _Row(row.r, vals, _text(vals), _full_line(cols, vals, width), cols)
+                    texts[i] = rows[i].text
                 else:
                     gone.append(i)  # every cell was whitespace
             for i in reversed(gone):
-                del rows[i]
+                del rows[i], texts[i]
         self.rows = rows
+        self.texts = texts  # row by row, the rows' texts (what the row lists hand on)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -771,7 +774,7 @@ def _multi_cell_kind(row: _Row, header_keys: list[str] | None) -> str:
 
 
 def _sheet_table(st: SheetTable, g: _Grid, kinds: list[str], sections: list[str | None]) -> SheetTable:
-    st.row_lists = RowLists([row.r + 1 for row in g.rows], kinds, [row.text for row in g.rows], sections)
+    st.row_lists = RowLists([row.r + 1 for row in g.rows], kinds, g.texts, sections)
     return st
 
 
@@ -825,7 +828,8 @@ def _analyse(
         kinds[i] = _classify_free(g.rows[i], above_header=True)
     _classify_region(g, start, hrow, None if two else [norm_header(v) for v in hrow.vals], hm, kinds, sections)
     _sheet_table(st, g, kinds, sections)
-    st.data_lists = _data_lists(g, [i for i in range(start, len(g)) if kinds[i] == "data"], sections, width, merges)
+    data_pos = list(compress(range(start, len(g)), map(eq, kinds[start:], repeat("data"))))
+    st.data_lists = _data_lists(g, data_pos, sections, width, merges)
     return st
 
 
@@ -850,7 +854,7 @@ def _classify_region(
     look = [
         i
         for i in range(start, len(g))
-        if (row := g.rows[i]).n <= 2
+        if len((row := g.rows[i]).vals) <= 2
         or _KEYWORDS_SCAN.search(row.text)
         or (header_keys is not None and row.vals[0] == hrow.first)
     ]
