@@ -313,12 +313,19 @@ def test_header_search_stops_at_a_candidate_scoring_the_maximum() -> None:
 _CLEAN_PARTS = ["平台", "宣传部", "a", "Z9", "|", "例：", "签字", "_x0009_"]
 _DIRTY_PARTS = [
     " | ", " ", "  ", "\n", "\t", "\u3000", "\xa0", "\r", "\r\n", "\u200b", "\ufeff", "_x000D_", "_x000d_", "\x0b",
-    "\u2028", "\x85",
+    "\u2028", "\x85", "\x00",
 ]
 
 
-def _random_sheet(rnd, width: int, height: int) -> list[list[object]]:
-    """Cells from a few clean parts and at most two kinds of mess (so most sheets hold one dirty spot or none)."""
+_NUMBERS = [1.0, -0.0, 0.0, 0, 12.5, 13800000000.0, 2.0**53, 1e20, float("inf"), float("nan"), 7, True, False]
+_WHENS = [dt.date(2024, 3, 1), dt.datetime(2025, 5, 1, 9, 30), dt.time(8, 0), dt.time(0, 0), dt.timedelta(1),
+          dt.timedelta(0)]
+
+
+def _random_sheet(rnd, width: int, height: int, odd: tuple[object, ...] = ()) -> list[list[object]]:
+    """Cells from a few clean parts and at most two kinds of mess (so most sheets hold one dirty spot or none),
+    numbers and dates (falsy ones too: 0, 0.0, False, midnight, a zero duration), and now and then one of ``odd``.
+    """
     parts = _CLEAN_PARTS + rnd.sample(_DIRTY_PARTS, rnd.randint(0, 2))
 
     def cell() -> object:
@@ -326,18 +333,21 @@ def _random_sheet(rnd, width: int, height: int) -> list[list[object]]:
         if kind < 0.25:
             return ""
         if kind < 0.35:
-            return rnd.choice([1.0, -0.0, 12.5, 13800000000.0, 2.0**53, 1e20, float("inf"), 7, True, False])
+            return rnd.choice(_NUMBERS)
         if kind < 0.4:
-            return rnd.choice([dt.date(2024, 3, 1), dt.datetime(2025, 5, 1, 9, 30), dt.time(8, 0), dt.timedelta(1)])
+            return rnd.choice(_WHENS)
+        if odd and kind < 0.42:
+            return rnd.choice(odd)
         return "".join(rnd.choice(parts) for _ in range(rnd.randint(1, 3)))
 
     return [[cell() for _ in range(width)] for _ in range(height)]
 
 
 def test_grid_matches_the_cell_by_cell_definition() -> None:
-    """_Grid skips per-cell work (texts checked for dirty strings as a whole, full-width rows made with the values):
-    on random sheets full of edge whitespace, control characters, ``_x000D_``, separators and numbers it gives
-    what cleaning each cell one by one gives."""
+    """_Grid skips per-cell work (texts checked for dirty strings as a whole, non-empty cells picked by truth value
+    with a fallback when a falsy cell is not blank, columns listed on demand): on random sheets full of edge
+    whitespace, control characters, ``_x000D_``, separators, numbers (zero, NaN, booleans), dates and the odd
+    ``None`` it gives what cleaning each cell one by one gives."""
     import random
 
     from netmedia.tables import _clean_str, _Grid
@@ -345,7 +355,7 @@ def test_grid_matches_the_cell_by_cell_definition() -> None:
     rnd = random.Random(5)
     for _ in range(2000):
         width = rnd.randint(1, 7)
-        raw = _random_sheet(rnd, width, rnd.randint(1, 6))
+        raw = _random_sheet(rnd, width, rnd.randint(1, 6), odd=(None, "0", "False"))
         expected = []
         for r, line in enumerate(raw):
             cells = []
@@ -362,7 +372,9 @@ def test_grid_matches_the_cell_by_cell_definition() -> None:
                     full[j] = v
                 text = " | ".join(str(v) for _, v in cells)
                 expected.append((r, [j for j, _ in cells], [v for _, v in cells], text, full))
-        got = [(row.r, row.cols, row.vals, row.text, row.line) for row in _Grid(raw, width).rows]
+        grid = _Grid(raw, width)
+        got = [(row.r, row.cols, row.vals, row.text, row.line) for row in grid.rows]
+        assert grid.texts == [row.text for row in grid.rows]
         assert got == expected, raw
         assert [[type(v) for v in row[2]] for row in got] == [[type(v) for v in row[2]] for row in expected]
 

@@ -33,7 +33,8 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import repeat
+from itertools import compress, repeat
+from operator import eq
 from pathlib import Path
 from typing import NamedTuple
 
@@ -257,10 +258,10 @@ def _check_zip(data: bytes, limits: Limits) -> None:
     """
     entries = _plain_zip(data)
     if entries is not None:
-        _check_entries([(e[0], e[3]) for e in entries], limits)
-        sheets = [e for e in entries if _is_sheet_xml(e[0])]
-        xmls = [_inflate(data, e) for e in sheets]
-        if all(x is not None for x in xmls):
+        names = [e[0] for e in entries]
+        _check_entries(names, sum([e[3] for e in entries]), limits)
+        xmls = [_inflate(data, e) for e in compress(entries, map(_is_sheet_xml, names))]
+        if None not in xmls:  # every sheet's local header, size and CRC agree with the central directory
             _check_sheet_extents(xmls, limits)  # type: ignore[arg-type]
             return
     try:
@@ -269,7 +270,7 @@ def _check_zip(data: bytes, limits: Limits) -> None:
         raise UnreadableFile(f"corrupt workbook: damaged or truncated zip ({e})") from e
     with z:  # opened once for both checks: reading the central directory twice cost as much as a small sheet
         infos = z.infolist()
-        _check_entries([(i.filename.lower(), i.file_size) for i in infos], limits)
+        _check_entries([i.filename.lower() for i in infos], sum(i.file_size for i in infos), limits)
         xmls = []
         for info in infos:
             if _is_sheet_xml(info.filename.lower()):
@@ -284,20 +285,20 @@ def _is_sheet_xml(lower_name: str) -> bool:
     return lower_name.startswith("xl/worksheets/") and lower_name.endswith(".xml")
 
 
-def _check_entries(entries: list[tuple[str, int]], limits: Limits) -> None:
-    """(lower-case member name, declared size) of every member: the size budget and the workbook test."""
-    total = sum(size for _, size in entries)
+def _check_entries(names: list[str], total: int, limits: Limits) -> None:
+    """Every member's lower-case name and the sum of their declared sizes: the size budget and the workbook test."""
     if total > limits.max_uncompressed_bytes:
         raise UnreadableFile(f"too large: would inflate to {total} bytes (limit {limits.max_uncompressed_bytes})")
-    names = {name for name, _ in entries}
-    if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
+    if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"}.intersection(names)):
         if "word/document.xml" in names:
             raise UnreadableFile("not a workbook (looks like a Word .docx)")
         raise UnreadableFile("not a workbook (zip archive without xl/workbook.xml)")
 
 
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
-_CDH = struct.Struct("<4s6H3L5H2L")  # central directory file header
+# central directory file header: signature, flags, method, CRC, sizes, name/extra/comment lengths, local offset
+# (the fields nothing reads are skipped, not unpacked)
+_CDH = struct.Struct("<4s4x2H4x3L3H8xL")
 _LFH = struct.Struct("<4s5H3L2H")  # local file header
 _ZipEntry = tuple[str, int, int, int, int, int]  # lower name, method, compressed size, size, crc, local offset
 
@@ -318,15 +319,18 @@ def _plain_zip(data: bytes) -> list[_ZipEntry] | None:
         return None
     out: list[_ZipEntry] = []
     pos = cd_off
+    unpack, head = _CDH.unpack_from, _CDH.size
     for _ in range(n):
-        if pos + _CDH.size > end:
+        if pos + head > end:
             return None
-        (sig, _, _, flags, method, _, _, crc, csize, size, nlen, xlen, clen, _, _, _, off) = _CDH.unpack_from(data, pos)
+        sig, flags, method, crc, csize, size, nlen, xlen, clen, off = unpack(data, pos)
         if sig != b"PK\x01\x02" or flags & 1 or method not in (0, 8) or 0xFFFFFFFF in (csize, size, off):
             return None
         raw = data[pos + 46 : pos + 46 + nlen]
         try:
-            name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+            # An ASCII name reads the same in CP437 as in UTF-8, whose decoder is built in (CP437 goes through
+            # the codec registry and a Python-level codec: several times the cost of the rest of the entry).
+            name = raw.decode("utf-8" if flags & 0x800 or raw.isascii() else "cp437")
         except UnicodeDecodeError:
             return None
         out.append((name.lower(), method, csize, size, crc, off))
@@ -362,6 +366,18 @@ _CELL_COL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})\d")
 
 _FAST_MAX_ROW = 999_999
 _WIDE_OR_DEEP = re.compile(rb'r="(?:[A-Z][A-Z]|\d{7})')
+# Every capital letter as "A" and every digit as "0", all other bytes as they are: in the translated XML,
+# ``r="AA`` or ``r="0000000`` occurs exactly where _WIDE_OR_DEEP matches in the original ('r', '=' and '"' are
+# neither). A translate and two substring searches cost a tenth of the regex, which stops at every r=".
+_WIDE_OR_DEEP_TABLE = bytes(
+    ord("A") if 65 <= b <= 90 else ord("0") if 48 <= b <= 57 else b for b in range(256)
+)
+
+
+def _wide_or_deep(xml: bytes) -> bool:
+    """Whether some ``r="`` in ``xml`` is followed by two capitals or seven digits (``_WIDE_OR_DEEP.search``)."""
+    t = xml.translate(_WIDE_OR_DEEP_TABLE)
+    return b'r="AA' in t or b'r="0000000' in t
 
 
 def _col_number(letters: bytes) -> int:
@@ -386,7 +402,7 @@ def _check_sheet_extents(xmls: list[bytes], limits: Limits) -> None:
     # then is the per-cell scan skipped (a far cell such as XFD1 or A1000000 always takes the full scan).
     fast_ok = 26 * _FAST_MAX_ROW <= budget and _FAST_MAX_ROW <= 10 * limits.max_sheet_rows
     for xml in xmls:
-        if fast_ok and _WIDE_OR_DEEP.search(xml) is None:
+        if fast_ok and not _wide_or_deep(xml):
             continue  # every reference is within A..Z and below row 10**6: within the budget (see above)
         rows = max((int(m) for m in _ROW_REF.findall(xml)), default=0)
         cols = max((_col_number(m) for m in set(_CELL_COL.findall(xml))), default=0)
@@ -400,11 +416,7 @@ def _check_sheet_extents(xmls: list[bytes], limits: Limits) -> None:
 # --------------------------------------------------------------------------------------------
 # Cell cleaning. Sheets are small (tens of rows, a dozen columns): plain list comprehensions over the cells
 # cost less than numpy/pyarrow, whose fixed cost per call (array building, dtype dispatch) used to be most of
-# the per-sheet time. Only the rare dirty strings go through Python one by one.
-
-# Anything str.strip() leaves behind that still needs fixing inside a string.
-_DIRTY = re.compile(r"[\xa0\r\u200b\ufeff]|_x000[dD]_")
-_EDGE = re.compile(r"\x00\s")  # literal prefix: sre scans for \x00 fast (an alternation would not)
+# the per-sheet time. Only the rows holding a string that needs cleaning go through Python cell by cell.
 
 
 def _clean_str(v: str) -> str:
@@ -426,67 +438,46 @@ def _label(v: object) -> str:
     return _CJK_GAP.sub("", s) if " " in s else s
 
 
-def _dirty_strings(strs: list[str]) -> set[int]:
-    """Indices of the strings that need :func:`_clean_str`: edge whitespace, NBSP, CR, zero-width, ``_x000D_``.
-
-    One join and a few C-speed scans over all strings of the sheet; the usual answer is "none" or "a few".
-    """
-    joined = "\x00".join(strs)
-    hits: list[int] = []
-    if joined[:1].isspace():
-        hits.append(0)
-    if joined[-1:].isspace():
-        hits.append(len(joined) - 1)
-    hits += [m.start() + 1 for m in _EDGE.finditer(joined)]  # leading whitespace of the next string
-    last = len(joined) - 1
-    hits += [last - m.start() - 1 for m in _EDGE.finditer(joined[::-1])]  # trailing whitespace (reversed)
-    if any(ch in joined for ch in ("\xa0", "\r", "\u200b", "\ufeff", "_x000")):
-        hits += [m.start() for m in _DIRTY.finditer(joined)]
-    if not hits:
-        return set()
-    if len(hits) <= 64:  # few: count separators before each hit (memchr) rather than measure every string
-        return {joined.count("\x00", 0, h) for h in hits}
-    ends = np.cumsum(np.fromiter(map(len, strs), dtype=np.int64, count=len(strs)) + 1)
-    return {int(k) for k in np.searchsorted(ends, hits, side="right")}
-
-
 # An integral float becomes a Python int (4165014941, never 4165014941.0) below this; beyond it floats are not exact.
 _EXACT_FLOAT = 2.0**53
 
 
-def _cleaned(found: list[tuple[int, list[int], list[object]]], dirty: set[int]) -> list[tuple[int, list[int], list[object]]]:
-    """``found`` (row, columns, values of its non-empty cells) with the strings numbered in ``dirty`` (counting
-    the strings of all rows in order) cleaned; a string that cleans to "" leaves its row, an emptied row goes."""
-    out = []
-    k = 0
-    for r, cols, vals in found:
-        keep_cols, keep_vals = [], []
-        for j, v in zip(cols, vals, strict=True):
-            if type(v) is str:
-                if k in dirty:
-                    v = _clean_str(v)
-                k += 1
-                if v == "":
-                    continue
-            keep_cols.append(j)
-            keep_vals.append(v)
-        if keep_cols:
-            out.append((r, keep_cols, keep_vals))
-    return out
+def _cleaned_row(cols: list[int], vals: list[object]) -> tuple[list[int], list[object]]:
+    """A row's non-empty cells with every string cleaned (:func:`_clean_str`); a string that cleans to "" leaves."""
+    keep_cols, keep_vals = [], []
+    for j, v in zip(cols, vals, strict=True):
+        if type(v) is str:
+            v = _clean_str(v)
+            if v == "":
+                continue
+        keep_cols.append(j)
+        keep_vals.append(v)
+    return keep_cols, keep_vals
 
 
 class _Row:
-    """A non-empty row: 0-based Excel row, the columns of its non-empty cells, their values, its text, and the row
-    at full sheet width (``None`` for a blank cell)."""
+    """A non-empty row: 0-based Excel row, the values of its non-empty cells, its text, the row at full sheet width
+    (``None`` for a blank cell), and the columns of its non-empty cells.
 
-    __slots__ = ("r", "cols", "vals", "text", "line")
+    ``cols`` is worked out from ``line`` on first use: only the rows near the header and single-cell rows need
+    it, and listing the columns of every row cost as much as cleaning its cells. Rows whose ``line`` may hold a
+    ``None`` that is not a blank cell are given their columns up front.
+    """
 
-    def __init__(self, r: int, cols: list[int], vals: list[object], text: str, line: list[object]):
-        self.r, self.cols, self.vals, self.text, self.line = r, cols, vals, text, line
+    __slots__ = ("r", "vals", "text", "line", "_cols")
+
+    def __init__(self, r: int, vals: list[object], text: str, line: list[object], cols: list[int] | None = None):
+        self.r, self.vals, self.text, self.line, self._cols = r, vals, text, line, cols
+
+    @property
+    def cols(self) -> list[int]:
+        if self._cols is None:
+            self._cols = [j for j, v in enumerate(self.line) if v is not None]
+        return self._cols
 
     @property
     def n(self) -> int:
-        return len(self.cols)
+        return len(self.vals)
 
     @property
     def first(self) -> object:
@@ -506,21 +497,18 @@ def _full_line(cols: list[int], vals: list[object], width: int) -> list[object]:
 
 def _texts_clean(texts: list[str]) -> bool:
     """True when no string cell behind the row ``texts`` needs :func:`_clean_str` (the usual case); False means
-    "look closer" (:func:`_dirty_strings`), never a wrong "clean".
+    "look closer" (row by row, then string by string), never a wrong "clean".
 
-    A few C-speed scans of the texts joined by `` | ``: NBSP, CR, the zero-width space, the BOM or ``_x000``
-    anywhere mean "look closer". Every whitespace character but the space is unprintable: once line feeds and
-    ideographic spaces (common inside cells) are spaces, a printable text holds no other, and a cell starting or
-    ending with whitespace shows as a space next to its separator (``|  `` or ``  |``) or at either end. What
-    other cells render to (numbers, dates, booleans) has none of these.
+    A few C-speed scans of the texts joined by `` | ``: ``_x000`` anywhere means "look closer". Every whitespace
+    character but the space is unprintable, and so are CR, the zero-width space and the BOM: once line feeds and
+    ideographic spaces (common inside cells) are spaces, a printable text holds none of those, and a cell
+    starting or ending with whitespace shows as a space next to its separator (``|  `` or ``  |``) or at either
+    end. What other cells render to (numbers, dates, booleans) has none of these.
     """
     joined = " | ".join(texts)
-    if any(ch in joined for ch in ("\xa0", "\r", "\u200b", "\ufeff", "_x000")):
+    if "_x000" in joined:
         return False
-    if "\n" in joined:
-        joined = joined.replace("\n", " ")
-    if "\u3000" in joined:
-        joined = joined.replace("\u3000", " ")
+    joined = joined.replace("\n", " ").replace("\u3000", " ")  # the text itself when it holds neither
     return (
         joined.isprintable()
         and "|  " not in joined
@@ -532,7 +520,7 @@ def _texts_clean(texts: list[str]) -> bool:
 
 def _text(vals: list[object]) -> str:
     """A row's text: its non-empty cells joined by `` | `` (a string as it is, anything else as ``str``: a date in
-    ISO form)."""
+    ISO form). :class:`_Grid` spells this out inline for speed."""
     return " | ".join([f"{v}" for v in vals])  # f"{v}" is str(v) for every cell type and skips the call for strings
 
 
@@ -546,33 +534,46 @@ class _Grid:
     """
 
     def __init__(self, raw: list[list[object]], width: int):
-        if any(len(r) != width for r in raw):  # ragged rows (never seen from calamine, but be safe)
+        if list(map(len, raw)).count(width) != len(raw):  # ragged rows (never seen from calamine, but be safe)
             raw = [list(r[:width]) + [""] * (width - len(r)) for r in raw]
-        found = []
+        rows: list[_Row] = []
+        texts: list[str] = []
         for r, line in enumerate(raw):
-            cols = [j for j, v in enumerate(line) if v != ""]
-            if cols:
-                full = [
-                    None if v == ""
-                    else int(v) if type(v) is float and v.is_integer() and -_EXACT_FLOAT < v < _EXACT_FLOAT
-                    else v
-                    for v in line
-                ]
-                found.append((r, cols, list(map(full.__getitem__, cols)), full))
-        texts = [_text(vals) for _, _, vals, _ in found]
+            blank = line.count("")
+            if blank == width:
+                continue
+            # Blank cells as None, integral floats as ints. A truthy cell is never blank, so "" is the only falsy
+            # value left to test; floats (0.0 included) take the conversion branch.
+            full = [
+                v or (None if v == "" else v) if type(v) is not float
+                else int(v) if v.is_integer() and -_EXACT_FLOAT < v < _EXACT_FLOAT
+                else v
+                for v in line
+            ]
+            vals = list(compress(full, line))  # the non-empty cells, when the only falsy cells are the blanks
+            cols = None
+            if len(vals) + blank != width:  # a falsy cell that is not blank (0, 0.0, False, ...): cell by cell
+                cols = [j for j, v in enumerate(line) if v != ""]
+                vals = list(map(full.__getitem__, cols))
+            text = " | ".join([f"{v}" for v in vals])  # f"{v}" is str(v) for every cell type, no call for strings
+            rows.append(_Row(r, vals, text, full, cols))
+            texts.append(text)
         if not _texts_clean(texts):
-            # The few strings that need cleaning, found with one scan over the non-empty ones (see _dirty_strings).
-            strs = [v for _, _, vals, _ in found for v in vals if type(v) is str]
-            dirty = _dirty_strings(strs) if strs else set()
-            if dirty:
-                found = [
-                    (r, cols, vals, _full_line(cols, vals, width))
-                    for r, cols, vals in _cleaned([(r, cols, vals) for r, cols, vals, _ in found], dirty)
-                ]
-                texts = [_text(vals) for _, _, vals, _ in found]
-        self.rows: list[_Row] = [
-            _Row(r, cols, vals, text, full) for (r, cols, vals, full), text in zip(found, texts, strict=True)
-        ]
+            # Only a row whose own text is not clean can hold a string that needs cleaning: those few rows are
+            # rebuilt with every string cleaned (a string that needs none comes out of _clean_str as it was).
+            gone = []
+            for i in [i for i, text in enumerate(texts) if not _texts_clean([text])]:
+                row = rows[i]
+                cols, vals = _cleaned_row(row.cols, row.vals)
+                if cols:
+                    rows[i] = _Row(row.r, vals, _text(vals), _full_line(cols, vals, width), cols)
+                    texts[i] = rows[i].text
+                else:
+                    gone.append(i)  # every cell was whitespace
+            for i in reversed(gone):
+                del rows[i], texts[i]
+        self.rows = rows
+        self.texts = texts  # row by row, the rows' texts (what the row lists hand on)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -773,7 +774,7 @@ def _multi_cell_kind(row: _Row, header_keys: list[str] | None) -> str:
 
 
 def _sheet_table(st: SheetTable, g: _Grid, kinds: list[str], sections: list[str | None]) -> SheetTable:
-    st.row_lists = RowLists([row.r + 1 for row in g.rows], kinds, [row.text for row in g.rows], sections)
+    st.row_lists = RowLists([row.r + 1 for row in g.rows], kinds, g.texts, sections)
     return st
 
 
@@ -827,7 +828,8 @@ def _analyse(
         kinds[i] = _classify_free(g.rows[i], above_header=True)
     _classify_region(g, start, hrow, None if two else [norm_header(v) for v in hrow.vals], hm, kinds, sections)
     _sheet_table(st, g, kinds, sections)
-    st.data_lists = _data_lists(g, [i for i in range(start, len(g)) if kinds[i] == "data"], sections, width, merges)
+    data_pos = list(compress(range(start, len(g)), map(eq, kinds[start:], repeat("data"))))
+    st.data_lists = _data_lists(g, data_pos, sections, width, merges)
     return st
 
 
@@ -852,7 +854,7 @@ def _classify_region(
     look = [
         i
         for i in range(start, len(g))
-        if (row := g.rows[i]).n <= 2
+        if len((row := g.rows[i]).vals) <= 2
         or _KEYWORDS_SCAN.search(row.text)
         or (header_keys is not None and row.vals[0] == hrow.first)
     ]
