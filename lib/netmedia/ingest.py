@@ -89,30 +89,51 @@ class _Memo(dict):
 _DISTINCT_TYPES = frozenset({str, type(None), dt.date, dt.datetime})
 
 
+class _Shared(dict):
+    """The memo of a :class:`_Cells` for cells of the distinct types, looked up with any cell.
+
+    Only str, None, date and datetime keys are stored, so only a cell equal to one of those can hit, and numbers
+    never do (no int, float or bool equals them): a number misses and is looked up in its own type's memo. A whole
+    column is thus one ``map`` over one dict, without first collecting the types it holds.
+    """
+
+    __slots__ = ("cells",)
+
+    def __init__(self, cells: _Cells):
+        super().__init__()
+        self.cells = cells
+
+    def __missing__(self, key: object) -> object:
+        t = type(key)
+        if t in _DISTINCT_TYPES:
+            if len(self) >= _CACHE:
+                self.clear()
+            value = self[key] = self.cells.fn(key)
+            return value
+        memo = self.cells.memos.get(t)
+        return memo[key] if memo is not None else self.cells.typed(key)
+
+
 class _Cells:
     """A normaliser applied to whole columns of raw cells through per-process memos.
 
     Dates, counts, types, statuses, roles, titles and names repeat a lot within and across returns, so most cells
     cost one dict lookup. ``1``, ``1.0`` and ``True`` are equal as keys but normalise differently (``text``:
-    '1', '1', '是'), so there is one memo per number type, and a column is looked up in the memo of the one number
-    type it holds, if any (str, None, date and datetime equal no value of another type). A column mixing number
-    types (or holding anything else) takes ``fn`` through an ``lru_cache`` keyed by value and type.
+    '1', '1', '是'), so each number type has its own memo, and the memo every column is looked up in (:class:`_Shared`)
+    holds str, None, date and datetime keys only, which equal no value of another type (the reader gives no
+    subclasses of them). Anything else takes ``fn`` through an ``lru_cache`` keyed by value and type.
     """
 
     def __init__(self, fn: Callable[[object], object]):
         self.fn = fn
-        self.memos = {t: _Memo(fn) for t in (None, int, float, bool)}
+        self.memos = {t: _Memo(fn) for t in (int, float, bool)}
+        self.shared = _Shared(self)
         self.typed = lru_cache(_CACHE, typed=True)(fn)
 
     def __call__(self, values: list) -> list:
         if values and values[0] is None and values.count(None) == len(values):
-            return [self.memos[None][None]] * len(values)  # a column the sheet lacks, or leaves empty
-        types = set(map(type, values))
-        if types <= _DISTINCT_TYPES:
-            return list(map(self.memos[None].__getitem__, values))
-        others = types - _DISTINCT_TYPES
-        memo = self.memos.get(others.pop()) if len(others) == 1 else None
-        return list(map((memo.__getitem__ if memo is not None else self.typed), values))
+            return [self.shared[None]] * len(values)  # a column the sheet lacks, or leaves empty
+        return list(map(self.shared.__getitem__, values))
 
 
 # ------------------------------------------------------------------ header mapping
