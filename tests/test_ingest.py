@@ -424,11 +424,13 @@ def test_workers_fork_with_the_vocabularies_made():
 
     from netmedia import normalize
 
-    for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms):
+    for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms,
+              ing._label_vocab):
         f.cache_clear()
     ing._warm_for_workers()
     assert "email.parser" in sys.modules and "email.feedparser" in sys.modules
-    for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms):
+    for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms,
+              ing._label_vocab):
         assert f.cache_info().currsize == 1, f
 
 

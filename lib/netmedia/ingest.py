@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -88,30 +89,51 @@ class _Memo(dict):
 _DISTINCT_TYPES = frozenset({str, type(None), dt.date, dt.datetime})
 
 
+class _Shared(dict):
+    """The memo of a :class:`_Cells` for cells of the distinct types, looked up with any cell.
+
+    Only str, None, date and datetime keys are stored, so only a cell equal to one of those can hit, and numbers
+    never do (no int, float or bool equals them): a number misses and is looked up in its own type's memo. A whole
+    column is thus one ``map`` over one dict, without first collecting the types it holds.
+    """
+
+    __slots__ = ("cells",)
+
+    def __init__(self, cells: _Cells):
+        super().__init__()
+        self.cells = cells
+
+    def __missing__(self, key: object) -> object:
+        t = type(key)
+        if t in _DISTINCT_TYPES:
+            if len(self) >= _CACHE:
+                self.clear()
+            value = self[key] = self.cells.fn(key)
+            return value
+        memo = self.cells.memos.get(t)
+        return memo[key] if memo is not None else self.cells.typed(key)
+
+
 class _Cells:
     """A normaliser applied to whole columns of raw cells through per-process memos.
 
     Dates, counts, types, statuses, roles, titles and names repeat a lot within and across returns, so most cells
     cost one dict lookup. ``1``, ``1.0`` and ``True`` are equal as keys but normalise differently (``text``:
-    '1', '1', '是'), so there is one memo per number type, and a column is looked up in the memo of the one number
-    type it holds, if any (str, None, date and datetime equal no value of another type). A column mixing number
-    types (or holding anything else) takes ``fn`` through an ``lru_cache`` keyed by value and type.
+    '1', '1', '是'), so each number type has its own memo, and the memo every column is looked up in (:class:`_Shared`)
+    holds str, None, date and datetime keys only, which equal no value of another type (the reader gives no
+    subclasses of them). Anything else takes ``fn`` through an ``lru_cache`` keyed by value and type.
     """
 
     def __init__(self, fn: Callable[[object], object]):
         self.fn = fn
-        self.memos = {t: _Memo(fn) for t in (None, int, float, bool)}
+        self.memos = {t: _Memo(fn) for t in (int, float, bool)}
+        self.shared = _Shared(self)
         self.typed = lru_cache(_CACHE, typed=True)(fn)
 
     def __call__(self, values: list) -> list:
         if values and values[0] is None and values.count(None) == len(values):
-            return [self.memos[None][None]] * len(values)  # a column the sheet lacks, or leaves empty
-        types = set(map(type, values))
-        if types <= _DISTINCT_TYPES:
-            return list(map(self.memos[None].__getitem__, values))
-        others = types - _DISTINCT_TYPES
-        memo = self.memos.get(others.pop()) if len(others) == 1 else None
-        return list(map((memo.__getitem__ if memo is not None else self.typed), values))
+            return [self.shared[None]] * len(values)  # a column the sheet lacks, or leaves empty
+        return list(map(self.shared.__getitem__, values))
 
 
 # ------------------------------------------------------------------ header mapping
@@ -166,32 +188,68 @@ def _column_of(table: str, parts: tuple[str, ...]) -> str | None:
 
 
 def _label_columns(cell: str) -> tuple[str | None, ...] | None:
-    """The column a header label names in each annex table, or None when the cell is no label at all."""
-    key = schema.norm_header(cell) if cell else ""
+    """The column a header label names in each annex table, or None when the cell is no label at all.
+
+    The header search scores the first data rows too, so most labels seen are numbers, dates, phones, ids, names
+    and free text that name no column. Two exact shortcuts skip the synonym search (and, for the first, even the
+    folding) for them; ``tests/test_ingest.py`` checks both against the plain definition.
+    """
+    if not cell:
+        return None
+    vocab = _label_vocab()
+    if vocab.ascii_letters is not None and cell.isascii():
+        low = cell.lower()
+        # ASCII folds to itself minus the stripped characters, lower-cased (NFKC leaves ASCII alone; without '_' there
+        # is no _x000D_ to drop). Without a letter of an ASCII synonym it can contain none of them.
+        if vocab.ascii_letters.isdisjoint(low):
+            return _NO_COLUMNS if low.strip(vocab.ascii_stripped) else None
+    key = schema.norm_header(cell)
     if not key:
         return None
-    if key.isascii() and not any(syn in key for syn in _ascii_synonyms()):
-        return _NO_COLUMNS  # numbers, dates, phones, ids: the header search scores the first data rows too
+    if key.isascii():
+        if not any(syn in key for syn in vocab.ascii):
+            return _NO_COLUMNS
+    elif key not in vocab.exact and vocab.prefixes.isdisjoint([key[i : i + 2] for i in range(len(key) - 1)]):
+        # schema.match_key looks for a synonym inside a key only among those starting with one of the key's
+        # character pairs: with none of them, and no synonym equal to the key, it finds nothing in either table.
+        return _NO_COLUMNS
     return tuple(schema.match_key(table, key) for table in ANNEX_TABLE.values())
 
 
 _NO_COLUMNS = (None,) * len(ANNEX_TABLE)
 
 
+class _LabelVocab(NamedTuple):
+    ascii: tuple[str, ...]  # the annex synonyms that are ASCII (id, url, …): the only ones an ASCII label can hold
+    ascii_letters: frozenset[str] | None  # their characters and '_' (None: one is empty, in every label)
+    ascii_stripped: str  # the ASCII characters norm_header strips
+    exact: frozenset[str]  # every synonym of either annex
+    prefixes: frozenset[str]  # the first two characters of every synonym schema.match_key looks for in a label
+
+
+@lru_cache(maxsize=1)
+def _label_vocab() -> _LabelVocab:
+    """What :func:`_label_columns` needs to tell a label naming no column from the others (made once per process,
+    by :func:`_ascii_synonyms` before a pool forks)."""
+    tables_ = ANNEX_TABLE.values()
+    exact = frozenset(syn for table in tables_ for syn in schema.header_synonyms(table))
+    ascii_ = tuple(sorted(syn for syn in exact if syn.isascii()))
+    letters = frozenset("".join(ascii_)) | {"_"}
+    stripped = schema.stripped("".join(map(chr, range(128))))
+    prefixes = frozenset(p for table in tables_ for p in schema.synonym_prefixes(table))
+    return _LabelVocab(ascii_, letters if all(ascii_) else None, stripped, exact, prefixes)
+
+
 @lru_cache(maxsize=1)
 def _ascii_synonyms() -> tuple[str, ...]:
     """The annex synonyms that are ASCII (id, url, …): the only ones an ASCII label can equal or contain."""
-    return tuple({syn for table in ANNEX_TABLE.values() for syn in schema.header_synonyms(table) if syn.isascii()})
+    return _label_vocab().ascii
 
 
 _LABEL_COLUMNS = _Memo(_label_columns)  # labels are str: one memo holds them all
 
 
-def header_score(cells: list[str]) -> float:
-    """How much a row looks like an Annex 2/3 header: share of its cells naming a known column (0 below 2 hits).
-
-    Called for up to 40 rows of every sheet (data rows included), so each label costs one dict lookup.
-    """
+def _header_score(cells: tuple[str, ...]) -> float:
     found = [cols for cols in map(_LABEL_COLUMNS.__getitem__, cells) if cols is not None]
     if len(found) < 2:
         return 0.0
@@ -201,6 +259,18 @@ def header_score(cells: list[str]) -> float:
         named.discard(None)
         best = max(best, len(named))
     return best / len(found) if best >= 2 else 0.0
+
+
+_HEADER_SCORES = _Memo(_header_score)  # keyed by the row's labels (a tuple of str)
+
+
+def header_score(cells: list[str]) -> float:
+    """How much a row looks like an Annex 2/3 header: share of its cells naming a known column (0 below 2 hits).
+
+    Called for up to 40 rows of every sheet (data rows included). Header rows repeat (units fill in a few
+    templates) and so do whole returns, so a row seen before costs one lookup, and each label of a new row one.
+    """
+    return _HEADER_SCORES[tuple(cells)]
 
 
 def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tuple[str | None, dict[int, str]]:

@@ -54,7 +54,8 @@ def is_blank(v: object) -> bool:
 
 def text(v: object) -> str | None:
     """Cell as one-line text: NFKC, whitespace runs collapsed, integral floats without '.0'; blank -> None."""
-    if type(v) is str and v and _plain(v):
+    if type(v) is str and v and v.isprintable() and v[0] != " " and v[-1] != " " and "  " not in v and "_x000" not in v:
+        # _plain(v), spelt out: text runs once per distinct cell of every text column
         s = unicodedata.normalize("NFKC", v)  # returns ``v`` itself when already normalised (the usual case)
         if s is v or _plain(s):
             return s
@@ -80,8 +81,8 @@ _LATIN_GAP = re.compile(r"[A-Za-z] [A-Za-z]")
 def person(v: object) -> str | None:
     """A person's name with every space removed (张  三 -> 张三); Latin names keep single spaces."""
     s = text(v)
-    if s is None:
-        return None
+    if s is None or " " not in s:
+        return s
     if _LATIN_GAP.search(s):
         return s
     return s.replace(" ", "")
@@ -106,6 +107,15 @@ _SERIAL = re.compile(r"\d{5}(\.0+)?")  # an Excel serial number typed as text
 
 def date(v: object) -> dt.date | None:
     """Parse the date forms units type; None for blanks and for text such as 至今/不定期/长期."""
+    t = type(v)  # the reader's types first, without the checks they pass anyway
+    if t is dt.date:
+        return v
+    if t is dt.datetime:
+        return v.date()
+    if t is str and v and _plain(v):  # not blank
+        return _date_text(unicodedata.normalize("NFKC", v).strip())
+    if t is int:
+        return EXCEL_EPOCH + dt.timedelta(days=v) if 1 <= v < 2_958_466 else None
     if is_blank(v) or isinstance(v, bool):
         return None
     if isinstance(v, dt.datetime):
@@ -117,7 +127,11 @@ def date(v: object) -> dt.date | None:
         if 1 <= v < 2_958_466:
             return EXCEL_EPOCH + dt.timedelta(days=int(v))
         return None
-    s = unicodedata.normalize("NFKC", str(v)).strip()
+    return _date_text(unicodedata.normalize("NFKC", str(v)).strip())
+
+
+def _date_text(s: str) -> dt.date | None:
+    """:func:`date` of a cell's text (NFKC, stripped)."""
     if _SERIAL.fullmatch(s):
         return date(float(s))
     for pat in _DATE_PATTERNS:
@@ -164,21 +178,33 @@ MAX_COUNT = 10**15
 def count(v: object) -> int | None:
     """Follower counts: 1.2万 -> 12000, '3,000' -> 3000, '约500' -> 500, '10万+' -> 100000; None for no number
     or one beyond :data:`MAX_COUNT` (infinite ones included)."""
-    if is_blank(v) or isinstance(v, bool):
+    t = type(v)
+    if t is int:  # the reader's counts, without the checks they pass anyway
+        return v if -MAX_COUNT <= v <= MAX_COUNT else None
+    if t is str and v and _plain(v):  # not blank
+        n = _count_text(v)
+    elif is_blank(v) or isinstance(v, bool):
         return None
-    if isinstance(v, int):
-        n: float | int = v
+    elif isinstance(v, int):
+        n: float | int | None = v
     elif isinstance(v, float):
         n = v
     else:
-        s = unicodedata.normalize("NFKC", str(v)).replace(",", "").replace("，", "")
-        m = _COUNT_RE.search(s)
-        if not m:
-            return None
-        n = float(m["n"]) * _UNIT.get((m["u"] or "").lower(), 1)
+        n = _count_text(v)
+    if n is None:
+        return None
     if not -MAX_COUNT <= n <= MAX_COUNT:  # also false for NaN
         return None
     return n if type(n) is int else int(round(n))
+
+
+def _count_text(v: object) -> float | None:
+    """The number a count cell's text gives, before the range check of :func:`count`."""
+    s = unicodedata.normalize("NFKC", str(v)).replace(",", "").replace("，", "")
+    m = _COUNT_RE.search(s)
+    if not m:
+        return None
+    return float(m["n"]) * _UNIT.get((m["u"] or "").lower(), 1)
 
 
 # ---------------------------------------------------------------- phones
@@ -195,6 +221,8 @@ def phone(v: object) -> str | None:
     s = text(v)
     if s is None:
         return None
+    if len(s) == 11 and s[0] == "1" and s.isascii() and s.isdigit() and "3" <= s[1]:
+        return s  # a mobile number as typed: nothing to strip, and MOBILE_RE matches
     raw = s
     s = _PHONE_PUNCT.sub("", s)
     s = _PHONE_PREFIX.sub("", s)

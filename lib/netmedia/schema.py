@@ -58,6 +58,12 @@ def norm_header(text: object) -> str:
     return _STRIP.sub("", s).lower()
 
 
+def stripped(chars: str) -> str:
+    """The characters of ``chars`` that :func:`norm_header` drops wherever they stand (whitespace, punctuation)."""
+    kept = set(_STRIP.sub("", chars))
+    return "".join(c for c in chars if c not in kept)
+
+
 @cache
 def columns(table: str) -> tuple[Column, ...]:
     """The canonical columns of ``table`` (without provenance for record tables)."""
@@ -142,6 +148,12 @@ def match_key(table: str, key: str) -> str | None:
         if s in key and (best is None or len(s) > best[0]):
             best = (len(s), col)
     return best[1] if best else None
+
+
+def synonym_prefixes(table: str) -> frozenset[str]:
+    """The first two characters of every synonym :func:`match_key` looks for inside a label: a key holding none of
+    them as a character pair contains no synonym."""
+    return frozenset(_synonym_index(table))
 
 
 @cache
