@@ -357,38 +357,55 @@ def _s(text: str) -> pa.Scalar:
     return pa.scalar(text, _LARGE)
 
 
+def _slice(blk: _Block, a: int, b: int) -> tuple[np.ndarray, pa.Array, list[pa.Array | pa.Scalar]]:
+    """The block rows ``a .. b`` that store a cell: their positions, their 1-based row numbers as text, and the
+    pieces of their ``<c>`` elements in order, for one :func:`pyarrow.compute.binary_join_element_wise` (nulls
+    joined as ""). A column storing a cell in every one of these rows gives its pieces as they are (prefix, row
+    number, quote, tail: no intermediate strings); a column with gaps gives its cells joined with nulls kept,
+    so that a cell not stored leaves nothing, not half an element."""
+    pos = np.flatnonzero(blk.stored[a:b]) + a
+    rownum = pa.array(pos + (blk.first + 1)).cast(_LARGE)
+    parts: list[pa.Array | pa.Scalar] = []
+    for j, (tails, codes) in enumerate(zip(blk.tails, blk.codes, strict=True)):
+        cell_tails = tails.take(pa.array(codes[pos]))
+        nulls = cell_tails.null_count
+        if nulls == len(cell_tails):
+            continue  # nothing stored in this column here
+        pieces = (_s(f'<c r="{xl_col_to_name(j)}'), rownum, _s('"'), cell_tails)
+        if nulls:
+            parts.append(pc.binary_join_element_wise(*pieces, _s(""), null_handling="emit_null"))
+        else:
+            parts += pieces
+    return pos, rownum, parts
+
+
+def _joined(parts: Sequence[pa.Array | pa.Scalar]) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, _s(""), null_handling="replace", null_replacement="")
+
+
 def _cells_xml(blk: _Block, a: int, b: int) -> tuple[np.ndarray, pa.Array, pa.Array]:
     """The block rows ``a .. b`` that store a cell: their positions, their 1-based row numbers as text, and the
     ``<c>`` elements of each, made column by column by Arrow's string kernels (no Python step per cell)."""
-    pos = np.flatnonzero(blk.stored[a:b]) + a
-    rownum = pa.array(pos + (blk.first + 1)).cast(_LARGE)
-    parts = []
-    for j, (tails, codes) in enumerate(zip(blk.tails, blk.codes, strict=True)):
-        cell_tails = tails.take(pa.array(codes[pos]))
-        if cell_tails.null_count == len(cell_tails):
-            continue  # nothing stored in this column here
-        parts.append(pc.binary_join_element_wise(_s(f'<c r="{xl_col_to_name(j)}'), rownum, _s('"'), cell_tails,
-                                                 _s(""), null_handling="emit_null"))
-    cells = pc.binary_join_element_wise(*parts, _s(""), null_handling="replace", null_replacement="")
-    return pos, rownum, cells
+    pos, rownum, parts = _slice(blk, a, b)
+    return pos, rownum, _joined(parts)
 
 
-def _row_elements(rows: np.ndarray, rownum: pa.Array, cells: pa.Array, spans: Mapping[int, str]) -> pa.Array:
-    """Whole ``<row>`` elements (the plain tag xlsxwriter writes, with the row group's spans) around ``cells``."""
+def _row_tags(rows: np.ndarray, rownum: pa.Array, spans: Mapping[int, str]) -> list[pa.Array | pa.Scalar]:
+    """The pieces of the plain ``<row>`` tag xlsxwriter writes, with the row group's spans."""
     groups = rows // 16
     keys, where = np.unique(groups, return_inverse=True)
     span = pa.array([spans[k] for k in keys.tolist()], _LARGE).take(pa.array(where))
-    return pc.binary_join_element_wise(_s('<row r="'), rownum, _s('" spans="'), span, _s('">'), cells, _s("</row>"),
-                                       _s(""))
+    return [_s('<row r="'), rownum, _s('" spans="'), span, _s('">')]
 
 
 def _rendered_rows(blk: _Block, spans: Mapping[int, str]) -> list[memoryview]:
-    """The block's ``<row>`` elements as UTF-8, a slice of :data:`RENDER_SLICE` rows at a time."""
+    """The block's whole ``<row>`` elements as UTF-8, a slice of :data:`RENDER_SLICE` rows at a time, each slice
+    made by one join of the row tags' and the cells' pieces."""
     out = []
     for a in range(0, len(blk.stored), RENDER_SLICE):
-        pos, rownum, cells = _cells_xml(blk, a, min(a + RENDER_SLICE, len(blk.stored)))
+        pos, rownum, parts = _slice(blk, a, min(a + RENDER_SLICE, len(blk.stored)))
         if len(pos):
-            out.append(_utf8(_row_elements(blk.first + pos, rownum, cells, spans)))
+            out.append(_utf8(_joined([*_row_tags(blk.first + pos, rownum, spans), *parts, _s("</row>")])))
     return out
 
 
