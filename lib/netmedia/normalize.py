@@ -54,8 +54,7 @@ def is_blank(v: object) -> bool:
 
 def text(v: object) -> str | None:
     """Cell as one-line text: NFKC, whitespace runs collapsed, integral floats without '.0'; blank -> None."""
-    if type(v) is str and v and v.isprintable() and v[0] != " " and v[-1] != " " and "  " not in v and "_x000" not in v:
-        # _plain(v), spelt out: text runs once per distinct cell of every text column
+    if type(v) is str and v and _plain(v):
         s = unicodedata.normalize("NFKC", v)  # returns ``v`` itself when already normalised (the usual case)
         if s is v or _plain(s):
             return s
