@@ -119,8 +119,8 @@ def test_header_score_is_the_plain_score(seed):
 
 # ---------------------------------------------------------------- normalisers
 # The normalisers as they were written before their shortcuts for the reader's types (plain str, int, date,
-# datetime), built on the same helpers (`text`, and the text parsing of dates and counts, which the shortcuts did not change,
-# included): the shortcuts must give exactly these.
+# datetime), built on the same helpers (`text` and the text parsing of dates and counts, which the shortcuts did
+# not change): the shortcuts must give exactly these.
 def _ref_person(v):
     s = normalize.text(v)
     if s is None:
