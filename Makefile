@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	$(BIN)/python -m netmedia.vendor
+	$(BIN)/python -m netmedia.report.vendor
 	@touch $(STAMP)
 
 venv install: $(STAMP) ## create .venv and install netmedia with its dependencies

@@ -1,13 +1,13 @@
 """Checks benchmark: the GX suites on 10k, 100k and 1,000,000 platform rows (``make bench``; not in ``make test``).
 
 The frames are built with pandas, not via workbooks: the clean tables of one generated season (60 units,
-``netmedia.samples`` + ``netmedia.ingest``, cached in ``benchmarks/work/``) are tiled over a province of 170
+``netmedia.samples`` + ``netmedia.transform.returns``, cached in ``benchmarks/work/``) are tiled over a province of 170
 institutions: copy k's units become ``<unit>·<k % 170>`` in the rows *and* the unit roster (so the leader,
 operator and completeness rules have real work), account ids get the copy number (so duplicates stay
 realistic), people and staff keep their names. Personal accounts are tiled to 30% of the platform rows.
 
 Timed, per size:
-  run_checks   ``netmedia.checks.run_checks(tables, config)`` (derive + GX validation + findings), and its parts
+  run_checks   ``netmedia.validate.checks.run_checks(tables, config)`` (derive + GX validation + findings), and its parts
                from ``CheckResult.seconds`` (``gx_validate`` is GX alone)
   floor        the same expectations (read from the same expectations/*.json) evaluated as plain vectorised
                pandas on the same derived frames, unexpected row positions included (what GX's COMPLETE
@@ -43,10 +43,10 @@ def base_tables() -> dict[str, pd.DataFrame]:
     if not (cache / "platforms.parquet").exists():
         from bench_ingest import base_season
 
-        from netmedia.ingest import ingest
+        from netmedia.transform.returns import ingest
 
         ingest(base_season(), cache, workers=1, progress=False)
-    from netmedia.checks import load_clean_tables
+    from netmedia.validate.checks import load_clean_tables
 
     return load_clean_tables(cache)
 
@@ -144,10 +144,10 @@ def _floor_counts(got: list) -> list:
 
 # ------------------------------------------------------------------------------------------ main
 def measure(n: int) -> dict:
-    from netmedia import derive
-    from netmedia.checks import expectation_parameters, run_checks
     from netmedia.config import load_config
-    from netmedia.gx_runner import engine
+    from netmedia.validate import derive
+    from netmedia.validate.checks import expectation_parameters, run_checks
+    from netmedia.validate.gx_runner import engine
 
     cfg = load_config()
     tables = tile(base_tables(), n)

@@ -5,13 +5,13 @@ sections, zips, saved mails; 20-26 platform rows + 3-8 personal rows per unit, ~
 into ``benchmarks/work/`` (git-ignored) and its returns are hard-linked into ``cNNNN/`` copy folders until the
 season holds the wanted number of workbooks (same roster: one university's ingest, province-sized volume).
 Workbooks inside zips and .eml files count, and every method reads them: containers are expanded in memory
-with ``netmedia.sources.expand`` for the floor and for pandas too.
+with ``netmedia.extract.sources.expand`` for the floor and for pandas too.
 
 Methods, on the same files:
   floor   bare python-calamine: every sheet of every workbook, ``get_sheet_by_index(i).to_python()``
   pandas  ``pandas.read_excel(f, sheet_name=None, engine="openpyxl")`` per workbook (measured on a sample of
           ``PANDAS_SAMPLE`` workbooks above that size and extrapolated linearly: flagged ``extrapolated``)
-  ingest  ``netmedia.ingest.ingest(raw, out_dir, workers=1)`` and ``workers=2`` end to end (tables written)
+  ingest  ``netmedia.transform.returns.ingest(raw, out_dir, workers=1)`` and ``workers=2`` end to end (tables written)
 
 Each measurement runs in a fresh subprocess so its peak RSS (process + children, sampled every 20 ms from
 /proc) is its own. The methods run in ``--repeat`` interleaved rounds (default 5): on a shared VM the speed
@@ -63,8 +63,8 @@ def base_season() -> Path:
 
 def workbooks(root: Path) -> list[tuple[Path, str, bytes | None]]:
     """(file, source_file, bytes or None for a plain workbook read from its path) for every readable workbook."""
-    from netmedia import sources
     from netmedia.config import Limits
+    from netmedia.extract import sources
 
     out = []
     for p in sources.candidate_files(root):
@@ -216,7 +216,7 @@ def run_one(method: str, n: int) -> dict:
         return {"seconds": secs * scale, "measured_seconds": secs, "measured_workbooks": len(sample),
                 "extrapolated": scale != 1, "workbooks": len(books), "peak_rss": peak.peak}
     if method.startswith("ingest"):
-        from netmedia.ingest import ingest
+        from netmedia.transform.returns import ingest
 
         workers = int(method.rsplit("_w", 1)[1])
         out = WORK / f"out_{n}_w{workers}"

@@ -1,4 +1,4 @@
-"""netmedia.charts on small hand-made frames: traces, totals, zombie rule, colours, empty input."""
+"""netmedia.report.charts on small hand-made frames: traces, totals, zombie rule, colours, empty input."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from netmedia import charts, schema
+from netmedia import schema
 from netmedia.config import Round, load_config
+from netmedia.report import charts
 
 
 @pytest.fixture(scope="module")

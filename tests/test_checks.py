@@ -1,4 +1,4 @@
-"""netmedia.checks: the GX suites run for real on hand-made frames; findings point at the right rows."""
+"""netmedia.validate.checks: the GX suites run for real on hand-made frames; findings point at the right rows."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from netmedia import checks, gx_runner, paths
+from netmedia import paths
 from netmedia.config import load_config
-from netmedia.findings import FINDING_COLUMNS
-from netmedia.ingest import typed_frame
+from netmedia.transform.returns import typed_frame
+from netmedia.validate import checks, gx_runner
+from netmedia.validate.findings import FINDING_COLUMNS
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -321,7 +322,7 @@ def _keys(df: pd.DataFrame) -> set[tuple]:
 @pytest.mark.parametrize("seed", [0, 5])
 def test_generated_season_precision_recall(gx_engine, config, tmp_path, seed):
     samples = pytest.importorskip("netmedia.samples")
-    ingest = pytest.importorskip("netmedia.ingest")
+    ingest = pytest.importorskip("netmedia.transform.returns")
     truth_path = samples.generate(tmp_path / "raw", n_units=40, seed=seed, violations=True, config=config)
     res = ingest.ingest(tmp_path / "raw", tmp_path / "clean", config, workers=1, progress=False)
     r = checks.run_checks(res.tables, config)
@@ -337,7 +338,7 @@ def test_generated_season_precision_recall(gx_engine, config, tmp_path, seed):
 @pytest.mark.slow
 def test_clean_generated_season_is_ok(gx_engine, config, tmp_path):
     samples = pytest.importorskip("netmedia.samples")
-    ingest = pytest.importorskip("netmedia.ingest")
+    ingest = pytest.importorskip("netmedia.transform.returns")
     samples.generate(tmp_path / "raw", n_units=30, seed=3, violations=False, config=config)
     res = ingest.ingest(tmp_path / "raw", tmp_path / "clean", config, workers=1, progress=False)
     r = checks.run_checks(res.tables, config)

@@ -1,4 +1,4 @@
-"""netmedia.dashboard: offline HTML with every chart, PNG/SVG export through one kaleido browser.
+"""netmedia.report.dashboard: offline HTML with every chart, PNG/SVG export through one kaleido browser.
 
 The export test drives the system chromium (``make sysdeps``); it is marked ``slow`` so
 ``-m "not slow"`` can skip it, and it runs in ``make test``.
@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netmedia import charts, dashboard, schema
+from netmedia import schema
 from netmedia.config import load_config
+from netmedia.report import charts, dashboard
 
 UNITS = [
     "水利学院", "电力学院", "土木与交通学院", "机械学院", "信息工程学院", "数学与统计学院", "外国语学院", "法学院",
@@ -144,6 +145,6 @@ def test_build_dashboard_with_images(tmp_path, config):
         for secret in SECRETS:
             assert secret not in svg_text
     assert paths.export_seconds is not None and paths.export_seconds > 0
-    from netmedia import privacy
+    from netmedia.report import privacy
 
     assert privacy.scan_for_personal_data(tmp_path, {SECRETS[4]}) == []

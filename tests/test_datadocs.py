@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from netmedia import checks, datadocs, gx_runner, vendor
 from netmedia.config import load_config
+from netmedia.report import datadocs, vendor
+from netmedia.validate import checks, gx_runner
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     if vendor.missing():
         if not shutil.which("npm"):
-            pytest.skip("vendored Data Docs assets missing and npm unavailable (run python -m netmedia.vendor)")
+            pytest.skip("vendored Data Docs assets missing and npm unavailable (run python -m netmedia.report.vendor)")
         vendor.fetch(quiet=True)
     gx_runner.engine()
     # a small run with findings; the ncwu.edu.cn URL is data, not an asset request

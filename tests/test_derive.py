@@ -1,13 +1,13 @@
-"""netmedia.derive: the rule-ready columns, on small hand-made frames with pandas 3 dtypes."""
+"""netmedia.validate.derive: the rule-ready columns, on small hand-made frames with pandas 3 dtypes."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from netmedia import derive
 from netmedia.config import load_config
-from netmedia.ingest import typed_frame
+from netmedia.transform.returns import typed_frame
+from netmedia.validate import derive
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pandas as pd
 
-from netmedia import history
 from netmedia.config import load_config
+from netmedia.report import history
 
 
 def _frame(rows):
@@ -66,7 +66,7 @@ def test_archive_and_counts_over_rounds(tmp_path):
 
 
 def test_rounds_trend_chart_totals_equal_archived_counts(tmp_path):
-    from netmedia import charts
+    from netmedia.report import charts
 
     cfg = load_config()
     for name, df in (("2022", PREV), ("2023", CUR)):

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from netmedia import ingest as ing
 from netmedia.config import load_config
+from netmedia.transform import returns as ing
 
 samples = pytest.importorskip("netmedia.samples")
 
@@ -235,8 +235,8 @@ def test_a_sheet_failing_half_way_leaves_only_its_rejects(monkeypatch):
 
     import openpyxl
 
-    from netmedia import sources
-    from netmedia.units import UnitMatcher
+    from netmedia.extract import sources
+    from netmedia.transform.units import UnitMatcher
 
     header = ["序号", "平台类型", "平台名称", "账号ID", "主管领导", "运营管理负责人", "联系电话", "最近更新时间"]
     wb = openpyxl.Workbook()
@@ -343,7 +343,7 @@ def test_column_normalisers_keep_equal_keys_of_other_types_apart():
 
 def test_owner_kind_column_is_owner_kind_per_row():
     """``_records`` applies ``normalize.owner_kind`` in parts (unit kind, the cell's text, the name's text)."""
-    from netmedia import normalize
+    from netmedia.transform import normalize
 
     cfg = load_config()
     cells = ["学生组织", None, "学院", "团 委", 1, "学院"]
@@ -360,7 +360,7 @@ def test_owner_kind_column_is_owner_kind_per_row():
 
 def test_keep_rows_looks_at_every_content_column():
     """Rows blank in the first content column are kept when a later one is filled; blank in all -> empty row."""
-    from netmedia import tables
+    from netmedia.extract import tables
 
     cols = [[1, 2, 3, 4], ["微博", None, None, "  "], [None, "号1", None, None], [None, None, None, "http://x.cn"]]
     st = tables.SheetTable("Sheet1", data_lists=tables.DataLists(4, cols, [5, 6, 7, 8], [None] * 4))
@@ -389,7 +389,7 @@ def test_form_date_from_the_rows_that_are_not_data():
     """The received date comes from the first non-data row holding one (填表日期 or 填报时间), twice the same."""
     import datetime as dt
 
-    from netmedia import tables
+    from netmedia.extract import tables
 
     rows = tables.RowLists([1, 2, 3, 4], ["title", "data", "footer", "footer"],
                            ["附件2 2023年度", "填表日期：2023年1月1日", "填表人：张三", "填报时间：2023.4.26"], [None] * 4)
@@ -422,7 +422,7 @@ def test_workers_fork_with_the_vocabularies_made():
     """``_warm_for_workers`` makes before the fork what each worker would make on its first file."""
     import sys
 
-    from netmedia import normalize
+    from netmedia.transform import normalize
 
     for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms,
               ing._label_vocab):

@@ -1,6 +1,6 @@
 """The ingest's shortcuts give exactly what the plain definitions give.
 
-Each fast path in ``netmedia.ingest`` (and the normalisers it calls) skips work for inputs it can prove the
+Each fast path in ``netmedia.transform.returns`` (and the normalisers it calls) skips work for inputs it can prove the
 answer for. These tests compare them with the plain definitions on realistic and randomised inputs, so a shortcut
 that stops being exact fails here rather than silently changing the clean tables.
 """
@@ -14,8 +14,9 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from netmedia import ingest as ing
-from netmedia import normalize, schema
+from netmedia import schema
+from netmedia.transform import normalize
+from netmedia.transform import returns as ing
 
 TABLES = tuple(ing.ANNEX_TABLE.values())
 

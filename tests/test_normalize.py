@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from netmedia import normalize as n
+from netmedia.transform import normalize as n
 
 D = dt.date
 

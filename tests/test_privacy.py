@@ -1,4 +1,4 @@
-"""netmedia.privacy: masking phones/staff ids and scanning shareable outputs for personal data."""
+"""netmedia.report.privacy: masking phones/staff ids and scanning shareable outputs for personal data."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import zlib
 import pandas as pd
 import pytest
 
-from netmedia.privacy import (
+from netmedia.report.privacy import (
     PHONE_RE,
     STAFF_ID_RE,
     find_personal_data,

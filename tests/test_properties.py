@@ -7,7 +7,7 @@ or file refused as a whole (sheet limit, encrypted, corrupt...) is accounted by 
 
 Checked over the hostile corpus and over >= 200 seeded random mutations of generated workbooks (cells swapped,
 rows duplicated/deleted, blank rows inserted, headers misspelt, types scrambled), calling
-``netmedia.ingest.ingest_source`` on bytes; it must never raise.
+``netmedia.transform.returns.ingest_source`` on bytes; it must never raise.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 from hostile_corpus import Sheet, hostile_cases, rows_xml, xlsx  # noqa: E402
 
-from netmedia import ingest, sources  # noqa: E402
 from netmedia.config import load_config  # noqa: E402
-from netmedia.units import UnitMatcher  # noqa: E402
+from netmedia.extract import sources  # noqa: E402
+from netmedia.transform import returns as ingest
+from netmedia.transform.units import UnitMatcher  # noqa: E402
 
 _INVISIBLE = str.maketrans("", "", "\u200b\ufeff")
 

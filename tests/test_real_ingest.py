@@ -10,7 +10,7 @@ import pytest
 
 from netmedia import paths
 from netmedia.config import load_config
-from netmedia.ingest import ingest
+from netmedia.transform.returns import ingest
 
 REAL = Path(os.environ.get("NETMEDIA_REAL_WORKBOOKS") or Path(paths.ROOT).parent / "shared" / "real-workbooks")
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason=f"real workbooks not found at {REAL} (set NETMEDIA_REAL_WORKBOOKS)")

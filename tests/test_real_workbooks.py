@@ -1,4 +1,4 @@
-"""Acceptance of netmedia.tables on real workbooks found in public repositories (see SOURCES.md there).
+"""Acceptance of netmedia.extract.tables on real workbooks found in public repositories (see SOURCES.md there).
 
 The files are local fixtures outside the repository (no licence to redistribute most of them):
 ``<repo>/../shared/real-workbooks`` or the directory named by ``NETMEDIA_REAL_WORKBOOKS``. Without them
@@ -16,8 +16,8 @@ import pytest
 import python_calamine as pc
 
 from netmedia import paths
+from netmedia.extract.tables import SheetTable, read_tables
 from netmedia.schema import norm_header
-from netmedia.tables import SheetTable, read_tables
 
 REAL = Path(os.environ.get("NETMEDIA_REAL_WORKBOOKS") or Path(paths.ROOT).parent / "shared" / "real-workbooks")
 

@@ -1,4 +1,4 @@
-"""netmedia.rectification: one masked, printable rectification list per unit with findings."""
+"""netmedia.report.rectification: one masked, printable rectification list per unit with findings."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from netmedia.config import load_config
-from netmedia.ingest import typed_frame
-from netmedia.rectification import (
+from netmedia.report.rectification import (
     LIST_COLUMNS,
     rectification_frame,
     reply_deadline_for,
@@ -22,6 +21,7 @@ from netmedia.rectification import (
     severity_label,
     write_rectification_lists,
 )
+from netmedia.transform.returns import typed_frame
 
 F1 = "2023/水利学院/附件2 网络媒体平台备案汇总表.xlsx"
 F2 = "2023/电力学院.zip!附件2-电力学院.xlsx"
@@ -431,7 +431,7 @@ def test_reply_deadline_from_config(tmp_path, config):
 
 
 def test_privacy_scanner_finds_nothing_in_lists(tmp_path, findings, tables, config):
-    from netmedia.privacy import scan_for_personal_data
+    from netmedia.report.privacy import scan_for_personal_data
 
     paths_ = write_rectification_lists(findings, tables, tmp_path, config)
     assert scan_for_personal_data(tmp_path / "整改清单", {"20080123"}, suffixes=[".xlsx"]) == []

@@ -1,4 +1,4 @@
-"""netmedia.registry: the department's consolidated registry workbooks (Annex 2 and Annex 3)."""
+"""netmedia.report.registry: the department's consolidated registry workbooks (Annex 2 and Annex 3)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import pytest
 
 from netmedia import schema
 from netmedia.config import load_config
-from netmedia.ingest import typed_frame
-from netmedia.registry import (
+from netmedia.report.registry import (
     PERSONAL_FILE,
     PLATFORMS_FILE,
     class_sheet_name,
@@ -19,6 +18,7 @@ from netmedia.registry import (
     summary_frame,
     write_registry,
 )
+from netmedia.transform.returns import typed_frame
 
 F = "2023/{}/附件2.xlsx"
 
@@ -222,7 +222,7 @@ def test_platform_class_falls_back_to_category():
 
 
 def test_registry_keeps_phones_and_the_scanner_sees_them(tmp_path, written):
-    from netmedia.privacy import scan_for_personal_data
+    from netmedia.report.privacy import scan_for_personal_data
 
     hits = {m for _p, m in scan_for_personal_data(tmp_path, suffixes=[".xlsx"])}
     assert {"13800000360", "15011112222"} <= hits  # internal registry: not for sharing

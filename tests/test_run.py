@@ -15,8 +15,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from netmedia import charts, datadocs, privacy
 from netmedia.config import load_config
+from netmedia.report import charts, datadocs, privacy
 from netmedia.season import NOTEBOOKS, run_season
 
 pytestmark = pytest.mark.slow
@@ -104,7 +104,7 @@ def test_shareable_outputs_carry_no_phone_or_staff_id(run):
 def test_chart_totals_equal_the_clean_tables(run):
     """On the season the run produced, the charts add up to the clean tables and the findings."""
     _, clean, reports = run
-    from netmedia import checks
+    from netmedia.validate import checks
 
     tables = checks.load_clean_tables(clean)
     findings = pd.read_parquet(reports / "findings.parquet")

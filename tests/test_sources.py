@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 from hostile_corpus import zip_of as _zip  # noqa: E402
 
 from netmedia.config import Limits  # noqa: E402
-from netmedia.sources import candidate_files, expand  # noqa: E402
+from netmedia.extract.sources import candidate_files, expand  # noqa: E402
 
 
 def _mail(subject: str, date: str, attachments: dict[str, bytes]) -> bytes:
@@ -132,7 +132,7 @@ def _sheet_zip(body: bytes) -> zipfile.ZipFile:
 ])
 def test_sheet_extent_guard_ignores_the_declared_dimension(body, refused):
     """The guard reads the cell and row references themselves (a lying <dimension> does not help a far corner)."""
-    from netmedia.tables import UnreadableFile, _check_sheet_extents
+    from netmedia.extract.tables import UnreadableFile, _check_sheet_extents
 
     z = _sheet_zip(body)
     xmls = [z.read(i) for i in z.infolist() if i.filename.startswith("xl/worksheets/")]

@@ -1,4 +1,4 @@
-"""netmedia.tables on small workbooks built here with openpyxl, one per layout the returns come in."""
+"""netmedia.extract.tables on small workbooks built here with openpyxl, one per layout the returns come in."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from netmedia.config import Limits
+from netmedia.extract.tables import SheetTable, UnreadableFile, read_tables
 from netmedia.schema import header_synonyms, norm_header
-from netmedia.tables import SheetTable, UnreadableFile, read_tables
 
 HEADER = ["序号", "单位名称", "平台类型", "平台名称", "账号ID", "运营管理负责人", "联系电话", "备注"]
 
@@ -350,7 +350,7 @@ def test_grid_matches_the_cell_by_cell_definition() -> None:
     ``None`` it gives what cleaning each cell one by one gives."""
     import random
 
-    from netmedia.tables import _clean_str, _Grid
+    from netmedia.extract.tables import _clean_str, _Grid
 
     rnd = random.Random(5)
     for _ in range(2000):
@@ -384,7 +384,7 @@ def test_row_labels_match_label_per_cell() -> None:
     _label gives cell by cell."""
     import random
 
-    from netmedia.tables import _Grid, _label, _row_labels
+    from netmedia.extract.tables import _Grid, _label, _row_labels
 
     rnd = random.Random(7)
     for _ in range(400):
@@ -494,7 +494,7 @@ def _zip_variants() -> dict[str, bytes]:
 
 
 def test_plain_zip_reader_agrees_with_zipfile() -> None:
-    from netmedia.tables import _inflate, _plain_zip
+    from netmedia.extract.tables import _inflate, _plain_zip
 
     for label, data in _zip_variants().items():
         entries = _plain_zip(data)

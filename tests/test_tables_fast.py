@@ -1,4 +1,4 @@
-"""The fast paths of netmedia.tables against the general definitions they stand in for.
+"""The fast paths of netmedia.extract.tables against the general definitions they stand in for.
 
 Each fast path (C-speed scans in place of per-cell or per-byte Python, or a regex) must give exactly what the
 plain definition gives; these tests feed both random inputs built from the cases that matter and compare.
@@ -10,7 +10,7 @@ import io
 import random
 import zipfile
 
-from netmedia.tables import _WIDE_OR_DEEP, _plain_zip, _wide_or_deep
+from netmedia.extract.tables import _WIDE_OR_DEEP, _plain_zip, _wide_or_deep
 
 # ---------------------------------------------------------------------------------------------- zip guard
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from netmedia.units import UnitMatcher
+from netmedia.transform.units import UnitMatcher
 
 
 @pytest.fixture

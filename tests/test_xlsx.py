@@ -1,4 +1,4 @@
-"""netmedia.xlsx: formula safety, text fidelity and the presentation options the reports rely on."""
+"""netmedia.report.xlsx: formula safety, text fidelity and the presentation options the reports rely on."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from netmedia.xlsx import EXCEL_MAX_CHARS, SheetSpec, clean_text, sheet_name, write_workbook
+from netmedia.report.xlsx import EXCEL_MAX_CHARS, SheetSpec, clean_text, sheet_name, write_workbook
 
 HOSTILE = [
     '=HYPERLINK("http://x","y")',
@@ -218,7 +218,7 @@ def _expected(v: object) -> tuple[object, str, str]:
 def test_block_path_writes_every_cell_as_the_cell_by_cell_path(tmp_path, monkeypatch):
     """The fast block path must write what the frame says, and the same cells (values, types, formats, styles)
     as xlsxwriter's cell-by-cell path, which is the reference."""
-    import netmedia.xlsx as xlsx
+    import netmedia.report.xlsx as xlsx
 
     df = _mixed_frame()
     spec = SheetSpec(df, column_formats={"reply": {"bg_color": "#FFF2CC"}, "x": {"bold": True}})
@@ -288,7 +288,7 @@ def test_shared_strings_xml_is_xlsxwriters(tmp_path, monkeypatch, texts):
     import re as _re
     import zipfile
 
-    import netmedia.xlsx as nx
+    import netmedia.report.xlsx as nx
 
     df = pd.DataFrame({"t": texts})
     fast = nx.write_workbook(tmp_path / "fast.xlsx", {"s": df})
@@ -329,7 +329,7 @@ def _member(path, name: str) -> bytes:
 def test_rows_rendered_ahead_in_slices_or_at_the_end_are_the_same_xml(tmp_path, monkeypatch):
     """A sheet's rows come out as the same XML whether rendered ahead in the thread, at write time, or in slices
     of a few rows (row spans and empty rows included), and read back as the frame."""
-    import netmedia.xlsx as nx
+    import netmedia.report.xlsx as nx
 
     n = 101  # not a multiple of the slice: the last slice is short
     df = _rows_frame(n)
@@ -363,7 +363,7 @@ def test_block_sheet_row_spans_and_dimension_are_xlsxwriters(tmp_path, monkeypat
     the block's, for the data, rows storing nothing and a short last group of 16 included."""
     import re as _re
 
-    import netmedia.xlsx as nx
+    import netmedia.report.xlsx as nx
 
     first = 1 + 3 * bool(above)  # sheet row (0-based) of the first data row
     df = _rows_frame(100)
@@ -389,7 +389,7 @@ def test_block_sheet_row_spans_and_dimension_are_xlsxwriters(tmp_path, monkeypat
 def test_rows_with_their_own_tags_write_the_same_cells(tmp_path, monkeypatch):
     """A sheet whose rows need xlsxwriter's own row tags (here: an Excel 2010 data bar) writes, row by row, the
     cells the plain path writes, and the cells of the cell-by-cell reference."""
-    import netmedia.xlsx as nx
+    import netmedia.report.xlsx as nx
 
     df = _rows_frame(23)
     bars = SheetSpec(df, conditional_formats=[("count", {"type": "data_bar", "data_bar_2010": True})])
@@ -411,7 +411,7 @@ def test_members_deflated_by_isal_are_the_same_file_content(tmp_path, monkeypatc
     path writes; openpyxl and calamine read the file."""
     import zipfile
 
-    import netmedia.xlsx as nx
+    import netmedia.report.xlsx as nx
 
     df = pd.DataFrame({"t": pd.array([f"平台{i}" for i in range(3000)], dtype="str"), "n": range(3000)})
     calls = []

@@ -23,7 +23,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from netmedia.ingest import ingest
+    from netmedia.transform.returns import ingest
 
     raw = Path(args.raw)
     if not raw.is_dir():

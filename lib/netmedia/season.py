@@ -43,7 +43,7 @@ def default_dirs() -> Dirs:
 
 
 def has_returns(raw: Path) -> bool:
-    from netmedia.sources import candidate_files
+    from netmedia.extract.sources import candidate_files
 
     return raw.is_dir() and bool(candidate_files(raw))
 
@@ -62,8 +62,8 @@ def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: i
 # ------------------------------------------------------------------ ingest
 def ingest_step(raw: Path, clean: Path, config: Config):
     """Ingest ``raw`` into ``clean`` and archive the round under ``clean/rounds/<round>/``."""
-    from netmedia import history
-    from netmedia.ingest import ingest
+    from netmedia.report import history
+    from netmedia.transform.returns import ingest
 
     res = ingest(raw, clean, config)
     history.archive_round(clean, config)
@@ -126,7 +126,8 @@ class CheckReport:
 
 def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = True) -> CheckReport:
     """Run the suites on the clean tables; write findings, rectification lists, registry workbooks, Data Docs."""
-    from netmedia import checks, rectification, registry
+    from netmedia.report import rectification, registry
+    from netmedia.validate import checks
 
     tables = checks.load_clean_tables(clean)
     out.mkdir(parents=True, exist_ok=True)

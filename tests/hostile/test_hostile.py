@@ -229,7 +229,7 @@ def test_sparse_far_corner_cells_do_not_kill_the_run(tmp_path):
     code = textwrap.dedent(f"""
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-        from netmedia.ingest import ingest
+        from netmedia.transform.returns import ingest
         res = ingest({str(raw)!r}, None, workers=1, progress=False)
         print(res.tables["submissions"][["source_file", "status", "message"]].to_json(orient="records"))
     """)

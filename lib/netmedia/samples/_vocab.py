@@ -176,7 +176,7 @@ def _category_synonyms() -> tuple[tuple[str, str], ...]:
 
 
 def category_of_text(text: str) -> str | None:
-    """Longest synonym contained in the normalised text (as netmedia.normalize does); 'website' = ambiguous."""
+    """Longest synonym contained in the normalised text (as netmedia.transform.normalize does); 'website' = ambiguous."""
     t = norm_text(text)
     for s, code in _category_synonyms():
         if s and s in t:

@@ -50,7 +50,7 @@ def previous_round(platforms: pd.DataFrame, *, seed: int = 0, new_share: float =
 
 def write_previous_round(clean_dir: str | Path, config: Config, *, seed: int = 0) -> Path:
     """Archive a derived previous round under ``rounds/<config.round.previous>/`` for the demo."""
-    from netmedia import history
+    from netmedia.report import history
 
     clean = Path(clean_dir)
     cur = pd.read_parquet(clean / "platforms.parquet")

@@ -183,8 +183,8 @@ def render_details(
 
 
 def write_findings(findings: pd.DataFrame, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``findings.parquet`` and ``findings.xlsx`` (Chinese headers, via netmedia.xlsx) into ``out_dir``."""
-    from netmedia.xlsx import SheetSpec, write_workbook
+    """Write ``findings.parquet`` and ``findings.xlsx`` (Chinese headers, via netmedia.report.xlsx) into ``out_dir``."""
+    from netmedia.report.xlsx import SheetSpec, write_workbook
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netmedia import derive, schema
+from netmedia import schema
 from netmedia.config import Config
-from netmedia.findings import FINDING_COLUMNS, empty_findings, render_details, write_findings, zh_number
-from netmedia.gx_runner import ExpectationRunError, engine, raised
+from netmedia.validate import derive
+from netmedia.validate.findings import FINDING_COLUMNS, empty_findings, render_details, write_findings, zh_number
+from netmedia.validate.gx_runner import ExpectationRunError, engine, raised
 
 __all__ = [
     "CLEAN_TABLES",
@@ -219,7 +220,7 @@ def run_checks(
 
     index = None
     if data_docs_dir is not None:
-        from netmedia.datadocs import build_data_docs
+        from netmedia.report.datadocs import build_data_docs
 
         index = build_data_docs(eng, results, Path(data_docs_dir))
     return CheckResult(

@@ -1,11 +1,11 @@
 """Vendor the JavaScript/CSS/font assets GX Data Docs pages load from CDNs, so the site works offline.
 
-    python -m netmedia.vendor            # populate lib/netmedia/data/vendor/ (git-ignored)
-    python -m netmedia.vendor --check    # exit 1 when something is missing
+    python -m netmedia.report.vendor            # populate lib/netmedia/data/vendor/ (git-ignored)
+    python -m netmedia.report.vendor --check    # exit 1 when something is missing
 
 Assets come from the npm registry through the ordinary client (``npm pack``,
 which checks each tarball's integrity); only the files the pages use are kept.
-``netmedia.datadocs`` copies the folder into ``<site>/static/vendor/`` and
+``netmedia.report.datadocs`` copies the folder into ``<site>/static/vendor/`` and
 rewrites the pages' CDN URLs to it.
 """
 
@@ -181,7 +181,7 @@ def fetch(dest: Path = VENDOR_DIR, *, force: bool = False, quiet: bool = False) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m netmedia.vendor", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m netmedia.report.vendor", description=__doc__.splitlines()[0])
     ap.add_argument("--dest", type=Path, default=VENDOR_DIR)
     ap.add_argument("--force", action="store_true", help="download again even when present")
     ap.add_argument("--check", action="store_true", help="only report missing assets (exit 1 when any)")

@@ -3,14 +3,14 @@
 ``build_dashboard(tables, findings, config, out_dir)`` writes
 
 - ``out_dir/dashboard.html``: Chinese title and section headers, every chart of
-  ``netmedia.charts``; plotly.js embedded once (first figure), no MathJax, no
+  ``netmedia.report.charts``; plotly.js embedded once (first figure), no MathJax, no
   ``<script src>``/``<link href>`` to the network, so it opens on an offline PC;
 - ``out_dir/charts/<name>.png`` and ``.svg``: each chart at its fixed pixel size
-  (``netmedia.charts.CHART_SIZES``), rendered by kaleido 1.x in ONE headless
+  (``netmedia.report.charts.CHART_SIZES``), rendered by kaleido 1.x in ONE headless
   browser for all charts, using the system chromium (``make sysdeps``); kaleido is
   never asked to download a browser.
 
-Only units, categories and counts reach these files (see ``netmedia.charts``).
+Only units, categories and counts reach these files (see ``netmedia.report.charts``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ import pandas as pd
 import plotly
 import plotly.graph_objects as go
 
-from netmedia import charts
 from netmedia.config import Config
+from netmedia.report import charts
 
 log = logging.getLogger(__name__)
 

@@ -144,7 +144,7 @@ def _dates(s: pd.Series) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------
-# Zombie status bucketing (defined once; netmedia.derive may later expose the same rule)
+# Zombie status bucketing (defined once; netmedia.validate.derive may later expose the same rule)
 # ---------------------------------------------------------------------------
 
 
@@ -725,7 +725,7 @@ TITLE_ROUNDS = "各轮次备案平台数量（按类别）"
 def rounds_trend(counts: pd.DataFrame) -> go.Figure:
     """Platforms per class in every archived round (the dynamic archive), stacked, total on top.
 
-    ``counts``: ``netmedia.history.counts_over_rounds`` — columns round, total, and one column per class 1-7.
+    ``counts``: ``netmedia.report.history.counts_over_rounds`` — columns round, total, and one column per class 1-7.
     """
     if not _usable(counts, "round", "total"):
         return empty_figure(TITLE_ROUNDS)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from netmedia import normalize
+from netmedia.transform import normalize
 
 _NOT_SEEN = object()
 _MEMO_SIZE = 1 << 16

@@ -14,7 +14,7 @@ up to the input and the summary's grand total equals its length.
 
 **Phones are NOT masked here**: the registry is the department's internal dynamic
 management archive (动态管理档案) and needs the operators' numbers. Do not publish these
-workbooks; shareable outputs go through :mod:`netmedia.privacy`.
+workbooks; shareable outputs go through :mod:`netmedia.report.privacy`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pandas as pd
 
 from netmedia import schema
 from netmedia.config import Config
-from netmedia.xlsx import SheetSpec, write_workbook
+from netmedia.report.xlsx import SheetSpec, write_workbook
 
 PLATFORMS_FILE = "网络媒体平台备案信息汇总表.xlsx"
 PERSONAL_FILE = "师生网络媒体平台备案信息汇总表.xlsx"

@@ -2,7 +2,7 @@
 
 Each top-level file under the input folder is one unit of work (a process
 pool spreads them over the cores). For each workbook the generic table reader
-(`netmedia.tables`) finds the header and classifies every non-empty row; this
+(`netmedia.extract.tables`) finds the header and classifies every non-empty row; this
 module decides which annex a sheet is by its header (schema synonyms), maps
 the columns, normalises the values and attributes the rows to a roster unit.
 Every non-empty row ends either in a clean table or in ``rejects`` with a
@@ -28,12 +28,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from netmedia import normalize, schema, sources, tables
+from netmedia import schema
 from netmedia.config import Config, load_config
-from netmedia.units import UnitMatcher
+from netmedia.extract import sources, tables
+from netmedia.transform import normalize
+from netmedia.transform.units import UnitMatcher
 
 ANNEX_TABLE = {"2": "platforms", "3": "personal_accounts"}
-EMPTY_SHEET = "empty sheet"  # netmedia.tables' message for a sheet without a non-empty cell
+EMPTY_SHEET = "empty sheet"  # netmedia.extract.tables' message for a sheet without a non-empty cell
 TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
 
 # Row kinds from the table reader -> reason written to rejects.
@@ -967,13 +969,13 @@ def _prepare_outputs(ref: Path, config: Config, out_dir: str | Path | None) -> p
         import pandas.io.parquet  # noqa: F401
         import pyarrow.parquet  # noqa: F401
 
-        import netmedia.xlsx  # noqa: F401
+        import netmedia.report.xlsx  # noqa: F401
     return staff
 
 
 def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
     """``<table>.parquet`` per table plus ``clean_tables.xlsx`` (Chinese headers) for eyeballing."""
-    from netmedia.xlsx import SheetSpec, write_workbook
+    from netmedia.report.xlsx import SheetSpec, write_workbook
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 GX's page templates load bootstrap, jquery, vega, font-awesome ... from CDNs
 and a logo from a remote bucket. After GX builds the site, every page is
 rewritten: CDN URLs point at ``static/vendor/`` (copied from the assets
-``python -m netmedia.vendor`` fetched at install time), remote images and
+``python -m netmedia.report.vendor`` fetched at install time), remote images and
 CSS ``url()``s are dropped. If the vendored assets are missing, the remote
 tags are dropped instead (pages unstyled, still offline) and a warning logged.
 """
@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from netmedia import vendor
+from netmedia.report import vendor
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def make_offline(site_dir: Path, vendor_dir: Path = vendor.VENDOR_DIR) -> None:
     if have_vendor:
         shutil.copytree(vendor_dir, local_root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(vendor.MANIFEST))
     else:
-        log.warning("Data Docs: vendored assets missing (run `python -m netmedia.vendor`); dropping CDN tags")
+        log.warning("Data Docs: vendored assets missing (run `python -m netmedia.report.vendor`); dropping CDN tags")
     url_map = sorted(((a.url_prefix, a.local) for a in vendor.ASSETS if a.url_prefix), key=lambda x: -len(x[0]))
     for page in site_dir.rglob("*.htm*"):
         text = page.read_text(encoding="utf-8")

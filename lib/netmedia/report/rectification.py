@@ -29,9 +29,9 @@ import pandas as pd
 
 from netmedia import paths
 from netmedia.config import Config
-from netmedia.findings import FINDING_COLUMNS
-from netmedia.privacy import mask_phone, mask_phones_in_text
-from netmedia.xlsx import SheetSpec, write_workbook
+from netmedia.report.privacy import mask_phone, mask_phones_in_text
+from netmedia.report.xlsx import SheetSpec, write_workbook
+from netmedia.validate.findings import FINDING_COLUMNS
 
 SUBDIR = "整改清单"
 UNKNOWN_UNIT = "未识别单位"

@@ -1,0 +1,1 @@
+"""Report: Excel writer, rectification lists, registry workbooks, charts, dashboard, Data Docs, history."""

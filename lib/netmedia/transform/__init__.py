@@ -1,0 +1,1 @@
+"""Transform: annex mapping, cell normalisers and unit matching; pure functions, frames in and frames out."""

@@ -1,0 +1,1 @@
+"""Validate: the rule facts derived from the clean tables, the Great Expectations runner, the findings."""
