@@ -29,32 +29,9 @@ STATUS_STOPPED = ("停用", "不再使用")
 STATUS_CLOSED = ("已注销", "已关停")
 MOBILE_RE_PREFIX = "3456789"
 
-# Planted rows per 60 units (scaled by round(n_units / 60), at least 1): (rule(s), kind, count).
-PLATFORM_PLANTS = (
-    (("R-required",), "no_phone", 1),
-    (("R-required",), "no_update", 1),
-    (("R-required",), "update_text", 1),
-    (("R-category",), "external_on_campus", 1),
-    (("R-category",), "campus_on_external", 1),
-    (("R-zombie",), "old", 2),
-    (("R-zombie",), "day_before_cutoff", 1),
-    (("R-zombie", "R-closed"), "stopped_old", 1),
-    (("R-closed",), "stopped", 2),
-    (("R-leader",), "deputy", 2),
-    (("R-leader",), "stranger", 1),
-    (("R-operator",), "student", 1),
-    (("R-operator",), "retired", 1),
-    (("R-operator",), "departed", 1),
-    (("R-phone",), "short", 1),
-    (("R-phone",), "letters", 1),
-)
-PERSONAL_PLANTS = (
-    (("R-naming",), "homophone", 2),
-    (("R-naming",), "defamatory", 1),
-    (("R-scope",), "no_name", 2),
-    (("R-required",), "no_holder", 1),
-    (("R-phone",), "bad_phone", 1),
-)
+# Planted rows per 60 units (scaled by round(n_units / 60), at least 1): (rule(s), kind, count), from demo.toml.
+PLATFORM_PLANTS = tuple((tuple(rules), kind, n) for rules, kind, n in V.demo_data()["platform_plants"])
+PERSONAL_PLANTS = tuple((tuple(rules), kind, n) for rules, kind, n in V.demo_data()["personal_plants"])
 DUPLICATE_GROUPS = (("cross_unit", 1), ("within_unit", 1))  # each group is 2 rows, every row a finding
 COMPLETE_UNITS = 1
 LATE_UNITS = 2
