@@ -42,7 +42,7 @@ def header_score(cells: list[str], tables: Iterable[str] = ANNEX_TABLE.values())
     return best / len(labels) if best >= 2 else 0.0
 
 
-def map_columns(table: str, header_parts: list[tuple[str, ...]]) -> dict[int, str]:
+def map_columns(table: str, header_parts: list[tuple[str, ...]] | tuple[tuple[str, ...], ...]) -> dict[int, str]:
     """Column position -> canonical column. Two-row headers try 'parent child', then the child, then the parent.
 
     A column named twice keeps its first position.
@@ -93,12 +93,18 @@ def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tu
     the one with more of its distinctive columns wins, then the one with more columns, then the hint
     (附件3 / 师生 / 个人 in the title rows or sheet name).
     """
-    hint3 = bool(_HINT3.search(hint_text))
+    annex, cmap = _choose_annex(tuple(map(tuple, header_parts)), bool(_HINT3.search(hint_text)))
+    return annex, dict(cmap)
+
+
+@lru_cache(maxsize=4096)
+def _choose_annex(header_parts: tuple[tuple[str, ...], ...], hint3: bool) -> tuple[str | None, dict[int, str]]:
+    """:func:`choose_annex`, remembered: units fill in a few templates, so the same headers come back."""
     scored = []
     for annex, table in ANNEX_TABLE.items():
         cmap = map_columns(table, header_parts)
         cols = set(cmap.values())
-        plain = {c for j, c in cmap.items() if c in IDENTIFYING and _names_plainly(table, tuple(header_parts[j]))}
+        plain = {c for j, c in cmap.items() if c in IDENTIFYING and _names_plainly(table, header_parts[j])}
         ok = ("platform_name" in cols and bool(plain)
               and len(cols & set(CONTENT_COLUMNS[table]) - {"platform_name"}) >= 2)
         distinct = len(cols & set(DISTINCTIVE[table]))
