@@ -26,7 +26,7 @@ from netmedia.transform import annex, records
 from netmedia.transform.records import Context, Rows
 
 RETURN_TABLES = ("platforms", "personal_accounts", "rejects", "submissions")  # the tables the returns make
-REJECT_COLUMNS = ("source_file", "source_sheet", "source_row", "reason", "raw")
+REJECT_COLUMNS = ("source_file", "source_sheet", "source_row", "reason", "raw")  # not in the schema
 
 
 def ingest_source(src: sources.Source, ctx: Context) -> Rows:
@@ -143,15 +143,10 @@ def read_returns(files: list[Path], root: Path, ctx: Context, *, workers: int = 
 _DTYPE = {"str": "str", "int": "Int64", "date": "datetime64[us]", "datetime": "datetime64[us]"}
 
 
-def table_columns(table: str) -> tuple[str, ...]:
-    """The columns of a table as written (the rejects' are fixed here: they are not in the schema)."""
-    return REJECT_COLUMNS if table == "rejects" else schema.output_columns(table)
-
-
 def typed_frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """Rows (one dict each; a missing key is a missing value) as a frame with the table's column order and the schema's pandas dtypes
     (text is pandas' ``str``, counts ``Int64``, dates and times ``datetime64[us]``)."""
-    cols = list(table_columns(table))
+    cols = list(REJECT_COLUMNS if table == "rejects" else schema.output_columns(table))
     specs = {c.name: c.dtype for c in (*schema.columns(table), *schema.provenance_columns())}
     df = pd.DataFrame.from_records(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
     for c in cols:
