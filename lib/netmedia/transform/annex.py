@@ -35,8 +35,14 @@ def header_score(cells: list[str], tables: Iterable[str] = ANNEX_TABLE.values())
     """How much a row looks like the header of one of ``tables``: the share of its labels naming a column.
 
     The best table counts; fewer than two named columns score 0 (one word is no header). The reader calls this
-    for up to 40 rows of every sheet, data rows included; :func:`schema.match_header` caches each label.
+    for up to 40 rows of every sheet, data rows included, and the same rows come back in every copy of a
+    template: scores are remembered per row.
     """
+    return _header_score(tuple(cells), tuple(tables))
+
+
+@lru_cache(maxsize=65536)
+def _header_score(cells: tuple[str, ...], tables: tuple[str, ...]) -> float:
     labels = [c for c in cells if schema.norm_header(c)]
     best = max((len({schema.match_header(t, c) for c in labels} - {None}) for t in tables), default=0)
     return best / len(labels) if best >= 2 else 0.0
