@@ -198,7 +198,7 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
         unit = unit_named_in(rows)
     sub.update(annex=annex_no, unit=unit)
 
-    records = out.platforms if table == "platforms" else out.personal_accounts
+    kept = out.platforms if table == "platforms" else out.personal_accounts
     reasons: dict[int, str] = {}  # data rows that are no record -> why
     dl = st.data_lists
     for i, source_row in enumerate(dl.source_row):
@@ -215,9 +215,9 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
         hint = text(dl.section[i]) or sh
         rec = record(table, cells.get, row_unit, ctx.roster_kind.get(row_unit), hint, ctx.config.institution.domains)
         rec.update(source_file=sf, source_sheet=sh, source_row=source_row)
-        records.append(rec)
+        kept.append(rec)
 
-    clean = {rec["source_row"] for rec in records}
+    clean = {rec["source_row"] for rec in kept}
     for r, kind, raw in zip(rows.source_row, rows.kind, rows.text, strict=True):
         if r not in clean:
             reason = reasons.get(r, "unparseable data row") if kind == "data" else KIND_REASON.get(kind, f"{kind} row")
