@@ -11,7 +11,7 @@ Methods, on the same files:
   floor   bare python-calamine: every sheet of every workbook, ``get_sheet_by_index(i).to_python()``
   pandas  ``pandas.read_excel(f, sheet_name=None, engine="openpyxl")`` per workbook (measured on a sample of
           ``PANDAS_SAMPLE`` workbooks above that size and extrapolated linearly: flagged ``extrapolated``)
-  ingest  ``netmedia.transform.returns.ingest(raw, out_dir, workers=1)`` and ``workers=2`` end to end (tables written)
+  ingest  ``netmedia.season.ingest(raw, out_dir, workers=1)`` and ``workers=2`` end to end (tables written)
 
 Each measurement runs in a fresh subprocess so its peak RSS (process + children, sampled every 20 ms from
 /proc) is its own. The methods run in ``--repeat`` interleaved rounds (default 5): on a shared VM the speed
@@ -216,7 +216,7 @@ def run_one(method: str, n: int) -> dict:
         return {"seconds": secs * scale, "measured_seconds": secs, "measured_workbooks": len(sample),
                 "extrapolated": scale != 1, "workbooks": len(books), "peak_rss": peak.peak}
     if method.startswith("ingest"):
-        from netmedia.transform.returns import ingest
+        from netmedia.season import ingest
 
         workers = int(method.rsplit("_w", 1)[1])
         out = WORK / f"out_{n}_w{workers}"

@@ -16,3 +16,4 @@ def pytest_configure(config):
         (base / sub).mkdir()
         os.environ[name] = str(base / sub)
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    os.environ["NETMEDIA_STRICT"] = "1"  # a sheet whose processing raises fails the notebook (tests/conftest.py)

@@ -9,7 +9,7 @@ import pytest
 
 from netmedia import samples
 from netmedia.config import load_config
-from netmedia.transform.returns import ingest
+from netmedia.season import ingest
 
 pytestmark = pytest.mark.slow
 EXE = [sys.executable, "-m", "netmedia"]

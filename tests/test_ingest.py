@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from netmedia import season as ns
 from netmedia.config import load_config
-from netmedia.transform import returns as ing
+from netmedia.transform import annex, records, returns
 
 samples = pytest.importorskip("netmedia.samples")
 
@@ -22,7 +23,7 @@ def season(tmp_path_factory):
     raw = tmp_path_factory.mktemp("raw")
     truth_path = samples.generate(raw, n_units=60, seed=7)
     truth = json.loads(Path(truth_path).read_text(encoding="utf-8"))
-    res = ing.ingest(raw, tmp_path_factory.mktemp("clean"), load_config(), workers=1, progress=False)
+    res = ns.ingest(raw, tmp_path_factory.mktemp("clean"), load_config(), workers=1, progress=False)
     return raw, truth, res
 
 
@@ -96,6 +97,20 @@ def test_row_accounting_holds_for_every_sheet(season):
     assert rej["reason"].notna().all()
 
 
+def test_no_sheet_failed_on_a_generated_season(season):
+    """No sheet of a generated season makes the ingest raise (strict mode would stop the run), and no reject or
+    submission says "sheet failed"; the Annex 3 sheets of units without personal accounts are among them."""
+    _, truth, res = season
+    rej, subs = res.tables["rejects"], res.tables["submissions"]
+    assert not rej["reason"].str.startswith("sheet failed").any()
+    assert not subs["message"].fillna("").str.contains("sheet failed").any()
+    assert res.errors == [] and res.error_log is None
+    annex3 = subs[(subs["annex"] == "3") & (subs["status"] == "ok")]
+    empty = annex3[annex3["rows_clean"] == 0]
+    assert len(empty) > 0, "the generated season has no Annex 3 sheet without data rows"
+    assert (empty["rows_read"] == empty["rows_rejected"]).all()
+
+
 def test_units_and_received_dates(season):
     _, truth, res = season
     missing = sorted(u["unit"] for u in truth["units"] if not u["submitted"])
@@ -111,24 +126,32 @@ def test_units_and_received_dates(season):
             assert pd.Timestamp(u["received_at"]) in set(got), u
 
 
-def test_outputs_written(season):
-    _, _, res = season
-    # the module fixture wrote to a tmp folder; re-write to check the files and the xlsx for eyeballing
-    out = Path(res.root).parent / "clean_out"
-    ing.write_tables(res.tables, out)
-    for t in ing.TABLES:
+def test_outputs_written(season, tmp_path):
+    """Parquet per table, clean_tables.xlsx for people, the round archived, no error log."""
+    raw, _, _ = season
+    out = tmp_path / "clean"
+    out.mkdir()
+    (out / "ingest_errors.log").write_text("from an earlier run", encoding="utf-8")
+    config = load_config()
+    res = ns.ingest(raw, out, config, workers=1, progress=False)
+    names = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+    assert tuple(res.tables) == names
+    for t in names:
         back = pd.read_parquet(out / f"{t}.parquet")
         assert list(back.columns) == list(res.tables[t].columns)
         assert len(back) == len(res.tables[t])
+        archived = out / "rounds" / str(config.round.name) / f"{t}.parquet"
+        assert archived.exists() == (t in ("platforms", "personal_accounts", "submissions", "units")), t
     import openpyxl
 
     wb = openpyxl.load_workbook(out / "clean_tables.xlsx", read_only=True)
-    assert set(wb.sheetnames) == set(ing.TABLES)
+    assert set(wb.sheetnames) == set(names)
+    assert not (out / "ingest_errors.log").exists()  # a stale log is removed: nothing failed this time
 
 
 def test_pool_and_serial_agree(season, tmp_path):
     raw, _, serial = season
-    pooled = ing.ingest(raw, None, load_config(), workers=2, progress=False)
+    pooled = ns.ingest(raw, None, load_config(), workers=2, progress=False)
     for t in ("platforms", "personal_accounts", "rejects", "submissions"):
         keys = ["source_file", "source_sheet"] + ([] if t == "submissions" else ["source_row"])
         a = serial.tables[t].sort_values(keys, ignore_index=True)
@@ -144,6 +167,11 @@ def test_cli_exit_codes_and_summary(season, tmp_path):
     assert ok.returncode == 0, ok.stderr
     for line in ("files read", "platforms:", "personal_accounts:", "rejects:", "units with no submission: 1"):
         assert line in ok.stdout
+    assert "ERRORS" not in ok.stdout
+    # the command does what notebook 01 does: tables, workbook and the round's archive
+    round_dir = tmp_path / "o" / "rounds" / str(load_config().round.name)
+    assert (round_dir / "platforms.parquet").exists() and (round_dir / "round.json").exists()
+    assert (tmp_path / "o" / "clean_tables.xlsx").exists()
     missing = subprocess.run([*exe, "ingest", str(tmp_path / "nope"), "--out", str(tmp_path / "o2")],
                              capture_output=True, text=True)
     assert missing.returncode == 2 and "not found" in missing.stderr
@@ -179,7 +207,7 @@ def test_unit_from_filled_in_cell_when_file_name_says_nothing(tmp_path):
         ws.append(header)
         ws.append([1, "公众号", "华水水利", "slxy", "王一", "张三", "13800000360", "2023-04-01"])
         wb.save(d / fname)
-    res = ing.ingest(tmp_path, None, load_config(), workers=1, progress=False)
+    res = ns.ingest(tmp_path, None, load_config(), workers=1, progress=False)
     p = res.tables["platforms"]
     assert p["unit"].tolist() == ["水利学院"]
     rej = res.tables["rejects"]
@@ -202,7 +230,7 @@ def test_absurd_follower_counts_do_not_stop_the_run(tmp_path, season):
     ws.append([2, "微博", "长数平台", "huge2", "王一", "张三", "13800000360", "1" * 400])
     ws.append([3, "抖音", "正常平台", "fine3", "王一", "张三", "13800000360", "1.2万"])
     wb.save(raw / f"备案信息汇总+{before.tables['units']['unit'].iloc[0]}-补充.xlsx")
-    res = ing.ingest(raw, None, load_config(), workers=2, progress=False)
+    res = ns.ingest(raw, None, load_config(), workers=2, progress=False)
     p = res.tables["platforms"].set_index("platform_name")
     assert p["followers"].isna()["巨量平台"] and p["followers"].isna()["长数平台"]
     assert p.loc["正常平台", "followers"] == 12000
@@ -212,243 +240,216 @@ def test_absurd_follower_counts_do_not_stop_the_run(tmp_path, season):
 def test_map_columns_two_row_header_prefers_the_child():
     parts = [("序号",), ("平台名称",), ("运营管理负责人", "姓名"), ("运营管理负责人", "联系电话"), ("主管领导", "姓名"),
              ("主管领导", "职务"), ("最近\n更新时间",), ("粉丝数*",)]
-    cmap = ing.map_columns("platforms", parts)
+    cmap = annex.map_columns("platforms", parts)
     assert cmap == {1: "platform_name", 2: "operator", 3: "operator_phone", 4: "supervisor", 5: "supervisor_title",
                     6: "last_updated_on", 7: "followers"}
-    annex, _ = ing.choose_annex([("序号",), ("姓名",), ("身份",), ("平台类型",), ("账号名称",), ("粉丝数",)])
-    assert annex == "3"
-    annex, _ = ing.choose_annex([("学校名称",), ("学校标识码",), ("主管部门",), ("所在地",)])
-    assert annex is None
+    annex_no, _ = annex.choose_annex([("序号",), ("姓名",), ("身份",), ("平台类型",), ("账号名称",), ("粉丝数",)])
+    assert annex_no == "3"
+    annex_no, _ = annex.choose_annex([("学校名称",), ("学校标识码",), ("主管部门",), ("所在地",)])
+    assert annex_no is None
 
 
 def test_missing_rosters_do_not_stop_the_run(tmp_path):
     shutil.rmtree(tmp_path, ignore_errors=True)
     tmp_path.mkdir()
-    res = ing.ingest(tmp_path, None, load_config(), workers=1, progress=False)
+    res = ns.ingest(tmp_path, None, load_config(), workers=1, progress=False)
     assert res.files == 0 and len(res.tables["platforms"]) == 0
 
 
-def test_a_sheet_failing_half_way_leaves_only_its_rejects(monkeypatch):
-    """Records a failing sheet added before the failure are taken back; its rows become rejects; the workbook's
-    other sheets are kept."""
+# ------------------------------------------------------------------ one workbook, by hand
+HEADER2 = ["序号", "平台类型", "平台名称", "账号ID", "主管领导", "运营管理负责人", "联系电话", "最近更新时间"]
+
+
+def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
     import io
 
     import openpyxl
 
-    from netmedia.extract import sources
-    from netmedia.transform.units import UnitMatcher
-
-    header = ["序号", "平台类型", "平台名称", "账号ID", "主管领导", "运营管理负责人", "联系电话", "最近更新时间"]
     wb = openpyxl.Workbook()
-    for k, title in enumerate(("好表", "坏表")):
+    for k, (title, rows) in enumerate(sheets.items()):
         ws = wb.active if k == 0 else wb.create_sheet()
         ws.title = title
-        ws.append(header)
-        for i in range(3):
-            ws.append([i + 1, "公众号", f"{title}{i}", f"id{k}{i}", "王一", "张三", "13800000360", "2023-04-01"])
+        for r in rows:
+            ws.append(r)
     bio = io.BytesIO()
     wb.save(bio)
-    cfg = load_config()
+    return bio.getvalue()
+
+
+def _context(**kw) -> records.Context:
+    from netmedia.transform.units import UnitMatcher
+
     units = pd.DataFrame({"unit": ["水利学院"], "aliases": [""], "kind": ["学院"], "party_head": [""], "admin_head": [""]})
-    ctx = ing.Context(cfg, UnitMatcher(units), {"水利学院": "学院"})
+    return records.Context(load_config(), UnitMatcher(units), {"水利学院": "学院"}, **kw)
 
-    def sheet_then_fail(st, src, ctx, file_unit, received, out, generic_header):
-        real_sheet(st, src, ctx, file_unit, received, out, generic_header)  # records and submission added ...
+
+def test_annex3_sheet_without_data_rows_gives_each_row_its_reason():
+    """The bug of issue 12: an Annex 3 sheet holding only its title, header, a note and the signature line (a unit
+    with no personal accounts) raised IndexError and every row became "sheet failed". Each row now has its reason,
+    and the sheet counts as the unit's Annex 3."""
+    from netmedia.extract import sources
+
+    data = _workbook({
+        "附件2": [["附件2"], HEADER2, [1, "公众号", "华水水利", "slxy", "王一", "张三", "13800000360", "2023-04-01"]],
+        "附件3": [["附件3"], ["师生个人网络媒体平台备案信息汇总表"],
+                  ["序号", "姓名", "身份", "平台类型", "平台(账号)名称", "账号ID", "网址/链接", "粉丝数", "联系电话"],
+                  ["注：本表由各单位汇总填报，请勿改变表格格式。"],
+                  ["单位负责人签字（盖章）：", None, "填表人：张三", None, "日期：    年   月   日"]],
+    })
+    res = returns.ingest_source(sources.Source("备案信息汇总+水利学院.xlsx", data), _context(strict=True))
+    got = {(r["source_sheet"], r["source_row"]): r["reason"] for r in res.rejects}
+    assert got == {("附件2", 1): "title row", ("附件2", 2): "header row",
+                   ("附件3", 1): "title row", ("附件3", 2): "title row", ("附件3", 3): "header row",
+                   ("附件3", 4): "instruction row", ("附件3", 5): "signature row"}
+    sub = {s["source_sheet"]: s for s in res.submissions}["附件3"]
+    assert (sub["annex"], sub["unit"], sub["status"]) == ("3", "水利学院", "ok")
+    assert (sub["rows_read"], sub["rows_clean"], sub["rows_rejected"]) == (5, 0, 5)
+    assert [r["platform_name"] for r in res.platforms] == ["华水水利"] and res.personal_accounts == []
+
+
+def _failing_reader(source, **kw):
+    """The real reader, except that the data of the sheet called 坏表 loses its last column (a broken reader):
+    processing that sheet raises IndexError at its first row."""
+    from netmedia.extract import tables
+
+    sheets = tables.read_tables(source, **kw)
+    for st in sheets:
         if st.source_sheet == "坏表":
-            raise RuntimeError("boom")  # ... then the sheet fails
-
-    real_sheet = ing._sheet
-    monkeypatch.setattr(ing, "_sheet", sheet_then_fail)
-    res = ing.ingest_source(sources.Source("水利学院.xlsx", bio.getvalue()), ctx)
-    assert [r["platform_name"] for r in res.platforms] == ["好表0", "好表1", "好表2"]
-    bad = [r for r in res.rejects if r["source_sheet"] == "坏表"]
-    assert [r["source_row"] for r in bad] == [1, 2, 3, 4] and {r["reason"] for r in bad} == {"sheet failed: RuntimeError: boom"}
-    subs = {s["source_sheet"]: s for s in res.submissions}
-    assert len(res.submissions) == 2 and subs["坏表"]["status"] == "rejected" and subs["坏表"]["rows_rejected"] == 4
-    assert subs["好表"]["rows_clean"] == 3
+            st.data_lists.columns.pop()
+    return sheets
 
 
-def test_arrow_parts_give_the_typed_frame(season):
-    """Record columns sent from the workers as Arrow parts make exactly the frame ``typed_frame`` makes from the
-    same values, also when a column holds values outside its type (kept as a list and converted the old way)."""
-    import datetime as dt
-
-    _, _, res = season
-    for table in ("platforms", "personal_accounts", "rejects"):
-        df = res.tables[table]
-        cols = {c: [None if pd.isna(v) else v for v in df[c].astype(object)] for c in df.columns}
-        for c, values in cols.items():  # back to the Python types the normalisers return
-            if str(df[c].dtype).startswith("datetime"):
-                cols[c] = [None if v is None else v.date() for v in values]
-            elif str(df[c].dtype) == "Int64":
-                cols[c] = [None if v is None else int(v) for v in values]
-        half = len(df) // 2
-        parts = [ing.to_arrow(table, {c: v[:half] for c, v in cols.items()}),
-                 ing.to_arrow(table, {c: v[half:] for c, v in cols.items()})]
-        pd.testing.assert_frame_equal(ing.frame_from_parts(table, parts), ing.typed_frame(table, cols))
-        pd.testing.assert_frame_equal(ing.frame_from_parts(table, parts), df)
-    odd = {c: [None, None] for c in ing.schema.output_columns("platforms")}
-    odd.update(platform_name=["甲", 7], followers=[1, "很多"], opened_on=[dt.date(2023, 3, 1), "至今"], source_row=[3, 4])
-    parts = [ing.to_arrow("platforms", odd)]
-    assert isinstance(parts[0]["platform_name"], list) and isinstance(parts[0]["followers"], list)
-    pd.testing.assert_frame_equal(ing.frame_from_parts("platforms", parts), ing.typed_frame("platforms", odd))
-    assert ing.frame_from_parts("platforms", []).equals(ing.typed_frame("platforms", []))
+def _good_and_bad(folder: Path) -> Path:
+    rows = [HEADER2] + [[i + 1, "公众号", f"平台{i}", f"id{i}", "王一", "张三", "13800000360", "2023-04-01"]
+                        for i in range(3)]
+    (folder / "reference").mkdir(parents=True)
+    (folder / "reference" / "units.xlsx").write_bytes(_workbook({"单位": [["单位名称", "单位类别"], ["水利学院", "学院"]]}))
+    (folder / "水利学院.xlsx").write_bytes(_workbook({"好表": rows, "坏表": rows}))
+    return folder
 
 
-def test_submissions_sent_as_arrow_parts_give_the_typed_frame(season):
-    """A run's submissions travel as Arrow parts too (``_chunk_result``) and make the frame ``typed_frame`` makes
-    from the rows: received times, counts and missing values included."""
-    import datetime as dt
-
-    _, _, res = season
-    df = res.tables["submissions"]
-    assert df["received_at"].notna().any() and df["annex"].isna().any()
-    rows = [{c: (None if pd.isna(v) else v.to_pydatetime() if isinstance(v, pd.Timestamp)
-                 else int(v) if str(df[c].dtype) == "Int64" else v) for c, v in r.items()}
-            for r in df.astype(object).to_dict("records")]
-    rows.append(ing._submission("x.xlsx", None, status="rejected", received_at=dt.datetime(2023, 4, 20, 9, 30)))
-    half = len(rows) // 2
-    chunks = []
-    for part in (rows[:half], rows[half:]):
-        fr = ing.FileResult()
-        fr.submissions.extend(part)
-        chunks.append(ing._chunk_result(fr, 1))
-    got = ing.frame_from_parts("submissions", [c.tables["submissions"] for c in chunks])
-    pd.testing.assert_frame_equal(got, ing.typed_frame("submissions", rows))
-    pd.testing.assert_frame_equal(got.iloc[:-1], df)
+def test_strict_mode_raises_on_a_failing_sheet(tmp_path):
+    """Strict (the tests' mode: NETMEDIA_STRICT=1 from tests/conftest.py) lets a crash in a sheet stop the run."""
+    raw = _good_and_bad(tmp_path / "raw")
+    assert ns.is_strict()
+    with pytest.raises(IndexError):
+        ns.ingest(raw, None, load_config(), workers=1, progress=False, reader=_failing_reader)
+    with pytest.raises(IndexError):
+        ns.ingest(raw, tmp_path / "out", load_config(), workers=2, progress=False, strict=True, reader=_failing_reader)
+    assert not (tmp_path / "out").exists()
 
 
-def test_column_normalisers_keep_equal_keys_of_other_types_apart():
-    """``_Cells`` looks columns up in plain dicts: 1, 1.0 and True are equal keys, date and datetime are not; every
-    column, whatever it mixes and whatever came before, gets ``fn`` of each of its values."""
-    import datetime as dt
-    import random
-
-    def kind(v):
-        return f"{type(v).__name__}:{v!r}"
-
-    cells = ing._Cells(kind)
-    values = [1, 1.0, True, 0, 0.0, False, "1", "是", None, dt.date(2023, 1, 1), dt.datetime(2023, 1, 1),
-              dt.datetime(2023, 1, 1, 8, 30), 2.5, 10**20, float(10**20), dt.time(8, 30), b"1"]
-    rng = random.Random(5)
-    for _ in range(400):
-        col = rng.choices(values, k=rng.randint(0, 6))
-        assert cells(col) == [kind(v) for v in col], col
-    for col in ([None] * 3, [None, None, 1], [None, "a", None], [], [None]):  # all-None columns are one lookup
-        assert cells(col) == [kind(v) for v in col], col
-    # the text normaliser itself: True after 1 (and the reverse) in columns of one number type each
-    assert ing._TEXT(["a", 1]) == ["a", "1"] and ing._TEXT(["a", True]) == ["a", "是"]
-    assert ing._TEXT([True, None]) == ["是", None] and ing._TEXT([1.0, None]) == ["1", None]
+def test_a_failing_sheet_in_a_users_run_is_rejected_and_logged(tmp_path):
+    """Not strict (a user's run): the failing sheet's rows are rejects "sheet failed: …", the workbook's other
+    sheet is kept, the traceback is written beside the outputs and the summary points at it."""
+    raw = _good_and_bad(tmp_path / "raw")
+    out = tmp_path / "out"
+    res = ns.ingest(raw, out, load_config(), workers=1, progress=False, strict=False, reader=_failing_reader)
+    assert res.tables["platforms"]["source_sheet"].tolist() == ["好表"] * 3
+    rej = res.tables["rejects"]
+    bad = rej[rej["source_sheet"] == "坏表"]
+    assert bad["source_row"].tolist() == [1, 2, 3, 4]
+    assert set(bad["reason"]) == {"sheet failed: IndexError: list index out of range"}
+    subs = res.tables["submissions"].set_index("source_sheet")
+    assert subs.loc["坏表", "status"] == "rejected" and subs.loc["坏表", "rows_rejected"] == 4
+    assert subs.loc["好表", "rows_clean"] == 3
+    log = (out / "ingest_errors.log").read_text(encoding="utf-8")
+    assert res.error_log == out / "ingest_errors.log"
+    assert "水利学院.xlsx [坏表]" in log and "Traceback (most recent call last)" in log and "IndexError" in log
+    assert "好表" not in log
+    assert "ERRORS: 1 sheets or workbooks failed" in res.summary() and str(out / "ingest_errors.log") in res.summary()
 
 
-def test_owner_kind_column_is_owner_kind_per_row():
-    """``_records`` applies ``normalize.owner_kind`` in parts (unit kind, the cell's text, the name's text)."""
-    from netmedia.transform import normalize
+def test_sheets_are_told_apart_by_their_header():
+    cmap = annex.map_columns("personal_accounts", [("序号",), ("姓名",), ("身份",), ("平台类型",), ("账号名称",)])
+    assert cmap == {1: "holder_name", 2: "holder_role", 3: "platform_type_raw", 4: "platform_name"}
+    # Both annexes fit a header without distinctive columns: the title decides.
+    both = [("序号",), ("平台类型",), ("平台名称",), ("账号ID",), ("网址",)]
+    assert annex.choose_annex(both, "附件2 网络媒体平台")[0] == "2"
+    assert annex.choose_annex(both, "附件3 师生个人网络平台")[0] == "3"
+    assert annex.header_score(["序号", "平台类型", "平台名称", "账号ID", "", "备注"]) == pytest.approx(4 / 5)
+    assert annex.header_score(["华水水利", "公众号", "2023-04-01"]) == 0.0
 
-    cfg = load_config()
+
+def test_owner_kind_per_row():
+    """A platform is a student organisation's when the unit is one (roster kind), or its 主体类别 cell or its name
+    says so; otherwise the unit's."""
     cells = ["学生组织", None, "学院", "团 委", 1, "学院"]
     names = ["华水青年", "水利学院团委", "学生工作部", "华水之声", "华水之声", "新闻 中心"]
     kinds = ["学院", "学院", "学院", "学院", "学生组织", None]
-    raw = {"owner_kind": cells, "platform_name": names}
-    n = len(cells)
-    recs = ing._records("platforms", lambda c: raw.get(c, [None] * n), ["水利学院"] * n, kinds, ["Sheet1"] * n,
-                        ing.Context(cfg, None))  # type: ignore[arg-type]
-    expected = [normalize.owner_kind(c, normalize.text(m), k) for c, m, k in zip(cells, names, kinds, strict=True)]
-    assert recs["owner_kind"] == expected
-    assert recs["owner_kind"] == ["student_org", "student_org", "unit", "unit", "student_org", "unit"]
+    got = []
+    for cell, name, kind in zip(cells, names, kinds, strict=True):
+        raw = {"owner_kind": cell, "platform_name": name}
+        got.append(records.record("platforms", raw.get, "水利学院", kind, "Sheet1", ())["owner_kind"])
+    assert got == ["student_org", "student_org", "unit", "unit", "student_org", "unit"]
 
 
-def test_keep_rows_looks_at_every_content_column():
-    """Rows blank in the first content column are kept when a later one is filled; blank in all -> empty row."""
-    from netmedia.extract import tables
+def test_empty_rows_are_those_blank_in_every_content_column():
+    """A row blank in the first content column is kept when a later one is filled; blank in all -> empty row."""
+    from netmedia.extract import sources
 
-    cols = [[1, 2, 3, 4], ["微博", None, None, "  "], [None, "号1", None, None], [None, None, None, "http://x.cn"]]
-    st = tables.SheetTable("Sheet1", data_lists=tables.DataLists(4, cols, [5, 6, 7, 8], [None] * 4))
-    cmap = {0: "seq", 1: "platform_type_raw", 2: "account_id", 3: "url"}
-    reasons: dict[int, str] = {}
-    keep, units = ing._keep_rows(st, "platforms", cmap, "水利学院", None, reasons)  # type: ignore[arg-type]
-    assert keep == [0, 1, 3] and units == ["水利学院"] * 3 and reasons == {7: "empty row (no platform fields)"}
-    keep, _ = ing._keep_rows(st, "platforms", {0: "seq"}, "水利学院", None, reasons)  # type: ignore[arg-type]
-    assert keep == []  # no content column at all: every row is empty
-
-
-def test_ascii_labels_skip_the_synonym_search():
-    """An ASCII label can only name a column through an ASCII synonym (id, url, …): the shortcut gives what the
-    synonym search gives."""
-    from netmedia import schema
-
-    labels = ["2023-03-04", "15531935614", "159,200", "ID", "uid", "URL", "url地址", "账号ID", "Weibo", "ncwu_id",
-              "http://www.ncwu.edu.cn", "ks478491819", "QQ", "x", "IDs", "curl", "*", "a url"]
-    for label in labels:
-        key = schema.norm_header(label)
-        slow = tuple(schema.match_key(t, key) for t in ing.ANNEX_TABLE.values()) if key else None
-        assert ing._label_columns(label) == slow, label
+    data = _workbook({"附件2": [
+        ["序号", "平台类型", "账号ID", "网址", "平台名称"],
+        [1, "微博", None, None, None],
+        [2, None, "号1", None, None],
+        [3, None, None, "  ", None],
+        [4, None, None, "http://x.cn", None],
+        [5, None, None, None, "华水之声"],
+    ]})
+    res = returns.ingest_source(sources.Source("水利学院.xlsx", data), _context(strict=True))
+    assert [r["source_row"] for r in res.platforms] == [2, 3, 5, 6]
+    assert [(r["source_row"], r["reason"]) for r in res.rejects] == [(1, "header row"),
+                                                                     (4, "empty row (no platform fields)")]
 
 
 def test_form_date_from_the_rows_that_are_not_data():
-    """The received date comes from the first non-data row holding one (填表日期 or 填报时间), twice the same."""
+    """The received date comes from the first non-data row holding one (填表日期 or 填报时间)."""
     import datetime as dt
 
     from netmedia.extract import tables
 
     rows = tables.RowLists([1, 2, 3, 4], ["title", "data", "footer", "footer"],
                            ["附件2 2023年度", "填表日期：2023年1月1日", "填表人：张三", "填报时间：2023.4.26"], [None] * 4)
-    for _ in range(2):
-        assert ing._form_date(rows) == dt.date(2023, 4, 26)
-    assert ing._form_date(tables.RowLists([1], ["title"], ["周期 1"], [None])) is None
+    assert records.form_date(rows) == dt.date(2023, 4, 26)
+    assert records.form_date(tables.RowLists([1], ["title"], ["周期 1"], [None])) is None
 
 
-def test_read_roster_normalises_each_column(tmp_path):
+def test_roster_rows_normalise_each_column(tmp_path):
     """Rosters: names without spaces, numeric staff ids as their digits, text elsewhere, empty rows dropped."""
     import datetime as dt
 
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["姓名", "工号", "所在单位", "人员状态"])
-    ws.append(["张  三", 20080123, " 水利学院 ", "在职"])
-    ws.append([None, None, None, None])
-    ws.append(["Li Ming", "A-7", "电力学院", dt.date(2023, 1, 1)])
-    ws.append([None, 1.0, None, True])
-    wb.save(tmp_path / "staff.xlsx")
-    df = ing.read_roster(tmp_path / "staff.xlsx", "staff", load_config())
+    (tmp_path / "staff.xlsx").write_bytes(_workbook({"Sheet": [
+        ["姓名", "工号", "所在单位", "人员状态"],
+        ["张  三", 20080123, " 水利学院 ", "在职"],
+        [None, None, None, None],
+        ["Li Ming", "A-7", "电力学院", dt.date(2023, 1, 1)],
+        [None, 1.0, None, True],
+    ]}))
+    df = returns.typed_frame("staff", records.roster_rows(tmp_path / "staff.xlsx", "staff", load_config()))
     rows = [[None if pd.isna(v) else v for v in r] for r in df[["name", "staff_id", "unit", "status"]].to_numpy()]
     assert rows == [["张三", "20080123", "水利学院", "在职"], ["Li Ming", "A-7", "电力学院", "2023-01-01"],
                     [None, "1", None, "是"]]
 
 
-def test_workers_fork_with_the_vocabularies_made():
-    """``_warm_for_workers`` makes before the fork what each worker would make on its first file."""
-    import sys
+def test_typed_frame_gives_the_schema_dtypes():
+    import datetime as dt
 
-    from netmedia.transform import normalize
+    from netmedia import schema
 
-    for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms,
-              ing._label_vocab):
-        f.cache_clear()
-    ing._warm_for_workers()
-    assert "email.parser" in sys.modules and "email.feedparser" in sys.modules
-    for f in (normalize._vocab, normalize._category_synonyms, normalize._student_org_keywords, ing._ascii_synonyms,
-              ing._label_vocab):
-        assert f.cache_info().currsize == 1, f
+    df = returns.typed_frame("platforms", [
+        {"unit": "水利学院", "platform_name": "甲", "followers": 12000, "last_updated_on": dt.date(2023, 3, 1),
+         "source_row": 5},
+        {"unit": "水利学院", "platform_name": None, "followers": None, "last_updated_on": None, "source_row": 6},
+    ])
+    assert list(df.columns) == list(schema.output_columns("platforms"))
+    assert str(df["followers"].dtype) == "Int64" and df["followers"].tolist()[0] == 12000
+    assert str(df["last_updated_on"].dtype) == "datetime64[us]"
+    assert df["platform_name"].tolist()[0] == "甲" and pd.isna(df["platform_name"].iloc[1])
+    assert len(returns.typed_frame("rejects", [])) == 0
 
 
-def test_progress_bar_only_when_it_would_show(monkeypatch):
-    """No tqdm when the bar would be disabled (progress False, or None off a terminal); tqdm's bar otherwise."""
-    import io
-
-    class Tty(io.StringIO):
-        def isatty(self):
-            return True
-
-    monkeypatch.setattr("sys.stderr", io.StringIO())
-    assert isinstance(ing._progress_bar(3, False), ing._NoBar) and isinstance(ing._progress_bar(3, None), ing._NoBar)
-    bar = ing._progress_bar(3, True)
-    assert not isinstance(bar, ing._NoBar) and not bar.disable
-    bar.close()
-    monkeypatch.setattr("sys.stderr", Tty())
-    bar = ing._progress_bar(3, None)
-    assert not isinstance(bar, ing._NoBar) and not bar.disable
-    bar.close()
-    assert isinstance(ing._progress_bar(3, False), ing._NoBar)
+def test_the_runtime_does_not_import_the_generator():
+    """``netmedia.samples`` is imported only when a demo season is written."""
+    code = "import sys, netmedia.season, netmedia.cli; assert 'netmedia.samples' not in sys.modules"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-1000:]

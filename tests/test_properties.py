@@ -7,7 +7,7 @@ or file refused as a whole (sheet limit, encrypted, corrupt...) is accounted by 
 
 Checked over the hostile corpus and over >= 200 seeded random mutations of generated workbooks (cells swapped,
 rows duplicated/deleted, blank rows inserted, headers misspelt, types scrambled), calling
-``netmedia.transform.returns.ingest_source`` on bytes; it must never raise.
+``netmedia.transform.returns.ingest_source`` on bytes in strict mode: it must never raise.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from hostile_corpus import Sheet, hostile_cases, rows_xml, xlsx  # noqa: E402
 
 from netmedia.config import load_config  # noqa: E402
 from netmedia.extract import sources  # noqa: E402
-from netmedia.transform import returns as ingest
+from netmedia.transform import records, returns  # noqa: E402
 from netmedia.transform.units import UnitMatcher  # noqa: E402
 
 _INVISIBLE = str.maketrans("", "", "\u200b\ufeff")
@@ -61,7 +61,7 @@ def grid_rows(sheets: list[tuple[str, bool, list[list[object]]]]) -> dict[str, l
     return {n: [r for r, row in enumerate(g, 1) if any(map(_nonempty, row))] for n, _, g in sheets}
 
 
-def check_accounting(src: sources.Source, res: ingest.FileResult, truth: dict[str, list[int]] | None = None) -> None:
+def check_accounting(src: sources.Source, res: records.Rows, truth: dict[str, list[int]] | None = None) -> None:
     """The invariant for one source's result (``truth``: non-empty rows per sheet; default: counted by openpyxl)."""
     f = src.source_file
     recs = res.platforms + res.personal_accounts + res.rejects
@@ -106,9 +106,9 @@ def season(tmp_path_factory):
     root = tmp_path_factory.mktemp("prop") / "raw"
     generate(root, n_units=8, seed=7, violations=True)
     cfg = load_config()
-    units = ingest.read_roster(root / "reference" / "units.xlsx", "units", cfg)
-    ctx = ingest.Context(cfg, UnitMatcher(units, cfg.thresholds.unit_match_score),
-                         dict(zip(units["unit"], units["kind"], strict=True)))
+    units = returns.typed_frame("units", records.roster_rows(root / "reference" / "units.xlsx", "units", cfg))
+    ctx = records.Context(cfg, UnitMatcher(units, cfg.thresholds.unit_match_score),
+                          dict(zip(units["unit"], units["kind"], strict=True)), strict=True)
     srcs = [s for p in sources.candidate_files(root) for s in sources.expand(p, root, cfg.limits)]
     books = [(s, _grid(s.data)) for s in srcs if s.data is not None]
     assert len(books) >= 4
@@ -118,7 +118,7 @@ def season(tmp_path_factory):
 def test_generated_season_accounts_for_every_row(season):
     _, ctx, srcs, _ = season
     for src in srcs:
-        check_accounting(src, ingest.ingest_source(src, ctx))
+        check_accounting(src, returns.ingest_source(src, ctx))
 
 
 def test_hostile_corpus_accounts_for_every_row(season, tmp_path):
@@ -132,7 +132,7 @@ def test_hostile_corpus_accounts_for_every_row(season, tmp_path):
             p.write_bytes(data)
     for p in sources.candidate_files(tmp_path):
         for src in sources.expand(p, tmp_path, ctx.config.limits):
-            res = ingest.ingest_source(src, ctx)
+            res = returns.ingest_source(src, ctx)
             check_accounting(src, res)
             n += 1
     assert n >= len(cases)
@@ -208,7 +208,7 @@ def test_mutations_account_for_every_row(season):
     @given(mutated(books))
     def prop(case):
         src, truth = case
-        res = ingest.ingest_source(src, ctx)  # never raises
+        res = returns.ingest_source(src, ctx)  # never raises (strict: a crash fails the test)
         check_accounting(src, res, truth)
         assert res.submissions
 

@@ -86,6 +86,8 @@ def test_workbooks_on_disk(run):
     assert data_rows == len(platforms)
     assert (reports / "师生网络媒体平台备案信息汇总表.xlsx").stat().st_size > 5_000
     assert (clean / "clean_tables.xlsx").stat().st_size > 10_000
+    assert not (clean / "ingest_errors.log").exists()
+    assert not pd.read_parquet(clean / "rejects.parquet")["reason"].str.startswith("sheet failed").any()
 
 
 def test_shareable_outputs_carry_no_phone_or_staff_id(run):

@@ -23,13 +23,13 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from netmedia.transform.returns import ingest
+    from netmedia.season import ingest
 
     raw = Path(args.raw)
     if not raw.is_dir():
         print(f"netmedia ingest: input folder not found: {raw}", file=sys.stderr)
         return EXIT_USAGE
-    res = ingest(raw, args.out, _config(args), workers=args.workers, progress=None if not args.no_progress else False)
+    res = ingest(raw, args.out, _config(args), workers=args.workers, progress=False if args.no_progress else None)
     print(res.summary())
     print(f"  written to: {Path(args.out).resolve()}")
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""The season as steps the notebooks and the CLI share: ingest, check, dashboard, history, run.
+"""The season as steps the notebooks and the CLI share: ingest, check, dashboard, history, run (the one orchestrator).
 
 Notebooks stay thin by calling these; ``netmedia run`` executes the notebooks
 in order with papermill, so the CLI and JupyterLab produce the same reports.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,9 @@ import pandas as pd
 
 from netmedia import paths
 from netmedia.config import Config, load_config
+from netmedia.extract import sources, tables
+from netmedia.transform import records, returns
+from netmedia.transform.units import UnitMatcher
 
 NOTEBOOKS = ("01_ingest.ipynb", "02_checks.ipynb", "03_dashboard.ipynb", "04_history.ipynb")
 DEMO_UNITS = 60
@@ -43,9 +47,7 @@ def default_dirs() -> Dirs:
 
 
 def has_returns(raw: Path) -> bool:
-    from netmedia.extract.sources import candidate_files
-
-    return raw.is_dir() and bool(candidate_files(raw))
+    return raw.is_dir() and bool(sources.candidate_files(raw))
 
 
 def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: int = 0) -> bool:
@@ -60,14 +62,106 @@ def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: i
 
 
 # ------------------------------------------------------------------ ingest
-def ingest_step(raw: Path, clean: Path, config: Config):
-    """Ingest ``raw`` into ``clean`` and archive the round under ``clean/rounds/<round>/``."""
-    from netmedia.report import history
-    from netmedia.transform.returns import ingest
+TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+ERROR_LOG = "ingest_errors.log"
 
-    res = ingest(raw, clean, config)
-    history.archive_round(clean, config)
+
+@dataclass
+class IngestResult:
+    """The clean tables of a season, and what a person should know about how they were made."""
+
+    tables: dict[str, pd.DataFrame]
+    files: int
+    units_missing: list[str]
+    root: Path
+    errors: list[str] = field(default_factory=list)  # tracebacks of the sheets that failed (non-strict runs)
+    error_log: Path | None = None  # where they were written
+
+    def summary(self) -> str:
+        """The one-screen summary printed by the CLI and the notebook."""
+        t = self.tables
+        lines = [f"netmedia ingest: {self.root}", f"  files read: {self.files}"]
+        subs = t["submissions"]
+        lines.append(f"  sheets/files reported: {len(subs)} ({(subs['status'] == 'ok').sum()} ok, "
+                     f"{(subs['status'] == 'rejected').sum()} rejected, {(subs['status'] == 'skipped').sum()} skipped, "
+                     f"{(subs['status'] == 'hidden').sum()} hidden)")
+        for name in ("platforms", "personal_accounts", "units", "staff"):
+            lines.append(f"  {name}: {len(t[name])} clean rows")
+        rej = t["rejects"]
+        lines.append(f"  rejects: {len(rej)}")
+        reasons = rej["reason"].fillna("").str.replace(r"\s*\(header found:.*", " (...)", regex=True)
+        reasons = reasons.str.replace(r":.*", "", regex=True)
+        for reason, n in reasons.value_counts().head(12).items():
+            lines.append(f"    {n:6d}  {reason}")
+        if self.units_missing:
+            shown = "、".join(self.units_missing[:10]) + (" …" if len(self.units_missing) > 10 else "")
+            lines.append(f"  units with no submission: {len(self.units_missing)}: {shown}")
+        else:
+            lines.append("  units with no submission: 0")
+        if self.errors:
+            where = f": tracebacks in {self.error_log}" if self.error_log else ""
+            lines.append(f"  ERRORS: {len(self.errors)} sheets or workbooks failed in netmedia itself (a bug, "
+                         f"please report it){where}")
+        return "\n".join(lines)
+
+
+def is_strict() -> bool:
+    """Strict mode (``NETMEDIA_STRICT=1``, set by the test suite): a sheet whose processing raises stops the run."""
+    return os.environ.get("NETMEDIA_STRICT", "") == "1"
+
+
+def ingest(raw: str | Path, out: str | Path | None = None, config: Config | None = None, *,
+           workers: int | None = None, progress: bool | None = None, strict: bool | None = None,
+           reader: Callable[..., list] | None = None) -> IngestResult:
+    """Ingest every return under ``raw`` (rosters in ``raw/reference``) into the clean tables.
+
+    With ``out``: the tables are written as ``<table>.parquet``, then ``clean_tables.xlsx`` for people, and the
+    round is archived under ``out/rounds/<round>/``; the tracebacks of sheets that failed (a bug; only when not
+    ``strict``) go to ``out/ingest_errors.log``. ``workers``: processes (default: up to 4 for 40 files or more).
+    ``strict`` (default: :func:`is_strict`): a failing sheet raises. ``reader``: the workbook reader, by default
+    :func:`netmedia.extract.tables.read_tables`.
+    """
+    root = Path(raw).resolve()
+    if not root.is_dir():
+        raise FileNotFoundError(f"input folder not found: {raw}")
+    config = config or load_config()
+    ref = root / paths.REFERENCE_DIR_NAME
+    units = returns.typed_frame("units", records.roster_rows(ref / "units.xlsx", "units", config))
+    ctx = records.Context(config, UnitMatcher(units, config.thresholds.unit_match_score),
+                          dict(zip(units["unit"], units["kind"], strict=True)),
+                          strict=is_strict() if strict is None else strict, reader=reader or tables.read_tables)
+    files = sources.candidate_files(root)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(files) >= 40 else 1
+    rows = returns.read_returns(files, root, ctx, workers=workers, progress=progress)
+    frames = returns.frames(rows)
+    frames["units"] = units
+    frames["staff"] = returns.typed_frame("staff", records.roster_rows(ref / "staff.xlsx", "staff", config))
+    frames = {t: frames[t] for t in TABLES}
+    subs = frames["submissions"]
+    submitted = set(subs.loc[subs["annex"].notna(), "unit"].dropna())
+    res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, rows.errors)
+    if out is not None:
+        res.error_log = write_ingest(res, Path(out), config)
     return res
+
+
+def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
+    """The Parquet tables, the error log (removed when there is nothing to log), ``clean_tables.xlsx`` and the
+    round's archive. Returns the error log's path when there is one."""
+    from netmedia.report import history
+    from netmedia.report.clean_workbook import write_clean_workbook
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, df in res.tables.items():
+        df.to_parquet(out / f"{name}.parquet", index=False)
+    log = out / ERROR_LOG
+    log.unlink(missing_ok=True)
+    if res.errors:
+        log.write_text("\n\n".join(res.errors), encoding="utf-8")
+    write_clean_workbook(res.tables, out)
+    history.archive_round(out, config)
+    return log if res.errors else None
 
 
 def submission_status(tables: dict[str, pd.DataFrame], config: Config) -> pd.DataFrame:
@@ -183,10 +277,6 @@ def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel:
         f"  executed notebooks:   {nb_out}",
     ]))
     return 0
-
-
-def config_for(path: str | Path | None) -> Config:
-    return load_config(path)
 
 
 def is_demo(raw: Path) -> bool:

@@ -18,7 +18,7 @@ from hostile_corpus import A2_HEADER, Sheet, a2_row, sheet, xlsx
 
 from netmedia import paths
 from netmedia.config import Config, load_config
-from netmedia.transform.returns import IngestResult, ingest
+from netmedia.season import IngestResult, ingest
 
 N_UNITS = 8
 UNITS = [("水利学院", "学院"), ("电力学院", "学院"), ("土木与交通学院", "学院"), ("机械学院", "学院"),

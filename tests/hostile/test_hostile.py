@@ -95,6 +95,15 @@ def test_rest_of_season_unaffected(hostile_run, baseline):
     assert len(hostile_run.t["units"]) == len(baseline.t["units"])
 
 
+def test_no_sheet_failed_in_the_hostile_season(hostile_run, baseline):
+    """Hostile files are named rejects, never crashes: no "sheet failed" reason and no error log (strict mode,
+    on for every test, would have stopped the run at the first crash)."""
+    for run in (hostile_run, baseline):
+        assert not run.t["rejects"]["reason"].str.startswith("sheet failed").any()
+        assert not run.t["submissions"]["message"].fillna("").str.contains("sheet failed").any()
+        assert run.result.errors == [] and not (run.out / "ingest_errors.log").exists()
+
+
 def test_nothing_written_outside_the_output_folder(hostile_run):
     assert hostile_run.written_outside == []
     raw = hostile_run.raw
@@ -229,7 +238,7 @@ def test_sparse_far_corner_cells_do_not_kill_the_run(tmp_path):
     code = textwrap.dedent(f"""
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-        from netmedia.transform.returns import ingest
+        from netmedia.season import ingest
         res = ingest({str(raw)!r}, None, workers=1, progress=False)
         print(res.tables["submissions"][["source_file", "status", "message"]].to_json(orient="records"))
     """)

@@ -1,0 +1,304 @@
+"""One sheet of a return into clean records, rejects and its submissions row; the rosters into their tables.
+
+The table reader (:mod:`netmedia.extract.tables`) has found the header and labelled every non-empty row;
+:mod:`netmedia.transform.annex` has said which annex the sheet is. This module turns each data row into a record of
+the schema's columns (values through :mod:`netmedia.transform.normalize`) and gives every other non-empty row a
+reason, so that ``rows_read == rows_clean + rows_rejected`` for every sheet. Everything is plain dicts, one per
+row: the caller makes typed frames of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from netmedia import schema
+from netmedia.config import Config
+from netmedia.extract import tables
+from netmedia.transform import annex, normalize
+from netmedia.transform.units import UnitMatcher
+
+# Row kinds from the table reader -> reason written to rejects.
+KIND_REASON = {
+    "title": "title row",
+    "header": "header row",
+    "section": "section row",
+    "instruction": "instruction row",
+    "example": "example row",
+    "footer": "signature row",
+    "unrecognised": "unrecognised row",
+}
+EMPTY_ROW = "empty row (no platform fields)"
+UNIT_NOT_MATCHED = "unit not matched to the roster"
+NO_UNIT = "unit not found in file name, mail subject, 填报单位 cell or sheet name"
+EMPTY_SHEET = "empty sheet"  # netmedia.extract.tables' message for a sheet without a non-empty cell
+SHEET_FAILED = "sheet failed"  # the reason of every row of a sheet whose processing raised (a bug, logged)
+_UNIT_CELL = re.compile(r"(?:填报单位|报送单位|单位名称|申报单位|单位)\s*(?:\(盖章\)|（盖章）)?\s*[:：]\s*(?P<u>[^\s:：|]{2,40})")
+
+
+def _cached(fn: Callable) -> Callable:
+    """``fn`` remembered per argument value and type (``1``, ``1.0`` and ``True`` normalise differently): types,
+    statuses, dates, counts and names repeat within and across returns."""
+    return lru_cache(maxsize=1 << 16, typed=True)(fn)
+
+
+text = _cached(normalize.text)
+person = _cached(normalize.person)
+account_id = _cached(normalize.account_id)
+count = _cached(normalize.count)
+date = _cached(normalize.date)
+phone = _cached(normalize.phone)
+status = _cached(normalize.status)
+holder_role = _cached(normalize.holder_role)
+is_blank = _cached(normalize.is_blank)
+type_category = _cached(normalize.type_category)
+owner_kind = _cached(normalize.owner_kind)
+class_of = _cached(schema.class_of)
+form_date_of_line = _cached(normalize.form_date)
+
+
+@dataclass
+class Context:
+    """What reading a return needs besides the return: the config, the roster and how strict to be.
+
+    ``strict``: a sheet (or workbook) whose processing raises stops the run instead of becoming rejects.
+    ``reader``: the workbook reader (:func:`netmedia.extract.tables.read_tables` or one with its signature).
+    """
+
+    config: Config
+    matcher: UnitMatcher
+    roster_kind: dict[str, str] = field(default_factory=dict)
+    strict: bool = False
+    reader: Callable[..., list[tables.SheetTable]] = tables.read_tables
+
+
+@dataclass
+class Rows:
+    """What a sheet, a workbook or a run of workbooks contributes: one dict per row of each table, plus the
+    tracebacks of the sheets that failed (non-strict runs only)."""
+
+    platforms: list[dict] = field(default_factory=list)
+    personal_accounts: list[dict] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)
+    submissions: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: Rows) -> None:
+        for name in ("platforms", "personal_accounts", "rejects", "submissions", "errors"):
+            getattr(self, name).extend(getattr(other, name))
+
+    def reject(self, source_file: str, sheet: str | None, row: int | None, reason: str, raw: str | None) -> None:
+        self.rejects.append({"source_file": source_file, "source_sheet": sheet, "source_row": row, "reason": reason,
+                             "raw": raw})
+
+
+def submission(source_file: str, sheet: str | None, **values: object) -> dict:
+    """A submissions row: one per sheet read (or per file refused or skipped as a whole)."""
+    row: dict[str, object] = dict.fromkeys(schema.column_names("submissions"))
+    row.update(source_file=source_file, source_sheet=sheet, rows_read=0, rows_clean=0, rows_rejected=0)
+    row.update(values)
+    return row
+
+
+def rejected_file(source_file: str, reason: str) -> Rows:
+    """A file refused as a whole: one reject without a sheet or row, and its submissions row."""
+    out = Rows()
+    out.reject(source_file, None, None, reason, None)
+    out.submissions.append(submission(source_file, None, status="rejected", message=reason))
+    return out
+
+
+def failed_sheet(source_file: str, st: tables.SheetTable, error: BaseException) -> Rows:
+    """A sheet whose processing raised: all its rows rejected with the error, and its traceback kept for the log."""
+    reason = f"{SHEET_FAILED}: {type(error).__name__}: {error}"
+    out = Rows()
+    rl = st.row_lists
+    for r, raw in zip(rl.source_row, rl.text, strict=True):
+        out.reject(source_file, st.source_sheet, r, reason, raw)
+    out.submissions.append(submission(source_file, st.source_sheet, status="rejected", message=reason,
+                                      rows_read=st.n_read, rows_rejected=st.n_read))
+    out.errors.append(f"{source_file} [{st.source_sheet}]\n{''.join(traceback.format_exception(error))}")
+    return out
+
+
+# ------------------------------------------------------------------ what the rows say about the return
+def _texts(rows: tables.RowLists, kinds: tuple[str, ...], negate: bool = False) -> list[str]:
+    """Texts of the rows whose kind is (or, with ``negate``, is not) in ``kinds``."""
+    return [t for k, t in zip(rows.kind, rows.text, strict=True) if (k in kinds) != negate]
+
+
+def unit_named_in(rows: tables.RowLists) -> str | None:
+    """The unit a 填报单位：… line above or below the table names (as typed), if any."""
+    for line in _texts(rows, ("title", "footer", "unrecognised")):
+        m = _UNIT_CELL.search(text(line) or "")
+        if m:
+            return m["u"]
+    return None
+
+
+def form_date(rows: tables.RowLists) -> dt.date | None:
+    """The date a 填表日期 / 填报时间 line outside the table gives, if any."""
+    for line in _texts(rows, ("data",), negate=True):
+        if "期" in line or "间" in line:  # the only lines normalize.form_date finds a date in
+            d = form_date_of_line(line)
+            if d:
+                return d
+    return None
+
+
+# ------------------------------------------------------------------ one sheet
+@dataclass
+class SheetSource:
+    """Where a sheet comes from and what its workbook already told: the unit, the received time, the header
+    the generic reader finds (asked only when the sheet is no annex)."""
+
+    source_file: str
+    file_unit: str | None
+    received_at: dt.datetime | None
+    generic_header: Callable[[str], list[str]]
+
+
+def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
+    """Turn one sheet into records, rejects and its submissions row."""
+    sf, sh = where.source_file, st.source_sheet
+    rows = st.row_lists
+    out = Rows()
+    if st.n_read == 0 and st.message in ("", EMPTY_SHEET):
+        return out  # an empty sheet holds nothing to account for
+    sub = submission(sf, sh, rows_read=st.n_read, received_at=where.received_at)
+    out.submissions.append(sub)
+
+    def reject_all(reason: str, status_: str) -> Rows:
+        if st.n_read == 0:
+            out.reject(sf, sh, None, reason, None)
+        for r, raw in zip(rows.source_row, rows.text, strict=True):
+            out.reject(sf, sh, r, reason, raw)
+        sub.update(rows_rejected=st.n_read, status=status_, message=reason, unit=where.file_unit)
+        return out
+
+    if st.message and st.n_read == 0:
+        return reject_all(st.message, "rejected")
+    if st.hidden:
+        return reject_all("hidden sheet", "hidden")
+    hint_text = " ".join(_texts(rows, ("title",))) + " " + sh
+    annex_no, cmap = annex.choose_annex(st.header_parts, hint_text) if st.header_row else (None, {})
+    if annex_no is None:
+        header = st.header if st.header_row else where.generic_header(sh)
+        found = " | ".join(h for h in header if h) or "none"
+        return reject_all(f"not an Annex 2/3 table (header found: {found})", "rejected")
+
+    table = annex.ANNEX_TABLE[annex_no]
+    unit = where.file_unit or ctx.matcher.match(unit_named_in(rows)) or ctx.matcher.find_in(sh)
+    if unit is None and ctx.matcher.empty:
+        unit = unit_named_in(rows)
+    sub.update(annex=annex_no, unit=unit)
+
+    kept = out.platforms if table == "platforms" else out.personal_accounts
+    reasons: dict[int, str] = {}  # data rows that are no record -> why
+    dl = st.data_lists
+    for i, source_row in enumerate(dl.source_row):
+        cells = {c: dl.columns[j][i] for j, c in cmap.items()}
+        if all(is_blank(cells.get(c)) for c in annex.CONTENT_COLUMNS[table]):
+            reasons[source_row] = EMPTY_ROW
+            continue
+        row_unit = unit
+        if row_unit is None and "unit" in cells:
+            row_unit = ctx.matcher.match(cells["unit"]) or (text(cells["unit"]) if ctx.matcher.empty else None)
+        if row_unit is None:
+            reasons[source_row] = UNIT_NOT_MATCHED
+            continue
+        hint = text(dl.section[i]) or sh
+        rec = record(table, cells.get, row_unit, ctx.roster_kind.get(row_unit), hint, ctx.config.institution.domains)
+        rec.update(source_file=sf, source_sheet=sh, source_row=source_row)
+        kept.append(rec)
+
+    clean = {rec["source_row"] for rec in kept}
+    for r, kind, raw in zip(rows.source_row, rows.kind, rows.text, strict=True):
+        if r not in clean:
+            reason = reasons.get(r, "unparseable data row") if kind == "data" else KIND_REASON.get(kind, f"{kind} row")
+            out.reject(sf, sh, r, reason, raw)
+    sub.update(rows_clean=len(clean), rows_rejected=st.n_read - len(clean),
+               status="ok" if clean or unit is not None else "rejected", message=NO_UNIT if unit is None else "")
+    return out
+
+
+def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str | None, hint: str,
+           domains: tuple[str, ...]) -> dict:
+    """The clean record of one data row of ``table`` (``cell(column)`` gives the raw cell, None when absent).
+
+    ``hint`` (the row's section label, else the sheet name) stands for the platform type when the row has none;
+    ``unit_kind`` (the roster's 单位类别) tells student organisations.
+    """
+    type_raw = text(cell("platform_type_raw"))
+    name = text(cell("platform_name"))
+    url = text(cell("url"))
+    category = type_category(type_raw or hint)
+    if category == "website":
+        category = normalize.website_category(url, domains)
+    rec = {
+        "unit": unit,
+        "platform_type_raw": type_raw,
+        "platform_name": name,
+        "account_id": account_id(cell("account_id")),
+        "url": url,
+        "followers": count(cell("followers")),
+        "last_updated_on": date(cell("last_updated_on")),
+        "remarks": text(cell("remarks")),
+        "category": category,
+    }
+    if table == "platforms":
+        status_raw = text(cell("status"))
+        rec.update(
+            owner_kind=owner_kind(cell("owner_kind"), name, unit_kind),
+            platform_class=class_of(category),
+            supervisor=person(cell("supervisor")),
+            supervisor_title=text(cell("supervisor_title")),
+            operator=person(cell("operator")),
+            operator_phone=phone(cell("operator_phone")),
+            opened_on=date(cell("opened_on")),
+            status=status(status_raw),
+            status_raw=status_raw,
+        )
+    else:
+        rec.update(holder_name=person(cell("holder_name")), holder_role=holder_role(cell("holder_role")),
+                   phone=phone(cell("phone")))
+    return rec
+
+
+# ------------------------------------------------------------------ rosters
+ROSTER_PERSONS = ("party_head", "admin_head", "name")
+
+
+def roster_rows(path: Path, table: str, config: Config) -> list[dict]:
+    """A roster (units.xlsx / staff.xlsx) as one dict per non-empty row, read with the returns' header tolerance.
+
+    Sheets without a header naming the unit or the person are skipped; a missing roster gives no rows.
+    """
+    if not path.exists():
+        return []
+    names = schema.column_names(table)
+
+    def scorer(cells: list[str]) -> float:
+        return annex.header_score(cells, (table,))
+
+    out: list[dict] = []
+    for st in tables.read_tables(path, name=path.name, header_scorer=scorer, limits=config.limits):
+        if st.hidden or st.header_row is None:
+            continue
+        cmap = annex.map_columns(table, st.header_parts)
+        if "unit" not in cmap.values() and "name" not in cmap.values():
+            continue
+        dl = st.data_lists
+        for i in range(len(dl.source_row)):
+            cells = {c: dl.columns[j][i] for j, c in cmap.items()}
+            rec = {c: (person if c in ROSTER_PERSONS else text)(cells.get(c)) for c in names}
+            if rec.get("staff_id"):
+                rec["staff_id"] = account_id(cells["staff_id"])  # 20080123.0 typed as a number: its digits
+            if any(rec.values()):
+                out.append(rec)
+    return out
