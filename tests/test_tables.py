@@ -147,6 +147,7 @@ def test_instruction_and_example_rows_are_not_data() -> None:
         _record(2),
         ["注：请于5月30日前报送。"],
         ["1、手机号码请填写11位数字，座机请加区号，不要填写多个号码。"],
+        ["例\u3000：", "学生处", "微博", "学工在线"],  # an ideographic space is whitespace too
     ]
     (t,) = read_tables(_book(("S", rows)))
     assert t.header_row == 2
@@ -159,6 +160,7 @@ def test_instruction_and_example_rows_are_not_data() -> None:
         6: "data",
         7: "instruction",
         8: "instruction",
+        9: "example",
     }
     assert t.data["source_row"].tolist() == [5, 6]
     _accounting(t, rows)
@@ -181,6 +183,16 @@ def test_sections_label_the_rows_beneath() -> None:
     assert t.data["section"].tolist() == ["一、网站类", "一、网站类", "（二）新媒体平台", "北京市（1所）"]
     assert t.rows.loc[t.rows["kind"] == "header", "section"].item() is None
     _accounting(t, rows)
+
+
+def test_sheet_without_data_rows_still_has_its_columns() -> None:
+    """Title, header and signature only (an Annex 3 with no personal accounts): no data row, but one empty list
+    per sheet column, so code reading column j of the data finds it empty instead of missing."""
+    rows = [["附件3"], HEADER, ["填表人：张三"]]
+    (t,) = read_tables(_book(("S", rows)), header_scorer=_platform_scorer)
+    assert _kinds(t) == {1: "title", 2: "header", 3: "footer"}
+    assert t.data_lists.columns == [[] for _ in HEADER] and t.data_lists.source_row == []
+    assert t.data.empty and list(t.data.columns) == [*range(len(HEADER)), "source_row", "section"]
 
 
 def test_single_unmerged_cell_without_numbering_is_a_sparse_data_row() -> None:
@@ -250,9 +262,15 @@ def test_vertical_merges_filled_in_data_rows_only() -> None:
 
 
 def test_repeated_header_row_is_not_data() -> None:
-    rows = [HEADER, _record(1), HEADER, _record(2)]
+    """The header again further down (two tables pasted together, a printed page header), also when written a
+    little differently (an asterisk, a space: the same folded labels); a row sharing only some labels is data."""
+    header = ["序号", "单位名称", "平台类型", "平台名称", "账号ID", "网址"]
+    again = ["序 号*", "单位名称", "平台类型", "平台名称", "账号 ID", "网址"]
+    partly = ["序号", "单位名称", "平台类型", "平台名称", "甲", "乙"]
+    record = [1, "宣传部", "网站", "新闻网", "xw", "http://xw.example.cn"]
+    rows = [header, record, header, record, again, record, partly]
     (t,) = read_tables(_book(("S", rows)))
-    assert _kinds(t) == {1: "header", 2: "data", 3: "header", 4: "data"}
+    assert _kinds(t) == {1: "header", 2: "data", 3: "header", 4: "data", 5: "header", 6: "data", 7: "data"}
 
 
 def test_header_scorer_beats_a_decoy_row() -> None:

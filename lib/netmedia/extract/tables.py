@@ -40,16 +40,8 @@ import python_calamine as pc
 from netmedia.config import Limits
 from netmedia.schema import norm_header
 
-__all__ = [
-    "UnreadableFile",
-    "SheetTable",
-    "read_tables",
-    "HEADER_SEARCH_ROWS",
-    "HEADER_MIN_SCORE",
-    "ROW_KINDS",
-    "RowLists",
-    "DataLists",
-]
+__all__ = ["UnreadableFile", "SheetTable", "read_tables", "HEADER_SEARCH_ROWS", "HEADER_MIN_SCORE", "ROW_KINDS",
+           "RowLists", "DataLists"]
 
 #: How many non-empty rows from the top are considered as header candidates.
 HEADER_SEARCH_ROWS = 40
@@ -73,6 +65,9 @@ ROW_KINDS = ("title", "header", "section", "instruction", "footer", "example", "
 
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first col), (last row, last col)), 0-based
 HMerges = dict[int, list[tuple[int, int]]]  # row -> column spans of the horizontal merges on it
+Scorer = Callable[[list[str]], float]  # a header candidate's labels -> how much it looks like the header, in [0, 1]
+#: Where the header is: position into the non-empty rows (None: not found), whether it is two rows, a message.
+HeaderFound = tuple[int | None, bool, str]
 
 
 class UnreadableFile(Exception):
@@ -98,8 +93,8 @@ class RowLists(NamedTuple):
 
 
 class DataLists(NamedTuple):
-    """The data rows of a sheet column by column (``columns[j]`` is sheet column ``j``, one value per data row;
-    what :attr:`SheetTable.data` is built from)."""
+    """The data rows of a sheet column by column: ``columns[j]`` is sheet column ``j`` (``width`` lists, empty
+    when there are no data rows), one value per data row; what :attr:`SheetTable.data` is built from."""
 
     width: int = 0
     columns: list[list[object]] = []
@@ -141,9 +136,8 @@ class SheetTable:
     @cached_property
     def data(self) -> pd.DataFrame:
         dl = self.data_lists
-        columns = dl.columns or [[] for _ in range(dl.width)]
         # Object columns: each cell keeps its Python type (no str dtype, no datetime64 inference).
-        cols: dict[object, pd.Series] = {j: pd.Series(col, dtype=object) for j, col in enumerate(columns)}
+        cols: dict[object, pd.Series] = {j: pd.Series(col, dtype=object) for j, col in enumerate(dl.columns)}
         cols["source_row"] = pd.Series(dl.source_row, dtype="int64")
         cols["section"] = pd.Series(dl.section, dtype=object)
         return pd.DataFrame(cols)
@@ -189,6 +183,8 @@ _TITLE = re.compile(
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OTHER_MAGIC = {b"\x89PNG": "image", b"\xff\xd8\xff": "image", b"GIF8": "image", b"Rar!": "RAR archive",
+                b"7z\xbc\xaf": "7z archive", b"{\\rtf": "RTF document"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,6 +213,7 @@ def _sniff(data: bytes, limits: Limits) -> None:
 
 
 def _looks_like(data: bytes) -> str:
+    """What a file that is not a workbook seems to be, for the reason shown to the user."""
     head = data[:2048]
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     low = stripped[:512].lower()
@@ -228,14 +225,7 @@ def _looks_like(data: bytes) -> str:
         if b"<html" in low or b"<table" in low or b"<!doctype html" in low:
             return "looks like HTML"
         return "looks like XML"
-    for magic, what in (
-        (b"\x89PNG", "image"),
-        (b"\xff\xd8\xff", "image"),
-        (b"GIF8", "image"),
-        (b"Rar!", "RAR archive"),
-        (b"7z\xbc\xaf", "7z archive"),
-        (b"{\\rtf", "RTF document"),
-    ):
+    for magic, what in _OTHER_MAGIC.items():
         if head.startswith(magic):
             return f"looks like {what}"
     for enc in ("utf-8", "gb18030", "utf-16"):
@@ -443,19 +433,10 @@ def _header_ok_generic(row: _Row, width_ref: int) -> bool:
     return not any(isinstance(v, str) and _TITLE.search(_label(v)) for v in row.vals)
 
 
-def _find_header(
-    rows: list[_Row], hm: HMerges, scorer: Callable[[list[str]], float] | None
-) -> tuple[int | None, bool, str]:
-    """Position (into the non-empty rows) of the (first) header row, whether it is a two-row header, a message."""
+def _find_header_generic(rows: list[_Row], hm: HMerges) -> HeaderFound:
+    """Without a scorer: the first row that looks like a header by layout (:func:`_header_ok_generic`)."""
     n = min(len(rows), HEADER_SEARCH_ROWS)
     window = rows[: n + 2]
-    if scorer is None:
-        return _find_header_generic(rows, window, n, hm)
-    return _find_header_scored(window, n, hm, scorer)
-
-
-def _find_header_generic(rows: list[_Row], window: list[_Row], n: int, hm: HMerges) -> tuple[int | None, bool, str]:
-    """Without a scorer: the first row that looks like a header by layout (:func:`_header_ok_generic`)."""
     width_ref = max(row.n for row in rows[: HEADER_SEARCH_ROWS * 3])
     for k in range(n):
         row = window[k]
@@ -471,10 +452,10 @@ def _find_header_generic(rows: list[_Row], window: list[_Row], n: int, hm: HMerg
     return None, False, "no header row found"
 
 
-def _find_header_scored(
-    window: list[_Row], n: int, hm: HMerges, scorer: Callable[[list[str]], float]
-) -> tuple[int | None, bool, str]:
-    """With a scorer: the best-scoring row (or row pair) among the first ``n`` rows, ties to the earliest."""
+def _find_header_scored(rows: list[_Row], hm: HMerges, scorer: Scorer) -> HeaderFound:
+    """With a scorer: the best-scoring row (or row pair) among the first rows, ties to the earliest."""
+    n = min(len(rows), HEADER_SEARCH_ROWS)
+    window = rows[: n + 2]
     best: tuple[float, int, bool] | None = None  # score, position, two-row header
     skip: set[int] = set()
     data_below = 0  # rows holding a number or a date seen since the best candidate
@@ -566,9 +547,7 @@ def _multi_cell_kind(row: _Row, header_keys: list[str] | None) -> str:
     return "data"
 
 
-def _classify_region(
-    rows: list[_Row], header_keys: list[str] | None, hm: HMerges
-) -> tuple[list[str], list[str | None]]:
+def _classify_region(rows: list[_Row], header_keys: list[str] | None, hm: HMerges) -> tuple[list[str], list[str | None]]:
     """Kinds and section labels of the rows under the header; a section label holds until the next one."""
     kinds: list[str] = []
     sections: list[str | None] = []
@@ -592,23 +571,16 @@ def _classify_region(
 # One sheet
 
 
-def _analyse(
-    name: str,
-    hidden: bool,
-    raw: list[list[object]],
-    merges: list[Merge],
-    n_rows: int,
-    n_cols: int,
-    scorer: Callable[[list[str]], float] | None,
-) -> SheetTable:
+def _analyse(name: str, hidden: bool, raw: list[list[object]], merges: list[Merge], n_rows: int, n_cols: int,
+             scorer: Scorer | None) -> SheetTable:
     """Find the header of one sheet, classify its non-empty rows and collect its data rows."""
-    st = SheetTable(source_sheet=name, hidden=hidden, n_rows=n_rows, n_cols=n_cols, data_lists=DataLists(n_cols))
+    st = SheetTable(name, hidden, n_rows=n_rows, n_cols=n_cols, data_lists=_data_lists([], [], n_cols, merges))
     rows = _nonempty_rows(raw, n_cols)
     if not rows:
         st.message = "empty sheet"
         return st
     hm = _hmerges_by_row(merges)
-    k, two, msg = _find_header(rows, hm, scorer)
+    k, two, msg = _find_header_generic(rows, hm) if scorer is None else _find_header_scored(rows, hm, scorer)
     if k is None:
         st.message = msg
         kinds = [_classify_free(row, above_header=False) for row in rows]
@@ -641,9 +613,7 @@ def _analyse(
 def _data_lists(rows: list[_Row], sections: list[str | None], width: int, merges: list[Merge]) -> DataLists:
     """The data rows' cells column by column, with each vertical merge's top-left value copied into the blank
     cells of its range (data rows only: a merge reaching into a header or footer leaves those alone)."""
-    if not rows:
-        return DataLists(width)
-    columns = [list(col) for col in zip(*(row.line for row in rows), strict=True)]
+    columns = [[row.line[j] for row in rows] for j in range(width)]
     position = {row.r: i for i, row in enumerate(rows)}
     for (r0, c0), (r1, c1) in merges:
         if r1 <= r0 or c0 >= width or r0 not in position:
@@ -668,7 +638,7 @@ def read_tables(
     source: str | Path | bytes,
     *,
     name: str | None = None,
-    header_scorer: Callable[[list[str]], float] | None = None,
+    header_scorer: Scorer | None = None,
     limits: Limits | None = None,
 ) -> list[SheetTable]:
     """Read every sheet of a workbook (path or bytes) and locate its table; one :class:`SheetTable` per sheet.
@@ -708,13 +678,8 @@ def read_tables(
     return [_read_sheet(wb, idx, meta, header_scorer, limits) for idx, meta in enumerate(metas)]
 
 
-def _read_sheet(
-    wb: pc.CalamineWorkbook,
-    idx: int,
-    meta: pc.SheetMetadata,
-    scorer: Callable[[list[str]], float] | None,
-    limits: Limits,
-) -> SheetTable:
+def _read_sheet(wb: pc.CalamineWorkbook, idx: int, meta: pc.SheetMetadata, scorer: Scorer | None,
+                limits: Limits) -> SheetTable:
     """One sheet read and analysed, or a :class:`SheetTable` saying why it was not."""
     hidden = meta.visible != pc.SheetVisibleEnum.Visible
     if idx >= limits.max_sheets:
@@ -724,14 +689,10 @@ def _read_sheet(
     try:
         sheet = wb.get_sheet_by_index(idx)
         n_rows, n_cols = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end is not None else (0, 0)
-        if n_rows > limits.max_sheet_rows:
-            too_many = f"too many rows: {n_rows} (limit {limits.max_sheet_rows})"
-        elif n_cols > limits.max_sheet_cols:
-            too_many = f"too many columns: {n_cols} (limit {limits.max_sheet_cols})"
-        else:
-            too_many = ""
-        if too_many:
-            return SheetTable(meta.name, hidden, n_rows=n_rows, n_cols=n_cols, message=too_many)
+        for what, n, limit in (("rows", n_rows, limits.max_sheet_rows), ("columns", n_cols, limits.max_sheet_cols)):
+            if n > limit:
+                return SheetTable(meta.name, hidden, n_rows=n_rows, n_cols=n_cols,
+                                  message=f"too many {what}: {n} (limit {limit})")
         raw = sheet.to_python(skip_empty_area=False) if n_rows else []
         merges = sheet.merged_cell_ranges or []
     except Exception as e:  # calamine raises several unrelated types for damaged sheets
