@@ -1,25 +1,16 @@
 """Find the table in each sheet of a returned workbook and classify every non-empty row.
 
-Units fill in the Annex 2/3 forms in many ways: a title block above the header
-(附件2 / the form title merged across / 填报单位（盖章）：… / 填表日期), one- or
-two-row headers, a 填表说明 block, a 示例 row, province/category section rows
-inside the data (北京市（92所）, 一、网站类), and signature lines at the bottom.
-This module is the generic layer that copes with those layouts *without*
-knowing the schema: it finds the header row (with an optional scorer the ingest
-builds from schema synonyms), and labels each non-empty row as one of
-``title, header, section, instruction, footer, example, data`` (or
-``unrecognised`` when no header is found), so the ingest can account for every
-row it did not turn into a record.
+Units fill in the Annex 2/3 forms in many ways: a title block above the header (附件2 / the form title merged
+across / 填报单位（盖章）：… / 填表日期), one- or two-row headers, a 填表说明 block, a 示例 row, province/category
+section rows inside the data (北京市（92所）, 一、网站类), and signature lines at the bottom. This module copes with
+those layouts *without* knowing the schema: it finds the header row (with an optional scorer the ingest builds
+from schema synonyms) and labels each non-empty row as one of :data:`ROW_KINDS`, so the ingest can account for
+every row it did not turn into a record.
 
-Each file is read once with python-calamine (.xls/.xlsx/.xlsm/.xlsb/.ods), which
-also gives merged ranges (``CalamineSheet.merged_cell_ranges``) and sheet
-visibility (``CalamineWorkbook.sheets_metadata``). Whole-file problems (not a
-workbook, encrypted, zip bomb, corrupt) raise :class:`UnreadableFile` *before*
-calamine sees the file where possible: calamine cannot be stopped once it starts
-allocating a huge sheet.
-
-Row numbers are true 1-based Excel rows: ``to_python(skip_empty_area=False)``
-returns the range from A1 even when the first used cell is further down.
+Each file is read once with python-calamine (.xls/.xlsx/.xlsm/.xlsb/.ods), which also gives merged ranges and
+sheet visibility. Whole-file problems (not a workbook, encrypted, zip bomb, corrupt) raise :class:`UnreadableFile`
+*before* calamine sees the file where possible: calamine cannot be stopped once it allocates a huge sheet.
+Row numbers are true 1-based Excel rows (``to_python(skip_empty_area=False)`` starts at A1).
 """
 
 from __future__ import annotations
@@ -53,9 +44,6 @@ HEADER_MIN_SCORE = 0.3
 #: far holding a number or a date (data rows: a header is labels), as long as that candidate already scores at
 #: least :data:`HEADER_MIN_SCORE`. A better-looking row further down is then data, not a new header.
 HEADER_STOP_DATA_ROWS = 3
-#: The most a ``header_scorer`` returns (its scores are in [0, 1]): a candidate scoring this cannot be beaten
-#: (ties go to the earliest), so the search stops there.
-HEADER_MAX_SCORE = 1.0
 #: A single text cell longer than this is prose (fill-in instructions), not a title or section label.
 LONG_TEXT = 60
 #: A header cell longer than this is unlikely (titles and notes are longer).
@@ -148,7 +136,6 @@ class SheetTable:
         return len(self.row_lists.source_row)
 
 
-# --------------------------------------------------------------------------------------------
 # Patterns. Kept here (not in schema.toml) because they describe form furniture, not columns.
 
 _WS = re.compile(r"\s+")
@@ -187,7 +174,6 @@ _OTHER_MAGIC = {b"\x89PNG": "image", b"\xff\xd8\xff": "image", b"GIF8": "image",
                 b"7z\xbc\xaf": "7z archive", b"{\\rtf": "RTF document"}
 
 
-# --------------------------------------------------------------------------------------------
 # Whole-file checks
 
 
@@ -302,7 +288,6 @@ def _check_sheet_extent(xml: bytes, limits: Limits) -> None:
         )
 
 
-# --------------------------------------------------------------------------------------------
 # Cells and rows
 
 
@@ -371,7 +356,6 @@ def _nonempty_rows(raw: list[list[object]], width: int) -> list[_Row]:
     return rows
 
 
-# --------------------------------------------------------------------------------------------
 # Header search
 
 
@@ -481,15 +465,12 @@ def _find_header_scored(rows: list[_Row], hm: HMerges, scorer: Scorer) -> Header
         if best is None or score > best[0]:
             best = (score, k, two)
             data_below = 0
-            if score >= HEADER_MAX_SCORE:
-                break  # nothing below can score more
     if best is None or best[0] < HEADER_MIN_SCORE:
         got = 0.0 if best is None else best[0]
         return None, False, f"no header row found (best score {got:.2f} < {HEADER_MIN_SCORE})"
     return best[1], best[2], ""
 
 
-# --------------------------------------------------------------------------------------------
 # Row classification
 
 
@@ -567,7 +548,6 @@ def _classify_region(rows: list[_Row], header_keys: list[str] | None, hm: HMerge
     return kinds, sections
 
 
-# --------------------------------------------------------------------------------------------
 # One sheet
 
 
@@ -630,17 +610,11 @@ def _data_lists(rows: list[_Row], sections: list[str | None], width: int, merges
     return DataLists(width, columns, [row.r + 1 for row in rows], sections)
 
 
-# --------------------------------------------------------------------------------------------
 # Entry point
 
 
-def read_tables(
-    source: str | Path | bytes,
-    *,
-    name: str | None = None,
-    header_scorer: Scorer | None = None,
-    limits: Limits | None = None,
-) -> list[SheetTable]:
+def read_tables(source: str | Path | bytes, *, name: str | None = None, header_scorer: Scorer | None = None,
+                limits: Limits | None = None) -> list[SheetTable]:
     """Read every sheet of a workbook (path or bytes) and locate its table; one :class:`SheetTable` per sheet.
 
     ``header_scorer(cells) -> [0, 1]`` receives one header label per column (whitespace-collapsed, "" for blank;
@@ -650,7 +624,7 @@ def read_tables(
 
     Raises :class:`UnreadableFile` for whole-file problems. Sheets beyond ``limits.max_sheets`` and sheets over
     the row/column limits come back with empty ``rows`` and an explanatory ``message`` instead of being read.
-    ``name`` is accepted for the callers' convenience; reasons never repeat it.
+    ``name`` (the file's name for the caller) is not used: reasons never repeat it.
     """
     limits = limits or Limits()
     if isinstance(source, bytes | bytearray | memoryview):
