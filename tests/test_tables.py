@@ -311,6 +311,27 @@ def test_header_search_stops_once_data_has_clearly_started() -> None:
     assert t.header_row == 5
 
 
+def test_header_search_stops_at_a_candidate_scoring_the_maximum() -> None:
+    """A candidate scoring HEADER_MAX_SCORE cannot be beaten (ties go to the earliest): the rows below it are not
+    scored at all; a lower best keeps the search going until data has clearly started."""
+    seen: list[list[str]] = []
+
+    def scorer(top: float):
+        def score(cells: list[str]) -> float:
+            seen.append(cells)
+            return top if cells[:len(HEADER)] == HEADER else 0.0
+        return score
+
+    rows = [["附件2"], HEADER, _record(1), _record(2), _record(3), _record(4)]
+    data = _book(("S", rows))
+    (t,) = read_tables(data, header_scorer=scorer(1.0))
+    assert t.header_row == 2 and seen == [HEADER]
+    seen.clear()
+    (t,) = read_tables(data, header_scorer=scorer(0.9))
+    assert t.header_row == 2 and len(seen) == 3  # the header and the two data rows before the third stops it
+    assert _kinds(t) == {1: "title", 2: "header", 3: "data", 4: "data", 5: "data", 6: "data"}
+
+
 def test_cells_cleaned_and_blank_rows_left_out() -> None:
     """Strings are cleaned (``_x000D_``, CR/LF, NBSP, zero-width space, BOM, edge whitespace); a cell that cleans
     to nothing is blank and a row of such cells is not a row; 0, 0.0 and False are values, not blanks."""

@@ -44,6 +44,9 @@ HEADER_MIN_SCORE = 0.3
 #: far holding a number or a date (data rows: a header is labels), as long as that candidate already scores at
 #: least :data:`HEADER_MIN_SCORE`. A better-looking row further down is then data, not a new header.
 HEADER_STOP_DATA_ROWS = 3
+#: The most a ``header_scorer`` returns (its scores are in [0, 1]): a candidate scoring this cannot be beaten
+#: (ties go to the earliest), so the search stops there instead of scoring the data rows below.
+HEADER_MAX_SCORE = 1.0
 #: A single text cell longer than this is prose (fill-in instructions), not a title or section label.
 LONG_TEXT = 60
 #: A header cell longer than this is unlikely (titles and notes are longer).
@@ -280,7 +283,7 @@ def _check_sheet_extent(xml: bytes, limits: Limits) -> None:
     the size of the XML.
     """
     rows = max(map(int, _ROW_REF.findall(xml)), default=0)
-    cols = max(map(_column_number, set(_CELL_COL.findall(xml))), default=0)
+    cols = max(map(_column_number, set(_CELL_COL.findall(xml))), default=0)  # each column once
     if rows * cols > limits.max_sheet_rows * limits.max_sheet_cols or rows > 10 * limits.max_sheet_rows:
         raise UnreadableFile(
             f"too many cells: a sheet spans {rows} rows x {cols} columns "
@@ -345,7 +348,8 @@ def _nonempty_rows(raw: list[list[object]], width: int) -> list[_Row]:
     """The rows of ``raw`` holding at least one cell that is not blank once cleaned (whitespace only is blank)."""
     rows = []
     for r, line in enumerate(raw):
-        cells = [(j, v) for j, v in enumerate(map(_cell, line[:width])) if v != ""]
+        cells = [(j, _cell(v)) for j, v in enumerate(line[:width]) if v != ""]  # "" is calamine's blank cell
+        cells = [(j, v) for j, v in cells if v != ""]  # and so is a string of whitespace once cleaned
         if not cells:
             continue
         full: list[object] = [None] * width
@@ -373,7 +377,10 @@ def _hmerges_by_row(merges: list[Merge]) -> HMerges:
 
 def _row_labels(row: _Row) -> list[str]:
     """The row's :func:`_label` per column ("" for a blank cell)."""
-    return [_label(v) for v in row.line]
+    labels = [""] * len(row.line)
+    for j, v in zip(row.cols, row.vals, strict=True):
+        labels[j] = _label(v)
+    return labels
 
 
 def _parent_filled(p: _Row, hm: HMerges) -> list[str]:
@@ -465,6 +472,8 @@ def _find_header_scored(rows: list[_Row], hm: HMerges, scorer: Scorer) -> Header
         if best is None or score > best[0]:
             best = (score, k, two)
             data_below = 0
+            if score >= HEADER_MAX_SCORE:
+                break  # nothing below can score more
     if best is None or best[0] < HEADER_MIN_SCORE:
         got = 0.0 if best is None else best[0]
         return None, False, f"no header row found (best score {got:.2f} < {HEADER_MIN_SCORE})"
