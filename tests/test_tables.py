@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
-from hostile_corpus import sparse_corners_xlsx  # noqa: E402
+from hostile_corpus import Sheet, sparse_corners_xlsx, xlsx  # noqa: E402
 
 from netmedia.config import Limits  # noqa: E402
 from netmedia.extract.tables import SheetTable, UnreadableFile, read_tables  # noqa: E402
@@ -347,6 +347,20 @@ def test_cells_cleaned_and_blank_rows_left_out() -> None:
     assert t.data[1].tolist() == ["新闻网", "官微"]
     assert t.data[2].tolist() == [0, 0] and [type(v) for v in t.data[2]] == [int, int]
     assert t.data[3].tolist() == [False, True] and t.data[4].tolist() == ["a\nb", None]
+
+
+def test_literal_x000d_escapes_removed() -> None:
+    """A literal ``_x000D_`` (written ``_x005F_x000D_``, as some writers leave a carriage return) is dropped; a cell
+    holding nothing else is blank."""
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    body = (f'<row r="1">{cell("A1", "单位")}{cell("B1", "平台_x005F_x000D_名称")}</row>'
+            f'<row r="2">{cell("A2", "宣传部_x005F_x000d_")}{cell("B2", "新闻网")}</row>'
+            f'<row r="3">{cell("A3", "_x005F_x000D_")}</row>').encode()
+    (t,) = read_tables(xlsx([Sheet("S", body)]))
+    assert t.header == ["单位", "平台名称"] and t.rows["source_row"].tolist() == [1, 2]
+    assert t.data.iloc[0][0] == "宣传部"
 
 
 def test_labels_collapse_whitespace_and_join_wrapped_cjk() -> None:

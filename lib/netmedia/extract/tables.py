@@ -227,7 +227,8 @@ def _looks_like(data: bytes) -> str:
     return "unknown format"
 
 
-_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError, RuntimeError)
+# What zipfile raises for damaged archives; RuntimeError: an encrypted member, an unsupported compression method.
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError)
 # Row and cell references in sheet XML: <row r="12" …> and <c r="AB12" …>, with or without a namespace prefix.
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,7})\"")
 _CELL_COL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})\d")
