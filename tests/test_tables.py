@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
 import zipfile
 from pathlib import Path
 
@@ -11,9 +12,12 @@ import msoffcrypto.format.ooxml
 import openpyxl
 import pytest
 
-from netmedia.config import Limits
-from netmedia.extract.tables import SheetTable, UnreadableFile, read_tables
-from netmedia.schema import header_synonyms, norm_header
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+from hostile_corpus import Sheet, sparse_corners_xlsx, xlsx  # noqa: E402
+
+from netmedia.config import Limits  # noqa: E402
+from netmedia.extract.tables import SheetTable, UnreadableFile, read_tables  # noqa: E402
+from netmedia.schema import header_synonyms, norm_header  # noqa: E402
 
 HEADER = ["序号", "单位名称", "平台类型", "平台名称", "账号ID", "运营管理负责人", "联系电话", "备注"]
 
@@ -143,6 +147,7 @@ def test_instruction_and_example_rows_are_not_data() -> None:
         _record(2),
         ["注：请于5月30日前报送。"],
         ["1、手机号码请填写11位数字，座机请加区号，不要填写多个号码。"],
+        ["例\u3000：", "学生处", "微博", "学工在线"],  # an ideographic space is whitespace too
     ]
     (t,) = read_tables(_book(("S", rows)))
     assert t.header_row == 2
@@ -155,6 +160,7 @@ def test_instruction_and_example_rows_are_not_data() -> None:
         6: "data",
         7: "instruction",
         8: "instruction",
+        9: "example",
     }
     assert t.data["source_row"].tolist() == [5, 6]
     _accounting(t, rows)
@@ -177,6 +183,16 @@ def test_sections_label_the_rows_beneath() -> None:
     assert t.data["section"].tolist() == ["一、网站类", "一、网站类", "（二）新媒体平台", "北京市（1所）"]
     assert t.rows.loc[t.rows["kind"] == "header", "section"].item() is None
     _accounting(t, rows)
+
+
+def test_sheet_without_data_rows_still_has_its_columns() -> None:
+    """Title, header and signature only (an Annex 3 with no personal accounts): no data row, but one empty list
+    per sheet column, so code reading column j of the data finds it empty instead of missing."""
+    rows = [["附件3"], HEADER, ["填表人：张三"]]
+    (t,) = read_tables(_book(("S", rows)), header_scorer=_platform_scorer)
+    assert _kinds(t) == {1: "title", 2: "header", 3: "footer"}
+    assert t.data_lists.columns == [[] for _ in HEADER] and t.data_lists.source_row == []
+    assert t.data.empty and list(t.data.columns) == [*range(len(HEADER)), "source_row", "section"]
 
 
 def test_single_unmerged_cell_without_numbering_is_a_sparse_data_row() -> None:
@@ -246,9 +262,15 @@ def test_vertical_merges_filled_in_data_rows_only() -> None:
 
 
 def test_repeated_header_row_is_not_data() -> None:
-    rows = [HEADER, _record(1), HEADER, _record(2)]
+    """The header again further down (two tables pasted together, a printed page header), also when written a
+    little differently (an asterisk, a space: the same folded labels); a row sharing only some labels is data."""
+    header = ["序号", "单位名称", "平台类型", "平台名称", "账号ID", "网址"]
+    again = ["序 号*", "单位名称", "平台类型", "平台名称", "账号 ID", "网址"]
+    partly = ["序号", "单位名称", "平台类型", "平台名称", "甲", "乙"]
+    record = [1, "宣传部", "网站", "新闻网", "xw", "http://xw.example.cn"]
+    rows = [header, record, header, record, again, record, partly]
     (t,) = read_tables(_book(("S", rows)))
-    assert _kinds(t) == {1: "header", 2: "data", 3: "header", 4: "data"}
+    assert _kinds(t) == {1: "header", 2: "data", 3: "header", 4: "data", 5: "header", 6: "data", 7: "data"}
 
 
 def test_header_scorer_beats_a_decoy_row() -> None:
@@ -310,88 +332,43 @@ def test_header_search_stops_at_a_candidate_scoring_the_maximum() -> None:
     assert _kinds(t) == {1: "title", 2: "header", 3: "data", 4: "data", 5: "data", 6: "data"}
 
 
-_CLEAN_PARTS = ["平台", "宣传部", "a", "Z9", "|", "例：", "签字", "_x0009_"]
-_DIRTY_PARTS = [
-    " | ", " ", "  ", "\n", "\t", "\u3000", "\xa0", "\r", "\r\n", "\u200b", "\ufeff", "_x000D_", "_x000d_", "\x0b",
-    "\u2028", "\x85", "\x00",
-]
+def test_cells_cleaned_and_blank_rows_left_out() -> None:
+    """Strings are cleaned (``_x000D_``, CR/LF, NBSP, zero-width space, BOM, edge whitespace); a cell that cleans
+    to nothing is blank and a row of such cells is not a row; 0, 0.0 and False are values, not blanks."""
+    rows = [
+        ["单位", "平台名称", "粉丝数", "在用", "备注"],
+        ["宣传部", "\u200b新闻网\ufeff", 0, False, "a_x000d_\rb"],
+        ["  ", "_x000D_", "\xa0", "\u3000", "\r\n"],  # whitespace only: blank
+        ["学生处", "\t官微 ", 0.0, True, None],
+    ]
+    (t,) = read_tables(_book(("S", rows)))
+    assert t.rows["source_row"].tolist() == [1, 2, 4]
+    assert t.rows["text"].tolist()[1:] == ["宣传部 | 新闻网 | 0 | False | a\nb", "学生处 | 官微 | 0 | True"]
+    assert t.data[1].tolist() == ["新闻网", "官微"]
+    assert t.data[2].tolist() == [0, 0] and [type(v) for v in t.data[2]] == [int, int]
+    assert t.data[3].tolist() == [False, True] and t.data[4].tolist() == ["a\nb", None]
 
 
-_NUMBERS = [1.0, -0.0, 0.0, 0, 12.5, 13800000000.0, 2.0**53, 1e20, float("inf"), float("nan"), 7, True, False]
-_WHENS = [dt.date(2024, 3, 1), dt.datetime(2025, 5, 1, 9, 30), dt.time(8, 0), dt.time(0, 0), dt.timedelta(1),
-          dt.timedelta(0)]
+def test_literal_x000d_escapes_removed() -> None:
+    """A literal ``_x000D_`` (written ``_x005F_x000D_``, as some writers leave a carriage return) is dropped; a cell
+    holding nothing else is blank."""
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    body = (f'<row r="1">{cell("A1", "单位")}{cell("B1", "平台_x005F_x000D_名称")}</row>'
+            f'<row r="2">{cell("A2", "宣传部_x005F_x000d_")}{cell("B2", "新闻网")}</row>'
+            f'<row r="3">{cell("A3", "_x005F_x000D_")}</row>').encode()
+    (t,) = read_tables(xlsx([Sheet("S", body)]))
+    assert t.header == ["单位", "平台名称"] and t.rows["source_row"].tolist() == [1, 2]
+    assert t.data.iloc[0][0] == "宣传部"
 
 
-def _random_sheet(rnd, width: int, height: int, odd: tuple[object, ...] = ()) -> list[list[object]]:
-    """Cells from a few clean parts and at most two kinds of mess (so most sheets hold one dirty spot or none),
-    numbers and dates (falsy ones too: 0, 0.0, False, midnight, a zero duration), and now and then one of ``odd``.
-    """
-    parts = _CLEAN_PARTS + rnd.sample(_DIRTY_PARTS, rnd.randint(0, 2))
-
-    def cell() -> object:
-        kind = rnd.random()
-        if kind < 0.25:
-            return ""
-        if kind < 0.35:
-            return rnd.choice(_NUMBERS)
-        if kind < 0.4:
-            return rnd.choice(_WHENS)
-        if odd and kind < 0.42:
-            return rnd.choice(odd)
-        return "".join(rnd.choice(parts) for _ in range(rnd.randint(1, 3)))
-
-    return [[cell() for _ in range(width)] for _ in range(height)]
-
-
-def test_grid_matches_the_cell_by_cell_definition() -> None:
-    """_Grid skips per-cell work (texts checked for dirty strings as a whole, non-empty cells picked by truth value
-    with a fallback when a falsy cell is not blank, columns listed on demand): on random sheets full of edge
-    whitespace, control characters, ``_x000D_``, separators, numbers (zero, NaN, booleans), dates and the odd
-    ``None`` it gives what cleaning each cell one by one gives."""
-    import random
-
-    from netmedia.extract.tables import _clean_str, _Grid
-
-    rnd = random.Random(5)
-    for _ in range(2000):
-        width = rnd.randint(1, 7)
-        raw = _random_sheet(rnd, width, rnd.randint(1, 6), odd=(None, "0", "False"))
-        expected = []
-        for r, line in enumerate(raw):
-            cells = []
-            for j, v in enumerate(line):
-                if type(v) is str:
-                    v = _clean_str(v)
-                elif type(v) is float and v.is_integer() and abs(v) < 2.0**53:
-                    v = int(v)
-                if v != "":
-                    cells.append((j, v))
-            if cells:
-                full: list[object] = [None] * width
-                for j, v in cells:
-                    full[j] = v
-                text = " | ".join(str(v) for _, v in cells)
-                expected.append((r, [j for j, _ in cells], [v for _, v in cells], text, full))
-        grid = _Grid(raw, width)
-        got = [(row.r, row.cols, row.vals, row.text, row.line) for row in grid.rows]
-        assert grid.texts == [row.text for row in grid.rows]
-        assert got == expected, raw
-        assert [[type(v) for v in row[2]] for row in got] == [[type(v) for v in row[2]] for row in expected]
-
-
-def test_row_labels_match_label_per_cell() -> None:
-    """The labels of a row whose text has no whitespace inside a cell are split from its text; any row gives what
-    _label gives cell by cell."""
-    import random
-
-    from netmedia.extract.tables import _Grid, _label, _row_labels
-
-    rnd = random.Random(7)
-    for _ in range(400):
-        width = rnd.randint(1, 7)
-        raw = _random_sheet(rnd, width, 4)
-        for row in _Grid(raw, width).rows:
-            assert _row_labels(row, width) == [_label(v) for v in row.line], row.vals
+def test_labels_collapse_whitespace_and_join_wrapped_cjk() -> None:
+    """Header labels: runs of whitespace become one space, a space left between two CJK characters (a wrapped
+    line) goes, a space next to Latin letters or digits stays."""
+    header = ["推荐\n排序", "单位\u3000 名称", "账号\tID", "Account\n\nName", "（备注）\n说明", "2023\n年"]
+    (t,) = read_tables(_book(("S", [header, ["1", "宣传部", "x", "y", "z", "w"]])))
+    assert t.header == ["推荐排序", "单位名称", "账号 ID", "Account Name", "（备注）说明", "2023 年"]
 
 
 def test_no_header_rows_still_classified() -> None:
@@ -493,16 +470,11 @@ def _zip_variants() -> dict[str, bytes]:
     return out
 
 
-def test_plain_zip_reader_agrees_with_zipfile() -> None:
-    from netmedia.extract.tables import _inflate, _plain_zip
-
+def test_stored_deflated_and_commented_archives_read_alike() -> None:
     for label, data in _zip_variants().items():
-        entries = _plain_zip(data)
-        z = zipfile.ZipFile(io.BytesIO(data))
-        assert entries is not None, label  # plain archives take the fast path
-        assert [(e[0], e[3], e[4]) for e in entries] == [(i.filename.lower(), i.file_size, i.CRC) for i in z.infolist()]
-        assert [_inflate(data, e) for e in entries] == [z.read(i) for i in z.infolist()]
-        assert read_tables(data, header_scorer=_platform_scorer)[0].header == HEADER
+        first, second = read_tables(data)
+        assert first.header == HEADER and first.data["source_row"].tolist() == [2], label
+        assert second.header == ["a", "b"] and second.data[0].tolist() == [1], label
 
 
 def _patched_sheet(data: bytes, mutate) -> bytes:
@@ -530,3 +502,42 @@ def test_zip_guard_refuses_lying_sizes_and_bad_crcs() -> None:
 
     for mutate in (smaller_size, wrong_crc):
         assert _reason(_patched_sheet(data, mutate)).startswith("corrupt workbook"), mutate.__name__
+
+
+def test_zip_guard_refuses_an_unsupported_compression_method() -> None:
+    data = _book(("S", [HEADER, _record(1)]))
+
+    def method_99(buf: bytearray, pos: int) -> None:
+        buf[pos + 10 : pos + 12] = (99).to_bytes(2, "little")
+
+    assert _reason(_patched_sheet(data, method_99)).startswith("corrupt workbook: damaged sheet data")
+
+
+def _sheet_xml(body: bytes) -> bytes:
+    return b'<worksheet><dimension ref="A1:B2"/><sheetData>' + body + b"</sheetData></worksheet>"
+
+
+@pytest.mark.parametrize(("body", "refused"), [
+    (b'<row r="1"><c r="A1"/><c r="Z1"/></row><row r="999999"><c r="A999999"/></row>', False),
+    (b'<row r="1"><c r="A1"/><c r="XFD1"/></row><row r="100000"><c r="A100000"/></row>', True),
+    (b'<row r="1"><c r="A1"/></row><row r="1000001"><c r="A1000001"/></row>', True),
+    (b'<row r="1"><c r="AA1"/></row><row r="100000"><c r="A100000"/></row>', False),
+    (b'<row r="1"><c r="ALL1"/></row><row r="100000"><c r="A100000"/></row>', True),
+    (b'<row r="1"><c s="1" r="ALL1"/></row><row spans="1:2" r="100000"><c r="A100000"/></row>', True),
+    (b'<x:row r="1"><x:c r="ALL1"/></x:row><x:row r="100000"><x:c r="A100000"/></x:row>', True),
+])
+def test_sheet_extent_guard_reads_the_references_not_the_declared_dimension(body: bytes, refused: bool) -> None:
+    """100,000 rows x 500 columns is the budget; a lying <dimension> does not hide a far corner."""
+    from netmedia.extract.tables import _check_sheet_extent
+
+    if refused:
+        with pytest.raises(UnreadableFile, match="too many cells"):
+            _check_sheet_extent(_sheet_xml(body), Limits())
+    else:
+        _check_sheet_extent(_sheet_xml(body), Limits())
+
+
+def test_far_corner_cells_refused_before_calamine() -> None:
+    """Three cells at A1, XFD1 and A100000: calamine would allocate 1.6 billion cells (and abort the process)."""
+    assert _reason(sparse_corners_xlsx()) == (
+        "too many cells: a sheet spans 100000 rows x 16384 columns (limit 100000 x 500)")
