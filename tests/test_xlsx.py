@@ -80,10 +80,18 @@ def test_no_formulas_anywhere(hostile_xlsx):
                 assert b"<f>" not in z.read(n) and b"<f " not in z.read(n) and b"hyperlink" not in z.read(n)
 
 
-def test_long_string_cut_to_excel_limit(hostile_xlsx):
+def test_long_string_cut_to_excel_limit(hostile_xlsx, tmp_path):
+    """Excel's limit is 32,767 UTF-16 units: 32,767 CJK characters, 16,383 emoji (each counts two)."""
     ws = openpyxl.load_workbook(hostile_xlsx).worksheets[0]
     v = ws.cell(row=3 + len(HOSTILE), column=1).value
     assert len(v) == EXCEL_MAX_CHARS and v == LONG[:EXCEL_MAX_CHARS]
+    emoji = "😀" * 20_000
+    assert clean_text(LONG) == LONG[:EXCEL_MAX_CHARS] and clean_text(emoji) == "😀" * 16_383
+    # a long text that looked like rich-text XML before the cut is written too (as the cut text)
+    texts = [emoji, "<r>" + emoji + "</r>", "a" + emoji]
+    path = write_workbook(tmp_path / "long.xlsx", {"s": pd.DataFrame({"t": texts})})
+    got = [row[0] for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s").to_python()[1:]]
+    assert got == ["😀" * 16_383, "<r>" + "😀" * 16_382, "a" + "😀" * 16_383]
 
 
 def test_control_characters_removed_emoji_kept(hostile_xlsx):

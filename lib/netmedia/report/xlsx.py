@@ -111,14 +111,15 @@ def sheet_name(name: str, taken: set[str] | None = None) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def clean_text(s: str) -> str:
     """Text as it will be stored: control characters (except tab/newline) and lone surrogates removed,
-    ``\\r\\n``/``\\r`` folded to ``\\n``, cut to Excel's 32,767-character cell limit.
+    ``\\r\\n``/``\\r`` folded to ``\\n``, cut to Excel's cell limit of 32,767 UTF-16 code units (a character
+    outside the BMP, such as an emoji, counts two; a pair is never split).
 
     Cached: a table repeats its unit names, sources and categories on every row."""
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = _CONTROL_RE.sub("", s)
     s = _SURROGATE_RE.sub("", s)
-    return s[:EXCEL_MAX_CHARS]
+    return s.encode("utf-16-le")[: 2 * EXCEL_MAX_CHARS].decode("utf-16-le", "ignore")
 
 
 class RichLookAlike(str):
