@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     met = ratio <= TARGET
     result = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "xlsxwriter": xlsxwriter.__version__},
-        "tables": str(clean),
+        "tables": str(clean.resolve().relative_to(HERE.parent)) if clean.resolve().is_relative_to(HERE.parent) else str(clean),
         "rows": {name: len(df) for name, df in frames.items()},
         "cells": cells,
         "rounds": a.rounds,
