@@ -32,7 +32,7 @@ from plotly.subplots import make_subplots
 from netmedia import schema
 from netmedia.config import Config
 from netmedia.validate import derive
-from netmedia.validate.findings import rules
+from netmedia.validate.findings import rules as rule_specs
 
 # ---------------------------------------------------------------------------
 # Shared look: font, template, sizes, palettes (each defined once)
@@ -174,7 +174,7 @@ def status_bucket(platforms: pd.DataFrame, cutoff: dt.date) -> pd.Series:
 
 def rule_names() -> dict[str, str]:
     """Rule id -> Chinese name."""
-    return {rid: r.name for rid, r in rules().items()}
+    return {rid: r.name for rid, r in rule_specs().items()}
 
 
 def rule_label(rule: str, names: Mapping[str, str] | None = None, wrap: int = 0) -> str:
@@ -431,7 +431,7 @@ def findings_heatmap(findings: pd.DataFrame) -> go.Figure:
     rules = findings["rule"].astype("str").fillna("（未知规则）")
     ct = pd.crosstab(units, rules)
     row_order = sorted(ct.index, key=lambda u: (int(ct.loc[u].sum()), u))  # bottom -> top
-    order = {rid: r.order for rid, r in rules().items()}
+    order = {rid: r.order for rid, r in rule_specs().items()}
     col_order = sorted(ct.columns, key=lambda r: (order.get(r, 10_000), -int(ct[r].sum()), r))
     ct = ct.reindex(index=row_order, columns=col_order)
     names = rule_names()

@@ -218,7 +218,7 @@ def _zh_date(d: dt.date) -> str:
 
 def _sentences(texts: pd.Series) -> str | None:
     """The distinct requirement sentences of a group of findings, one per line."""
-    distinct = list(dict.fromkeys(t for t in texts if t))
+    distinct = list(dict.fromkeys(t for t in map(_text, texts) if t))
     return "\n".join(distinct) or None
 
 
