@@ -13,7 +13,7 @@ from netmedia import paths
 from netmedia.config import load_config
 from netmedia.transform.returns import typed_frame
 from netmedia.validate import checks, derive, gx_runner
-from netmedia.validate.findings import FAILED_COLUMNS, FINDING_COLUMNS, placeholders, render_details, rules
+from netmedia.validate.findings import FAILED_COLUMNS, FINDING_COLUMNS, render_details, rules
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -351,11 +351,9 @@ def test_every_rule_has_one_complete_rules_toml_entry(config):
         on = spec.tables[table]
         assert uses[rule, table] <= set(on.reads), (rule, table, "checks a column it does not declare")
         assert set(on.reads) <= set(derived[table].columns), (rule, table, "reads a column derive does not make")
-        texts = [on.prefix, on.otherwise, *(c.text for c in on.clauses)]
-        used = set().union(*(placeholders(t) for t in texts), *(c.when for c in on.clauses))
-        assert used <= set(on.reads) | params | {FAILED_COLUMNS}, (rule, table, used - set(on.reads) - params)
+        assert on.names <= set(on.reads) | params | {FAILED_COLUMNS}, (rule, table, on.names - set(on.reads) - params)
         for text in [spec.requirement, on.requirement]:
-            assert placeholders(text) <= params, (rule, text)
+            assert text.names <= params, (rule, text.text)
     assert rules()["R-zombie"].tables["platforms"].reads == ("is_zombie", "last_updated_on")
 
 

@@ -249,8 +249,9 @@ def derive_platforms(
     out["is_zombie"] = is_zombie(out, config.zombie_cutoff)
 
     # R-duplicate: rows sharing (category, identity); duplicate_others = how many other rows share it.
-    out["platform_identity"] = platform_identity(out)
-    dkey = duplicate_key(out)
+    ident = platform_identity(out)
+    dkey = _with_category(out, ident)
+    out["platform_identity"] = ident
     out["duplicate_key"] = dkey
     group, _ = pd.factorize(dkey, use_na_sentinel=True)
     counts = np.bincount(group[group >= 0], minlength=1)
@@ -286,7 +287,10 @@ def platform_identity(platforms: pd.DataFrame) -> pd.Series:
 def duplicate_key(platforms: pd.DataFrame) -> pd.Series:
     """``<category>|<platform_identity>`` (``?`` for a missing category), NA without identity: two rows with
     one key are one platform filed twice (R-duplicate), and history follows a platform across rounds by it."""
-    ident = platform_identity(platforms)
+    return _with_category(platforms, platform_identity(platforms))
+
+
+def _with_category(platforms: pd.DataFrame, ident: pd.Series) -> pd.Series:
     return (_col(platforms, "category").fillna("?") + "|" + ident).mask(ident.isna())
 
 

@@ -72,6 +72,53 @@ def empty_findings() -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+# --------------------------------------------------------------------------- texts with placeholders
+
+
+def _missing(v: object) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
+
+
+def shown(value: object, spec: str = "") -> str:
+    """A value as a text shows it: empty when missing, dates as YYYY-MM-DD unless ``spec`` is a strftime
+    format, anything else through ``format(value, spec)``."""
+    if _missing(value):
+        return ""
+    if hasattr(value, "strftime"):
+        return pd.Timestamp(value).strftime(spec or "%Y-%m-%d")
+    return format(value, spec)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A text of rules.toml, parsed once: ``{name}``, ``{name:spec}``, ``{name|fallback}`` (fallback when
+    the value shows empty); ``{{`` and ``}}`` are literal braces."""
+
+    text: str
+    parts: tuple[tuple[str, str, str, str | None], ...]  # (literal, name, spec, fallback)
+
+    @classmethod
+    def parse(cls, text: str) -> Template:
+        parts = []
+        for literal, field, spec, _conversion in string.Formatter().parse(text):
+            name, bar, fallback = (field or "").partition("|")
+            parts.append((literal, name, spec or "", fallback if bar else None))
+        return cls(text, tuple(parts))
+
+    @property
+    def names(self) -> set[str]:
+        return {name for _lit, name, _spec, _fb in self.parts if name}
+
+    def render(self, values: Mapping[str, object]) -> str:
+        out = []
+        for literal, name, spec, fallback in self.parts:
+            out.append(literal)
+            if name:
+                text = shown(values.get(name), spec)
+                out.append(fallback if fallback is not None and text == "" else text)
+        return "".join(out)
+
+
 # --------------------------------------------------------------------------- the rule catalogue
 
 
@@ -80,18 +127,36 @@ class Clause:
     """One part of a detail text, used where every ``when`` column holds its value."""
 
     when: Mapping[str, object]
-    text: str
+    text: Template
+
+    def holds(self, row: Mapping[str, object]) -> bool:
+        return all(_holds(row.get(col), want) for col, want in self.when.items())
+
+
+def _holds(value: object, want: object) -> bool:
+    if want == ANY_VALUE:
+        return shown(value) != ""
+    if _missing(value):
+        return False
+    if isinstance(want, bool):
+        return isinstance(value, bool) and value is want
+    return value == want
 
 
 @dataclass(frozen=True)
 class RuleOnTable:
-    """A rule on one table: the derived columns it reads and how its detail text is made."""
+    """A rule on one table: the derived columns it reads and how its texts are made."""
 
     reads: tuple[str, ...]
-    requirement: str
-    prefix: str
+    requirement: Template
+    prefix: Template
     clauses: tuple[Clause, ...]
-    otherwise: str
+    otherwise: Template
+
+    @property
+    def names(self) -> set[str]:
+        """Every column or parameter the detail text uses."""
+        return set().union(self.prefix.names, self.otherwise.names, *(c.text.names | set(c.when) for c in self.clauses))
 
 
 @dataclass(frozen=True)
@@ -100,7 +165,7 @@ class Rule:
     name: str  # 问题类型
     severity: str  # violation | warning
     order: int
-    requirement: str  # 整改要求 (default for its tables)
+    requirement: Template  # 整改要求 (for the tables that do not replace it)
     tables: Mapping[str, RuleOnTable]
 
 
@@ -115,10 +180,10 @@ def _on_table(rule_requirement: str, raw: Mapping) -> RuleOnTable:
         detail = [{"text": detail}]
     return RuleOnTable(
         reads=tuple(raw.get("reads", ())),
-        requirement=str(raw.get("requirement", rule_requirement)),
-        prefix=str(raw.get("detail_prefix", "")),
-        clauses=tuple(Clause(dict(c.get("when", {})), str(c["text"])) for c in detail),
-        otherwise=str(raw.get("detail_otherwise", "")),
+        requirement=Template.parse(str(raw.get("requirement", rule_requirement))),
+        prefix=Template.parse(str(raw.get("detail_prefix", ""))),
+        clauses=tuple(Clause(dict(c.get("when", {})), Template.parse(str(c["text"]))) for c in detail),
+        otherwise=Template.parse(str(raw.get("detail_otherwise", ""))),
     )
 
 
@@ -129,7 +194,7 @@ def rules() -> dict[str, Rule]:
     for rid, raw in _rules_toml()["rules"].items():
         req = str(raw["requirement"])
         tables = {t: _on_table(req, v) for t, v in raw.items() if isinstance(v, Mapping)}
-        out[rid] = Rule(rid, str(raw["name"]), str(raw["severity"]), int(raw["order"]), req, tables)
+        out[rid] = Rule(rid, str(raw["name"]), str(raw["severity"]), int(raw["order"]), Template.parse(req), tables)
     return out
 
 
@@ -144,62 +209,15 @@ def severity_label(severity: object) -> str:
     return str(_rules_toml()["severity"].get(str(severity), severity))
 
 
-class _KeepUnknown(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def requirement(rule: str, table: str, params: Mapping[str, str]) -> str:
     """The rule's requirement sentence on ``table`` with run parameters filled in ("" for an unknown rule)."""
     r = rules().get(rule)
     if r is None:
         return ""
-    text = r.tables[table].requirement if table in r.tables else r.requirement
-    return text.format_map(_KeepUnknown(params))
+    return (r.tables[table].requirement if table in r.tables else r.requirement).render(params)
 
 
 # --------------------------------------------------------------------------- detail texts
-
-
-def _missing(v: object) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
-
-
-class _DetailFormatter(string.Formatter):
-    """``{column}`` empty when missing, dates as YYYY-MM-DD (``{column:%H:%M}`` for another format),
-    ``{column|text}``: ``text`` when the column is empty."""
-
-    def get_field(self, field_name: str, args: Sequence, kwargs: Mapping) -> tuple[object, str]:
-        name, bar, fallback = field_name.partition("|")
-        value = kwargs[name]
-        if bar and self.format_field(value, "") == "":
-            value = fallback
-        return value, name
-
-    def format_field(self, value: object, format_spec: str) -> str:
-        if _missing(value):
-            return ""
-        if hasattr(value, "strftime"):
-            return pd.Timestamp(value).strftime(format_spec or "%Y-%m-%d")
-        return format(value, format_spec)
-
-
-_FORMATTER = _DetailFormatter()
-
-
-def placeholders(template: str) -> set[str]:
-    """The column or parameter names a detail template uses (``{a|x}`` -> ``a``)."""
-    return {f.partition("|")[0] for _lit, f, _spec, _conv in _FORMATTER.parse(template) if f}
-
-
-def _holds(value: object, want: object) -> bool:
-    if want == ANY_VALUE:
-        return _FORMATTER.format_field(value, "") != ""
-    if _missing(value):
-        return False
-    if isinstance(want, bool):
-        return isinstance(value, bool) and value is want
-    return value == want
 
 
 def render_details(
@@ -210,27 +228,23 @@ def render_details(
     params: Mapping[str, str],
 ) -> list[str]:
     """Chinese detail text for each row of ``sub`` (the failing rows of ``table`` for ``rule``), from the
-    rule's template in rules.toml. ``failed``: per row, the columns whose check failed (``{failed_columns}``)."""
+    rule's template in rules.toml: the texts of the clauses that hold, joined with "；" after the prefix,
+    or the ``otherwise`` text. ``failed``: per row, the columns whose check failed (``{failed_columns}``)."""
     spec = rules()[rule].tables.get(table) if rule in rules() else None
     n = len(sub)
     if spec is None or not spec.clauses:
         return [f"不符合规则 {rule}"] * n
-    templates = [spec.prefix, spec.otherwise, *(c.text for c in spec.clauses)]
-    names = set().union(*(placeholders(t) for t in templates), *(c.when for c in spec.clauses))
-    columns = {c: (sub[c].tolist() if c in sub.columns else [None] * n) for c in names - set(params) - {FAILED_COLUMNS}}
+    cols = sorted(spec.names - set(params) - {FAILED_COLUMNS})
+    values = [sub[c].tolist() if c in sub.columns else [None] * n for c in cols]
     zh = schema.zh_headers(table)
     failed = failed if failed is not None else [[]] * n
+    row: dict[str, object] = dict(params)
     out = []
     for i in range(n):
-        row = {**params, **{c: v[i] for c, v in columns.items()}}
+        row.update((c, v[i]) for c, v in zip(cols, values, strict=True))
         row[FAILED_COLUMNS] = "、".join(zh.get(f, f) for f in failed[i])
-        texts = [
-            _FORMATTER.vformat(c.text, (), row)
-            for c in spec.clauses
-            if all(_holds(row.get(col), want) for col, want in c.when.items())
-        ]
-        body = "；".join(texts) or _FORMATTER.vformat(spec.otherwise, (), row)
-        out.append(_FORMATTER.vformat(spec.prefix, (), row) + body)
+        body = "；".join(c.text.render(row) for c in spec.clauses if c.holds(row)) or spec.otherwise.render(row)
+        out.append(spec.prefix.render(row) + body)
     return out
 
 
