@@ -29,7 +29,7 @@ import pandas as pd
 from netmedia.config import Config
 from netmedia.report.privacy import mask_phone, mask_phones_in_text
 from netmedia.report.xlsx import SheetSpec, write_workbook
-from netmedia.validate.findings import FINDING_COLUMNS, rule_name, rules, severity_label
+from netmedia.validate.findings import FINDING_COLUMNS, rule_name, rules, severity_label, severity_rank
 
 SUBDIR = "整改清单"
 UNKNOWN_UNIT = "未识别单位"
@@ -179,7 +179,7 @@ def rectification_frame(
             ]
         m["phone"] = m["phone"].map(lambda p: mask_phone(_text(p)) if _text(p) else None)
 
-    m["_sev"] = m["severity"].map({"violation": 0, "warning": 1}).fillna(2)
+    m["_sev"] = m["severity"].map(severity_rank)
     m["_rule"] = m["rule"].map(_rule_order)
     m = m.sort_values(
         ["unit", "_sev", "source_file", "source_sheet", "source_row", "_rule", "_pos"],
@@ -276,7 +276,7 @@ def _unit_sheets(unit: str, rows: pd.DataFrame, config: Config, reply_by: dt.dat
         .assign(
             rule_zh=lambda d: d["rule"].map(rule_name),
             severity_zh=lambda d: d["severity"].map(severity_label),
-            _sev=lambda d: d["severity"].map({"violation": 0, "warning": 1}).fillna(2),
+            _sev=lambda d: d["severity"].map(severity_rank),
             _rule=lambda d: d["rule"].map(_rule_order),
         )
         .sort_values(["_sev", "_rule"])

@@ -31,6 +31,7 @@ from netmedia.validate.findings import (
     render_details,
     requirement,
     rules,
+    severity_rank,
     write_findings,
     zh_number,
 )
@@ -290,8 +291,7 @@ def _assemble(hits: list[dict], table_level: list[dict], derived: dict[str, pd.D
     f = f[list(FINDING_COLUMNS)]
     for c in FINDING_COLUMNS:
         f[c] = f[c].astype("Int64") if c == "source_row" else f[c].astype("str")
-    order = {"violation": 0, "warning": 1}
-    f = f.assign(_o=f["severity"].map(order).fillna(2)).sort_values(
+    f = f.assign(_o=f["severity"].map(severity_rank)).sort_values(
         ["_o", "rule", "unit", "source_file", "source_sheet", "source_row"], kind="stable", na_position="last"
     )
     return f.drop(columns="_o").reset_index(drop=True)

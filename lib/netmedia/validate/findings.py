@@ -49,7 +49,6 @@ FINDING_HEADERS_ZH = {
     "message_zh": "整改要求",
 }
 
-SEVERITY_ZH = {"violation": "违规", "warning": "提示"}
 FAILED_COLUMNS = "failed_columns"  # detail placeholder: Chinese headers of the columns whose check failed
 ANY_VALUE = "*"  # a clause's `when` value meaning "has any value"
 _ZH_NUM = "零一二三四五六七八九十"
@@ -209,6 +208,12 @@ def severity_label(severity: object) -> str:
     return str(_rules_toml()["severity"].get(str(severity), severity))
 
 
+def severity_rank(severity: object) -> int:
+    """Listing order of a severity: its position in rules.toml ``[severity]`` (violations first)."""
+    order = list(_rules_toml()["severity"])
+    return order.index(severity) if severity in order else len(order)
+
+
 def requirement(rule: str, table: str, params: Mapping[str, str]) -> str:
     """The rule's requirement sentence on ``table`` with run parameters filled in ("" for an unknown rule)."""
     r = rules().get(rule)
@@ -257,7 +262,7 @@ def write_findings(findings: pd.DataFrame, out_dir: str | Path) -> dict[str, Pat
     pq = out / "findings.parquet"
     findings.to_parquet(pq, index=False)
     view = findings.copy()
-    view["severity"] = view["severity"].map(SEVERITY_ZH).fillna(view["severity"]).astype("str")
+    view["severity"] = view["severity"].map(severity_label).astype("str")
     xl = write_workbook(
         out / "findings.xlsx",
         {
