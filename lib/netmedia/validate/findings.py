@@ -78,7 +78,7 @@ def _missing(v: object) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
 
 
-def shown(value: object, spec: str = "") -> str:
+def _shown(value: object, spec: str = "") -> str:
     """A value as a text shows it: empty when missing, dates as YYYY-MM-DD unless ``spec`` is a strftime
     format, anything else through ``format(value, spec)``."""
     if _missing(value):
@@ -113,7 +113,7 @@ class Template:
         for literal, name, spec, fallback in self.parts:
             out.append(literal)
             if name:
-                text = shown(values.get(name), spec)
+                text = _shown(values.get(name), spec)
                 out.append(fallback if fallback is not None and text == "" else text)
         return "".join(out)
 
@@ -134,7 +134,7 @@ class Clause:
 
 def _holds(value: object, want: object) -> bool:
     if want == ANY_VALUE:
-        return shown(value) != ""
+        return _shown(value) != ""
     if _missing(value):
         return False
     if isinstance(want, bool):
@@ -173,16 +173,21 @@ def _rules_toml() -> dict:
     return tomllib.loads((paths.PACKAGE_DATA / "rules.toml").read_text(encoding="utf-8"))
 
 
-def _on_table(rule_requirement: str, raw: Mapping) -> RuleOnTable:
-    detail = raw.get("detail", ())
+def _on_table(rule: Mapping, table: Mapping) -> RuleOnTable:
+    """A ``[rules.<id>.<table>]`` section; the texts it does not give are the rule's own."""
+
+    def field(key: str, default: object = "") -> object:
+        return table.get(key, rule.get(key, default))
+
+    detail = field("detail", ())
     if isinstance(detail, str):
         detail = [{"text": detail}]
     return RuleOnTable(
-        reads=tuple(raw.get("reads", ())),
-        requirement=Template.parse(str(raw.get("requirement", rule_requirement))),
-        prefix=Template.parse(str(raw.get("detail_prefix", ""))),
+        reads=tuple(table.get("reads", ())),
+        requirement=Template.parse(str(field("requirement"))),
+        prefix=Template.parse(str(field("detail_prefix"))),
         clauses=tuple(Clause(dict(c.get("when", {})), Template.parse(str(c["text"]))) for c in detail),
-        otherwise=Template.parse(str(raw.get("detail_otherwise", ""))),
+        otherwise=Template.parse(str(field("detail_otherwise"))),
     )
 
 
@@ -191,9 +196,9 @@ def rules() -> dict[str, Rule]:
     """Rule id -> :class:`Rule`, from ``data/rules.toml`` (the one place for what a finding says)."""
     out: dict[str, Rule] = {}
     for rid, raw in _rules_toml()["rules"].items():
-        req = str(raw["requirement"])
-        tables = {t: _on_table(req, v) for t, v in raw.items() if isinstance(v, Mapping)}
-        out[rid] = Rule(rid, str(raw["name"]), str(raw["severity"]), int(raw["order"]), Template.parse(req), tables)
+        tables = {t: _on_table(raw, v) for t, v in raw.items() if isinstance(v, Mapping)}
+        requirement = Template.parse(str(raw["requirement"]))
+        out[rid] = Rule(rid, str(raw["name"]), str(raw["severity"]), int(raw["order"]), requirement, tables)
     return out
 
 
