@@ -268,6 +268,10 @@ def test_submission_progress(submissions, units, config):
 
 def test_missing_units(submissions, units):
     assert charts.missing_unit_list(submissions, units) == ["图书馆", "档案馆"]
+    # the same units as R-complete: a unit that submitted under its roster alias has submitted
+    aliased = units.assign(aliases=pd.Series([None, None, None, None, "校图书馆", None], dtype="str"))
+    by_alias = pd.concat([submissions, submissions.head(1).assign(unit="校图书馆")], ignore_index=True)
+    assert charts.missing_unit_list(by_alias, aliased) == ["档案馆"]
     fig = charts.missing_units(submissions, units)
     (tbl,) = fig.data
     assert tbl.type == "table"
