@@ -12,8 +12,8 @@ import pytest
 from netmedia import paths
 from netmedia.config import load_config
 from netmedia.transform.returns import typed_frame
-from netmedia.validate import checks, gx_runner
-from netmedia.validate.findings import FINDING_COLUMNS
+from netmedia.validate import checks, derive, gx_runner
+from netmedia.validate.findings import FAILED_COLUMNS, FINDING_COLUMNS, render_details, rules
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -234,23 +234,135 @@ def test_no_unexpected_findings(result):
     assert not clean_platform_rows & set(pf["source_row"].astype(int))
 
 
+# Every detail text of the fixture, written out by hand from docs/rules.md.
+DETAILS = {
+    ("R-category", "platforms", 19): "网址 http://news.ncwu.edu.cn 属于学校域名，但填报为“校外网站”",
+    ("R-category", "platforms", 20): "平台类别 6 与平台分类“微博”（第3类）不符",
+    ("R-closed", "platforms", 8): "运行状态为“停用”：已不再使用但未注销或关停",
+    ("R-complete", "units", None): "单位“艺术学院”未报送任何备案材料",
+    ("R-duplicate", "platforms", 15): "与另外 1 条记录重复（微博：dup1）",
+    ("R-duplicate", "platforms", 16): "与另外 1 条记录重复（微博：dup1）",
+    ("R-duplicate", "platforms", 17): "与另外 1 条记录重复（微博：dup2）",
+    ("R-duplicate", "platforms", 4): "与另外 1 条记录重复（微博：dup2）",
+    ("R-leader", "platforms", 9): "主管领导 孙八 不是本单位党政主要负责人（党组织书记 张三，行政负责人 李四）",
+    ("R-naming", "personal_accounts", 6): "账号名称“滑水之家”中“滑水”与“华水”谐音",
+    ("R-naming", "personal_accounts", 7): "账号名称“画水日常”中“画水”与“华水”谐音",
+    ("R-naming", "personal_accounts", 8): "账号名称“华水垃圾”含污名化词语“垃圾”",
+    ("R-operator", "platforms", 10): "运营管理负责人 赵六 不是在职教职工（退休）",
+    ("R-operator", "platforms", 12): "运营管理负责人 李四 不是在职教职工（不在教职工名册）",
+    ("R-phone", "platforms", 14): "联系电话 1381234 格式不正确",
+    ("R-phone", "personal_accounts", 10): "联系电话 abc 格式不正确",
+    ("R-required", "platforms", 13): "缺少必填项：主管领导、联系电话、最近更新时间",
+    ("R-required", "personal_accounts", 10): "缺少必填项：姓名",
+    ("R-zombie", "platforms", 6): "最近更新时间 2023-01-24 早于 2023-01-25",
+    ("R-zombie", "platforms", 8): "最近更新时间 2022-12-01 早于 2023-01-25",
+    ("R-deadline", "submissions", None): "报送时间 2023-04-27 09:00 晚于截止日期 2023-04-25",
+    ("R-scope", "personal_accounts", 9): "账号名称“我的日常”不含学校或单位的名称（全称、简称）",
+}
+
+
+def test_detail_texts(result):
+    f = result.findings
+    got = {
+        (r.rule, r.table, None if pd.isna(r.source_row) else int(r.source_row)): r.detail
+        for r in f.itertuples(index=False)
+    }
+    assert got == DETAILS
+    sev = dict(zip(f["rule"], f["severity"], strict=True))
+    assert {r for r, s in sev.items() if s == "warning"} == {"R-scope", "R-deadline"}
+
+
+def test_detail_clauses_on_hand_made_rows():
+    """The clause branches the fixture does not reach: unmapped type, a category outside the code list,
+    a unit without heads, both naming clauses, an empty status text, no clause at all, an unknown rule."""
+    p = pd.DataFrame({
+        "platform_type_raw": ["飞书", "网站"], "category": [None, "website"], "category_problem": ["unmapped", "not_a_code"],
+        "url_class_consistent": pd.array([None, None], dtype="boolean"),
+    })
+    assert render_details("R-category", "platforms", p, None, {}) == [
+        "平台类型“飞书”无法归入规定的平台类别", "平台类型“网站”（website）不在规定的平台分类中"]
+    lead = pd.DataFrame({"supervisor": ["孙八"], "unit": ["不存在学院"], "unit_heads_known": pd.array([False]),
+                         "unit_party_head": [None], "unit_admin_head": [None]})
+    assert render_details("R-leader", "platforms", lead, None, {}) == [
+        "主管领导 孙八 无法核实为党政主要负责人（单位“不存在学院”不在单位名册中或名册无负责人）"]
+    lead2 = lead.assign(unit_heads_known=pd.array([True]), unit_party_head=["张三"])
+    assert render_details("R-leader", "platforms", lead2, None, {}) == [
+        "主管领导 孙八 不是本单位党政主要负责人（党组织书记 张三，行政负责人 —）"]
+    n = pd.DataFrame({"platform_name": ["滑水垃圾", "我的"], "name_defamatory_word": ["垃圾", None],
+                      "name_homophone_of": ["华水", None], "name_homophone_text": ["滑水", None]})
+    assert render_details("R-naming", "personal_accounts", n, None, {}) == [
+        "账号名称“滑水垃圾”含污名化词语“垃圾”；中“滑水”与“华水”谐音", "账号名称“我的”"]
+    c = pd.DataFrame({"status_raw": [None, "不再使用"]})
+    assert render_details("R-closed", "platforms", c, None, {}) == [
+        "运行状态为“停用”：已不再使用但未注销或关停", "运行状态为“不再使用”：已不再使用但未注销或关停"]
+    req = pd.DataFrame({"unit": [None]})
+    assert render_details("R-required", "personal_accounts", req, [["unit", "platform_name"]], {}) == [
+        "缺少必填项：所在单位、平台(账号)名称"]
+    assert render_details("R-new", "platforms", req, None, {}) == ["不符合规则 R-new"]
+
+
 def test_parameters_come_from_config(gx_engine, config):
     """A later reference date moves the cutoff: the row on the old cutoff becomes a zombie."""
     later = dataclasses.replace(config, round=dataclasses.replace(config.round, reference_date=pd.Timestamp("2023-04-26").date()))
     r = checks.run_checks(tables(), later)
     assert rows(r, "R-zombie") == [5, 6, 8]
-    assert r.parameters["zombie_cutoff"] == pd.Timestamp("2023-01-26")
-    spec = json.loads((paths.EXPECTATIONS / "platforms.compliance.json").read_text(encoding="utf-8"))
-    zombie = [e for e in spec["expectations"] if e["meta"]["rule"] == "R-zombie"][0]
-    assert zombie["kwargs"]["min_value"] == {"$PARAMETER": "zombie_cutoff"}
+    assert r.parameters["cutoff"] == "2023-01-26"
+    f = r.findings
+    assert f.loc[(f["rule"] == "R-zombie") & (f["source_row"] == 5), "detail"].tolist() == [
+        "最近更新时间 2023-01-25 早于 2023-01-26"]
 
 
 def test_suite_files_load_completely(gx_engine):
     for name, spec in gx_engine.suite_specs.items():
         assert len(gx_engine.suites[name].expectations) == len(spec["expectations"]) > 0
         for e in spec["expectations"]:
-            assert {"rule", "severity", "message_zh"} <= set(e["meta"]), (name, e["type"])
-            assert e["meta"]["severity"] in ("violation", "warning")
+            assert set(e["meta"]) == {"rule"}, (name, e["type"])  # severity and texts: rules.toml
+
+
+# ----------------------------------------------------------------- each rule in one place
+
+
+def _expectation_uses(concern: str) -> dict[tuple[str, str], set[str]]:
+    """(rule, table) -> the columns its expectations check, from the suite files of one concern."""
+    uses: dict[tuple[str, str], set[str]] = {}
+    for p in paths.EXPECTATIONS.glob(f"*.{concern}.json"):
+        spec = json.loads(p.read_text(encoding="utf-8"))
+        table = spec["meta"]["table"]
+        for e in spec["expectations"]:
+            cols = uses.setdefault((e["meta"]["rule"], table), set())
+            cols |= {e["kwargs"]["column"]} if "column" in e["kwargs"] else set()
+    return uses
+
+
+def test_every_rule_has_one_complete_rules_toml_entry(config):
+    import tomllib
+
+    raw = tomllib.loads((paths.PACKAGE_DATA / "rules.toml").read_text(encoding="utf-8"))["rules"]
+    structure = _expectation_uses("structure")  # the clean table's own columns (schema.toml), table-level texts
+    uses = _expectation_uses("compliance")
+    assert {r for r, _t in uses | structure} == set(raw)  # every rule of the suites has an entry, none orphaned
+    assert {r for r, _t in structure} == {"R-structure"}
+    derived = derive.derive_all(tables(), config)
+    params = set(checks.display_parameters(config))
+    for rule, table in uses:
+        spec = rules()[rule]
+        assert spec.severity in ("violation", "warning") and spec.name and spec.requirement, rule
+        assert table in spec.tables, (rule, table)
+        on = spec.tables[table]
+        assert uses[rule, table] <= set(on.reads), (rule, table, "checks a column it does not declare")
+        assert set(on.reads) <= set(derived[table].columns), (rule, table, "reads a column derive does not make")
+        assert on.names <= set(on.reads) | params | {FAILED_COLUMNS}, (rule, table, on.names - set(on.reads) - params)
+        for text in [spec.requirement, on.requirement]:
+            assert text.names <= params, (rule, text.text)
+    assert rules()["R-zombie"].tables["platforms"].reads == ("is_zombie", "last_updated_on")
+
+
+def test_derived_columns_list_is_what_derive_adds(config):
+    """checks strips DERIVED_COLUMNS before the structure suites: the list must be exactly what derive adds."""
+    t = tables()
+    derived = derive.derive_all(t, config)
+    for table, frame_ in derived.items():
+        assert set(frame_.columns) - set(t[table].columns) == set(derive.DERIVED_COLUMNS[table]), table
 
 
 def test_unknown_expectation_type_is_an_error(gx_engine, tmp_path):

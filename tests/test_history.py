@@ -47,10 +47,18 @@ def test_compare_rounds_classifies_each_platform():
     assert set(out["change_zh"]) <= set(history.CHANGES_ZH.values())
 
 
-def test_key_follows_url_without_scheme_or_www():
-    a = _frame([["u", "website_campus", 1, "网站", None, "http://www.dl.ncwu.edu.cn/", "running", "2023-01-01"]])
-    b = _frame([["u", "website_campus", 1, "网站新名", None, "https://dl.ncwu.edu.cn", "running", "2023-01-01"]])
-    assert history.platform_key(a).iloc[0] == history.platform_key(b).iloc[0]
+def test_a_platform_is_followed_by_url_without_scheme_or_www_and_by_name_without_spaces():
+    prev = _frame([
+        ["u", "website_campus", 1, "网站", None, "http://www.dl.ncwu.edu.cn/", "running", "2023-01-01"],
+        ["u", "wechat_official", 3, "电力 之声", None, None, "running", "2023-01-01"],
+    ])
+    cur = _frame([
+        ["u", "website_campus", 1, "网站新名", None, "https://dl.ncwu.edu.cn", "running", "2023-01-01"],
+        ["u", "wechat_official", 3, "电力之声", None, None, "running", "2023-01-01"],
+    ])
+    out = history.compare_rounds(cur, prev, dt.date(2023, 1, 25), dt.date(2022, 1, 25))
+    assert out["key"].tolist() == ["website_campus|dl.ncwu.edu.cn", "wechat_official|电力之声"]
+    assert out["change"].tolist() == ["renamed", "renamed"]
 
 
 def test_archive_and_counts_over_rounds(tmp_path):

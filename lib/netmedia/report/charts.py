@@ -12,13 +12,16 @@ staff ids, so nothing personal can reach a chart or the dashboard.
 
 ``all_charts(tables, findings, config)`` builds every chart, in dashboard order;
 ``CHART_SIZES`` fixes each chart's pixel size for export.
+
+No rule is coded here: who is a zombie (R-zombie) and which units have not
+submitted (R-complete) come from ``netmedia.validate.derive``; rule names and
+order from ``data/rules.toml`` (``netmedia.validate.findings.rules``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -26,8 +29,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from netmedia import paths, schema
+from netmedia import schema
 from netmedia.config import Config
+from netmedia.validate import derive
+from netmedia.validate.findings import rules as rule_specs
 
 # ---------------------------------------------------------------------------
 # Shared look: font, template, sizes, palettes (each defined once)
@@ -144,21 +149,14 @@ def _dates(s: pd.Series) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------
-# Zombie status bucketing (defined once; netmedia.validate.derive may later expose the same rule)
+# Zombie status buckets (who is a zombie: netmedia.validate.derive.is_zombie)
 # ---------------------------------------------------------------------------
-
-
-def is_zombie(platforms: pd.DataFrame, cutoff: dt.date) -> pd.Series:
-    """R-zombie: status != closed and last_updated_on < cutoff (exactly on the cutoff passes; null dates pass)."""
-    last = _dates(platforms["last_updated_on"])
-    closed = platforms["status"].eq("closed").fillna(False).astype(bool)
-    return (~closed & (last < _to_timestamp(cutoff))).fillna(False).astype(bool)
 
 
 def status_bucket(platforms: pd.DataFrame, cutoff: dt.date) -> pd.Series:
     """One label per platform: 僵尸 (R-zombie), 已关停/停用 (closed or stopped, not a zombie),
     更新时间未填 (not closed, no last update date), else 活跃."""
-    zombie = is_zombie(platforms, cutoff)
+    zombie = derive.is_zombie(platforms, cutoff).astype(bool)
     status = platforms["status"]
     closed_or_stopped = status.isin(["closed", "stopped"]).fillna(False).astype(bool)
     no_date = _dates(platforms["last_updated_on"]).isna()
@@ -170,54 +168,13 @@ def status_bucket(platforms: pd.DataFrame, cutoff: dt.date) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------
-# Rule names (rule id -> Chinese name, from data/rules.toml when a colleague provides it)
+# Rule labels (names and order from data/rules.toml)
 # ---------------------------------------------------------------------------
 
 
 def rule_names() -> dict[str, str]:
-    """Rule id -> Chinese name from package data rules.toml if present (tolerant of its shape); else {}."""
-    p = paths.PACKAGE_DATA / "rules.toml"
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return {}
-    out: dict[str, str] = {}
-
-    def name_of(d: Mapping) -> str | None:
-        for k in ("zh", "name_zh", "title_zh", "name", "title"):
-            v = d.get(k)
-            if isinstance(v, str) and v:
-                return v
-        return None
-
-    for key in ("rule", "rules"):
-        block = raw.get(key)
-        if isinstance(block, list):  # [[rule]] id = ..., zh = ...
-            for d in block:
-                if isinstance(d, Mapping) and isinstance(d.get("id"), str) and (n := name_of(d)):
-                    out[d["id"]] = n
-        elif isinstance(block, Mapping):  # [rules."R-x"] zh = ...  or  [rules] "R-x" = "..."
-            for rid, d in block.items():
-                if isinstance(d, str):
-                    out[rid] = d
-                elif isinstance(d, Mapping) and (n := name_of(d)):
-                    out[rid] = n
-    for rid, d in raw.items():  # top-level ["R-x"] tables
-        if rid.startswith("R-") and isinstance(d, Mapping) and (n := name_of(d)):
-            out[rid] = n
-    return out
-
-
-def rule_order() -> dict[str, int]:
-    """Rule id -> listing order from rules.toml ([rules.<id>] order = n) when present; else {}."""
-    try:
-        raw = tomllib.loads((paths.PACKAGE_DATA / "rules.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return {}
-    block = raw.get("rules")
-    if not isinstance(block, Mapping):
-        return {}
-    return {rid: int(d["order"]) for rid, d in block.items() if isinstance(d, Mapping) and isinstance(d.get("order"), int)}
+    """Rule id -> Chinese name."""
+    return {rid: r.name for rid, r in rule_specs().items()}
 
 
 def rule_label(rule: str, names: Mapping[str, str] | None = None, wrap: int = 0) -> str:
@@ -385,7 +342,7 @@ def zombie_by_class(platforms: pd.DataFrame, config: Config) -> go.Figure:
     if cls.isna().any():
         keys.append("未分类")
     fig = _share_bars(keys, groups, status_bucket(platforms, config.zombie_cutoff), horizontal=False, what="类别")
-    n_z = int(is_zombie(platforms, config.zombie_cutoff).sum())
+    n_z = int(derive.is_zombie(platforms, config.zombie_cutoff).sum())
     return _base(
         fig, f"{TITLE_ZOMBIE_CLASS}：僵尸 {n_z} 个", barmode="stack", xaxis_title="平台类别", yaxis_title="占比（%）",
         legend_title_text=f"状态（截至 {config.zombie_cutoff:%Y-%m-%d} 无更新即僵尸）",
@@ -421,22 +378,25 @@ def days_since_update(platforms: pd.DataFrame, config: Config) -> go.Figure:
     cutoff_days = (config.round.reference_date - config.zombie_cutoff).days
     live = platforms[~platforms["status"].eq("closed").fillna(False).astype(bool)]
     last = _dates(live["last_updated_on"])
-    days = (ref - last).dt.days.dropna().astype(int)
-    n_missing = int(last.isna().sum())
-    if days.empty:
+    zombie = derive.is_zombie(live, config.zombie_cutoff).astype(bool)
+    days = (ref - last).dt.days
+    dated = days.notna()
+    n_missing = int((~dated).sum())
+    if not dated.any():
         return empty_figure(TITLE_DAYS)
-    lo, hi = int(days.min()), int(days.max())
+    days = days.astype("Int64")
+    lo, hi = int(days[dated].min()), int(days[dated].max())
     span = hi - lo + 1
     size = next((w for w in (7, 14, 30, 60, 90, 180, 365) if span / w <= 70), math.ceil(span / 70))
     # bin edges at half days, one of them at cutoff_days + 0.5, so no bin holds both active and zombie days
     first_edge = cutoff_days + 0.5 - size * math.ceil((cutoff_days + 1 - lo) / size)
     bins = dict(start=first_edge, end=hi + size, size=size)
     fig = go.Figure()
-    for label, part in ((ACTIVE, days[days <= cutoff_days]), (ZOMBIE, days[days > cutoff_days])):
+    for label, part in ((ACTIVE, days[dated & ~zombie]), (ZOMBIE, days[dated & zombie])):
         if part.empty:
             continue
         fig.add_histogram(
-            x=part.tolist(), name=f"{label}（{len(part)} 个）", marker_color=STATUS_COLORS[label], xbins=bins,
+            x=[int(d) for d in part], name=f"{label}（{len(part)} 个）", marker_color=STATUS_COLORS[label], xbins=bins,
             bingroup="days", hovertemplate="距今天数：%{x}<br>平台数：%{y}<extra></extra>",
         )  # fmt: skip
     fig.add_shape(type="line", x0=cutoff_days + 0.5, x1=cutoff_days + 0.5, y0=0, y1=1, yref="paper",
@@ -471,7 +431,7 @@ def findings_heatmap(findings: pd.DataFrame) -> go.Figure:
     rules = findings["rule"].astype("str").fillna("（未知规则）")
     ct = pd.crosstab(units, rules)
     row_order = sorted(ct.index, key=lambda u: (int(ct.loc[u].sum()), u))  # bottom -> top
-    order = rule_order()
+    order = {rid: r.order for rid, r in rule_specs().items()}
     col_order = sorted(ct.columns, key=lambda r: (order.get(r, 10_000), -int(ct[r].sum()), r))
     ct = ct.reindex(index=row_order, columns=col_order)
     names = rule_names()
@@ -569,9 +529,12 @@ def submitted_units(submissions: pd.DataFrame | None) -> pd.Series:
 
 
 def missing_unit_list(submissions: pd.DataFrame | None, units: pd.DataFrame | None) -> list[str]:
-    """Roster units with no submission at all (R-complete)."""
-    done = set(submitted_units(submissions).index)
-    return [u for u in roster_units(units) if u not in done]
+    """Roster units with no submission at all (R-complete, ``derive.derive_units``' has_submission), sorted."""
+    if not _usable(units, "unit"):
+        return []
+    roster = units[units["unit"].notna()]
+    missing = ~derive.derive_units(roster, submissions)["has_submission"].fillna(False).astype(bool).to_numpy()
+    return sorted(set(roster["unit"].astype("str")[missing]))
 
 
 def submission_progress(submissions: pd.DataFrame | None, units: pd.DataFrame | None, config: Config) -> go.Figure:

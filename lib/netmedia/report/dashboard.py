@@ -29,6 +29,7 @@ import plotly.graph_objects as go
 
 from netmedia.config import Config
 from netmedia.report import charts
+from netmedia.validate import derive
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def _summary(tables: Mapping[str, pd.DataFrame], findings: pd.DataFrame | None, 
     subs = tables.get("submissions")
     out = [("登记平台", str(len(p)))]
     if {"status", "last_updated_on"} <= set(p.columns) and len(p):
-        out.append(("僵尸平台", str(int(charts.is_zombie(p, config.zombie_cutoff).sum()))))
+        out.append(("僵尸平台", str(int(derive.is_zombie(p, config.zombie_cutoff).sum()))))
     roster = charts.roster_units(units)
     if roster:
         missing = charts.missing_unit_list(subs, units)

@@ -1,8 +1,10 @@
 """The dynamic archive (动态管理档案): each round's clean tables kept, and rounds compared.
 
-A platform is followed across rounds by its category and account id, or its
-URL when it has no id, or its name as a last resort — the same key the
-duplicate rule uses, so one platform is one key in every round.
+A platform is followed across rounds by ``derive.duplicate_key`` (its category
+and account id, or its URL when it has no id, or its name as a last resort) —
+the key of the duplicate rule, so one platform is one key in every round — and
+a round's zombies are ``derive.is_zombie`` with the cutoff the round was
+archived with. No rule is coded here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from netmedia.config import Config
+from netmedia.validate.derive import duplicate_key, is_zombie
 
 ARCHIVED = ("platforms", "personal_accounts", "submissions", "units")
 CHANGES_ZH = {
@@ -65,24 +68,6 @@ def load_round(clean_dir: str | Path, round_name: str, table: str = "platforms")
     return pd.read_parquet(rounds_dir(clean_dir) / str(round_name) / f"{table}.parquet")
 
 
-def platform_key(df: pd.DataFrame) -> pd.Series:
-    """category + account id (else URL without scheme/www/trailing slash, else name), lower-cased."""
-    acc = df["account_id"].astype("str").str.strip().str.lower()
-    url = (df["url"].astype("str").str.strip().str.lower()
-           .str.replace(r"^[a-z]+://", "", regex=True).str.replace(r"^www\.", "", regex=True).str.rstrip("/"))
-    name = df["platform_name"].astype("str").str.replace(r"\s+", "", regex=True).str.lower()
-    ident = acc.where(df["account_id"].notna() & (acc != ""), None)
-    ident = ident.fillna(("url:" + url).where(df["url"].notna() & (url != ""), None))
-    ident = ident.fillna("name:" + name)
-    return df["category"].astype("str") + "|" + ident
-
-
-def zombie_mask(df: pd.DataFrame, cutoff: pd.Timestamp) -> pd.Series:
-    """Not closed and last updated strictly before the cutoff (the rule R-zombie, for reporting)."""
-    last = pd.to_datetime(df["last_updated_on"])
-    return (df["status"] != "closed") & (last < cutoff).fillna(False)
-
-
 def compare_rounds(current: pd.DataFrame, previous: pd.DataFrame, current_cutoff: object,
                    previous_cutoff: object) -> pd.DataFrame:
     """One row per platform key seen in either round, with its change (see CHANGES_ZH).
@@ -91,8 +76,8 @@ def compare_rounds(current: pd.DataFrame, previous: pd.DataFrame, current_cutoff
     notice says must be closed) that is still listed and not closed now.
     """
     cur_cut, prev_cut = pd.Timestamp(current_cutoff), pd.Timestamp(previous_cutoff)
-    cur = current.assign(key=platform_key(current), zombie=zombie_mask(current, cur_cut))
-    prev = previous.assign(key=platform_key(previous), zombie=zombie_mask(previous, prev_cut))
+    cur = current.assign(key=duplicate_key(current), zombie=is_zombie(current, cur_cut))
+    prev = previous.assign(key=duplicate_key(previous), zombie=is_zombie(previous, prev_cut))
     cols = ["key", "unit", "category", "platform_class", "platform_name", "status", "zombie"]
     cur = cur.drop_duplicates("key")[cols]
     prev = prev.drop_duplicates("key")[cols]

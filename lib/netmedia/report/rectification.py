@@ -11,8 +11,9 @@ These workbooks leave the department, so phones are masked (``138****0360``):
 the phone column, and any phone inside the free-text columns (a mobile used as
 an account id, a malformed phone quoted in a finding's detail).
 
-Rule names and severity labels come from ``data/rules.toml`` (the one place
-for them); the requirement sentence is the finding's ``message_zh``.
+Rule names, listing order and severity labels come from ``data/rules.toml``
+through ``netmedia.validate.findings``; the requirement sentence is the
+finding's ``message_zh`` (made from rules.toml by the checks).
 """
 
 from __future__ import annotations
@@ -21,17 +22,14 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from netmedia import paths
 from netmedia.config import Config
 from netmedia.report.privacy import mask_phone, mask_phones_in_text
 from netmedia.report.xlsx import SheetSpec, write_workbook
-from netmedia.validate.findings import FINDING_COLUMNS
+from netmedia.validate.findings import FINDING_COLUMNS, rule_name, rules, severity_label, severity_rank
 
 SUBDIR = "整改清单"
 UNKNOWN_UNIT = "未识别单位"
@@ -83,40 +81,9 @@ _KEY = ["table", "source_file", "source_sheet", "source_row"]
 _FREE_TEXT = ("requirement", "detail", "platform_name", "account_id")
 
 
-# --- the rule catalogue -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    rule: str
-    zh: str
-    order: int
-    requirement: str
-
-
-@cache
-def _rules_toml() -> dict:
-    return tomllib.loads((paths.PACKAGE_DATA / "rules.toml").read_text(encoding="utf-8"))
-
-
-@cache
-def rule_catalog() -> dict[str, RuleInfo]:
-    """Rule id -> Chinese name, listing order and fallback requirement (``data/rules.toml``)."""
-    return {
-        rid: RuleInfo(rid, str(r["zh"]), int(r.get("order", 99)), str(r.get("requirement", "")))
-        for rid, r in _rules_toml()["rules"].items()
-    }
-
-
-def rule_name_zh(rule: object) -> str:
-    """The Chinese name of a rule id (the id itself when unknown)."""
-    info = rule_catalog().get(str(rule))
-    return info.zh if info else str(rule)
-
-
-def severity_label(severity: object) -> str:
-    """violation -> 必须整改, warning -> 请核实 (the value itself when unknown)."""
-    return str(_rules_toml()["severity"].get(str(severity), severity))
+def _rule_order(rule: object) -> int:
+    r = rules().get(str(rule))
+    return r.order if r else 99
 
 
 # --- file names ---------------------------------------------------------------------------------
@@ -196,13 +163,9 @@ def rectification_frame(
     m["platform_name"] = [_text(a) or _text(b) for a, b in zip(m["platform_name"], m["f_platform_name"], strict=True)]
     m["account_id"] = [_text(a) or _text(b) for a, b in zip(m["account_id"], m["f_account_id"], strict=True)]
 
-    catalog = rule_catalog()
-    m["rule_zh"] = m["rule"].map(rule_name_zh)
+    m["rule_zh"] = m["rule"].map(rule_name)
     m["severity_zh"] = m["severity"].map(severity_label)
-    m["requirement"] = [
-        _text(msg) or (catalog[r].requirement if r in catalog else None)
-        for msg, r in zip(m["message_zh"], m["rule"], strict=True)
-    ]
+    m["requirement"] = m["message_zh"].map(_text)
     m["detail"] = m["detail"].map(_text)
     m["unit"] = m["unit"].map(lambda u: _text(u) or UNKNOWN_UNIT)
     m["last_updated_on"] = pd.to_datetime(m["last_updated_on"], errors="coerce")
@@ -216,8 +179,8 @@ def rectification_frame(
             ]
         m["phone"] = m["phone"].map(lambda p: mask_phone(_text(p)) if _text(p) else None)
 
-    m["_sev"] = m["severity"].map({"violation": 0, "warning": 1}).fillna(2)
-    m["_rule"] = m["rule"].map(lambda r: catalog[r].order if r in catalog else 99)
+    m["_sev"] = m["severity"].map(severity_rank)
+    m["_rule"] = m["rule"].map(_rule_order)
     m = m.sort_values(
         ["unit", "_sev", "source_file", "source_sheet", "source_row", "_rule", "_pos"],
         na_position="first",
@@ -251,6 +214,12 @@ def reply_deadline_for(config: Config) -> dt.date:
 
 def _zh_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _sentences(texts: pd.Series) -> str | None:
+    """The distinct requirement sentences of a group of findings, one per line."""
+    distinct = list(dict.fromkeys(t for t in map(_text, texts) if t))
+    return "\n".join(distinct) or None
 
 
 def _unit_sheets(unit: str, rows: pd.DataFrame, config: Config, reply_by: dt.date) -> dict[str, SheetSpec]:
@@ -302,15 +271,13 @@ def _unit_sheets(unit: str, rows: pd.DataFrame, config: Config, reply_by: dt.dat
     )
     summary = (
         rows.groupby(["rule", "severity"], dropna=False, sort=False)
-        .size()
-        .rename("n")
+        .agg(n=("rule", "size"), basis=("requirement", _sentences))
         .reset_index()
         .assign(
-            rule_zh=lambda d: d["rule"].map(rule_name_zh),
+            rule_zh=lambda d: d["rule"].map(rule_name),
             severity_zh=lambda d: d["severity"].map(severity_label),
-            _sev=lambda d: d["severity"].map({"violation": 0, "warning": 1}).fillna(2),
-            _rule=lambda d: d["rule"].map(lambda r: rule_catalog()[r].order if r in rule_catalog() else 99),
-            basis=lambda d: d["rule"].map(lambda r: rule_catalog()[r].requirement if r in rule_catalog() else None),
+            _sev=lambda d: d["severity"].map(severity_rank),
+            _rule=lambda d: d["rule"].map(_rule_order),
         )
         .sort_values(["_sev", "_rule"])
     )

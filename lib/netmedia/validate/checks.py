@@ -6,8 +6,10 @@
 
 Findings come from GX's own COMPLETE results: each failing expectation's
 ``unexpected_index_list`` holds index labels of the derived frame, which has a
-RangeIndex, so a label is the row's position. Institution values (cutoff,
-deadline) reach the suites as run-time expectation parameters.
+RangeIndex, so a label is the row's position. An expectation's meta names only
+its rule; severity, requirement and detail text come from ``data/rules.toml``
+(``netmedia.validate.findings.rules``). Institution values (cutoff, deadline)
+are applied in ``derive`` (``is_zombie``, ``is_late``) and shown in the texts.
 """
 
 from __future__ import annotations
@@ -23,13 +25,22 @@ import pandas as pd
 from netmedia import schema
 from netmedia.config import Config
 from netmedia.validate import derive
-from netmedia.validate.findings import FINDING_COLUMNS, empty_findings, render_details, write_findings, zh_number
+from netmedia.validate.findings import (
+    FINDING_COLUMNS,
+    empty_findings,
+    render_details,
+    requirement,
+    rules,
+    severity_rank,
+    write_findings,
+    zh_number,
+)
 from netmedia.validate.gx_runner import ExpectationRunError, engine, raised
 
 __all__ = [
     "CLEAN_TABLES",
     "CheckResult",
-    "expectation_parameters",
+    "display_parameters",
     "load_clean_tables",
     "run_checks",
     "write_findings",
@@ -45,7 +56,7 @@ class CheckResult:
     findings: pd.DataFrame
     stats: pd.DataFrame  # one row per suite
     validation_results: dict[str, Any] = field(default_factory=dict, repr=False)
-    parameters: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, str] = field(default_factory=dict)  # the run's values shown in the texts
     data_docs_index: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -53,10 +64,6 @@ class CheckResult:
     def ok(self) -> bool:
         """No violation-severity finding (warnings allowed)."""
         return not (self.findings["severity"] == "violation").any()
-
-    def counts(self) -> pd.DataFrame:
-        """Findings per rule and severity."""
-        return self.findings.groupby(["rule", "severity"]).size().rename("findings").reset_index()
 
 
 def load_clean_tables(clean_dir: str | Path) -> dict[str, pd.DataFrame]:
@@ -70,17 +77,8 @@ def load_clean_tables(clean_dir: str | Path) -> dict[str, pd.DataFrame]:
     return out
 
 
-def expectation_parameters(config: Config) -> dict[str, Any]:
-    """Run-time values for the suites' ``{"$PARAMETER": ...}`` placeholders."""
-    return {
-        "zombie_cutoff": pd.Timestamp(config.zombie_cutoff),
-        "deadline": pd.Timestamp(config.round.deadline),
-        "category_codes": list(schema.category_codes()),
-    }
-
-
 def display_parameters(config: Config) -> dict[str, str]:
-    """Values for the placeholders of ``meta.message_zh`` and the detail texts."""
+    """Values for the run-parameter placeholders of the requirement and detail texts (rules.toml)."""
     return {
         "cutoff": config.zombie_cutoff.isoformat(),
         "deadline": config.round.deadline.isoformat(),
@@ -89,11 +87,6 @@ def display_parameters(config: Config) -> dict[str, str]:
         "reference_date": config.round.reference_date.isoformat(),
         "school": config.institution.name_zh,
     }
-
-
-class _Fmt(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 def _suite_columns(spec: dict) -> list[str]:
@@ -135,8 +128,8 @@ def run_checks(
     t1 = time.perf_counter()
     derived = derive.derive_all(tables, config)
     t_derive = time.perf_counter() - t1
-    params = expectation_parameters(config)
     shown = display_parameters(config)
+    catalogue = rules()
 
     hits: list[dict] = []  # one entry per failing expectation
     table_level: list[dict] = []
@@ -157,7 +150,7 @@ def run_checks(
         else:
             df = _slim(df, _suite_columns(spec))
         ts = time.perf_counter()
-        res = eng.validate(name, table, df, params)
+        res = eng.validate(name, table, df, {})
         secs = time.perf_counter() - ts
         results[name] = res
         n_fail = 0
@@ -165,8 +158,8 @@ def run_checks(
             cfg = r.expectation_config
             m = dict(cfg.meta or {})
             rule = m.get("rule", cfg.type)
-            sev = m.get("severity", "violation")
-            msg = str(m.get("message_zh", "")).format_map(_Fmt(shown))
+            sev = catalogue[rule].severity if rule in catalogue else "violation"
+            msg = requirement(rule, table, shown)
             err = raised(r)
             if err is not None:
                 if concern == "structure":
@@ -189,7 +182,7 @@ def run_checks(
                     "severity": sev,
                     "table": table,
                     "pos": np.asarray(idx, dtype=np.int64),
-                    "field": m.get("field") or cfg.kwargs.get("column"),
+                    "column": cfg.kwargs.get("column"),
                     "message_zh": msg,
                 }
             )
@@ -227,7 +220,7 @@ def run_checks(
         findings=findings,
         stats=stats,
         validation_results=results,
-        parameters=params,
+        parameters=shown,
         data_docs_index=index,
         seconds={
             "gx_engine": round(t_import, 3),
@@ -264,13 +257,10 @@ def _assemble(hits: list[dict], table_level: list[dict], derived: dict[str, pd.D
         df = derived[table]
         pos = np.concatenate([h["pos"] for h in hs])
         pos = np.unique(pos)  # one finding per row per rule, in row order
-        fields = None
-        if rule == "R-required":
-            per_row: dict[int, list[str]] = {}
-            for h in hs:
-                for p in h["pos"].tolist():
-                    per_row.setdefault(p, []).append(h["field"])
-            fields = [per_row[p] for p in pos.tolist()]
+        failed: dict[int, list[str]] = {}  # row -> the columns whose check failed, in suite order
+        for h in hs:
+            for p in h["pos"].tolist():
+                failed.setdefault(p, []).append(h["column"])
         sub = df.iloc[pos]
         out = pd.DataFrame(index=range(len(sub)))
         out["rule"] = rule
@@ -279,7 +269,7 @@ def _assemble(hits: list[dict], table_level: list[dict], derived: dict[str, pd.D
         for c in ("unit", "platform_name", "account_id", "source_file", "source_sheet"):
             out[c] = sub[c].to_numpy() if c in sub.columns else None
         out["source_row"] = sub["source_row"].to_numpy() if "source_row" in sub.columns else None
-        out["detail"] = render_details(rule, table, sub, fields, shown)
+        out["detail"] = render_details(rule, table, sub, [failed[p] for p in pos.tolist()], shown)
         out["message_zh"] = hs[0]["message_zh"]
         if table in ("units", "submissions"):
             out["source_row"] = None
@@ -301,8 +291,7 @@ def _assemble(hits: list[dict], table_level: list[dict], derived: dict[str, pd.D
     f = f[list(FINDING_COLUMNS)]
     for c in FINDING_COLUMNS:
         f[c] = f[c].astype("Int64") if c == "source_row" else f[c].astype("str")
-    order = {"violation": 0, "warning": 1}
-    f = f.assign(_o=f["severity"].map(order).fillna(2)).sort_values(
+    f = f.assign(_o=f["severity"].map(severity_rank)).sort_values(
         ["_o", "rule", "unit", "source_file", "source_sheet", "source_row"], kind="stable", na_position="last"
     )
     return f.drop(columns="_o").reset_index(drop=True)

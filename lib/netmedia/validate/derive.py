@@ -1,9 +1,16 @@
 """Rule-ready facts that are not columns of the clean tables, computed in one place.
 
-Every rule in docs/rules.md is checked by a GX expectation on a column of the
-clean table or on a column added here. The functions return a copy of the
-frame with the extra columns and a fresh RangeIndex (GX reports failing rows
-by index label, which is then the row's position).
+This is the only Python that computes a rule's facts (is a platform a zombie,
+which platforms are the same one, is the supervisor a unit head, ...). Every
+rule in docs/rules.md is checked by a GX expectation on a column of the clean
+table or on a column added here; findings, charts and history read these
+columns (or call the public functions below, e.g. ``is_zombie`` and
+``duplicate_key`` for an archived round) and never re-code a rule. What a
+finding says about a rule is in ``data/rules.toml``.
+
+The functions return a copy of the frame with the extra columns and a fresh
+RangeIndex (GX reports failing rows by index label, which is then the row's
+position).
 
 Everything is vectorised: string work runs once per *distinct* value
 (``_per_distinct``), look-ups are ``isin``/``map`` against roster sets, so a
@@ -33,19 +40,25 @@ DERIVED_COLUMNS = {
     "platforms": (
         "unit_party_head",
         "unit_admin_head",
+        "unit_heads_known",
         "supervisor_is_unit_head",
         "operator_is_current_staff",
         "operator_roster_status",
         "url_domain_class",
         "category_class_ok",
+        "category_problem",
+        "category_zh",
+        "category_class",
         "url_class_consistent",
-        "last_updated_unless_closed",
+        "is_zombie",
+        "platform_identity",
         "duplicate_key",
-        "duplicate_count",
+        "duplicate_others",
         "phone_ok",
     ),
     "personal_accounts": (
         "category_class_ok",
+        "category_problem",
         "name_has_school_or_unit",
         "name_homophone_of",
         "name_homophone_text",
@@ -209,6 +222,7 @@ def derive_platforms(
     for col in ("unit_party_head", "unit_admin_head"):
         if col not in out.columns:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="str")
+    out["unit_heads_known"] = (out["unit_party_head"].notna() | out["unit_admin_head"].notna()).astype("boolean")
     out["supervisor_is_unit_head"] = (unit_key.fillna("") + "\x1f" + sup).isin(heads).astype("boolean").mask(sup.isna())
 
     # R-operator: operator on the staff roster with status 在职.
@@ -221,33 +235,63 @@ def derive_platforms(
     host = url_host(_col(out, "url"))
     out["url_domain_class"] = domain_class(host, config.institution.domains)
     out["category_class_ok"] = _category_ok(out, with_class=True)
+    out["category_problem"] = _category_problem(out)
     cat = _col(out, "category")
+    codes = schema.category_codes()
+    out["category_zh"] = cat.map(schema.category_zh, na_action="ignore").astype("str")
+    out["category_class"] = cat.map({c: schema.class_of(c) for c in codes}).astype("Int64")
     exp = pd.Series(pd.NA, index=out.index, dtype="Int64")
     exp = exp.mask(cat == "website_campus", 1).mask(cat == "website_external", 2)
     cons = (out["url_domain_class"] == exp).astype("boolean")
     out["url_class_consistent"] = cons.mask(exp.isna() | out["url_domain_class"].isna())
 
-    # R-zombie: the update date, unless the platform is closed (closed platforms are exempt).
-    last = _col(out, "last_updated_on", "datetime64[ns]")
-    last = pd.to_datetime(last, errors="coerce").astype("datetime64[ns]")  # GX compares ns vectorised only
-    out["last_updated_unless_closed"] = last.mask(_col(out, "status") == "closed")
+    # R-zombie.
+    out["is_zombie"] = is_zombie(out, config.zombie_cutoff)
 
-    # R-duplicate: (category, key); key = account_id, else URL, else name.
-    acc = _per_distinct(
-        _blank_to_na(_col(out, "account_id")),
-        lambda u: _strip_ws(u.str.normalize("NFKC")).str.lower(),
-    )
-    key = acc.fillna(url_key(_col(out, "url"))).fillna(norm_name(_col(out, "platform_name")).str.lower())
-    dkey = (cat.fillna("?") + "|" + key).mask(key.isna())
+    # R-duplicate: rows sharing (category, identity); duplicate_others = how many other rows share it.
+    ident = platform_identity(out)
+    dkey = _with_category(out, ident)
+    out["platform_identity"] = ident
     out["duplicate_key"] = dkey
-    codes, _ = pd.factorize(dkey, use_na_sentinel=True)
-    counts = np.bincount(codes[codes >= 0], minlength=1)
-    out["duplicate_count"] = pd.array(np.where(codes >= 0, counts[np.maximum(codes, 0)], 0), dtype="Int64")
-    out.loc[dkey.isna(), "duplicate_count"] = pd.NA
+    group, _ = pd.factorize(dkey, use_na_sentinel=True)
+    counts = np.bincount(group[group >= 0], minlength=1)
+    out["duplicate_others"] = pd.array(np.where(group >= 0, counts[np.maximum(group, 0)] - 1, 0), dtype="Int64")
+    out.loc[dkey.isna(), "duplicate_others"] = pd.NA
 
     # R-phone.
     out["phone_ok"] = phone_ok(_col(out, "operator_phone"))
     return out
+
+
+def is_zombie(platforms: pd.DataFrame, cutoff: object) -> pd.Series:
+    """R-zombie: not closed and last updated strictly before ``cutoff`` (a date; on the cutoff passes).
+
+    A platform without an update date is not a zombie (R-required reports the missing date). History
+    calls this with an archived round's own cutoff."""
+    last = pd.to_datetime(_col(platforms, "last_updated_on", "datetime64[ns]"), errors="coerce")
+    closed = _col(platforms, "status").eq("closed").fillna(False).astype(bool)
+    old = (last < pd.Timestamp(cutoff)).fillna(False).astype(bool)
+    return (old & ~closed).astype("boolean")
+
+
+def platform_identity(platforms: pd.DataFrame) -> pd.Series:
+    """What makes a platform the same one: its account id (NFKC, no whitespace, lower case), else its URL
+    (``url_key``), else its name (``norm_name``, lower case); NA when it has none of them."""
+    acc = _per_distinct(
+        _blank_to_na(_col(platforms, "account_id")),
+        lambda u: _strip_ws(u.str.normalize("NFKC")).str.lower(),
+    )
+    return acc.fillna(url_key(_col(platforms, "url"))).fillna(norm_name(_col(platforms, "platform_name")).str.lower())
+
+
+def duplicate_key(platforms: pd.DataFrame) -> pd.Series:
+    """``<category>|<platform_identity>`` (``?`` for a missing category), NA without identity: two rows with
+    one key are one platform filed twice (R-duplicate), and history follows a platform across rounds by it."""
+    return _with_category(platforms, platform_identity(platforms))
+
+
+def _with_category(platforms: pd.DataFrame, ident: pd.Series) -> pd.Series:
+    return (_col(platforms, "category").fillna("?") + "|" + ident).mask(ident.isna())
 
 
 def _staff_status(staff: pd.DataFrame) -> dict[str, str]:
@@ -275,6 +319,20 @@ def _category_ok(out: pd.DataFrame, *, with_class: bool) -> pd.Series:
         ok = ok & ((got == want).fillna(True).astype(bool) | got.isna())
     ok = ok.astype("boolean")
     return ok.mask(cat.isna() & _col(out, "platform_type_raw").isna())
+
+
+def _category_problem(out: pd.DataFrame) -> pd.Series:
+    """Why ``category_class_ok`` is False: ``unmapped`` (the typed platform type maps to no category),
+    ``not_a_code`` (a category outside the code list) or ``class_mismatch`` (platform_class is not the
+    category's class); NA where it is not False."""
+    cat = _blank_to_na(_col(out, "category"))
+    failed = (out["category_class_ok"] == False).fillna(False).astype(bool)  # noqa: E712  (NA stays not failed)
+    is_code = cat.isin(schema.category_codes()).astype(bool)
+    problem = pd.Series(pd.NA, index=out.index, dtype="str")
+    problem[failed & cat.isna()] = "unmapped"
+    problem[failed & cat.notna() & ~is_code] = "not_a_code"
+    problem[failed & is_code] = "class_mismatch"
+    return problem
 
 
 # --------------------------------------------------------------------------- personal accounts
@@ -337,12 +395,17 @@ class SubstringSet:
         return False
 
 
-def _has_non_han_pair(text: str) -> bool:
-    from pypinyin.constants import RE_HANS
+# Han characters as pypinyin reads them one syllable each, widened to whole blocks: 〇, the CJK unified
+# and compatibility ideographs (BMP), pypinyin's private-use readings, and all of planes 2 and 3. Wider
+# than pypinyin's own set is safe: a name it wrongly keeps is still checked by its syllable count.
+_HAN = re.compile("[\u3007\ue815-\ue864\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
+
+def _has_non_han_pair(text: str) -> bool:
+    """Two characters in a row that are not Han (pypinyin reads such a run as one token)."""
     prev = False
     for c in text:
-        cur = RE_HANS.match(c) is None
+        cur = _HAN.fullmatch(c) is None
         if cur and prev:
             return True
         prev = cur
@@ -462,6 +525,7 @@ def derive_personal_accounts(df: pd.DataFrame, units: pd.DataFrame | None, confi
     in_scope = out["name_has_school_or_unit"].fillna(False).astype(bool) | out["name_homophone_of"].notna()
     out["name_in_scope"] = in_scope.astype("boolean").mask(name.isna())
     out["category_class_ok"] = _category_ok(out, with_class=False)
+    out["category_problem"] = _category_problem(out)
     out["phone_ok"] = phone_ok(_col(out, "phone"))
     return out
 

@@ -1,19 +1,25 @@
-"""Findings: the frame of rule failures, their Chinese detail text, and writing them out.
+"""Findings: the rule catalogue (``data/rules.toml``), each failing record's Chinese detail text, and writing them out.
 
 One finding per failing record per rule. ``detail`` says specifically what is
-wrong with that record (values quoted); ``message_zh`` is the rule's sentence
-for units (from the expectation's meta, placeholders filled from the run's
-parameters).
+wrong with that record (values quoted), from the rule's detail template in
+rules.toml filled with the record's derived columns; ``message_zh`` is the
+rule's requirement sentence for units (rules.toml, placeholders filled from the
+run's parameters). No rule is coded here: a new rule is a rules.toml entry, a
+derived column and an expectation.
 """
 
 from __future__ import annotations
 
+import string
+import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from netmedia import schema
+from netmedia import paths, schema
 
 FINDING_COLUMNS = (
     "rule",
@@ -43,7 +49,8 @@ FINDING_HEADERS_ZH = {
     "message_zh": "整改要求",
 }
 
-SEVERITY_ZH = {"violation": "违规", "warning": "提示"}
+FAILED_COLUMNS = "failed_columns"  # detail placeholder: Chinese headers of the columns whose check failed
+ANY_VALUE = "*"  # a clause's `when` value meaning "has any value"
 _ZH_NUM = "零一二三四五六七八九十"
 
 
@@ -64,122 +71,191 @@ def empty_findings() -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def _s(v: object) -> str:
-    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+# --------------------------------------------------------------------------- texts with placeholders
+
+
+def _missing(v: object) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
+
+
+def _shown(value: object, spec: str = "") -> str:
+    """A value as a text shows it: empty when missing, dates as YYYY-MM-DD unless ``spec`` is a strftime
+    format, anything else through ``format(value, spec)``."""
+    if _missing(value):
         return ""
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d")
-    return str(v)
+    if hasattr(value, "strftime"):
+        return pd.Timestamp(value).strftime(spec or "%Y-%m-%d")
+    return format(value, spec)
 
 
-def _get(sub: pd.DataFrame, col: str) -> list:
-    if col in sub.columns:
-        return sub[col].tolist()
-    return [None] * len(sub)
+@dataclass(frozen=True)
+class Template:
+    """A text of rules.toml, parsed once: ``{name}``, ``{name:spec}``, ``{name|fallback}`` (fallback when
+    the value shows empty); ``{{`` and ``}}`` are literal braces."""
+
+    text: str
+    parts: tuple[tuple[str, str, str, str | None], ...]  # (literal, name, spec, fallback)
+
+    @classmethod
+    def parse(cls, text: str) -> Template:
+        parts = []
+        for literal, field, spec, _conversion in string.Formatter().parse(text):
+            name, bar, fallback = (field or "").partition("|")
+            parts.append((literal, name, spec or "", fallback if bar else None))
+        return cls(text, tuple(parts))
+
+    @property
+    def names(self) -> set[str]:
+        return {name for _lit, name, _spec, _fb in self.parts if name}
+
+    def render(self, values: Mapping[str, object]) -> str:
+        out = []
+        for literal, name, spec, fallback in self.parts:
+            out.append(literal)
+            if name:
+                text = _shown(values.get(name), spec)
+                out.append(fallback if fallback is not None and text == "" else text)
+        return "".join(out)
 
 
-def _date(v: object) -> str:
-    if v is None or v is pd.NaT or v is pd.NA:
+# --------------------------------------------------------------------------- the rule catalogue
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One part of a detail text, used where every ``when`` column holds its value."""
+
+    when: Mapping[str, object]
+    text: Template
+
+    def holds(self, row: Mapping[str, object]) -> bool:
+        return all(_holds(row.get(col), want) for col, want in self.when.items())
+
+
+def _holds(value: object, want: object) -> bool:
+    if want == ANY_VALUE:
+        return _shown(value) != ""
+    if _missing(value):
+        return False
+    if isinstance(want, bool):
+        return isinstance(value, bool) and value is want
+    return value == want
+
+
+@dataclass(frozen=True)
+class RuleOnTable:
+    """A rule on one table: the derived columns it reads and how its texts are made."""
+
+    reads: tuple[str, ...]
+    requirement: Template
+    prefix: Template
+    clauses: tuple[Clause, ...]
+    otherwise: Template
+
+    @property
+    def names(self) -> set[str]:
+        """Every column or parameter the detail text uses."""
+        return set().union(self.prefix.names, self.otherwise.names, *(c.text.names | set(c.when) for c in self.clauses))
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str  # 问题类型
+    severity: str  # violation | warning
+    order: int
+    requirement: Template  # 整改要求 (for the tables that do not replace it)
+    tables: Mapping[str, RuleOnTable]
+
+
+@cache
+def _rules_toml() -> dict:
+    return tomllib.loads((paths.PACKAGE_DATA / "rules.toml").read_text(encoding="utf-8"))
+
+
+def _on_table(rule: Mapping, table: Mapping) -> RuleOnTable:
+    """A ``[rules.<id>.<table>]`` section; the texts it does not give are the rule's own."""
+
+    def field(key: str, default: object = "") -> object:
+        return table.get(key, rule.get(key, default))
+
+    detail = field("detail", ())
+    if isinstance(detail, str):
+        detail = [{"text": detail}]
+    return RuleOnTable(
+        reads=tuple(table.get("reads", ())),
+        requirement=Template.parse(str(field("requirement"))),
+        prefix=Template.parse(str(field("detail_prefix"))),
+        clauses=tuple(Clause(dict(c.get("when", {})), Template.parse(str(c["text"]))) for c in detail),
+        otherwise=Template.parse(str(field("detail_otherwise"))),
+    )
+
+
+@cache
+def rules() -> dict[str, Rule]:
+    """Rule id -> :class:`Rule`, from ``data/rules.toml`` (the one place for what a finding says)."""
+    out: dict[str, Rule] = {}
+    for rid, raw in _rules_toml()["rules"].items():
+        tables = {t: _on_table(raw, v) for t, v in raw.items() if isinstance(v, Mapping)}
+        requirement = Template.parse(str(raw["requirement"]))
+        out[rid] = Rule(rid, str(raw["name"]), str(raw["severity"]), int(raw["order"]), requirement, tables)
+    return out
+
+
+def rule_name(rule: object) -> str:
+    """The Chinese name of a rule id (the id itself when unknown)."""
+    r = rules().get(str(rule))
+    return r.name if r else str(rule)
+
+
+def severity_label(severity: object) -> str:
+    """violation -> 必须整改, warning -> 请核实 (the value itself when unknown)."""
+    return str(_rules_toml()["severity"].get(str(severity), severity))
+
+
+def severity_rank(severity: object) -> int:
+    """Listing order of a severity: its position in rules.toml ``[severity]`` (violations first)."""
+    order = list(_rules_toml()["severity"])
+    return order.index(severity) if severity in order else len(order)
+
+
+def requirement(rule: str, table: str, params: Mapping[str, str]) -> str:
+    """The rule's requirement sentence on ``table`` with run parameters filled in ("" for an unknown rule)."""
+    r = rules().get(rule)
+    if r is None:
         return ""
-    return pd.Timestamp(v).strftime("%Y-%m-%d")
+    return (r.tables[table].requirement if table in r.tables else r.requirement).render(params)
+
+
+# --------------------------------------------------------------------------- detail texts
 
 
 def render_details(
-    rule: str, table: str, sub: pd.DataFrame, fields: Sequence[Sequence[str]] | None, params: Mapping[str, str]
+    rule: str,
+    table: str,
+    sub: pd.DataFrame,
+    failed: Sequence[Sequence[str]] | None,
+    params: Mapping[str, str],
 ) -> list[str]:
-    """Chinese detail text for each row of ``sub`` (the failing rows of ``table`` for ``rule``)."""
+    """Chinese detail text for each row of ``sub`` (the failing rows of ``table`` for ``rule``), from the
+    rule's template in rules.toml: the texts of the clauses that hold, joined with "；" after the prefix,
+    or the ``otherwise`` text. ``failed``: per row, the columns whose check failed (``{failed_columns}``)."""
+    spec = rules()[rule].tables.get(table) if rule in rules() else None
     n = len(sub)
-    if rule == "R-required":
-        zh = schema.zh_headers(table)
-        return ["缺少必填项：" + "、".join(zh.get(f, f) for f in fs) for fs in (fields or [[]] * n)]
-    if rule == "R-category":
-        out = []
-        for raw, cat, cls, ok, cons, url, dom in zip(
-            _get(sub, "platform_type_raw"),
-            _get(sub, "category"),
-            _get(sub, "platform_class"),
-            _get(sub, "category_class_ok"),
-            _get(sub, "url_class_consistent"),
-            _get(sub, "url"),
-            _get(sub, "url_domain_class"),
-            strict=True,
-        ):
-            parts = []
-            if ok is False or (ok is not True and not _s(cat)):
-                if not _s(cat):
-                    parts.append(f"平台类型“{_s(raw)}”无法归入规定的平台类别")
-                elif cat not in schema.category_codes():
-                    parts.append(f"平台类型“{_s(raw)}”（{_s(cat)}）不在规定的平台分类中")
-                else:
-                    parts.append(
-                        f"平台类别 {_s(cls)} 与平台分类“{schema.category_zh(cat)}”（第{schema.class_of(cat)}类）不符"
-                    )
-            if cons is False:
-                where = "属于学校域名" if _s(dom) == "1" else "不属于学校域名"
-                parts.append(f"网址 {_s(url)} {where}，但填报为“{schema.category_zh(_s(cat))}”")
-            out.append("；".join(parts) or f"平台类型“{_s(raw)}”与规定的平台类别不符")
-        return out
-    if rule == "R-zombie":
-        cutoff = params.get("cutoff", "")
-        return [f"最近更新时间 {_date(d)} 早于 {cutoff}" for d in _get(sub, "last_updated_on")]
-    if rule == "R-closed":
-        return [
-            f"运行状态为“{_s(raw) or '停用'}”：已不再使用但未注销或关停" for raw in _get(sub, "status_raw")
-        ]
-    if rule == "R-leader":
-        out = []
-        for u, sup, ph, ah in zip(
-            _get(sub, "unit"), _get(sub, "supervisor"), _get(sub, "unit_party_head"), _get(sub, "unit_admin_head"),
-            strict=True,
-        ):
-            if not _s(ph) and not _s(ah):
-                out.append(f"主管领导 {_s(sup)} 无法核实为党政主要负责人（单位“{_s(u)}”不在单位名册中或名册无负责人）")
-            else:
-                out.append(
-                    f"主管领导 {_s(sup)} 不是本单位党政主要负责人（党组织书记 {_s(ph) or '—'}，行政负责人 {_s(ah) or '—'}）"
-                )
-        return out
-    if rule == "R-operator":
-        return [
-            f"运营管理负责人 {_s(op)} 不是在职教职工（{_s(st) or '不在教职工名册'}）"
-            for op, st in zip(_get(sub, "operator"), _get(sub, "operator_roster_status"), strict=True)
-        ]
-    if rule == "R-naming":
-        out = []
-        for name, w, t, txt in zip(
-            _get(sub, "platform_name"),
-            _get(sub, "name_defamatory_word"),
-            _get(sub, "name_homophone_of"),
-            _get(sub, "name_homophone_text"),
-            strict=True,
-        ):
-            parts = []
-            if _s(w):
-                parts.append(f"含污名化词语“{_s(w)}”")
-            if _s(t):
-                parts.append(f"中“{_s(txt)}”与“{_s(t)}”谐音")
-            out.append(f"账号名称“{_s(name)}”" + "；".join(parts))
-        return out
-    if rule == "R-scope":
-        return [f"账号名称“{_s(name)}”不含学校或单位的名称（全称、简称）" for name in _get(sub, "platform_name")]
-    if rule == "R-duplicate":
-        out = []
-        for cat, key, cnt in zip(_get(sub, "category"), _get(sub, "duplicate_key"), _get(sub, "duplicate_count"), strict=True):
-            k = _s(key).split("|", 1)[-1]
-            out.append(f"与另外 {int(cnt) - 1 if _s(cnt) else 1} 条记录重复（{schema.category_zh(_s(cat))}：{k}）")
-        return out
-    if rule == "R-phone":
-        col = "operator_phone" if table == "platforms" else "phone"
-        return [f"联系电话 {_s(p)} 格式不正确" for p in _get(sub, col)]
-    if rule == "R-complete":
-        return [f"单位“{_s(u)}”未报送任何备案材料" for u in _get(sub, "unit")]
-    if rule == "R-deadline":
-        dl = params.get("deadline", "")
-        return [
-            f"报送时间 {pd.Timestamp(t).strftime('%Y-%m-%d %H:%M') if _s(t) else ''} 晚于截止日期 {dl}"
-            for t in _get(sub, "received_at")
-        ]
-    return [f"不符合规则 {rule}"] * n
+    if spec is None or not spec.clauses:
+        return [f"不符合规则 {rule}"] * n
+    cols = sorted(spec.names - set(params) - {FAILED_COLUMNS})
+    values = [sub[c].tolist() if c in sub.columns else [None] * n for c in cols]
+    zh = schema.zh_headers(table)
+    failed = failed if failed is not None else [[]] * n
+    row: dict[str, object] = dict(params)
+    out = []
+    for i in range(n):
+        row.update((c, v[i]) for c, v in zip(cols, values, strict=True))
+        row[FAILED_COLUMNS] = "、".join(zh.get(f, f) for f in failed[i])
+        body = "；".join(c.text.render(row) for c in spec.clauses if c.holds(row)) or spec.otherwise.render(row)
+        out.append(spec.prefix.render(row) + body)
+    return out
 
 
 def write_findings(findings: pd.DataFrame, out_dir: str | Path) -> dict[str, Path]:
@@ -191,7 +267,7 @@ def write_findings(findings: pd.DataFrame, out_dir: str | Path) -> dict[str, Pat
     pq = out / "findings.parquet"
     findings.to_parquet(pq, index=False)
     view = findings.copy()
-    view["severity"] = view["severity"].map(SEVERITY_ZH).fillna(view["severity"]).astype("str")
+    view["severity"] = view["severity"].map(severity_label).astype("str")
     xl = write_workbook(
         out / "findings.xlsx",
         {
