@@ -22,7 +22,6 @@ letters as keypad digits) or with two numbers in it.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -119,9 +118,9 @@ def find(text: str) -> list[Found]:
     phone-shaped number inside a longer one. Numbers phonenumbers does not know (a mobile block allocated after
     the installed version) are not found here: keep the library current.
 
-    The matcher only sees those runs: over a whole bundle of chart code (5 MB, thousands of numbers) it takes
-    seconds, and without a limit on the candidates it tries (its default stops after 65,535 and would miss a
-    phone behind them).
+    The matcher sees one run at a time: over a whole bundle of chart code (5 MB, thousands of numbers) it would
+    take seconds, and it stops after a number of candidates (65,535) that such a file holds, missing any phone
+    behind them.
     """
     out: list[Found] = []
     for run in _RUN.finditer(text):
@@ -131,7 +130,7 @@ def find(text: str) -> list[Found]:
         window = unicodedata.normalize("NFKC", text[lo:hi])  # the matcher refuses full-width digits
         if len(window) != hi - lo:  # keep the offsets: NFKC of digits, spaces and brackets is one character each
             window = text[lo:hi]
-        for m in PhoneNumberMatcher(window, "CN", leniency=Leniency.STRICT_GROUPING, max_tries=sys.maxsize):
+        for m in PhoneNumberMatcher(window, "CN", leniency=Leniency.STRICT_GROUPING):
             start, end = lo + m.start, lo + m.end
             raw = text[start:end]
             if "." in raw or _BEFORE.search(text[max(start - 2, 0) : start]) or _AFTER.match(text[end : end + 2]):
