@@ -103,7 +103,8 @@ class Found:
 # data), digits or a decimal fraction right after it (13800000360.5).
 _BEFORE = re.compile(r"\d\.?$")
 _AFTER = re.compile(r"\d|\.\d")
-# A run of digits and the characters phones are written with: where a phone can stand at all.
+# A run of digits and the characters phones are written with: where a phone can stand at all. No dot: in free
+# text a dot between digits is a decimal point (a cell typed 138.0000.0360 is read by :func:`parse`).
 _RUN = re.compile(r"[+＋(（]?[\d(（][\d\s+＋()（）\-－\u2010-\u2015]*\d")  # \d: also full-width digits
 _MIN_DIGITS = 10  # a landline with its area code has at least 10 digits (010-1234567), a mobile 11
 
@@ -126,14 +127,11 @@ def find(text: str) -> list[Found]:
     for run in _RUN.finditer(text):
         if sum(c.isdigit() for c in run.group()) < _MIN_DIGITS:
             continue
-        lo, hi = max(run.start() - 1, 0), run.end() + 1  # a character of context on each side for the matcher
-        window = unicodedata.normalize("NFKC", text[lo:hi])  # the matcher refuses full-width digits
-        if len(window) != hi - lo:  # keep the offsets: NFKC of digits, spaces and brackets is one character each
-            window = text[lo:hi]
-        for m in PhoneNumberMatcher(window, "CN", leniency=Leniency.STRICT_GROUPING):
+        lo = max(run.start() - 1, 0)  # a character of context before and after for the matcher
+        for m in PhoneNumberMatcher(text[lo : run.end() + 1], "CN", leniency=Leniency.STRICT_GROUPING):
             start, end = lo + m.start, lo + m.end
             raw = text[start:end]
-            if "." in raw or _BEFORE.search(text[max(start - 2, 0) : start]) or _AFTER.match(text[end : end + 2]):
+            if _BEFORE.search(text[max(start - 2, 0) : start]) or _AFTER.match(text[end : end + 2]):
                 continue
             p = parse(raw)
             if p is not None:
