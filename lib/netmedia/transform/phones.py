@@ -45,10 +45,6 @@ class Phone:
     valid: bool
 
     @property
-    def is_mobile(self) -> bool:
-        return not self.area
-
-    @property
     def canonical(self) -> str:
         """Mobile as 11 digits (``13800000360``), landline as area-number (``0371-69127000``)."""
         return f"{self.area}-{self.number}" if self.area else self.number
