@@ -7,13 +7,12 @@ synonym is one line of data, not a code change.
 
 from __future__ import annotations
 
-import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from netmedia import paths
+from netmedia.transform.text import fold
 
 RECORD_TABLES = ("platforms", "personal_accounts")
 PROVENANCE = ("source_file", "source_sheet", "source_row")
@@ -46,22 +45,15 @@ def _categories() -> dict:
     return tomllib.loads((paths.PACKAGE_DATA / "categories.toml").read_text(encoding="utf-8"))
 
 
-_STRIP = re.compile(r"[\s\u00a0\u3000*＊:：()（）\[\]【】<>《》\"'“”‘’、,，.。;；_]+")
-
-
-@lru_cache(maxsize=65536, typed=True)  # labels recur in every return (typed: 1, 1.0 and True fold differently)
-def norm_header(text: object) -> str:
-    """Fold a header cell to a comparable key: NFKC, lower case, no whitespace/punctuation/asterisks/_x000D_."""
-    if text is None:
-        return ""
-    s = unicodedata.normalize("NFKC", str(text)).replace("_x000D_", "").replace("_x000d_", "")
-    return _STRIP.sub("", s).lower()
+def norm_header(label: object) -> str:
+    """Fold a header cell to a comparable key (:func:`netmedia.transform.text.fold`: NFKC, simplified script, no
+    whitespace, brackets or punctuation, lower case): ``联系电话：``, ``聯係電話`` and ``联系 电话`` are one label."""
+    return "" if label is None else fold(str(label))
 
 
 def stripped(chars: str) -> str:
     """The characters of ``chars`` that :func:`norm_header` drops wherever they stand (whitespace, punctuation)."""
-    kept = set(_STRIP.sub("", chars))
-    return "".join(c for c in chars if c not in kept)
+    return "".join(c for c in chars if not norm_header(c))
 
 
 @cache

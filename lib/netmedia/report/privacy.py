@@ -8,9 +8,14 @@ keep them in full.
 
 ``scan_for_personal_data`` is the safety net: it reads every text-like file
 (html, svg, json, css, js, csv, md, txt, ...) and the text chunks of PNG
-files under the given paths and reports each mainland mobile number and each
-given staff id it finds. JSON ``\\uXXXX`` escapes and HTML entities are decoded
-before matching, so ``"\\u7535\\u8bdd13800000360"`` is caught.
+files under the given paths and reports each mainland mobile or landline
+number (:func:`netmedia.transform.phones.find`) and each given staff id it
+finds. JSON ``\\uXXXX`` escapes and HTML entities are decoded before matching,
+so ``"\\u7535\\u8bdd13800000360"`` is caught.
+
+What a phone is, how it is found in text and how it is masked is the one
+parser's (:mod:`netmedia.transform.phones`), the same the ingest and the
+phone rule use; this module adds the staff ids and the file walking.
 """
 
 from __future__ import annotations
@@ -26,25 +31,18 @@ from pathlib import Path
 
 import pandas as pd
 
-# A mainland mobile number: 1[3-9] + 9 digits, not part of a longer digit run and not the
-# fractional part of a decimal number (0.13800000360 in chart data is not a phone).
-PHONE_RE = re.compile(r"(?<!\d)(?<!\d\.)1[3-9]\d{9}(?!\d)(?!\.\d)")
-# The same with the dashes people type (138-0000-0360), for scanning.
-PHONE_DASHED_RE = re.compile(r"(?<!\d)(?<!\d\.)1[3-9]\d-\d{4}-\d{4}(?!\d)")
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^(0\d{2,3})-?(\d{7,8})$")
+from netmedia.transform import phones
+from netmedia.transform.phones import MASK
+
 # A staff id as rosters write it: optional letter prefix, 5-12 digits (工号 20080123, T0571).
 STAFF_ID_RE = re.compile(r"^[A-Za-z]{0,3}\d{4,12}$")
 
-MASK = "****"
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".svg", ".json", ".css", ".js", ".csv", ".tsv", ".md", ".txt", ".xml"})
 PNG_SUFFIXES = frozenset({".png"})
 SCAN_SUFFIXES = TEXT_SUFFIXES | PNG_SUFFIXES
 
-_SEPARATORS = re.compile(r"[\s\u3000()（）\[\]]+")
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _PHONE_SPLIT = re.compile(r"([/,，;；、|]+|\s{2,}|\s*(?:或|及|和)\s*)")
-_LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
 
 
 def _is_null(v: object) -> bool:
@@ -56,48 +54,26 @@ def _is_null(v: object) -> bool:
         return False
 
 
-def _digits_phone(s: str) -> str:
-    """Strip spaces, brackets and a leading +86/86 (the ingest's phone normalisation, minus the landline dash)."""
-    s = _SEPARATORS.sub("", s)
-    s = s.replace("－", "-").replace("—", "-")
-    if s.startswith("+86"):
-        s = s[3:]
-    elif s.startswith("86") and len(re.sub(r"\D", "", s)) == 13:
-        s = s[2:]
-    s = s.strip("-")
-    if s.count("-") > 1 or (s.count("-") == 1 and not s.startswith("0")):
-        s = s.replace("-", "")  # 138-0000-0360
-    return s
-
-
 def mask_phone(value: object) -> object:
-    """Mask a phone for shared outputs.
+    """Mask a phone cell for shared outputs.
 
-    Mobile ``13800000360`` (also ``+86 138 0000 0360``, ``138-0000-0360``) -> ``138****0360``;
-    landline ``0371-69127000`` -> ``0371-****7000`` (area code and last 4 kept; without a dash
-    the area code is 3 digits for 01x/02x, else 4). Null stays null (returned unchanged).
-    Several numbers in one cell (``/``, ``,``, ``;``, ``、``, ``或``) are masked one by one; anything
-    else with a digit (a typo, ``196abcd8218``) keeps its first 3 and last 4 characters around
-    ``****`` (or is ``****`` when shorter than 8); text without digits (``无``) is kept.
+    A phone :func:`netmedia.transform.phones.parse` reads (mobile or landline, valid or not: ``+86 138 0000
+    0360``, ``0371-6912700``) shows as its :attr:`~netmedia.transform.phones.Phone.masked` form (``138****0360``,
+    ``0371-****7000``). Null stays null (returned unchanged). Several numbers in one cell (``/``, ``,``, ``;``,
+    ``、``, ``或``) are masked one by one; anything else with a digit (a typo, ``196abcd8218``) keeps its first 3
+    and last 4 characters around ``****`` (or is ``****`` when shorter than 8); text without digits (``无``) is kept.
     """
     if _is_null(value):
         return value
     s = str(value).strip()
     if not s:
         return s
-    d = _digits_phone(s)
-    if MOBILE_RE.match(d):
-        return d[:3] + MASK + d[-4:]
-    m = LANDLINE_RE.match(d)
-    if m:
-        area, local = m.groups()
-        if "-" not in d:
-            n = 3 if d.startswith(("01", "02")) else 4
-            area, local = d[:n], d[n:]
-        return f"{area}-{MASK}{local[-4:]}"
+    p = phones.parse(s)
+    if p is not None:
+        return p.masked
     parts = _PHONE_SPLIT.split(s)
     if len(parts) > 1:  # several numbers in one cell: mask each, keep the separators
-        return "".join(p if _PHONE_SPLIT.fullmatch(p) else str(mask_phone(p)) for p in parts if p)
+        return "".join(part if _PHONE_SPLIT.fullmatch(part) else str(mask_phone(part)) for part in parts if part)
     if not re.search(r"\d", s):
         return s  # 无, 同上, 暂无: nothing to hide
     if len(s) >= 8:  # a typo (13800000x60, 196abcd8218): keep the ends like a mobile mask
@@ -106,9 +82,9 @@ def mask_phone(value: object) -> object:
 
 
 def mask_phones_in_text(text: object, extra: Iterable[object] = ()) -> object:
-    """Mask the phones inside free text: mobiles (also dashed), landlines with a dash, and the exact
-    strings in ``extra`` (e.g. the row's phone as typed, which may be malformed). Other numbers
-    (account ids, dates) are left alone. Null stays null."""
+    """Mask the phones inside free text (:func:`netmedia.transform.phones.find`: mobiles and landlines with
+    area code, however grouped) and the exact strings in ``extra`` (e.g. the row's phone as typed, which may be
+    malformed). Other numbers (account ids, dates) are left alone. Null stays null."""
     if _is_null(text):
         return text
     s = str(text)
@@ -116,9 +92,9 @@ def mask_phones_in_text(text: object, extra: Iterable[object] = ()) -> object:
     for raw in sorted((r for r in raws if len(re.sub(r"\D", "", r)) >= 5), key=len, reverse=True):
         if raw in s:
             s = s.replace(raw, str(mask_phone(raw)))
-    s = PHONE_DASHED_RE.sub(lambda m: m.group(0)[:3] + MASK + m.group(0)[-4:], s)
-    s = _LANDLINE_IN_TEXT.sub(lambda m: f"{m.group(1)}-{MASK}{m.group(2)[-4:]}", s)
-    return PHONE_RE.sub(lambda m: m.group(0)[:3] + MASK + m.group(0)[-4:], s)
+    for f in reversed(phones.find(s)):
+        s = s[: f.start] + f.phone.masked + s[f.end :]
+    return s
 
 
 def mask_staff_id(value: object) -> object:
@@ -208,13 +184,12 @@ def _staff_id_pattern(staff_ids: Iterable[str] | None) -> re.Pattern[str] | None
 
 
 def find_personal_data(text: str, staff_ids: Iterable[str] | None = None) -> list[str]:
-    """Mobile numbers and given staff ids found in ``text`` (after decoding JSON/HTML escapes), in order."""
+    """Phones and given staff ids found in ``text`` (after decoding JSON/HTML escapes), in order."""
     return _find(_decode_escapes(text), _staff_id_pattern(staff_ids))
 
 
 def _find(text: str, staff_pat: re.Pattern[str] | None) -> list[str]:
-    hits = [m.group(0) for m in PHONE_RE.finditer(text)]
-    hits += [m.group(0) for m in PHONE_DASHED_RE.finditer(text)]
+    hits = [f.raw for f in phones.find(text)]
     if staff_pat is not None:
         hits += [m.group(0) for m in staff_pat.finditer(text)]
     return hits
@@ -238,7 +213,7 @@ def scan_for_personal_data(
     *,
     suffixes: Iterable[str] = SCAN_SUFFIXES,
 ) -> list[tuple[Path, str]]:
-    """Every (file, match) where a mainland mobile number or one of ``staff_ids`` appears.
+    """Every (file, match) where a mainland phone number or one of ``staff_ids`` appears.
 
     ``paths_or_dir``: a file, a directory (searched recursively for files whose suffix is in
     ``suffixes``), or a list of them; files named explicitly are scanned whatever their suffix

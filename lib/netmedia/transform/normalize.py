@@ -20,45 +20,25 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from netmedia import paths, schema
+from netmedia.transform import phones
+from netmedia.transform.text import clean
+from netmedia.transform.text import line as one_line
 
-_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-# C0/C1 control characters other than whitespace: never meaningful in a platform name, and
-# invalid in the xlsx outputs.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-_NA, _NAT = pd.NA, pd.NaT
-
-
-def _plain(v: str) -> bool:
-    """A string :func:`text` returns unchanged (bar NFKC): printable (so its only whitespace is the ASCII space),
-    no double space, nothing to strip, no ``_x000D_`` escape. Most cells are; they skip the regular expressions."""
-    return v.isprintable() and v[:1] != " " and v[-1:] != " " and "  " not in v and "_x000" not in v
 
 
 def is_blank(v: object) -> bool:
-    if v is None:
-        return True
-    t = type(v)
-    if t is str:
-        if v and _plain(v):
-            return False
-        return not _WS.sub("", v.replace("_x000D_", ""))
-    if t is int or t is bool or t is dt.datetime or t is dt.date:
-        return False
-    if isinstance(v, float) and math.isnan(v):
-        return True
-    if isinstance(v, str) and not _WS.sub("", v.replace("_x000D_", "")):
-        return True
-    return v is _NA or v is _NAT
+    """No value: None, NaN, NA/NaT, or text that :func:`netmedia.transform.text.clean` empties (whitespace, the
+    ``_x000D_`` escape, zero-width spaces). A cell holding only a control character is not blank: it is dropped
+    from the text but the row it stands in was typed."""
+    if isinstance(v, str):
+        return not clean(v)
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 
 
 def text(v: object) -> str | None:
-    """Cell as one-line text: NFKC, whitespace runs collapsed, integral floats without '.0'; blank -> None."""
-    if type(v) is str and v and _plain(v):
-        s = unicodedata.normalize("NFKC", v)  # returns ``v`` itself when already normalised (the usual case)
-        if s is v or _plain(s):
-            return s
-        return _WS.sub(" ", _CONTROL.sub("", s.replace("_x000D_", ""))).strip() or None
+    """Cell as one-line text (:func:`netmedia.transform.text.line`), booleans as 是/否, integral floats without
+    '.0', dates in ISO form; blank -> None."""
     if is_blank(v):
         return None
     if isinstance(v, bool):
@@ -69,9 +49,7 @@ def text(v: object) -> str | None:
         return v.isoformat(sep=" ", timespec="minutes") if (v.hour or v.minute) else v.date().isoformat()
     if isinstance(v, dt.date):
         return v.isoformat()
-    s = unicodedata.normalize("NFKC", str(v)).replace("_x000D_", "")
-    s = _WS.sub(" ", _CONTROL.sub("", s)).strip()
-    return s or None
+    return one_line(str(v)) or None
 
 
 _LATIN_GAP = re.compile(r"[A-Za-z] [A-Za-z]")
@@ -106,15 +84,6 @@ _SERIAL = re.compile(r"\d{5}(\.0+)?")  # an Excel serial number typed as text
 
 def date(v: object) -> dt.date | None:
     """Parse the date forms units type; None for blanks and for text such as 至今/不定期/长期."""
-    t = type(v)  # the reader's types first, without the checks they pass anyway
-    if t is dt.date:
-        return v
-    if t is dt.datetime:
-        return v.date()
-    if t is str and v and _plain(v):  # not blank
-        return _date_text(unicodedata.normalize("NFKC", v).strip())
-    if t is int:
-        return EXCEL_EPOCH + dt.timedelta(days=v) if 1 <= v < 2_958_466 else None
     if is_blank(v) or isinstance(v, bool):
         return None
     if isinstance(v, dt.datetime):
@@ -177,24 +146,12 @@ MAX_COUNT = 10**15
 def count(v: object) -> int | None:
     """Follower counts: 1.2万 -> 12000, '3,000' -> 3000, '约500' -> 500, '10万+' -> 100000; None for no number
     or one beyond :data:`MAX_COUNT` (infinite ones included)."""
-    t = type(v)
-    if t is int:  # the reader's counts, without the checks they pass anyway
-        return v if -MAX_COUNT <= v <= MAX_COUNT else None
-    if t is str and v and _plain(v):  # not blank
-        n = _count_text(v)
-    elif is_blank(v) or isinstance(v, bool):
+    if is_blank(v) or isinstance(v, bool):
         return None
-    elif isinstance(v, int):
-        n: float | int | None = v
-    elif isinstance(v, float):
-        n = v
-    else:
-        n = _count_text(v)
-    if n is None:
+    n = v if isinstance(v, int | float) else _count_text(v)
+    if n is None or not -MAX_COUNT <= n <= MAX_COUNT:  # the range check is also false for NaN
         return None
-    if not -MAX_COUNT <= n <= MAX_COUNT:  # also false for NaN
-        return None
-    return n if type(n) is int else int(round(n))
+    return n if isinstance(n, int) else int(round(n))
 
 
 def _count_text(v: object) -> float | None:
@@ -207,34 +164,14 @@ def _count_text(v: object) -> float | None:
 
 
 # ---------------------------------------------------------------- phones
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}$")
-_THREE_DIGIT_AREA = re.compile(r"^(010|02\d)")
-_PHONE_PUNCT = re.compile(r"[\s()（）.\u2010-\u2015\-]")
-_PHONE_PREFIX = re.compile(r"^(\+?86|0086)(?=1\d{10}$)")
-_LANDLINE_DIGITS = re.compile(r"0\d{9,11}")
-
-
 def phone(v: object) -> str | None:
-    """Mobile as 11 digits, landline as 0371-69127000; anything else stays as cleaned text for the phone rule."""
+    """Mobile as 11 digits, landline as 0371-69127000 (:func:`netmedia.transform.phones.parse`); anything else
+    stays as its text without spaces, for the phone rule to point at."""
     s = text(v)
     if s is None:
         return None
-    if len(s) == 11 and s[0] == "1" and s.isascii() and s.isdigit() and "3" <= s[1]:
-        return s  # a mobile number as typed: nothing to strip, and MOBILE_RE matches
-    raw = s
-    s = _PHONE_PUNCT.sub("", s)
-    s = _PHONE_PREFIX.sub("", s)
-    if MOBILE_RE.match(s):
-        return s
-    if _LANDLINE_DIGITS.fullmatch(s):
-        area = 3 if _THREE_DIGIT_AREA.match(s) else 4
-        return f"{s[:area]}-{s[area:]}"
-    return raw.replace(" ", "")
-
-
-def phone_ok(p: str | None) -> bool:
-    return bool(p) and bool(MOBILE_RE.match(p) or LANDLINE_RE.match(p))
+    p = phones.parse(s)
+    return p.canonical if p else s.replace(" ", "")
 
 
 # ---------------------------------------------------------------- vocabularies

@@ -8,19 +8,15 @@ point of each other) are refused too.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
 from netmedia.transform import normalize
+from netmedia.transform.text import fold
 
-_NOT_SEEN = object()
-_MEMO_SIZE = 1 << 16
 _SPLIT = re.compile(r"[、,，;；/|\n]+")
-_NOISE = re.compile(r"[\s()（）【】\[\]《》<>\"'“”]+")
 # Words around a unit name in file names and mail subjects.
 _FILENAME_NOISE = re.compile(
     r"(附件\s*[123一二三]?|备案信息汇总表?|备案信息|信息汇总表?|汇总表|师生|网络媒体平台|华北水利水电大学|"
@@ -29,11 +25,9 @@ _FILENAME_NOISE = re.compile(
 
 
 def key(name: object) -> str:
-    """Comparable form of a unit name: NFKC, no spaces or brackets (学生工作部（处） == 学生工作部(处))."""
-    s = normalize.text(name)
-    if not s:
-        return ""
-    return _NOISE.sub("", unicodedata.normalize("NFKC", s))
+    """Comparable form of a unit name (:func:`netmedia.transform.text.fold`): 学生工作部（处）, 学生工作部(处) and
+    學生工作部(處) are one name."""
+    return fold(normalize.text(name) or "")
 
 
 def split_aliases(v: object) -> list[str]:
@@ -59,11 +53,6 @@ class UnitMatcher:
                     self._exact.setdefault(k, unit)
         # longest names first so 土木与交通学院 wins over 交通学院 in containment
         self._by_len = sorted(self._exact, key=len, reverse=True)
-        self.kind = dict(zip(self.units.get("unit", []), self.units.get("kind", []), strict=False))
-        # Answers by text, per process: a return names its unit in every row of a 单位 column, and file and sheet
-        # names repeat; a miss costs a key (NFKC, regex) and, off the exact names, a rapidfuzz scan of the roster.
-        self._matched: dict[str, str | None] = {}
-        self._found: dict[str, str | None] = {}
 
     @property
     def empty(self) -> bool:
@@ -71,9 +60,6 @@ class UnitMatcher:
 
     def match(self, name: object) -> str | None:
         """Canonical roster name for ``name`` or None."""
-        return _remembered(self._matched, self._match, name)
-
-    def _match(self, name: object) -> str | None:
         k = key(name)
         if not k:
             return None
@@ -90,9 +76,6 @@ class UnitMatcher:
 
     def find_in(self, label: object) -> str | None:
         """Unit named inside a longer label such as a file name '备案信息汇总+水利学院（终版）.xlsx'."""
-        return _remembered(self._found, self._find_in, label)
-
-    def _find_in(self, label: object) -> str | None:
         s = normalize.text(label)
         if not s:
             return None
@@ -106,14 +89,3 @@ class UnitMatcher:
                 return self._exact[name]
         return None
 
-
-def _remembered(memo: dict[str, str | None], fn: Callable[[object], str | None], text: object) -> str | None:
-    """``fn(text)``, remembered in ``memo`` for text (emptied past ``_MEMO_SIZE`` answers); other values computed."""
-    if type(text) is not str:
-        return fn(text)
-    got = memo.get(text, _NOT_SEEN)
-    if got is _NOT_SEEN:
-        got = memo[text] = fn(text)
-        if len(memo) > _MEMO_SIZE:
-            memo.clear()
-    return got

@@ -20,7 +20,6 @@ million platform rows derive in seconds.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 
@@ -29,10 +28,11 @@ import pandas as pd
 
 from netmedia import schema
 from netmedia.config import Config
+from netmedia.transform import phones
+from netmedia.transform.text import fold, to_simplified
 
 STAFF_CURRENT = "在职"
 NOT_ON_ROSTER = "不在教职工名册"
-PHONE_RE = r"^(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})$"
 _ALIAS_SPLIT = re.compile(r"[、,，;；/|\s]+")
 
 # Columns this module adds, per table (documented for readers of the findings).
@@ -105,7 +105,9 @@ def _strip_ws(u: pd.Series) -> pd.Series:
 
 
 def _norm_text(x: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", x).split())
+    """A name as compared (:func:`netmedia.transform.text.fold`): NFKC, no whitespace, simplified script; the
+    punctuation and the letters' case kept, since the windows of it that a rule finds are shown back."""
+    return fold(x, keep_punctuation=True, keep_case=True)
 
 
 def _col(df: pd.DataFrame, name: str, dtype: str = "str") -> pd.Series:
@@ -114,24 +116,17 @@ def _col(df: pd.DataFrame, name: str, dtype: str = "str") -> pd.Series:
     return pd.Series(pd.NA, index=df.index, dtype=dtype)
 
 
-@cache
-def _to_simplified(text: str) -> str:
-    import zhconv
-
-    return zhconv.convert(text, "zh-cn")
+_to_simplified = to_simplified
 
 
 def simplified(s: pd.Series) -> pd.Series:
-    """NFKC, whitespace removed, traditional script converted to simplified (per distinct value)."""
-    return _per_distinct(
-        _blank_to_na(s), lambda u: u.map(lambda x: _to_simplified(_norm_text(x)))
-    )
+    """:func:`_norm_text` of each name: NFKC, whitespace removed, simplified script (per distinct value)."""
+    return _per_distinct(_blank_to_na(s), lambda u: u.map(_norm_text))
 
 
 def phone_ok(s: pd.Series) -> pd.Series:
-    """True/False for non-empty phones (mainland mobile or landline with one dash), NA for empty."""
-    s = _blank_to_na(s)
-    return s.str.fullmatch(PHONE_RE).astype("boolean").mask(s.isna())
+    """True/False for non-empty phones (:func:`netmedia.transform.phones.is_valid`), NA for empty."""
+    return _per_distinct(_blank_to_na(s), lambda u: u.map(phones.is_valid).astype(bool))
 
 
 def url_host(s: pd.Series) -> pd.Series:
