@@ -433,10 +433,10 @@ def _keys(df: pd.DataFrame) -> set[tuple]:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 5])
 def test_generated_season_precision_recall(gx_engine, config, tmp_path, seed):
-    samples = pytest.importorskip("netmedia.samples")
-    ingest = pytest.importorskip("netmedia.transform.returns")
+    from netmedia import samples, season
+
     truth_path = samples.generate(tmp_path / "raw", n_units=40, seed=seed, violations=True, config=config)
-    res = ingest.ingest(tmp_path / "raw", tmp_path / "clean", config, workers=1, progress=False)
+    res = season.ingest(tmp_path / "raw", tmp_path / "clean", config, workers=1, progress=False)
     r = checks.run_checks(res.tables, config)
     truth = pd.DataFrame(json.loads(Path(truth_path).read_text(encoding="utf-8"))["violations"])
     t, f = _keys(truth), _keys(r.findings)
@@ -449,10 +449,10 @@ def test_generated_season_precision_recall(gx_engine, config, tmp_path, seed):
 
 @pytest.mark.slow
 def test_clean_generated_season_is_ok(gx_engine, config, tmp_path):
-    samples = pytest.importorskip("netmedia.samples")
-    ingest = pytest.importorskip("netmedia.transform.returns")
+    from netmedia import samples, season
+
     samples.generate(tmp_path / "raw", n_units=30, seed=3, violations=False, config=config)
-    res = ingest.ingest(tmp_path / "raw", tmp_path / "clean", config, workers=1, progress=False)
+    res = season.ingest(tmp_path / "raw", tmp_path / "clean", config, workers=1, progress=False)
     r = checks.run_checks(res.tables, config)
     assert r.ok, r.findings[r.findings["severity"] == "violation"].head(10).to_string()
     assert not (r.findings["severity"] == "violation").any()

@@ -159,10 +159,12 @@ def test_category_problem_says_why_the_category_fails(config, units, staff):
 
 
 def test_phone_ok():
-    s = pd.Series(["13812345678", "0371-69127000", "010-1234567", "12345678901", "0371-691", "", None], dtype="str")
+    # Beijing (010) numbers have 8 digits after the area code: 010-1234567 is one short.
+    s = pd.Series(["13812345678", "0371-69127000", "010-62751234", "12345678901", "0371-691", "010-1234567", "", None],
+                  dtype="str")
     out = derive.phone_ok(s)
-    assert out.tolist()[:5] == [True, True, True, False, False]
-    assert out.isna().tolist()[5:] == [True, True]
+    assert out.tolist()[:6] == [True, True, True, False, False, False]
+    assert out.isna().tolist()[6:] == [True, True]
 
 
 def test_personal_account_names(config, units):

@@ -18,6 +18,7 @@ import pytest
 from netmedia.config import load_config
 from netmedia.report import charts, datadocs, privacy
 from netmedia.season import NOTEBOOKS, run_season
+from netmedia.validate import derive
 
 pytestmark = pytest.mark.slow
 
@@ -118,5 +119,5 @@ def test_chart_totals_equal_the_clean_tables(run):
     assert sum(sum(t.x) for t in figs["platforms_by_unit"].data if t.type == "bar") == n
     heat = figs["findings_heatmap"].data[0]
     assert sum(map(sum, heat.z)) == len(findings)
-    zombies = charts.is_zombie(tables["platforms"], config.zombie_cutoff).sum()
+    zombies = derive.is_zombie(tables["platforms"], config.zombie_cutoff).sum()
     assert zombies == (findings["rule"] == "R-zombie").sum()
