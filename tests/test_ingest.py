@@ -127,7 +127,7 @@ def test_units_and_received_dates(season):
 
 
 def test_outputs_written(season, tmp_path):
-    """Parquet per table, clean_tables.xlsx for people, the round archived, no error log."""
+    """Parquet per table, the round archived, no error log; the workbook for people is the report stage's."""
     raw, _, _ = season
     out = tmp_path / "clean"
     out.mkdir()
@@ -142,10 +142,7 @@ def test_outputs_written(season, tmp_path):
         assert len(back) == len(res.tables[t])
         archived = out / "rounds" / str(config.round.name) / f"{t}.parquet"
         assert archived.exists() == (t in ("platforms", "personal_accounts", "submissions", "units")), t
-    import openpyxl
-
-    wb = openpyxl.load_workbook(out / "clean_tables.xlsx", read_only=True)
-    assert set(wb.sheetnames) == set(names)
+    assert not (out / "clean_tables.xlsx").exists()
     assert not (out / "ingest_errors.log").exists()  # a stale log is removed: nothing failed this time
 
 
@@ -168,10 +165,9 @@ def test_cli_exit_codes_and_summary(season, tmp_path):
     for line in ("files read", "platforms:", "personal_accounts:", "rejects:", "units with no submission: 1"):
         assert line in ok.stdout
     assert "ERRORS" not in ok.stdout
-    # the command does what notebook 01 does: tables, workbook and the round's archive
+    # the command does what notebook 01 does: tables and the round's archive
     round_dir = tmp_path / "o" / "rounds" / str(load_config().round.name)
     assert (round_dir / "platforms.parquet").exists() and (round_dir / "round.json").exists()
-    assert (tmp_path / "o" / "clean_tables.xlsx").exists()
     missing = subprocess.run([*exe, "ingest", str(tmp_path / "nope"), "--out", str(tmp_path / "o2")],
                              capture_output=True, text=True)
     assert missing.returncode == 2 and "not found" in missing.stderr

@@ -12,10 +12,8 @@ import pytest
 from netmedia.report.privacy import (
     STAFF_ID_RE,
     find_personal_data,
-    mask_frame,
     mask_phone,
     mask_phones_in_text,
-    mask_staff_id,
     png_text,
     scan_for_personal_data,
 )
@@ -53,15 +51,9 @@ def test_mask_phone(raw, masked):
     assert mask_phone(raw) == masked
 
 
-def test_mask_phone_null_and_frame():
+def test_mask_phone_null():
     assert mask_phone(None) is None
     assert mask_phone(pd.NA) is pd.NA
-    df = pd.DataFrame({"operator_phone": pd.Series(["13912345678", None], dtype="str"), "x": [1, 2]})
-    out = mask_frame(df)
-    assert out["operator_phone"].iloc[0] == "139****5678"
-    assert pd.isna(out["operator_phone"].iloc[1])
-    assert df["operator_phone"].iloc[0] == "13912345678"  # input untouched
-    assert str(out["operator_phone"].dtype) == str(df["operator_phone"].dtype)
 
 
 def test_mask_phones_in_text_leaves_other_numbers():
@@ -77,9 +69,7 @@ def test_mask_phones_in_text_leaves_other_numbers():
     assert "1391234567" not in mask_phones_in_text("电话 1391234567 位数不对", extra=["1391234567"])
 
 
-def test_mask_staff_id():
-    assert mask_staff_id("20080123") == "20****23"
-    assert mask_staff_id("T057") == "****"
+def test_staff_id_shape():
     assert STAFF_ID_RE.match("20080123") and STAFF_ID_RE.match("T0571") and not STAFF_ID_RE.match("张三")
 
 

@@ -86,7 +86,8 @@ def test_workbooks_on_disk(run):
     data_rows = sum(max(wb[s].max_row - 2, 0) for s in wb.sheetnames if s[0].isdigit())  # title + header rows
     assert data_rows == len(platforms)
     assert (reports / "师生网络媒体平台备案信息汇总表.xlsx").stat().st_size > 5_000
-    assert (clean / "clean_tables.xlsx").stat().st_size > 10_000
+    assert (reports / "clean_tables.xlsx").stat().st_size > 10_000
+    assert not (clean / "clean_tables.xlsx").exists()  # the report stage writes it, not the ingest
     assert not (clean / "ingest_errors.log").exists()
     assert not pd.read_parquet(clean / "rejects.parquet")["reason"].str.startswith("sheet failed").any()
 

@@ -528,13 +528,13 @@ def _sheet_xml(body: bytes) -> bytes:
 ])
 def test_sheet_extent_guard_reads_the_references_not_the_declared_dimension(body: bytes, refused: bool) -> None:
     """100,000 rows x 500 columns is the budget; a lying <dimension> does not hide a far corner."""
-    from netmedia.extract.tables import _check_sheet_extent
+    from netmedia.extract.guard import check_sheet_extent
 
     if refused:
         with pytest.raises(UnreadableFile, match="too many cells"):
-            _check_sheet_extent(_sheet_xml(body), Limits())
+            check_sheet_extent(_sheet_xml(body), Limits())
     else:
-        _check_sheet_extent(_sheet_xml(body), Limits())
+        check_sheet_extent(_sheet_xml(body), Limits())
 
 
 def test_far_corner_cells_refused_before_calamine() -> None:

@@ -86,4 +86,3 @@ def test_header_and_unit_keys_are_the_fold():
     assert schema.norm_header(12) == "12"
     assert units.key(" 學生工作部（處） ") == "学生工作部处"
     assert units.key(None) == ""
-    assert schema.stripped("a *b:(c)_d") == " *:()_"

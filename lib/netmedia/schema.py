@@ -51,11 +51,6 @@ def norm_header(label: object) -> str:
     return "" if label is None else fold(str(label))
 
 
-def stripped(chars: str) -> str:
-    """The characters of ``chars`` that :func:`norm_header` drops wherever they stand (whitespace, punctuation)."""
-    return "".join(c for c in chars if not norm_header(c))
-
-
 @cache
 def columns(table: str) -> tuple[Column, ...]:
     """The canonical columns of ``table`` (without provenance for record tables)."""
@@ -90,19 +85,11 @@ def column_names(table: str) -> tuple[str, ...]:
     return tuple(c.name for c in columns(table))
 
 
-def required_columns(table: str) -> tuple[str, ...]:
-    return tuple(c.name for c in columns(table) if c.required)
-
-
 def zh_headers(table: str) -> dict[str, str]:
     """Canonical column name -> Chinese header for outputs."""
     out = {c.name: c.zh for c in columns(table)}
     out.update({c.name: c.zh for c in provenance_columns()})
     return out
-
-
-def annex_of(table: str) -> int | None:
-    return _schema()["tables"][table].get("annex")
 
 
 @cache
@@ -140,12 +127,6 @@ def match_key(table: str, key: str) -> str | None:
         if s in key and (best is None or len(s) > best[0]):
             best = (len(s), col)
     return best[1] if best else None
-
-
-def synonym_prefixes(table: str) -> frozenset[str]:
-    """The first two characters of every synonym :func:`match_key` looks for inside a label: a key holding none of
-    them as a character pair contains no synonym."""
-    return frozenset(_synonym_index(table))
 
 
 @cache

@@ -115,8 +115,8 @@ def ingest(raw: str | Path, out: str | Path | None = None, config: Config | None
            reader: Callable[..., list] | None = None) -> IngestResult:
     """Ingest every return under ``raw`` (rosters in ``raw/reference``) into the clean tables.
 
-    With ``out``: the tables are written as ``<table>.parquet``, then ``clean_tables.xlsx`` for people, and the
-    round is archived under ``out/rounds/<round>/``; the tracebacks of sheets that failed (a bug; only when not
+    With ``out``: the tables are written as ``<table>.parquet`` (the canonical clean output; the report stage
+    writes the workbook for people) and the round is archived under ``out/rounds/<round>/``; the tracebacks of sheets that failed (a bug; only when not
     ``strict``) go to ``out/ingest_errors.log``. ``workers``: processes (default: up to 4 for 40 files or more).
     ``strict`` (default: :func:`is_strict`): a failing sheet raises. ``reader``: the workbook reader, by default
     :func:`netmedia.extract.tables.read_tables`.
@@ -147,10 +147,9 @@ def ingest(raw: str | Path, out: str | Path | None = None, config: Config | None
 
 
 def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
-    """The Parquet tables, the error log (removed when there is nothing to log), ``clean_tables.xlsx`` and the
-    round's archive. Returns the error log's path when there is one."""
+    """The Parquet tables, the error log (removed when there is nothing to log) and the round's archive.
+    Returns the error log's path when there is one."""
     from netmedia.report import history
-    from netmedia.report.clean_workbook import write_clean_workbook
 
     out.mkdir(parents=True, exist_ok=True)
     for name, df in res.tables.items():
@@ -159,30 +158,33 @@ def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
     log.unlink(missing_ok=True)
     if res.errors:
         log.write_text("\n\n".join(res.errors), encoding="utf-8")
-    write_clean_workbook(res.tables, out)
     history.archive_round(out, config)
     return log if res.errors else None
 
 
 def submission_status(tables: dict[str, pd.DataFrame], config: Config) -> pd.DataFrame:
-    """Per roster unit: annexes received, when, and whether on time (Chinese column names, for people)."""
-    subs = tables["submissions"]
+    """Per roster unit: annexes received, when, and whether on time (Chinese column names, for people).
+
+    Lateness is R-deadline's fact, ``is_late``, computed in :mod:`netmedia.validate.derive`."""
+    from netmedia.validate.derive import derive_submissions
+
+    subs = derive_submissions(tables["submissions"], config)
     got = subs[subs["annex"].notna() & subs["unit"].notna()]
     agg = got.groupby("unit").agg(
         annex2=("annex", lambda a: (a == "2").any()),
         annex3=("annex", lambda a: (a == "3").any()),
         received_at=("received_at", "max"),
+        late=("is_late", "any"),
         rows=("rows_clean", "sum"),
     )
     units = tables["units"][["unit", "kind"]].drop_duplicates("unit").set_index("unit")
     out = units.join(agg, how="outer")
-    deadline = pd.Timestamp(config.round.deadline) + pd.Timedelta(days=1)
     state = pd.Series("按时报送", index=out.index, dtype="str")
     state[out["received_at"].isna() & out["annex2"].fillna(False).astype(bool)] = "已报送（时间不详）"
-    state[out["received_at"] >= deadline] = "逾期报送"
+    state[out["late"].fillna(False).astype(bool)] = "逾期报送"
     state[out["annex2"].isna() & out["annex3"].isna()] = "未报送"
     out["state"] = state
-    out = out.reset_index().rename(columns={"index": "unit"})
+    out = out.drop(columns="late").reset_index().rename(columns={"index": "unit"})
     return out.rename(columns={"unit": "单位", "kind": "单位类别", "annex2": "附件2", "annex3": "附件3",
                                "received_at": "报送时间", "rows": "有效行数", "state": "报送状态"})
 
@@ -219,8 +221,10 @@ class CheckReport:
 
 
 def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = True) -> CheckReport:
-    """Run the suites on the clean tables; write findings, rectification lists, registry workbooks, Data Docs."""
+    """Run the suites on the clean tables; write findings, rectification lists, registry workbooks, Data Docs and
+    the clean tables' workbook for people (``clean_tables.xlsx``: the report stage writes it once per run)."""
     from netmedia.report import rectification, registry
+    from netmedia.report.clean_workbook import write_clean_workbook
     from netmedia.validate import checks
 
     tables = checks.load_clean_tables(clean)
@@ -230,10 +234,12 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     written = checks.write_findings(findings, out)
     lists = rectification.write_rectification_lists(findings, tables, out, config)
     reg = registry.write_registry(tables, out, config)
+    workbook = write_clean_workbook(tables, out)
     outputs: dict[str, object] = {
         "findings": written.get("xlsx", out) if isinstance(written, dict) else out,
         "rectification lists": f"{len(lists)} workbooks in {out / '整改清单'}",
         "registry": ", ".join(str(p) for p in reg),
+        "clean tables": workbook,
     }
     if data_docs:
         outputs["data docs"] = out / "data_docs" / "index.html"
@@ -273,7 +279,7 @@ def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel:
         f"  consolidated tables:  {reports / '网络媒体平台备案信息汇总表.xlsx'}, {reports / '师生网络媒体平台备案信息汇总表.xlsx'}",
         f"  rectification lists:  {reports / '整改清单'}",
         f"  findings:             {reports / 'findings.xlsx'}",
-        f"  clean tables:         {clean / 'clean_tables.xlsx'}",
+        f"  clean tables:         {clean} (Parquet), {reports / 'clean_tables.xlsx'}",
         f"  executed notebooks:   {nb_out}",
     ]))
     return 0

@@ -18,6 +18,7 @@ from hostile_corpus import A2_HEADER, Sheet, a2_row, sheet, xlsx
 
 from netmedia import paths
 from netmedia.config import Config, load_config
+from netmedia.report.clean_workbook import write_clean_workbook
 from netmedia.season import IngestResult, ingest
 
 N_UNITS = 8
@@ -153,7 +154,8 @@ class RssSampler:
 
 def run_ingest(workdir: Path, season_root: Path, extra: dict[str, bytes], config: Config,
                watch: tuple[Path, ...] = ()) -> Run:
-    """Copy the season to ``workdir/raw``, add ``extra`` files, ingest into ``workdir/out`` from a scratch cwd.
+    """Copy the season to ``workdir/raw``, add ``extra`` files, ingest into ``workdir/out`` from a scratch cwd, and
+    write the tables' workbook there as the report stage does (hostile text must survive it too).
 
     Records what appeared or changed anywhere under ``workdir``, the season's parent folders and ``watch``
     outside ``workdir/out``.
@@ -174,6 +176,7 @@ def run_ingest(workdir: Path, season_root: Path, extra: dict[str, bytes], config
             t0 = time.perf_counter()
             result = ingest(raw, out, config, workers=1, progress=False)
             seconds = time.perf_counter() - t0
+            write_clean_workbook(result.tables, out)  # what the report stage writes from these tables
     finally:
         os.chdir(old)
     after = snapshot(*roots)

@@ -97,25 +97,6 @@ def mask_phones_in_text(text: object, extra: Iterable[object] = ()) -> object:
     return s
 
 
-def mask_staff_id(value: object) -> object:
-    """``20080123`` -> ``20****23`` (first 2 and last 2 kept); null stays null."""
-    if _is_null(value):
-        return value
-    s = str(value).strip()
-    if len(s) <= 4:
-        return MASK
-    return s[:2] + MASK + s[-2:]
-
-
-def mask_frame(df: pd.DataFrame, phone_columns: Iterable[str] = ("operator_phone", "phone")) -> pd.DataFrame:
-    """A copy of ``df`` with the phone columns masked (columns missing from ``df`` are ignored)."""
-    out = df.copy()
-    for c in phone_columns:
-        if c in out.columns:
-            out[c] = out[c].map(mask_phone, na_action="ignore").astype(out[c].dtype)
-    return out
-
-
 # --- scanning ----------------------------------------------------------------------------------
 
 

@@ -278,14 +278,6 @@ def student_org_text(s: str | None) -> bool:
     return bool(_student_org_keywords().search(s or ""))
 
 
-def warm() -> None:
-    """Read the vocabularies and compile their patterns now (a process pool forks with them made, instead of each
-    worker making them on its first file)."""
-    _vocab()
-    _category_synonyms()
-    _student_org_keywords()
-
-
 @cache
 def _student_org_keywords() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, _vocab()["owner_kind"]["student_org_keywords"])) or "(?!)")
