@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.message
 import email.policy
 import email.utils
 import io
@@ -91,7 +92,9 @@ def _zip_members(data: bytes, source_file: str, label: str, received_at: dt.date
 def _mail_parts(data: bytes, source_file: str, limits: Limits) -> Iterator[Source]:
     try:
         # The default policy decodes RFC 2047 subjects and RFC 2231 attachment names (compat32 does not).
-        msg = email.message_from_bytes(data, policy=email.policy.default)
+        msg = email.message_from_bytes(data, _class=email.message.EmailMessage, policy=email.policy.compat32)
+        for part in msg.walk():
+            part.policy = email.policy.default
     except Exception as e:  # the email package raises many types on garbage
         yield Source(source_file, error=f"unreadable mail: {e}")
         return

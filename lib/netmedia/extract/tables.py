@@ -20,7 +20,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -162,6 +162,7 @@ _TITLE = re.compile(
 # Cells and rows
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # the header search reads the labels of the same few templates again and again
 def _label(v: object) -> str:
     """Human-readable header/section text: whitespace collapsed, line-wrap gaps between CJK characters removed."""
     if v is None:

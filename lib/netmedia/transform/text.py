@@ -30,6 +30,7 @@ SEPARATORS = "*:()[]【】<>《》\"'“”‘’、,.。;_"
 _SEPARATORS = re.compile(r"[\s" + re.escape(SEPARATORS) + r"]+")
 
 
+@lru_cache(maxsize=1 << 16)  # every string cell of every sheet passes here, and the same texts recur
 def clean(s: str) -> str:
     """A cell's text as the table reader keeps it.
 
