@@ -1,4 +1,4 @@
-"""Personal data in outputs: masking phones and staff ids, and a scanner for files that leave the department.
+"""Personal data in outputs: masking phones, and a scanner for files that leave the department.
 
 What is personal here: the operators' and account holders' phone numbers and
 the staff ids of the staff roster. Outputs that are shared (rectification

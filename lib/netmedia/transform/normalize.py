@@ -14,7 +14,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -24,9 +24,15 @@ from netmedia.transform import phones
 from netmedia.transform.text import clean
 from netmedia.transform.text import line as one_line
 
+# Every normaliser is remembered per argument value and type (``1``, ``1.0`` and ``True`` normalise differently):
+# types, statuses, dates, counts and names repeat within and across returns. Cells are str, int, float, bool,
+# date or datetime, all hashable; results are immutable.
+_cached = lru_cache(maxsize=1 << 16, typed=True)
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+@_cached
 def is_blank(v: object) -> bool:
     """No value: None, NaN, NA/NaT, or text that :func:`netmedia.transform.text.clean` empties (whitespace, the
     ``_x000D_`` escape, zero-width spaces). A cell holding only a control character is not blank: it is dropped
@@ -36,6 +42,7 @@ def is_blank(v: object) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 
 
+@_cached
 def text(v: object) -> str | None:
     """Cell as one-line text (:func:`netmedia.transform.text.line`), booleans as 是/否, integral floats without
     '.0', dates in ISO form; blank -> None."""
@@ -55,6 +62,7 @@ def text(v: object) -> str | None:
 _LATIN_GAP = re.compile(r"[A-Za-z] [A-Za-z]")
 
 
+@_cached
 def person(v: object) -> str | None:
     """A person's name with every space removed (张  三 -> 张三); Latin names keep single spaces."""
     s = text(v)
@@ -65,6 +73,7 @@ def person(v: object) -> str | None:
     return s.replace(" ", "")
 
 
+@_cached
 def account_id(v: object) -> str | None:
     """Account ids keep their digits: a QQ number typed as a number stays '4165014941'."""
     return text(v)
@@ -82,6 +91,7 @@ _DATE_PATTERNS = (
 _SERIAL = re.compile(r"\d{5}(\.0+)?")  # an Excel serial number typed as text
 
 
+@_cached
 def date(v: object) -> dt.date | None:
     """Parse the date forms units type; None for blanks and for text such as 至今/不定期/长期."""
     if is_blank(v) or isinstance(v, bool):
@@ -120,6 +130,7 @@ def _date_text(s: str) -> dt.date | None:
 _RECEIVED_RE = re.compile(r"(填表日期|填报日期|填报时间|报送日期|日期)\s*[:：]?\s*(?P<d>\d{2,4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*日?)")
 
 
+@_cached
 def form_date(line: str) -> dt.date | None:
     """The date in a '填表日期：2023年4月20日' line of a form, if any.
 
@@ -143,6 +154,7 @@ _UNIT = {"万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000, "亿": 100_000_00
 MAX_COUNT = 10**15
 
 
+@_cached
 def count(v: object) -> int | None:
     """Follower counts: 1.2万 -> 12000, '3,000' -> 3000, '约500' -> 500, '10万+' -> 100000; None for no number
     or one beyond :data:`MAX_COUNT` (infinite ones included)."""
@@ -164,6 +176,7 @@ def _count_text(v: object) -> float | None:
 
 
 # ---------------------------------------------------------------- phones
+@_cached
 def phone(v: object) -> str | None:
     """Mobile as 11 digits, landline as 0371-69127000 (:func:`netmedia.transform.phones.parse`); anything else
     stays as its text without spaces, for the phone rule to point at."""
@@ -217,6 +230,7 @@ def category(type_text: object, url: object = None, domains: tuple[str, ...] = (
     return code
 
 
+@_cached
 def type_category(type_text: object) -> str:
     """Category code the platform type names ('website' for a plain 网站, placed by :func:`website_category`)."""
     key = _key(type_text)
@@ -248,16 +262,19 @@ def _lookup(section: str, value: object) -> str | None:
     return best[1] if best else None
 
 
+@_cached
 def status(v: object) -> str:
     """running / stopped / closed / unknown from the 运行状态 cell."""
     return _lookup("status", v) or "unknown"
 
 
+@_cached
 def holder_role(v: object) -> str | None:
     """staff / student from the 身份 cell; None when absent or unclear."""
     return _lookup("holder_role", v)
 
 
+@_cached
 def owner_kind(cell: object, platform_name: object, unit_kind: object = None) -> str:
     """student_org when the unit is a student organisation or the cell/name says so; else unit."""
     if student_org_kind(unit_kind) or student_org_text(text(cell)) or student_org_text(text(platform_name)):

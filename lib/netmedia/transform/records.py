@@ -14,13 +14,25 @@ import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from netmedia import schema
 from netmedia.config import Config
 from netmedia.extract import tables
 from netmedia.transform import annex, normalize
+from netmedia.transform.normalize import (
+    account_id,
+    count,
+    date,
+    holder_role,
+    is_blank,
+    owner_kind,
+    person,
+    phone,
+    status,
+    text,
+    type_category,
+)
 from netmedia.transform.units import UnitMatcher
 
 # Row kinds from the table reader -> reason written to rejects.
@@ -41,25 +53,7 @@ SHEET_FAILED = "sheet failed"  # the reason of every row of a sheet whose proces
 _UNIT_CELL = re.compile(r"(?:填报单位|报送单位|单位名称|申报单位|单位)\s*(?:\(盖章\)|（盖章）)?\s*[:：]\s*(?P<u>[^\s:：|]{2,40})")
 
 
-def _cached(fn: Callable) -> Callable:
-    """``fn`` remembered per argument value and type (``1``, ``1.0`` and ``True`` normalise differently): types,
-    statuses, dates, counts and names repeat within and across returns."""
-    return lru_cache(maxsize=1 << 16, typed=True)(fn)
-
-
-text = _cached(normalize.text)
-person = _cached(normalize.person)
-account_id = _cached(normalize.account_id)
-count = _cached(normalize.count)
-date = _cached(normalize.date)
-phone = _cached(normalize.phone)
-status = _cached(normalize.status)
-holder_role = _cached(normalize.holder_role)
-is_blank = _cached(normalize.is_blank)
-type_category = _cached(normalize.type_category)
-owner_kind = _cached(normalize.owner_kind)
-class_of = _cached(schema.class_of)
-form_date_of_line = _cached(normalize.form_date)
+form_date_of_line = normalize.form_date
 
 
 @dataclass
@@ -255,7 +249,7 @@ def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str 
         status_raw = text(cell("status"))
         rec.update(
             owner_kind=owner_kind(cell("owner_kind"), name, unit_kind),
-            platform_class=class_of(category),
+            platform_class=schema.class_of(category),
             supervisor=person(cell("supervisor")),
             supervisor_title=text(cell("supervisor_title")),
             operator=person(cell("operator")),
