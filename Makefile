@@ -43,7 +43,8 @@ lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP) ## province-scale benchmarks (not part of make test); results in benchmarks/results/; fails if a target is missed
-	$(BIN)/python benchmarks/bench_ingest.py; a=$$?; $(BIN)/python benchmarks/bench_checks.py; b=$$?; exit $$((a || b))
+	$(BIN)/python benchmarks/bench_ingest.py; a=$$?; $(BIN)/python benchmarks/bench_export.py; e=$$?; \
+	$(BIN)/python benchmarks/bench_checks.py; b=$$?; exit $$((a || e || b))
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check lib tests benchmarks
