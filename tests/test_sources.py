@@ -95,6 +95,9 @@ _TRICKY_MAIL = (
     (_TRICKY_MAIL.replace(b"=?utf-8?b?5aSH5qGI5L+h5oGv5rGH5oC7?=", "备案信息汇总".encode()), "备案信息汇总 +水利学院 (水)",
      dt.datetime(2023, 4, 20, 9, 30)),
     (_TRICKY_MAIL.replace(b"Date: Thu, 20 Apr 2023 09:30:00 +0800\r\n", b""), "备案信息汇总+水利学院 (水)", None),
+    # a file name in raw 8-bit UTF-8, not encoded (some clients write it so)
+    (_TRICKY_MAIL.replace(b'filename="=?utf-8?b?6ZmE5Lu2MS54bHN4?="', 'filename="附件1.xlsx"'.encode()),
+     "备案信息汇总+水利学院 (水)", dt.datetime(2023, 4, 20, 9, 30)),
 ])
 def test_eml_headers_decoded(tmp_path, raw, subject, when):
     """RFC 2047 subjects (UTF-8 and GB2312 words), RFC 2047 and RFC 2231 (continued) attachment names, a name

@@ -91,7 +91,10 @@ def _zip_members(data: bytes, source_file: str, label: str, received_at: dt.date
 
 def _mail_parts(data: bytes, source_file: str, limits: Limits) -> Iterator[Source]:
     try:
-        # The default policy decodes RFC 2047 subjects and RFC 2231 attachment names (compat32 does not).
+        # The MIME tree is split by the compat32 parser, three times faster than the modern one (which parses
+        # every header of every part into header objects as it splits). Each part is then given the modern
+        # policy, the one that decodes what is read below (RFC 2047 subjects, RFC 2231 and encoded-word file
+        # names, raw 8-bit UTF-8): headers are stored as received and read through the part's policy.
         msg = email.message_from_bytes(data, _class=email.message.EmailMessage, policy=email.policy.compat32)
         for part in msg.walk():
             part.policy = email.policy.default
