@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import struct
 import xml.etree.ElementTree as ET
+import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -92,17 +94,90 @@ def test_workbooks_on_disk(run):
     assert not pd.read_parquet(clean / "rejects.parquet")["reason"].str.startswith("sheet failed").any()
 
 
+def _shareable_files(reports: Path) -> list[Path]:
+    """The outputs meant to leave the department: dashboard, charts, Data Docs, rectification lists."""
+    return [reports / "dashboard.html", *sorted((reports / "charts").iterdir()),
+            *sorted(p for p in (reports / "data_docs").rglob("*") if p.is_file()),
+            *sorted((reports / "整改清单").glob("*.xlsx"))]
+
+
+def _png_text_chunks(data: bytes) -> str:
+    """The text chunks (tEXt, zTXt, iTXt) of a PNG, read by walking its chunks."""
+    out, i = [], 8
+    while i + 8 <= len(data):
+        n, kind = struct.unpack(">I4s", data[i:i + 8])
+        body, i = data[i + 8:i + 8 + n], i + 12 + n
+        if kind == b"zTXt":
+            key, _, rest = body.partition(b"\0")
+            body = key + b" " + zlib.decompress(rest[1:])
+        if kind in (b"tEXt", b"zTXt", b"iTXt"):
+            out.append(body.decode("utf-8", errors="replace"))
+    return "\n".join(out)
+
+
+def _file_texts(path: Path) -> list[str]:
+    """What a reader of ``path`` can see as text: cell values and the XML of a workbook, a PNG's text chunks,
+    else the file decoded as UTF-8."""
+    if path.suffix == ".xlsx":
+        wb = openpyxl.load_workbook(path)
+        cells = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                          if c.value is not None)
+        with zipfile.ZipFile(path) as z:
+            xml = "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+        return [cells, xml]
+    data = path.read_bytes()
+    if data.startswith(b"\x89PNG"):
+        return [_png_text_chunks(data)]
+    return [data.decode("utf-8", errors="replace")]
+
+
+# Digits with at most one separator between them: 13800000360, 138 0000 0360, 138-0000-0360, +86 138..., 0371-6912 7000
+_DIGIT_RUN = re.compile(r"\d(?:[-\s.()（）]?\d)*")
+
+
+def phones_in(text: str, phones: set[str]) -> set[str]:
+    """The ``phones`` (as the clean tables hold them) that ``text`` shows unmasked, in any grouping: as typed, by
+    their digits inside a run of digits and separators (a ``+86`` before them included), and a landline's local
+    number on its own. A plain scan, independent of netmedia.transform.phones and the privacy scanner."""
+    digits = {re.sub(r"\D", "", p): p for p in phones}
+    local = {p.split("-")[1]: p for p in phones if re.fullmatch(r"0\d{2,3}-\d{7,8}", p)}
+    lengths = {len(d) for d in digits}
+    found = {p for p in phones if p in text}
+    for m in _DIGIT_RUN.finditer(text):
+        d = re.sub(r"\D", "", m.group())
+        found |= {digits[d[i:i + n]] for n in lengths for i in range(len(d) - n + 1) if d[i:i + n] in digits}
+        if d in local:
+            found.add(local[d])
+    return found
+
+
+def test_phones_in_finds_every_grouping():
+    phones = {"13800000360", "0371-69127000", "1385556666"}
+    for shown, expected in [("电话 138 0000 0360。", "13800000360"), ("+86-138-0000-0360", "13800000360"),
+                            ("(0371)69127000", "0371-69127000"), ("0371 6912 7000", "0371-69127000"),
+                            ("座机69127000", "0371-69127000"), ("1385556666", "1385556666")]:
+        assert phones_in(shown, phones) == {expected}, shown
+    assert phones_in("138****0360, 0371-****7000, 2023-04-25", phones) == set()
+
+
 def test_shareable_outputs_carry_no_phone_or_staff_id(run):
     _, clean, reports = run
     staff_ids = set(pd.read_parquet(clean / "staff.parquet")["staff_id"].dropna())
     shareable = [reports / "dashboard.html", reports / "charts", reports / "data_docs"]
     assert privacy.scan_for_personal_data(shareable, staff_ids) == []
-    # the rectification lists go back to units: phones only masked
-    phones = set(pd.read_parquet(clean / "platforms.parquet")["operator_phone"].dropna())
-    phones = {p for p in phones if re.fullmatch(r"1[3-9]\d{9}", p)}
-    assert phones
     hits = privacy.scan_for_personal_data(reports / "整改清单", staff_ids, suffixes=(".xlsx",))
     assert hits == []
+    # Every phone of the clean tables (mobiles, landlines, malformed ones), looked for by a plain scan: none
+    # may show unmasked in a shareable output; the rectification lists show them masked.
+    phones = set(pd.read_parquet(clean / "platforms.parquet")["operator_phone"].dropna())
+    phones |= set(pd.read_parquet(clean / "personal_accounts.parquet")["phone"].dropna())
+    assert any(re.fullmatch(r"1[3-9]\d{9}", p) for p in phones) and any("-" in p for p in phones)
+    files = _shareable_files(reports)
+    assert len(files) > 10
+    leaks = {(f.relative_to(reports).as_posix(), p) for f in files for t in _file_texts(f) for p in phones_in(t, phones)}
+    assert leaks == set()
+    lists = "".join(t for f in files if f.suffix == ".xlsx" for t in _file_texts(f))
+    assert re.search(r"1[3-9]\d\*{4}\d{4}", lists)  # the lists do show phones, masked
 
 
 def test_chart_totals_equal_the_clean_tables(run):
