@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from test_rectification import phones_in  # the plain phone scan, independent of the privacy scanner
 
 from netmedia.config import load_config
 from netmedia.report import charts, datadocs, privacy
@@ -129,35 +130,6 @@ def _file_texts(path: Path) -> list[str]:
     if data.startswith(b"\x89PNG"):
         return [_png_text_chunks(data)]
     return [data.decode("utf-8", errors="replace")]
-
-
-# Digits with at most one separator between them: 13800000360, 138 0000 0360, 138-0000-0360, +86 138..., 0371-6912 7000
-_DIGIT_RUN = re.compile(r"\d(?:[-\s.()（）]?\d)*")
-
-
-def phones_in(text: str, phones: set[str]) -> set[str]:
-    """The ``phones`` (as the clean tables hold them) that ``text`` shows unmasked, in any grouping: as typed, by
-    their digits inside a run of digits and separators (a ``+86`` before them included), and a landline's local
-    number on its own. A plain scan, independent of netmedia.transform.phones and the privacy scanner."""
-    digits = {re.sub(r"\D", "", p): p for p in phones}
-    local = {p.split("-")[1]: p for p in phones if re.fullmatch(r"0\d{2,3}-\d{7,8}", p)}
-    lengths = {len(d) for d in digits}
-    found = {p for p in phones if p in text}
-    for m in _DIGIT_RUN.finditer(text):
-        d = re.sub(r"\D", "", m.group())
-        found |= {digits[d[i:i + n]] for n in lengths for i in range(len(d) - n + 1) if d[i:i + n] in digits}
-        if d in local:
-            found.add(local[d])
-    return found
-
-
-def test_phones_in_finds_every_grouping():
-    phones = {"13800000360", "0371-69127000", "1385556666"}
-    for shown, expected in [("电话 138 0000 0360。", "13800000360"), ("+86-138-0000-0360", "13800000360"),
-                            ("(0371)69127000", "0371-69127000"), ("0371 6912 7000", "0371-69127000"),
-                            ("座机69127000", "0371-69127000"), ("1385556666", "1385556666")]:
-        assert phones_in(shown, phones) == {expected}, shown
-    assert phones_in("138****0360, 0371-****7000, 2023-04-25", phones) == set()
 
 
 def test_shareable_outputs_carry_no_phone_or_staff_id(run):
