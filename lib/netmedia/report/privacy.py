@@ -200,6 +200,24 @@ def find_personal_data(text: str, staff_ids: Iterable[str] | None = None) -> lis
     return _find(_decode_escapes(text), _staff_id_pattern(staff_ids))
 
 
+def mask_id_number(number: str) -> str:
+    """``41010519880412301X`` -> ``410105********301X``: the region kept, the birth date and sequence hidden."""
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+def mask_personal_text(text: object, staff_ids: Iterable[object] = (), extra: Iterable[object] = ()) -> object:
+    """Everything :func:`find_personal_data` would find in ``text``, masked: phones as
+    :func:`mask_phones_in_text` does (``extra`` too), 身份证 numbers as :func:`mask_id_number` and each of
+    ``staff_ids`` as ``****``. For free text that leaves the department in any column (an operator written
+    ``张三 13800000360`` or ``张三（工号20080123）``). Null stays null."""
+    s = mask_phones_in_text(text, extra)
+    if _is_null(s):
+        return s
+    s = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)) if _plausible_birth(m["birth"]) else m.group(0), str(s))
+    staff_pat = _staff_id_pattern(str(x) for x in staff_ids if not _is_null(x))
+    return staff_pat.sub(MASK, s) if staff_pat is not None else s
+
+
 def _find(text: str, staff_pat: re.Pattern[str] | None) -> list[str]:
     hits = [f.raw for f in phones.find(text)]
     hits += find_id_numbers(text)
