@@ -59,8 +59,22 @@ def _header(ws) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _rewrite_returns(raw: Path, staff_id: str) -> list[dict[str, str]]:
-    """Rewrite every return's data rows in place; returns each planted phone (:func:`_planted`)."""
+def _odd_cells(i: int, staff_id: str) -> dict[str, str]:
+    """Personal data where units put it besides the phone column: in the operator and supervisor cells (a
+    name with a staff id or a phone after it) and as an account id (a WeChat id that is the holder's mobile,
+    filed twice, so the duplicate check quotes it; a 身份证 number)."""
+    return [
+        {"运营管理负责人": f"{UNKNOWN_OPERATOR}（工号{staff_id}）"},
+        {"运营管理负责人": f"{UNKNOWN_OPERATOR} 139 1234 {5000 + i}"},
+        {"主管领导": f"王某 0371-6912{i:04d}"},
+        {"账号ID": "13911112222"},
+        {"账号ID": f"41010519880412{i % 1000:03d}X"},
+    ][i % 5]
+
+
+def _rewrite_returns(raw: Path, staff_id: str, *, odd: bool = False) -> list[dict[str, str]]:
+    """Rewrite every return's data rows in place; returns each planted phone (:func:`_planted`). ``odd``:
+    every row also gets one of :func:`_odd_cells`."""
     planted: list[dict[str, str]] = []
     for path in sorted(raw.glob("*.xlsx")):
         wb = openpyxl.load_workbook(path)
@@ -79,25 +93,31 @@ def _rewrite_returns(raw: Path, staff_id: str) -> list[dict[str, str]]:
                     ws.cell(r, cols["运营管理负责人"]).value = UNKNOWN_OPERATOR
                 if len(planted) % 3 == 0:
                     ws.cell(r, cols["备注"]).value = f"经办人工号{staff_id}，身份证{ID_NUMBER}"
+                for header, value in (_odd_cells(len(planted), staff_id) if odd else {}).items():
+                    if header in cols:
+                        ws.cell(r, cols[header]).value = value
         wb.save(path)
     return planted
 
 
-@pytest.fixture(scope="module")
-def carried(tmp_path_factory):
-    root = tmp_path_factory.mktemp("carried")
+def _build(root: Path, *, odd: bool = False, images: bool = True) -> dict:
     config = load_config()
     samples.generate(root / "raw", n_units=12, seed=5, violations=True, messy=False, config=config)
     staff = pd.read_excel(root / "raw" / "reference" / "staff.xlsx", dtype=str)
     staff_id = staff["工号"].dropna().iloc[0]
-    planted = _rewrite_returns(root / "raw", staff_id)
+    planted = _rewrite_returns(root / "raw", staff_id, odd=odd)
     season.ingest(root / "raw", root / "clean", config, workers=1, progress=False)
     reports = root / "reports"
     report = season.check_season(root / "clean", reports, config)
     tables = checks.load_clean_tables(root / "clean")
-    dashboard.build_dashboard(tables, report.findings, config, reports)
+    dashboard.build_dashboard(tables, report.findings, config, reports, images=images)
     return {"reports": reports, "planted": planted, "staff_ids": set(tables["staff"]["staff_id"].dropna()),
             "staff_id": staff_id, "findings": report.findings, "tables": tables}
+
+
+@pytest.fixture(scope="module")
+def carried(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("carried"))
 
 
 def _on_finding_rows(carried) -> list[dict[str, str]]:
@@ -145,3 +165,11 @@ def test_the_scanner_sees_the_planted_values_in_the_registry(carried):
     expected = {p["canonical"] for p in _on_finding_rows(carried)}
     assert len(expected) > 20 and expected <= hits
     assert carried["staff_id"] in hits and ID_NUMBER in hits
+
+
+@pytest.mark.xfail(strict=True, reason="known leaks, reported to the lead: the rectification lists' operator and "
+                   "supervisor columns are not masked, staff ids and 身份证 numbers nowhere; Data Docs quote "
+                   "duplicated account ids unmasked")
+def test_no_personal_data_in_shareable_outputs_from_odd_cells(tmp_path):
+    built = _build(tmp_path, odd=True, images=False)
+    assert scan_shareable(built["reports"], built["staff_ids"]) == []
