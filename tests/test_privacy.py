@@ -11,6 +11,7 @@ import pytest
 
 from netmedia.report.privacy import (
     STAFF_ID_RE,
+    PersonalDataMasker,
     find_id_numbers,
     find_personal_data,
     mask_personal_text,
@@ -250,6 +251,7 @@ def test_id_numbers(text, hits):
 def test_mask_personal_text(text, masked):
     out = mask_personal_text(text, staff_ids=["20080123", "T0571"])
     assert out == masked
+    assert PersonalDataMasker(["20080123", None, "T0571"])(text) == masked
     assert find_personal_data(out, ["20080123", "T0571"]) == []
 
 
