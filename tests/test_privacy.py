@@ -11,7 +11,9 @@ import pytest
 
 from netmedia.report.privacy import (
     STAFF_ID_RE,
+    PersonalDataLeak,
     PersonalDataMasker,
+    check_shareable,
     find_id_numbers,
     find_personal_data,
     mask_personal_text,
@@ -309,3 +311,13 @@ def test_scan_shareable_skips_the_internal_workbooks(tmp_path):
         ("dashboard.html", "20080123"),
         ("整改清单/水利学院.xlsx", "0371 69127000"),
     ]
+
+
+def test_check_shareable_raises_with_a_masked_message(tmp_path):
+    check_shareable(tmp_path, {"20080123"})  # nothing there: no error
+    (tmp_path / "dashboard.html").write_text("<td>13800000360 工号20080123</td>", "utf-8")
+    with pytest.raises(PersonalDataLeak) as err:
+        check_shareable(tmp_path, {"20080123"})
+    message = str(err.value)
+    assert "dashboard.html: 138****0360" in message and "dashboard.html: ****" in message
+    assert "13800000360" not in message and "20080123" not in message

@@ -323,3 +323,25 @@ def scan_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = No
     masking held. ``staff_ids``: the staff roster's ids (the clean ``staff`` table's ``staff_id``)."""
     ids = {str(s) for s in staff_ids or () if not _is_null(s)}
     return scan_for_personal_data(shareable_outputs(reports_dir), ids)
+
+
+class PersonalDataLeak(RuntimeError):
+    """A shareable output holds personal data: the run must not hand it out."""
+
+
+def check_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = None) -> None:
+    """Raise :class:`PersonalDataLeak` when :func:`scan_shareable` finds anything in ``reports_dir``.
+
+    The message names each file and what was found there, itself masked (the message goes to a log).
+    """
+    hits = scan_shareable(reports_dir, staff_ids)
+    if not hits:
+        return
+    masker = PersonalDataMasker(staff_ids or ())
+    root = Path(reports_dir)
+    lines = [f"  {p.relative_to(root).as_posix()}: {masker(hit)}" for p, hit in hits[:20]]
+    more = [f"  ... and {len(hits) - 20} more"] if len(hits) > 20 else []
+    raise PersonalDataLeak(
+        f"{len(hits)} unmasked phone/身份证/staff-id values in shareable outputs under {root}:\n"
+        + "\n".join(lines + more)
+    )
