@@ -192,6 +192,19 @@ def test_scan_directory_suffixes_and_staff_ids(tmp_path):
     assert scan_for_personal_data(tmp_path / "missing") == []
 
 
+def test_the_inlined_plotly_bundle_is_not_our_data(tmp_path):
+    """A staff id that happens to be a number in plotly.js is found in the dashboard's data, not in the bundle."""
+    from plotly.offline import get_plotlyjs
+
+    bundle = get_plotlyjs()
+    assert "16711680" in bundle  # a colour constant, shaped like an 8-digit staff id
+    page = tmp_path / "dashboard.html"
+    page.write_text(f"<script>{bundle}</script><div>figures</div>", "utf-8")
+    assert scan_for_personal_data(page, {"16711680"}) == []
+    page.write_text(f"<script>{bundle}</script><div>负责人 16711680</div>", "utf-8")
+    assert scan_for_personal_data(page, {"16711680"}) == [(page, "16711680")]
+
+
 def test_plotly_bundle_has_no_false_positives():
     plotly = pytest.importorskip("plotly")
     from pathlib import Path
@@ -277,8 +290,9 @@ def test_shareable_outputs_of_a_reports_folder(tmp_path):
         "charts/a.png": "shared",
         "charts/a.svg": "shared",
         "data_docs/index.html": "shared",
-        "data_docs/static/app.js": "shared",
-        "data_docs/static/font.woff2": "binary",
+        "data_docs/validations/a/b.html": "shared",
+        "data_docs/static/vendor/vega.min.js": "vendored",
+        "data_docs/static/font.woff2": "vendored",
         "整改清单/水利学院.xlsx": "shared",
         "通报.docx": "shared",  # an output added later is shared unless listed as internal
         "网络媒体平台备案信息汇总表.xlsx": "internal",

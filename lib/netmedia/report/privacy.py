@@ -32,6 +32,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -252,6 +253,23 @@ def _iter_files(paths_or_dir: str | Path | Iterable[str | Path], suffixes: froze
     return files
 
 
+@cache
+def _vendored_code() -> tuple[str, ...]:
+    """Third-party code the outputs inline verbatim: plotly.js (in the dashboard, 4.8 MB)."""
+    from plotly.offline import get_plotlyjs
+
+    return (get_plotlyjs(),)
+
+
+def _without_vendored_code(text: str) -> str:
+    """``text`` without the verbatim copies of :func:`_vendored_code`: its thousands of numbers are nobody's
+    data, and a staff id of 5-8 digits would match one of them by chance (the bundle holds 16711680, ...)."""
+    for code in _vendored_code():
+        if len(text) >= len(code) and code in text:
+            text = text.replace(code, "")
+    return text
+
+
 def scan_for_personal_data(
     paths_or_dir: str | Path | Iterable[str | Path],
     staff_ids: set[str] | None = None,
@@ -276,7 +294,7 @@ def scan_for_personal_data(
         elif data.startswith(b"PK\x03\x04"):
             text = zip_text(data)
         else:
-            text = data.decode("utf-8", errors="replace")
+            text = _without_vendored_code(data.decode("utf-8", errors="replace"))
         for hit in _find(_decode_escapes(text), staff_pat):
             found.append((f, hit))
     return found
@@ -289,6 +307,9 @@ def scan_for_personal_data(
 INTERNAL_FILES = frozenset({PLATFORMS_FILE, PERSONAL_FILE, "clean_tables.xlsx"})
 INTERNAL_STEMS = frozenset({"findings"})
 INTERNAL_DIRS = frozenset({"notebooks"})
+# Data Docs' third-party assets (bootstrap, vega, fonts), copied unchanged: no data of ours, and thousands of
+# numbers a short staff id could match by chance.
+VENDORED_DIR = ("data_docs", "static")
 # What a shareable output can hold text in; other files (fonts, GIFs, Parquet) hold none a reader sees.
 SHAREABLE_SUFFIXES = SCAN_SUFFIXES | {".xlsx", ".docx"}
 
@@ -297,7 +318,8 @@ def shareable_outputs(reports_dir: str | Path) -> list[Path]:
     """Every file under ``reports_dir`` that may leave the department, sorted.
 
     That is everything but the internal outputs (:data:`INTERNAL_FILES`, ``findings.*`` and the
-    ``notebooks/`` folder, at the top of the folder): the dashboard, the charts' PNG and SVG, the Data Docs,
+    ``notebooks/`` folder, at the top of the folder) and Data Docs' vendored assets (``data_docs/static/``):
+    the dashboard, the charts' PNG and SVG, the Data Docs pages,
     the rectification lists and any output added later (the circular, Annex 1). Listing what is internal
     rather than what is shareable means a new output is scanned from its first run. Only files whose suffix
     can carry readable text are listed (:data:`SHAREABLE_SUFFIXES`).
@@ -310,7 +332,7 @@ def shareable_outputs(reports_dir: str | Path) -> list[Path]:
         if not f.is_file() or f.suffix.lower() not in SHAREABLE_SUFFIXES:
             continue
         top = f.relative_to(root).parts
-        if len(top) > 1 and top[0] in INTERNAL_DIRS:
+        if (len(top) > 1 and top[0] in INTERNAL_DIRS) or top[:2] == VENDORED_DIR:
             continue
         if len(top) == 1 and (f.name in INTERNAL_FILES or f.stem in INTERNAL_STEMS):
             continue
