@@ -11,11 +11,18 @@ import pytest
 
 from netmedia.report.privacy import (
     STAFF_ID_RE,
+    PersonalDataLeak,
+    PersonalDataMasker,
+    check_shareable,
+    find_id_numbers,
     find_personal_data,
+    mask_personal_text,
     mask_phone,
     mask_phones_in_text,
     png_text,
     scan_for_personal_data,
+    scan_shareable,
+    shareable_outputs,
 )
 
 
@@ -97,6 +104,14 @@ def test_staff_id_shape():
         ("电话１３８０００００３６０", ["１３８０００００３６０"]),  # full-width digits
         ("13800000360/0371-69127000", ["13800000360", "0371-69127000"]),
         ("13800000360 0371-69127000", ["13800000360", "0371-69127000"]),
+        ("电话(0371)6912-7000", ["(0371)6912-7000"]),
+        ("座机 0371 69127000；", ["0371 69127000"]),
+        ("电话：0371—69127000", ["0371—69127000"]),
+        ("0371-6912-7000", ["0371-6912-7000"]),
+        ("(010) 6275-1234", ["(010) 6275-1234"]),
+        ("138 0000 0360", ["138 0000 0360"]),
+        ("+86-138-0000-0360", ["+86-138-0000-0360"]),
+        ("86 13800000360", ["86 13800000360"]),
         # no phone: dates, ids, chart numbers, a landline without its area code, path data, a decimal
         ("更新于2023-01-05，2023.01.05，20230105", []),
         ("账号ID 1234567890", []),
@@ -105,6 +120,15 @@ def test_staff_id_shape():
         ("[0.13800000360, 0.037169127000]", []),
         ("0371-6912700", []),  # Zhengzhou numbers have 8 digits: not a phone anyone has
         ("4008108888", []),  # a service number is nobody's personal data
+        ("2023-04-16T08:30:00.123456Z", []),  # ISO timestamps, GX run ids
+        ("20261204T215653.191122Z", []),
+        ("1.3800000360e10", []),
+        ("timestamp 1701734400123", []),
+        ('<td id="section-3-content-block-2-cell-1-2">', []),
+        ('<path d="M13800000360,0L1,2"/>', []),
+        # 身份证 numbers
+        ("身份证号41010519880412301X。", ["41010519880412301X"]),
+        ("身份证 110101199003071234", ["110101199003071234"]),
     ],
 )
 def test_phone_pattern(text, hits):
@@ -168,6 +192,19 @@ def test_scan_directory_suffixes_and_staff_ids(tmp_path):
     assert scan_for_personal_data(tmp_path / "missing") == []
 
 
+def test_the_inlined_plotly_bundle_is_not_our_data(tmp_path):
+    """A staff id that happens to be a number in plotly.js is found in the dashboard's data, not in the bundle."""
+    from plotly.offline import get_plotlyjs
+
+    bundle = get_plotlyjs()
+    assert "16711680" in bundle  # a colour constant, shaped like an 8-digit staff id
+    page = tmp_path / "dashboard.html"
+    page.write_text(f"<script>{bundle}</script><div>figures</div>", "utf-8")
+    assert scan_for_personal_data(page, {"16711680"}) == []
+    page.write_text(f"<script>{bundle}</script><div>负责人 16711680</div>", "utf-8")
+    assert scan_for_personal_data(page, {"16711680"}) == [(page, "16711680")]
+
+
 def test_plotly_bundle_has_no_false_positives():
     plotly = pytest.importorskip("plotly")
     from pathlib import Path
@@ -188,3 +225,113 @@ def test_zip_containers_are_scanned_when_asked(tmp_path):
     assert scan_for_personal_data(tmp_path) == []  # .xlsx not in the default suffixes
     assert scan_for_personal_data(tmp_path, suffixes=[".xlsx"]) == [(p, "13800000360")]
     assert scan_for_personal_data([p]) == [(p, "13800000360")]
+
+
+@pytest.mark.parametrize(
+    ("text", "hits"),
+    [
+        ("41010519880412301X", ["41010519880412301X"]),
+        ("41010519880412301x", ["41010519880412301x"]),  # lower-case check character
+        ("110101199003071234；11010120000229123X", ["110101199003071234", "11010120000229123X"]),  # leap day
+        ("110101199002301234", []),  # 30 February
+        ("110101199013011234", []),  # month 13
+        ("110101209901011234", []),  # born in 2099: not yet
+        ("110101189901011234", []),  # born before 1900
+        ("910101199003071234", []),  # no province 91
+        ("010101199003071234", []),  # nor 01
+        ("1101011990030712345", []),  # 19 digits
+        ("11010119900307123", []),  # 17 digits
+        ("dy110101199003071234", []),  # inside an account id
+        ("0.110101199003071234", []),  # a decimal's fraction
+        ("110101199003071234.5", []),
+        ("110101900307123", []),  # the old 15-digit form is not looked for
+    ],
+)
+def test_id_numbers(text, hits):
+    assert find_id_numbers(text) == hits
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("欧阳未名（工号20080123）", "欧阳未名（工号****）"),
+        ("张三 13912345678", "张三 139****5678"),
+        ("王五 (0371)6912-7000", "王五 0371-****7000"),
+        ("身份证41010519880412301X", "身份证410105********301X"),
+        ("工号T0571，学号2008012345", "工号****，学号2008012345"),  # only roster ids are staff ids
+        ("账号 120080123", "账号 120080123"),  # a staff id inside a longer number is none
+        ("无", "无"),
+    ],
+)
+def test_mask_personal_text(text, masked):
+    out = mask_personal_text(text, staff_ids=["20080123", "T0571"])
+    assert out == masked
+    assert PersonalDataMasker(["20080123", None, "T0571"])(text) == masked
+    assert find_personal_data(out, ["20080123", "T0571"]) == []
+
+
+def test_mask_personal_text_null():
+    assert mask_personal_text(None) is None
+    assert mask_personal_text(pd.NA, ["20080123"]) is pd.NA
+
+
+def _xlsx(path, text: str) -> None:
+    import zipfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/sharedStrings.xml", f"<sst><si><t>{text}</t></si></sst>")
+
+
+def test_shareable_outputs_of_a_reports_folder(tmp_path):
+    """Everything but the department's own workbooks, findings and executed notebooks; text-carrying files only."""
+    files = {
+        "dashboard.html": "shared",
+        "charts/a.png": "shared",
+        "charts/a.svg": "shared",
+        "data_docs/index.html": "shared",
+        "data_docs/validations/a/b.html": "shared",
+        "data_docs/static/vendor/vega.min.js": "vendored",
+        "data_docs/static/font.woff2": "vendored",
+        "整改清单/水利学院.xlsx": "shared",
+        "通报.docx": "shared",  # an output added later is shared unless listed as internal
+        "网络媒体平台备案信息汇总表.xlsx": "internal",
+        "师生网络媒体平台备案信息汇总表.xlsx": "internal",
+        "findings.xlsx": "internal",
+        "findings.parquet": "internal",
+        "clean_tables.xlsx": "internal",
+        "notebooks/02_checks.ipynb": "internal",
+        "notebooks/out.html": "internal",
+        "sub/findings.html": "shared",  # only the top-level findings are internal
+    }
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"")
+    got = {p.relative_to(tmp_path).as_posix() for p in shareable_outputs(tmp_path)}
+    assert got == {rel for rel, kind in files.items() if kind == "shared"}
+    assert shareable_outputs(tmp_path / "missing") == []
+
+
+def test_scan_shareable_skips_the_internal_workbooks(tmp_path):
+    _xlsx(tmp_path / "网络媒体平台备案信息汇总表.xlsx", "13800000360 20080123")
+    _xlsx(tmp_path / "clean_tables.xlsx", "13800000360")
+    _xlsx(tmp_path / "整改清单" / "水利学院.xlsx", "运营管理负责人 张三 0371 69127000")
+    (tmp_path / "dashboard.html").write_text("<td>138****0360</td><td>负责人工号20080123</td>", "utf-8")
+    (tmp_path / "charts").mkdir()
+    (tmp_path / "charts" / "a.svg").write_text("<svg><text>41010519880412301X</text></svg>", "utf-8")
+    hits = sorted((p.relative_to(tmp_path).as_posix(), h) for p, h in scan_shareable(tmp_path, {"20080123"}))
+    assert hits == [
+        ("charts/a.svg", "41010519880412301X"),
+        ("dashboard.html", "20080123"),
+        ("整改清单/水利学院.xlsx", "0371 69127000"),
+    ]
+
+
+def test_check_shareable_raises_with_a_masked_message(tmp_path):
+    check_shareable(tmp_path, {"20080123"})  # nothing there: no error
+    (tmp_path / "dashboard.html").write_text("<td>13800000360 工号20080123</td>", "utf-8")
+    with pytest.raises(PersonalDataLeak) as err:
+        check_shareable(tmp_path, {"20080123"})
+    message = str(err.value)
+    assert "dashboard.html: 138****0360" in message and "dashboard.html: ****" in message
+    assert "13800000360" not in message and "20080123" not in message

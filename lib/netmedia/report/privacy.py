@@ -7,11 +7,15 @@ lists sent to units, the dashboard, charts, data docs) show phones masked
 keep them in full.
 
 ``scan_for_personal_data`` is the safety net: it reads every text-like file
-(html, svg, json, css, js, csv, md, txt, ...) and the text chunks of PNG
-files under the given paths and reports each mainland mobile or landline
-number (:func:`netmedia.transform.phones.find`) and each given staff id it
-finds. JSON ``\\uXXXX`` escapes and HTML entities are decoded before matching,
-so ``"\\u7535\\u8bdd13800000360"`` is caught.
+(html, svg, json, css, js, csv, md, txt, ...), the text chunks of PNG
+files and (when asked) the XML members of workbooks under the given paths and
+reports each mainland mobile or landline number
+(:func:`netmedia.transform.phones.find`), each 身份证-shaped number
+(:func:`find_id_numbers`) and each given staff id it finds. JSON ``\\uXXXX``
+escapes and HTML entities are decoded before matching, so
+``"\\u7535\\u8bdd13800000360"`` is caught. :func:`scan_shareable` runs it on
+every output of a reports folder that leaves the department
+(:func:`shareable_outputs`).
 
 What a phone is, how it is found in text and how it is masked is the one
 parser's (:mod:`netmedia.transform.phones`), the same the ingest and the
@@ -20,6 +24,7 @@ phone rule use; this module adds the staff ids and the file walking.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
@@ -27,10 +32,12 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from netmedia.report.registry import PERSONAL_FILE, PLATFORMS_FILE
 from netmedia.transform import phones
 from netmedia.transform.phones import MASK
 
@@ -40,6 +47,13 @@ STAFF_ID_RE = re.compile(r"^[A-Za-z]{0,3}\d{4,12}$")
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".svg", ".json", ".css", ".js", ".csv", ".tsv", ".md", ".txt", ".xml"})
 PNG_SUFFIXES = frozenset({".png"})
 SCAN_SUFFIXES = TEXT_SUFFIXES | PNG_SUFFIXES
+
+# A 身份证 number (GB 11643): 6-digit region code (province 11-82), birth date YYYYMMDD, 3-digit sequence and a
+# check character (a digit or X). Not inside a longer number or word, nor a decimal's fraction.
+_ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?<!\d\.)[1-8]\d{5}(?P<birth>(?:18|19|20)\d{6})\d{3}[\dXx](?![0-9A-Za-z])(?!\.\d)"
+)
+_OLDEST_BIRTH = dt.date(1900, 1, 1)
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _PHONE_SPLIT = re.compile(r"([/,，;；、|]+|\s{2,}|\s*(?:或|及|和)\s*)")
@@ -164,13 +178,64 @@ def _staff_id_pattern(staff_ids: Iterable[str] | None) -> re.Pattern[str] | None
     return re.compile(r"(?<![0-9A-Za-z])(?:" + "|".join(map(re.escape, ids)) + r")(?![0-9A-Za-z])")
 
 
+def _plausible_birth(yyyymmdd: str) -> bool:
+    try:
+        born = dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError:  # 19900230: no such day
+        return False
+    return _OLDEST_BIRTH <= born <= dt.date.today()
+
+
+def find_id_numbers(text: str) -> list[str]:
+    """The 身份证-shaped numbers in ``text``, in order: 18 characters, the last a digit or X, a province code
+    and a birth date that exists and lies between 1900 and today.
+
+    The check digit is not verified: a mistyped id number is still somebody's. The old 15-digit form
+    (birth year in two digits) is not looked for: too many other 15-digit numbers (timestamps, ids) fit it.
+    """
+    return [m.group(0) for m in _ID_NUMBER.finditer(text) if _plausible_birth(m["birth"])]
+
+
 def find_personal_data(text: str, staff_ids: Iterable[str] | None = None) -> list[str]:
-    """Phones and given staff ids found in ``text`` (after decoding JSON/HTML escapes), in order."""
+    """Phones, 身份证 numbers and given staff ids found in ``text`` (after decoding JSON/HTML escapes)."""
     return _find(_decode_escapes(text), _staff_id_pattern(staff_ids))
+
+
+def mask_id_number(number: str) -> str:
+    """``41010519880412301X`` -> ``410105********301X``: the region kept, the birth date and sequence hidden."""
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+class PersonalDataMasker:
+    """Masks everything :func:`find_personal_data` would find in a text: phones as :func:`mask_phones_in_text`
+    does (its ``extra`` too), 身份证 numbers as :func:`mask_id_number` and each of ``staff_ids`` as ``****``.
+
+    For free text that leaves the department in any column (an operator written ``张三 13800000360`` or
+    ``张三（工号20080123）``). The staff-id pattern is built once: a roster holds thousands of ids, and a
+    rectification list masks every cell of several columns.
+    """
+
+    def __init__(self, staff_ids: Iterable[object] = ()) -> None:
+        self._staff = _staff_id_pattern(str(x) for x in staff_ids if not _is_null(x))
+
+    def __call__(self, text: object, extra: Iterable[object] = ()) -> object:
+        """``text`` masked; null stays null."""
+        s = mask_phones_in_text(text, extra)
+        if _is_null(s):
+            return s
+        s = _ID_NUMBER.sub(lambda m: mask_id_number(m[0]) if _plausible_birth(m["birth"]) else m[0], str(s))
+        return self._staff.sub(MASK, s) if self._staff is not None else s
+
+
+def mask_personal_text(text: object, staff_ids: Iterable[object] = (), extra: Iterable[object] = ()) -> object:
+    """``text`` with its phones, 身份证 numbers and given staff ids masked (:class:`PersonalDataMasker`, for
+    one text; build the masker once for many)."""
+    return PersonalDataMasker(staff_ids)(text, extra)
 
 
 def _find(text: str, staff_pat: re.Pattern[str] | None) -> list[str]:
     hits = [f.raw for f in phones.find(text)]
+    hits += find_id_numbers(text)
     if staff_pat is not None:
         hits += [m.group(0) for m in staff_pat.finditer(text)]
     return hits
@@ -188,13 +253,30 @@ def _iter_files(paths_or_dir: str | Path | Iterable[str | Path], suffixes: froze
     return files
 
 
+@cache
+def _vendored_code() -> tuple[str, ...]:
+    """Third-party code the outputs inline verbatim: plotly.js (in the dashboard, 4.8 MB)."""
+    from plotly.offline import get_plotlyjs
+
+    return (get_plotlyjs(),)
+
+
+def _without_vendored_code(text: str) -> str:
+    """``text`` without the verbatim copies of :func:`_vendored_code`: its thousands of numbers are nobody's
+    data, and a staff id of 5-8 digits would match one of them by chance (the bundle holds 16711680, ...)."""
+    for code in _vendored_code():
+        if len(text) >= len(code) and code in text:
+            text = text.replace(code, "")
+    return text
+
+
 def scan_for_personal_data(
     paths_or_dir: str | Path | Iterable[str | Path],
     staff_ids: set[str] | None = None,
     *,
     suffixes: Iterable[str] = SCAN_SUFFIXES,
 ) -> list[tuple[Path, str]]:
-    """Every (file, match) where a mainland phone number or one of ``staff_ids`` appears.
+    """Every (file, match) where a mainland phone number, a 身份证 number or one of ``staff_ids`` appears.
 
     ``paths_or_dir``: a file, a directory (searched recursively for files whose suffix is in
     ``suffixes``), or a list of them; files named explicitly are scanned whatever their suffix
@@ -212,7 +294,76 @@ def scan_for_personal_data(
         elif data.startswith(b"PK\x03\x04"):
             text = zip_text(data)
         else:
-            text = data.decode("utf-8", errors="replace")
+            text = _without_vendored_code(data.decode("utf-8", errors="replace"))
         for hit in _find(_decode_escapes(text), staff_pat):
             found.append((f, hit))
     return found
+
+
+# --- the shareable outputs of a reports folder --------------------------------------------------
+
+# What stays in the department (full phones by design): the consolidated registry workbooks, the findings
+# (the department's working list), the clean tables for people, and the executed notebooks.
+INTERNAL_FILES = frozenset({PLATFORMS_FILE, PERSONAL_FILE, "clean_tables.xlsx"})
+INTERNAL_STEMS = frozenset({"findings"})
+INTERNAL_DIRS = frozenset({"notebooks"})
+# Data Docs' third-party assets (bootstrap, vega, fonts), copied unchanged: no data of ours, and thousands of
+# numbers a short staff id could match by chance.
+VENDORED_DIR = ("data_docs", "static")
+# What a shareable output can hold text in; other files (fonts, GIFs, Parquet) hold none a reader sees.
+SHAREABLE_SUFFIXES = SCAN_SUFFIXES | {".xlsx", ".docx"}
+
+
+def shareable_outputs(reports_dir: str | Path) -> list[Path]:
+    """Every file under ``reports_dir`` that may leave the department, sorted.
+
+    That is everything but the internal outputs (:data:`INTERNAL_FILES`, ``findings.*`` and the
+    ``notebooks/`` folder, at the top of the folder) and Data Docs' vendored assets (``data_docs/static/``):
+    the dashboard, the charts' PNG and SVG, the Data Docs pages,
+    the rectification lists and any output added later (the circular, Annex 1). Listing what is internal
+    rather than what is shareable means a new output is scanned from its first run. Only files whose suffix
+    can carry readable text are listed (:data:`SHAREABLE_SUFFIXES`).
+    """
+    root = Path(reports_dir)
+    if not root.is_dir():
+        return []
+    out: list[Path] = []
+    for f in sorted(root.rglob("*")):
+        if not f.is_file() or f.suffix.lower() not in SHAREABLE_SUFFIXES:
+            continue
+        top = f.relative_to(root).parts
+        if (len(top) > 1 and top[0] in INTERNAL_DIRS) or top[:2] == VENDORED_DIR:
+            continue
+        if len(top) == 1 and (f.name in INTERNAL_FILES or f.stem in INTERNAL_STEMS):
+            continue
+        out.append(f)
+    return out
+
+
+def scan_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = None) -> list[tuple[Path, str]]:
+    """Every (file, match) of personal data in the shareable outputs of ``reports_dir``: empty when the
+    masking held. ``staff_ids``: the staff roster's ids (the clean ``staff`` table's ``staff_id``)."""
+    ids = {str(s) for s in staff_ids or () if not _is_null(s)}
+    return scan_for_personal_data(shareable_outputs(reports_dir), ids)
+
+
+class PersonalDataLeak(RuntimeError):
+    """A shareable output holds personal data: the run must not hand it out."""
+
+
+def check_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = None) -> None:
+    """Raise :class:`PersonalDataLeak` when :func:`scan_shareable` finds anything in ``reports_dir``.
+
+    The message names each file and what was found there, itself masked (the message goes to a log).
+    """
+    hits = scan_shareable(reports_dir, staff_ids)
+    if not hits:
+        return
+    masker = PersonalDataMasker(staff_ids or ())
+    root = Path(reports_dir)
+    lines = [f"  {p.relative_to(root).as_posix()}: {masker(hit)}" for p, hit in hits[:20]]
+    more = [f"  ... and {len(hits) - 20} more"] if len(hits) > 20 else []
+    raise PersonalDataLeak(
+        f"{len(hits)} unmasked phone/身份证/staff-id values in shareable outputs under {root}:\n"
+        + "\n".join(lines + more)
+    )
