@@ -80,8 +80,8 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.refs: list[tuple[str, str]] = []
         self.stylesheets: list[str] = []
-        self._in: str | None = None  # "style" or "script" while inside one
-        self._text: list[str] = []  # its text so far (the parser may hand it over in pieces)
+        self.open_element: str | None = None  # "style" or "script" while inside one
+        self.element_text: list[str] = []  # its text so far (the parser may hand it over in pieces)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v for k, v in attrs if v is not None}
@@ -100,25 +100,29 @@ class _Page(HTMLParser):
         if "style" in values:
             self.refs += css_refs(values["style"])
         if tag == "style" or (tag == "script" and "src" not in values):
-            self._in, self._text = tag, []
+            self.open_element, self.element_text = tag, []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == self._in:
-            text = "".join(self._text)
+        if tag == self.open_element:
+            text = "".join(self.element_text)
             self.refs += css_refs(text) if tag == "style" else js_refs(text)
-            self._in = None
+            self.open_element = None
 
     def handle_data(self, data: str) -> None:
-        if self._in:
-            self._text.append(data)
+        if self.open_element:
+            self.element_text.append(data)
+
+
+def _parse(text: str) -> _Page:
+    page = _Page()
+    page.feed(text)
+    page.close()
+    return page
 
 
 def html_refs(text: str) -> list[tuple[str, str]]:
     """(kind, URL) of every remote reference in an HTML page's own text (not in the stylesheets it links)."""
-    page = _Page()
-    page.feed(text)
-    page.close()
-    return page.refs
+    return _parse(text).refs
 
 
 def _local_file(base: Path, ref: str) -> Path | None:
@@ -172,9 +176,7 @@ def external_refs(path: str | Path) -> list[Ref]:
         if kind == "js":
             out += [Ref(_name(f, root), k, u) for k, u in js_refs(text)]
             continue
-        page = _Page()
-        page.feed(text)
-        page.close()
+        page = _parse(text)
         out += [Ref(_name(f, root), k, u) for k, u in page.refs]
         for href in page.stylesheets:
             target = _local_file(f, href)
