@@ -16,13 +16,15 @@ import pytest
 
 from netmedia import schema
 from netmedia.config import load_config
-from netmedia.report import charts, dashboard
+from netmedia.report import charts, dashboard, offline
 
 UNITS = [
     "水利学院", "电力学院", "土木与交通学院", "机械学院", "信息工程学院", "数学与统计学院", "外国语学院", "法学院",
     "马克思主义学院", "艺术与设计学院", "党委宣传部", "党委组织部", "学生工作部", "教务处", "科技处", "图书馆",
     "校团委", "校学生会", "研究生会", "网络信息中心", "档案馆", "工会",
 ]  # fmt: skip
+# the one remote loader inside plotly.js: maki icons for map traces (see test_offline)
+PLOTLY_MAP_ICONS = "https://cdn.jsdelivr.net/npm/@mapbox/maki@"
 SECRETS = ("张伟民", "刘晓燕", "13912345678", "0371-69127000", "T2019001")
 
 
@@ -89,6 +91,9 @@ def _check_html(text: str) -> None:
     assert not re.search(r"<script[^>]*\bsrc\s*=", text, re.I)  # everything inline: no CDN, no MathJax
     assert not re.search(r"<link[^>]*\bhref\s*=\s*[\"']?(https?:)?//", text, re.I)
     assert not re.search(r"<(iframe|img|object|embed)[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", text, re.I)
+    # the offline checker: nothing but the map-icon loader of the plotly.js bundle (no map chart runs it)
+    refs = offline.html_refs(text)
+    assert all(kind == "js src" and url.startswith(PLOTLY_MAP_ICONS) for kind, url in refs), refs
     for spec in charts.CHARTS:
         assert spec.title in text, spec.title
     for secret in SECRETS:

@@ -30,6 +30,8 @@ HOSTILE = [
     "13800000360",
     "1E5",
 ]
+# the ones Excel would turn into a formula on F2-Enter: they carry the quote prefix (by hand)
+QUOTED = {'=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", "=1+1"}
 LONG = "长" * 40_000
 CONTROL = "a\x00b\x01c\x07d\x0be\x1ff\x7fg\th\ni\r\nj 😀 _x000D_ 华水\rk"
 CONTROL_STORED = "abcdefg\th\ni\nj 😀 _x000D_ 华水\nk"  # by hand: controls gone, CR and CRLF become LF
@@ -61,13 +63,14 @@ def test_hostile_strings_stay_text(hostile_xlsx):
     wb = openpyxl.load_workbook(hostile_xlsx)
     ws = wb.worksheets[0]
     assert ws.title == "=evil"
-    assert ws["A1"].value == "+标题" and ws["A1"].data_type == "s"
-    assert ws["A2"].value == "=平台名称" and ws["A2"].data_type == "s"
+    assert ws["A1"].value == "+标题" and ws["A1"].data_type == "s" and ws["A1"].quotePrefix
+    assert ws["A2"].value == "=平台名称" and ws["A2"].data_type == "s" and ws["A2"].quotePrefix
     for sheet, first in ((ws, 3), (wb["fmt"], 2)):
         for col in (1, 3):
             for i, text in enumerate(HOSTILE):
                 cell = sheet.cell(row=first + i, column=col)
                 assert (cell.value, cell.data_type, cell.hyperlink) == (text, "s", None), (sheet.title, cell)
+                assert bool(cell.quotePrefix) is (text in QUOTED), (sheet.title, cell, text)
 
 
 def test_no_formulas_anywhere(hostile_xlsx):

@@ -6,6 +6,7 @@ rewritten: CDN URLs point at ``static/vendor/`` (copied from the assets
 ``python -m netmedia.report.vendor`` fetched at install time), remote images and
 CSS ``url()``s are dropped. If the vendored assets are missing, the remote
 tags are dropped instead (pages unstyled, still offline) and a warning logged.
+The site is then checked with :mod:`netmedia.report.offline`; a request left is logged.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from netmedia.report import vendor
+from netmedia.report import offline, vendor
 
 log = logging.getLogger(__name__)
 
@@ -26,44 +27,20 @@ SITE_NAME = "netmedia"
 _PARTIAL = 20
 _DROP_KEYS = ("unexpected_list", "unexpected_index_list", "unexpected_index_query", "unexpected_rows")
 
-# Tags/attributes that make the browser fetch something.
+# What make_offline rewrites (the check afterwards is netmedia.report.offline's, the one for every HTML output).
 _EXTERNAL = r"(?:https?:)?//[^\s\"'<>)]+"
-_ASSET_TAG = re.compile(
-    r"<(?:script|img|iframe|source|embed|audio|video)\b[^>]*?\bsrc\s*=\s*[\"']?(?P<u>" + _EXTERNAL + ")",
-    re.IGNORECASE,
-)
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _HREF = re.compile(r"\bhref\s*=\s*[\"']?(?P<u>" + _EXTERNAL + ")", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*[\"']?(?P<u>" + _EXTERNAL + r")[\"']?\s*\)", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import\s+[\"'](?P<u>" + _EXTERNAL + ")", re.IGNORECASE)
-_JS_LOAD = re.compile(r"(?:importScripts|import)\s*\(\s*[\"'](?P<u>" + _EXTERNAL + ")", re.IGNORECASE)
 
 
 def external_asset_refs(site_dir: Path) -> list[tuple[str, str]]:
-    """(file, URL) for every asset request to another host in the site's HTML/CSS/JS files.
-
-    Counted: ``src`` of scripts/images/frames/media, ``href`` of ``<link>`` (stylesheets,
-    icons, preloads), CSS ``url()``/``@import`` (also inside HTML), and JS dynamic
-    imports. Not counted: ``<a href>`` navigation links and URLs that are only text
-    (a platform's address in the data, a schema id inside a JS library)."""
-    out: list[tuple[str, str]] = []
-    for p in sorted(Path(site_dir).rglob("*")):
-        if p.suffix.lower() not in (".html", ".htm", ".css", ".js") or not p.is_file():
-            continue
-        text = p.read_text(encoding="utf-8", errors="replace")
-        rel = str(p.relative_to(site_dir))
-        found: list[str] = []
-        if p.suffix.lower() in (".html", ".htm"):
-            found += [m["u"] for m in _ASSET_TAG.finditer(text)]
-            for tag in _LINK_TAG.findall(text):
-                found += [m["u"] for m in _HREF.finditer(tag)]
-        if p.suffix.lower() in (".html", ".htm", ".css"):
-            found += [m["u"] for m in _CSS_URL.finditer(text)]
-            found += [m["u"] for m in _CSS_IMPORT.finditer(text)]
-        if p.suffix.lower() == ".js":
-            found += [m["u"] for m in _JS_LOAD.finditer(text)]
-        out += [(rel, u) for u in found]
-    return out
+    """(file, URL) for every request to another host in the site's pages, stylesheets and scripts, as
+    :func:`netmedia.report.offline.external_refs` finds them (``src``, ``<link href>``, CSS ``url()``/``@import``,
+    ``fetch``/XHR/dynamic imports, protocol-relative ``//host``). Not counted: ``<a href>`` navigation links and
+    URLs that are only text (a platform's address in the data, a schema id inside a JS library)."""
+    return [(r.file, r.url) for r in offline.external_refs(site_dir)]
 
 
 def _slim(result):
@@ -133,6 +110,9 @@ def build_data_docs(eng, results: dict[str, Any], out_dir: Path, *, run_name: st
         keys.append(key)
     ctx.build_data_docs(site_names=[SITE_NAME])
     make_offline(out_dir)
+    remaining = external_asset_refs(out_dir)
+    if remaining:  # a GX template this module does not know yet: say so, the pages still open
+        log.warning("Data Docs: %d requests to other hosts left (not offline): %s", len(remaining), remaining[:5])
     return out_dir / "index.html"
 
 

@@ -2,7 +2,9 @@
 
 Every workbook the tool writes goes through here so that a hostile account
 name such as ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0`` stays text (xlsxwriter
-with ``strings_to_formulas`` off, so ``write`` stores every string as a string),
+with ``strings_to_formulas`` off, so ``write`` stores every string as a string)
+and stays text when someone edits it in Excel (text that Excel would read as a
+formula on F2-Enter carries the quote prefix in its cell style, :func:`needs_quote_prefix`),
 URLs are not auto-linked, over-long strings are cut to Excel's cell limit,
 control characters (other than tab and newline) are removed, and tables get the
 frozen header and filters an analyst expects.
@@ -43,6 +45,12 @@ _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Lone surrogates cannot be encoded in the file at all.
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+#: Leading characters that make Excel read a typed-in cell as a formula (``=``, ``+``, ``-``, ``@``) or that
+#: spreadsheet injection hides one behind (tab, CR). A stored CR becomes LF (:func:`clean_text`), so LF counts too.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: The cell-style property (``quotePrefix="1"``) that keeps such text text when the cell is edited.
+QUOTE_PREFIX: dict[str, object] = {"quote_prefix": True}
 
 A4 = 9  # Excel paper code
 PAGE_FOOTER = "&C第 &P 页，共 &N 页"
@@ -146,6 +154,13 @@ def cell_value(v: object) -> object:
     return cell_value(str(v))
 
 
+def needs_quote_prefix(value: object) -> bool:
+    """Whether ``value`` is text that Excel would turn into a formula if a user edited its cell (F2, Enter).
+
+    Stored text is never a formula; the quote prefix in the cell's style keeps it text after an edit too."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
 def column_cells(s: pd.Series) -> list[object]:
     """A column's cells as :func:`cell_value` gives them (the frame's values, converted once per column)."""
     return [cell_value(v) for v in s.tolist()]
@@ -198,6 +213,10 @@ class _Formats:
             self.cache[key] = self.wb.add_format(dict(props))
         return self.cache[key]
 
+    def for_value(self, props: Mapping[str, object], value: object) -> Format | None:
+        """The format of a cell holding ``value``: ``props``, plus the quote prefix for formula-like text."""
+        return self.get({**props, **QUOTE_PREFIX} if needs_quote_prefix(value) else props)
+
 
 def _write_rich_look_alike(ws: Worksheet, row: int, col: int, text: str, fmt: Format | None = None) -> int:
     """Write a :class:`RichLookAlike` as text: as a rich string of three runs (xlsxwriter escapes each, and asks
@@ -208,12 +227,14 @@ def _write_rich_look_alike(ws: Worksheet, row: int, col: int, text: str, fmt: Fo
     return ws.write_rich_string(row, col, runs[0], fmt, runs[1], fmt, runs[2], fmt)
 
 
-def _merged_text(ws: Worksheet, row: int, ncols: int, text: str, fmt: Format | None) -> None:
+def _merged_text(fmts: _Formats, ws: Worksheet, row: int, ncols: int, text: str, props: Mapping[str, object]) -> None:
     """A line of text across the table's width (title, notes)."""
+    value = cell_value(text)
+    fmt = fmts.for_value(props, value)
     if ncols > 1:
-        ws.merge_range(row, 0, row, ncols - 1, cell_value(text), fmt)
+        ws.merge_range(row, 0, row, ncols - 1, value, fmt)
     else:
-        ws.write(row, 0, cell_value(text), fmt)
+        ws.write(row, 0, value, fmt)
 
 
 def _write_sheet(fmts: _Formats, ws: Worksheet, spec: SheetSpec) -> None:
@@ -225,14 +246,14 @@ def _write_sheet(fmts: _Formats, ws: Worksheet, spec: SheetSpec) -> None:
     top = 0
     if spec.title:
         ws.set_row(0, 24)
-        _merged_text(ws, 0, ncols, spec.title, fmts.get({"bold": True, "font_size": 14, "align": "center",
-                                                         "valign": "vcenter"}))
+        _merged_text(fmts, ws, 0, ncols, spec.title, {"bold": True, "font_size": 14, "align": "center",
+                                                      "valign": "vcenter"})
         top = 1
-    note_fmt = fmts.get({"text_wrap": True, "valign": "vcenter", "align": "left"})
+    note_props = {"text_wrap": True, "valign": "vcenter", "align": "left"}
     for note in spec.notes:
         if spec.note_height:
             ws.set_row(top, spec.note_height)
-        _merged_text(ws, top, ncols, note, note_fmt)
+        _merged_text(fmts, ws, top, ncols, note, note_props)
         top += 1
 
     head_props = {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
@@ -240,7 +261,9 @@ def _write_sheet(fmts: _Formats, ws: Worksheet, spec: SheetSpec) -> None:
         head_props["align"] = "center"
     if spec.header_height:
         ws.set_row(top, spec.header_height)
-    ws.write_row(top, 0, [cell_value(label) for label in labels], fmts.get(head_props))
+    for j, label in enumerate(labels):
+        value = cell_value(label)
+        ws.write(top, j, value, fmts.for_value(head_props, value))
     for j, (c, label) in enumerate(zip(cols, labels, strict=True)):
         width = spec.widths.get(c)
         if width is None:
@@ -267,8 +290,11 @@ def _write_sheet(fmts: _Formats, ws: Worksheet, spec: SheetSpec) -> None:
     first = top + 1
     for pos, row in enumerate(zip(*columns, strict=True)):
         extra = spec.row_formats.get(pos)
-        row_formats = formats if not extra else [fmts.get({**p, **extra}) for p in props]
+        row_props = props if not extra else [{**p, **extra} for p in props]
+        row_formats = formats if not extra else [fmts.get(p) for p in row_props]
         for j, (value, fmt) in enumerate(zip(row, row_formats, strict=True)):
+            if needs_quote_prefix(value):  # rare: the format with the quote prefix is looked up only here
+                fmt = fmts.for_value(row_props[j], value)
             ws.write(first + pos, j, value, fmt)  # None: a blank cell, stored only when it has a format
 
     last = top + len(df)
