@@ -43,8 +43,8 @@ from netmedia.report.privacy import (
         ("(0371)69127000", "0371-****7000"),
         ("0086 138 0000 0360", "138****0360"),
         ("１３８０００００３６０", "138****0360"),  # full-width digits
-        ("69127000", "691****7000"),  # no area code: not a phone, but its middle is hidden all the same
-        ("1380000036", "138****0036"),  # malformed: still no run of 5+ digits kept whole
+        ("69127000", "****7000"),  # no area code: not a phone; never more than its last 4 shown
+        ("1380000036", "****0036"),  # malformed, shorter than a mobile: only its last 4
         ("13800000360/0371-69127000", "138****0360/0371-****7000"),
         ("13800000360 或 0371-69127000", "138****0360 或 0371-****7000"),
         ("196abcd8218", "196****8218"),  # malformed with letters: middle still hidden

@@ -167,9 +167,6 @@ def test_the_scanner_sees_the_planted_values_in_the_registry(carried):
     assert carried["staff_id"] in hits and ID_NUMBER in hits
 
 
-@pytest.mark.xfail(strict=True, reason="known leaks, reported to the lead: the rectification lists' operator and "
-                   "supervisor columns are not masked, staff ids and 身份证 numbers nowhere; Data Docs quote "
-                   "duplicated account ids unmasked")
 def test_no_personal_data_in_shareable_outputs_from_odd_cells(tmp_path):
     built = _build(tmp_path, odd=True, images=False)
     assert scan_shareable(built["reports"], built["staff_ids"]) == []

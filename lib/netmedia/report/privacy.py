@@ -74,8 +74,9 @@ def mask_phone(value: object) -> object:
     A phone :func:`netmedia.transform.phones.parse` reads (mobile or landline, valid or not: ``+86 138 0000
     0360``, ``0371-6912700``) shows as its :attr:`~netmedia.transform.phones.Phone.masked` form (``138****0360``,
     ``0371-****7000``). Null stays null (returned unchanged). Several numbers in one cell (``/``, ``,``, ``;``,
-    ``、``, ``或``) are masked one by one; anything else with a digit (a typo, ``196abcd8218``) keeps its first 3
-    and last 4 characters around ``****`` (or is ``****`` when shorter than 8); text without digits (``无``) is kept.
+    ``、``, ``或``) are masked one by one; anything else with a digit keeps at most its last 4 characters, and its
+    first 3 too when it is as long as a mobile (a typo ``196abcd8218`` -> ``196****8218``; a local landline
+    without area code ``65790005`` -> ``****0005``; shorter ones ``****``); text without digits (``无``) is kept.
     """
     if _is_null(value):
         return value
@@ -90,8 +91,10 @@ def mask_phone(value: object) -> object:
         return "".join(part if _PHONE_SPLIT.fullmatch(part) else str(mask_phone(part)) for part in parts if part)
     if not re.search(r"\d", s):
         return s  # 无, 同上, 暂无: nothing to hide
-    if len(s) >= 8:  # a typo (13800000x60, 196abcd8218): keep the ends like a mobile mask
+    if len(s) >= 11:  # a mobile's length with a typo (13800000x60, 196abcd8218): its ends, like a mobile mask
         return s[:3] + MASK + s[-4:]
+    if len(s) >= 8:  # a local landline (65790005) or a short typo: never more than its last 4
+        return MASK + s[-4:]
     return MASK
 
 

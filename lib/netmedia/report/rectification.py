@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from netmedia.config import Config
-from netmedia.report.privacy import mask_phone, mask_phones_in_text
+from netmedia.report.privacy import PersonalDataMasker, mask_phone
 from netmedia.report.xlsx import SheetSpec, write_workbook
 from netmedia.validate.findings import FINDING_COLUMNS, rule_name, rules, severity_label, severity_rank
 
@@ -78,7 +78,7 @@ _ROW_FIELDS: dict[str, dict[str, str]] = {
     },
 }
 _KEY = ["table", "source_file", "source_sheet", "source_row"]
-_FREE_TEXT = ("requirement", "detail", "platform_name", "account_id")
+_FREE_TEXT = ("requirement", "detail", "platform_name", "account_id", "supervisor", "operator")
 
 
 def _rule_order(rule: object) -> int:
@@ -172,9 +172,11 @@ def rectification_frame(
 
     if mask:
         raw_phones = list(m["phone"])
+        staff = tables.get("staff")
+        masker = PersonalDataMasker(staff["staff_id"] if staff is not None and "staff_id" in staff else ())
         for c in _FREE_TEXT:
             m[c] = [
-                mask_phones_in_text(v, extra=[p]) if v is not None else None
+                masker(v, extra=[p]) if v is not None else None
                 for v, p in zip(m[c], raw_phones, strict=True)
             ]
         m["phone"] = m["phone"].map(lambda p: mask_phone(_text(p)) if _text(p) else None)
