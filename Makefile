@@ -37,7 +37,7 @@ run: $(STAMP) sysdeps ## run the whole season (demo season when data_raw/ is emp
 	$(BIN)/netmedia run $(DATA_RAW)
 
 test: $(STAMP) sysdeps ## run the whole test suite, notebooks included
-	$(BIN)/python -m pytest -q tests notebooks --nbval-lax --nbval-current-env
+	$(BIN)/python -m pytest
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/

@@ -1,8 +1,14 @@
-"""Personal data never committed: data folders ignored, notebooks without outputs, the package not ignored."""
+"""Personal data never committed: data folders ignored, notebooks without outputs, the package not ignored.
+
+And the notebooks are tests: plain `python -m pytest` (what `make test` and `.ci/run` call) runs them, and each
+asserts its key figures against the files on disk.
+"""
 
 import json
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +53,28 @@ def test_committed_notebooks_carry_no_outputs():
             if cell["cell_type"] == "code":
                 assert cell.get("outputs") == [] and cell.get("execution_count") is None, nb.name
         assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells), f"{nb.name}: no parameters cell"
+
+
+def _code(nb: Path) -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+
+
+def test_every_notebook_asserts_against_the_files_on_disk():
+    # without outputs nbval compares nothing: only a notebook's own asserts can fail it
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert any("assert " in src and "read_parquet(" in src for src in _code(nb)), f"{nb.name}: no assert cell"
+
+
+@pytest.mark.slow
+def test_plain_pytest_runs_the_notebooks():
+    collected = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
+    ran = {line.split("::")[0] for line in collected.splitlines() if re.match(r"notebooks/.+\.ipynb::Cell \d+$", line)}
+    assert ran == {f"notebooks/{nb.name}" for nb in (ROOT / "notebooks").glob("*.ipynb")}, collected[-2000:]
+    assert re.search(r"^tests/test_repo_hygiene\.py::", collected, re.M)
+
+
+def test_make_test_and_ci_run_call_plain_pytest():
+    recipe = re.search(r"^test:.*\n\t(.+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert recipe and recipe.group(1).strip() == "$(BIN)/python -m pytest"
+    assert re.search(r"^exec \.venv/bin/python -m pytest$", (ROOT / ".ci" / "run").read_text(encoding="utf-8"), re.M)
