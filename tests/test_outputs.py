@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import re
 import signal
@@ -70,11 +71,35 @@ def reports_state(reports: Path) -> dict:
     return {"files": sorted(RUN_ID.sub("<run>", f) for f in files), "findings": _digest(reports / "findings.parquet")}
 
 
-def _kill_at(args: list[str], seconds: float) -> int | None:
-    """Start ``netmedia *args``, SIGKILL it after ``seconds`` (if still running); its return code or None."""
-    p = subprocess.Popen([*EXE, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _written_since(folder: Path, since: float) -> bool:
+    """Anything but a lock file (taken before the run reads its input) written under ``folder`` since then."""
+    for top, dirs, files in os.walk(folder):  # os.walk skips what vanishes while it looks
+        for name in dirs + [f for f in files if not f.endswith(".lock")]:
+            try:
+                if os.stat(os.path.join(top, name)).st_mtime > since:
+                    return True
+            except FileNotFoundError:
+                continue
+    return False
+
+
+def _start(args: list, watch: Path, log: Path) -> tuple[subprocess.Popen, float, float | None]:
+    """Start ``netmedia *args`` (its stderr into ``log``); wait until it writes anything under ``watch`` (or
+    ends): the process, its start time and the time it first wrote (None if it ended first)."""
+    since, t0 = time.time(), time.monotonic()
+    with log.open("w") as err:
+        p = subprocess.Popen([*EXE, *map(str, args)], stdout=subprocess.DEVNULL, stderr=err)
+    while p.poll() is None:
+        if _written_since(watch, since):
+            return p, t0, time.monotonic()
+        time.sleep(0.005)
+    return p, t0, None
+
+
+def _kill(p: subprocess.Popen, at: float) -> int | None:
+    """SIGKILL ``p`` at monotonic time ``at`` if it is still running; its return code, or None when killed."""
     try:
-        p.wait(timeout=seconds)
+        p.wait(timeout=max(0.0, at - time.monotonic()))
         return p.returncode
     except subprocess.TimeoutExpired:
         p.send_signal(signal.SIGKILL)
@@ -88,16 +113,23 @@ def test_sigkill_leaves_previous_or_new_outputs(tmp_path):
     raws = {k: tmp_path / f"raw_{k}" for k in "AB"}
     for seed, raw in enumerate(raws.values(), start=1):
         samples.generate(raw, n_units=6, seed=seed)
-    clean, reports = tmp_path / "data_clean", tmp_path / "reports"
-    clean.mkdir()
+    out = tmp_path / "out"  # where the runs write: watched to aim half the kills at the writing
+    clean, reports = out / "data_clean", out / "reports"
+    clean.mkdir(parents=True)
+    log = tmp_path / "stderr.log"
     (clean / "README.md").write_text("kept across runs\n", encoding="utf-8")
 
-    def complete(kind: str, season: str) -> float:
-        t0 = time.monotonic()
-        p = (_run("ingest", raws[season], "--out", clean, "--no-progress") if kind == "ingest"
-             else _run("check", clean, "--out", reports))
-        assert p.returncode in (0, 1), p.stderr[-3000:]  # check: 1 = violations found (the seasons have some)
-        return time.monotonic() - t0
+    def command(kind: str, season: str) -> list:
+        return (["ingest", raws[season], "--out", clean, "--no-progress"] if kind == "ingest"
+                else ["check", clean, "--out", reports])
+
+    def complete(kind: str, season: str) -> tuple[float, float]:
+        """Run to the end; how long it took, and how long it wrote (from its first write to its end)."""
+        p, t0, first = _start(command(kind, season), out, log)
+        p.wait(timeout=600)
+        assert p.returncode in (0, 1), log.read_text()[-3000:]  # check: 1 = violations found (seasons have some)
+        end = time.monotonic()
+        return end - t0, end - (first or end)
 
     took = {"ingest": complete("ingest", "A"), "check": complete("check", "A")}
     complete("ingest", "B")
@@ -108,15 +140,18 @@ def test_sigkill_leaves_previous_or_new_outputs(tmp_path):
         if kind == "ingest":
             season = "A" if season == "B" else "B"  # the new outputs differ from the previous ones
             before = clean_state(clean)
-            args = ["ingest", raws[season], "--out", clean, "--no-progress"]
         else:
             if checked == season:  # make the clean tables differ from those the reports were made from
                 season = "A" if season == "B" else "B"
                 complete("ingest", season)
             before = reports_state(reports)
-            args = ["check", clean, "--out", reports]
-        at = rng.uniform(0.0, took[kind] * 1.1)
-        rc = _kill_at([str(a) for a in args], at)
+        total, writing = took[kind]
+        p, t0, first = _start(command(kind, season), out, log)
+        if i % 2 and first is not None:  # half the kills while it writes, the others anywhere in the run
+            at = first + rng.uniform(0.0, writing * 1.1)
+        else:
+            at = t0 + rng.uniform(0.0, total * 1.1)
+        rc = _kill(p, at)
         killed = clean_state(clean) if kind == "ingest" else reports_state(reports)
         complete(kind, season)  # the next run succeeds
         after = clean_state(clean) if kind == "ingest" else reports_state(reports)
@@ -130,7 +165,7 @@ def test_sigkill_leaves_previous_or_new_outputs(tmp_path):
             checked = season
             assert after["findings"] != before["findings"]
             new = after
-        assert killed in (before, new), f"kill {i} ({kind}) at {at:.2f}s (rc {rc}): neither previous nor new outputs"
+        assert killed in (before, new), f"kill {i} ({kind}) at {at - t0:.2f}s (rc {rc}): neither previous nor new"
     assert (clean / "README.md").read_text(encoding="utf-8") == "kept across runs\n"
 
 
