@@ -134,7 +134,7 @@ def test_sigkill_leaves_previous_or_new_outputs(tmp_path):
     took = {"ingest": complete("ingest", "A"), "check": complete("check", "A")}
     complete("ingest", "B")
     season, checked = "B", "A"  # the season data_clean/ holds, and the one reports/ were made from
-    kills = ["ingest"] * 15 + ["check"] * 5
+    kills = ["ingest"] * 16 + ["check"] * 4
     rng.shuffle(kills)
     for i, kind in enumerate(kills):
         if kind == "ingest":
