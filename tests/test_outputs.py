@@ -147,7 +147,9 @@ def test_sigkill_leaves_previous_or_new_outputs(tmp_path):
             before = reports_state(reports)
         total, writing = took[kind]
         p, t0, first = _start(command(kind, season), out, log)
-        if i % 2 and first is not None:  # half the kills while it writes, the others anywhere in the run
+        # Half the kills while it writes, the others anywhere in the run (a moment before its first write is
+        # taken at that write: until then nothing has changed).
+        if i % 2 and first is not None:
             at = first + rng.uniform(0.0, writing * 1.1)
         else:
             at = t0 + rng.uniform(0.0, total * 1.1)
