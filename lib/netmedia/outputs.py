@@ -13,7 +13,7 @@ step writes fresh files in the staging folder.
 
 The lock is a file beside the folder (``.<name>.lock``) held with ``fcntl.flock``: the kernel releases it
 when its process dies, even by SIGKILL, so a stale lock never blocks; the file names the holder's pid for
-the message a second run prints.
+the message a second run prints, and is removed when the run ends well.
 """
 
 from __future__ import annotations
@@ -145,6 +145,30 @@ def _holder(path: Path) -> str:
         return "?"
 
 
+def _acquire(path: Path, target: Path, wait: float) -> int:
+    """Open and flock ``path``; retried when the file was removed by its previous holder meanwhile (the lock
+    must be on the file the path names now). The descriptor; closing it releases the lock."""
+    deadline = time.monotonic() + wait
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                raise LockedError(
+                    f"另一个 netmedia 进程（pid {_holder(path)}）正在写入 {target}；"
+                    f"请等待其结束后再运行（或使用 --wait 秒数 排队等待）。锁文件: {path}") from None
+            time.sleep(0.2)
+            continue
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+
+
 @contextmanager
 def _lock_one(target: Path, wait: float) -> Iterator[None]:
     path = lock_path(target)
@@ -153,24 +177,14 @@ def _lock_one(target: Path, wait: float) -> Iterator[None]:
     if inherited and _holder(path) == inherited:
         yield  # a notebook kernel of ``netmedia run``, which holds the lock for it
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _acquire(path, Path(target).resolve(), wait)
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockedError(
-                        f"另一个 netmedia 进程（pid {_holder(path)}）正在写入 {Path(target).resolve()}；"
-                        f"请等待其结束后再运行（或使用 --wait 秒数 排队等待）。锁文件: {path}") from None
-                time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         recover(Path(target))
         yield
     finally:
+        path.unlink(missing_ok=True)  # nothing left beside the folder (a killed holder's file stays, unlocked)
         os.close(fd)  # closing releases the flock
 
 
