@@ -2,7 +2,7 @@
 
 Exit codes are part of the interface so CI can gate a season: 0 the run
 completed (check: no violation), 1 check found violations, 2 usage or input
-error (missing folder, unreadable config).
+error (missing folder, unreadable config, another run writing the same folders).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from netmedia import paths
 from netmedia.config import Config, ConfigError, load_config
+from netmedia.outputs import LockedError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -29,7 +30,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         print(f"netmedia ingest: input folder not found: {raw}", file=sys.stderr)
         return EXIT_USAGE
-    res = ingest(raw, args.out, _config(args), workers=args.workers, progress=False if args.no_progress else None)
+    res = ingest(raw, args.out, _config(args), workers=args.workers, progress=False if args.no_progress else None,
+                 wait=args.wait)
     print(res.summary())
     print(f"  written to: {Path(args.out).resolve()}")
     return EXIT_OK
@@ -42,7 +44,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not (clean / "platforms.parquet").exists():
         print(f"netmedia check: no clean tables in {clean} (run `netmedia ingest` first)", file=sys.stderr)
         return EXIT_USAGE
-    report = check_season(clean, Path(args.out), _config(args))
+    report = check_season(clean, Path(args.out), _config(args), wait=args.wait)
     print(report.summary())
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
@@ -63,7 +65,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from netmedia.season import run_season
 
-    return run_season(Path(args.raw), _config(args), reports=Path(args.reports), clean=Path(args.clean))
+    return run_season(Path(args.raw), _config(args), reports=Path(args.reports), clean=Path(args.clean),
+                      wait=args.wait)
+
+
+def _wait_option(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="when another run is writing the same folders, wait this long for it (default: stop at once)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,11 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=str(paths.DATA_CLEAN), help="output folder (default: data_clean/)")
     s.add_argument("--workers", type=int, default=None, help="processes (default: all cores for big seasons)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _wait_option(s)
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("check", help="run the rule suites on clean tables; write findings and workbooks")
     s.add_argument("clean", help="folder with the clean tables (data_clean/)")
     s.add_argument("--out", default=str(paths.REPORTS), help="reports folder (default: reports/)")
+    _wait_option(s)
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("sample", help="write a synthetic demo season (units, staff, returns, truth.json)")
@@ -95,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("raw", nargs="?", default=str(paths.DATA_RAW))
     s.add_argument("--clean", default=str(paths.DATA_CLEAN))
     s.add_argument("--reports", default=str(paths.REPORTS))
+    _wait_option(s)
     s.set_defaults(func=cmd_run)
     return p
 
@@ -108,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"netmedia: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except FileNotFoundError as e:
+    except (FileNotFoundError, LockedError) as e:
         print(f"netmedia: {e}", file=sys.stderr)
         return EXIT_USAGE
 

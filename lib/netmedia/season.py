@@ -10,18 +10,23 @@ Folders come from the caller, else from environment overrides
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from netmedia import paths
+from netmedia import outputs, paths
 from netmedia.config import Config, load_config
 from netmedia.extract import sources, tables
 from netmedia.transform import records, returns
 from netmedia.transform.units import UnitMatcher
+
+if TYPE_CHECKING:
+    from netmedia.report.dashboard import DashboardPaths
 
 NOTEBOOKS = ("01_ingest.ipynb", "02_checks.ipynb", "03_dashboard.ipynb", "04_history.ipynb")
 DEMO_UNITS = 60
@@ -76,6 +81,7 @@ class IngestResult:
     root: Path
     errors: list[str] = field(default_factory=list)  # tracebacks of the sheets that failed (non-strict runs)
     error_log: Path | None = None  # where they were written
+    superseded: Path | None = None  # the round's earlier archive, kept aside when this run archived it again
 
     def summary(self) -> str:
         """The one-screen summary printed by the CLI and the notebook."""
@@ -102,6 +108,8 @@ class IngestResult:
             where = f": tracebacks in {self.error_log}" if self.error_log else ""
             lines.append(f"  ERRORS: {len(self.errors)} sheets or workbooks failed in netmedia itself (a bug, "
                          f"please report it){where}")
+        if self.superseded is not None:
+            lines.append(f"  本轮次此前的归档已保留为 {self.superseded}（归档只写一次，不覆盖）")
         return "\n".join(lines)
 
 
@@ -112,15 +120,24 @@ def is_strict() -> bool:
 
 def ingest(raw: str | Path, out: str | Path | None = None, config: Config | None = None, *,
            workers: int | None = None, progress: bool | None = None, strict: bool | None = None,
-           reader: Callable[..., list] | None = None) -> IngestResult:
+           reader: Callable[..., list] | None = None, wait: float = 0.0) -> IngestResult:
     """Ingest every return under ``raw`` (rosters in ``raw/reference``) into the clean tables.
 
     With ``out``: the tables are written as ``<table>.parquet`` (the canonical clean output; the report stage
     writes the workbook for people) and the round is archived under ``out/rounds/<round>/``; the tracebacks of sheets that failed (a bug; only when not
     ``strict``) go to ``out/ingest_errors.log``. ``workers``: processes (default: up to 4 for 40 files or more).
     ``strict`` (default: :func:`is_strict`): a failing sheet raises. ``reader``: the workbook reader, by default
-    :func:`netmedia.extract.tables.read_tables`.
+    :func:`netmedia.extract.tables.read_tables`. ``wait``: seconds to wait for another run writing ``out``
+    (:func:`netmedia.outputs.lock`) before giving up with :class:`netmedia.outputs.LockedError`.
     """
+    if out is None:
+        return _ingest(raw, None, config, workers, progress, strict, reader)
+    with outputs.lock([out], wait=wait):
+        return _ingest(raw, Path(out), config, workers, progress, strict, reader)
+
+
+def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: int | None, progress: bool | None,
+            strict: bool | None, reader: Callable[..., list] | None) -> IngestResult:
     root = Path(raw).resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"input folder not found: {raw}")
@@ -142,24 +159,28 @@ def ingest(raw: str | Path, out: str | Path | None = None, config: Config | None
     submitted = set(subs.loc[subs["annex"].notna(), "unit"].dropna())
     res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, rows.errors)
     if out is not None:
-        res.error_log = write_ingest(res, Path(out), config)
+        res.error_log = write_ingest(res, out, config)
     return res
 
 
 def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
-    """The Parquet tables, the error log (removed when there is nothing to log) and the round's archive.
-    Returns the error log's path when there is one."""
+    """The Parquet tables, the error log (only when there is something to log) and the round's archive, written
+    into a staging folder swapped in at ``out`` when all is written (:func:`netmedia.outputs.staged`), so a
+    killed run leaves the previous tables and archives whole. Returns the error log's path when there is one.
+    Call it under :func:`netmedia.outputs.lock` (``ingest`` does)."""
     from netmedia.report import history
 
-    out.mkdir(parents=True, exist_ok=True)
-    for name, df in res.tables.items():
-        df.to_parquet(out / f"{name}.parquet", index=False)
-    log = out / ERROR_LOG
-    log.unlink(missing_ok=True)
-    if res.errors:
-        log.write_text("\n\n".join(res.errors), encoding="utf-8")
-    history.archive_round(out, config)
-    return log if res.errors else None
+    stale = (ERROR_LOG,)  # the previous run's error log is not carried over
+    with outputs.staged(out, skip=stale) as new:
+        for name, df in res.tables.items():
+            df.to_parquet(new / f"{name}.parquet", index=False)
+        if res.errors:
+            (new / ERROR_LOG).write_text("\n\n".join(res.errors), encoding="utf-8")
+        outputs.carry_over(out, new, skip=stale)  # rounds/ (the archives), README.md: before the new archive
+        kept = history.supersede(new, str(config.round.name))
+        history.archive_round(new, config)
+    res.superseded = history.rounds_dir(out) / kept.name if kept else None
+    return out / ERROR_LOG if res.errors else None
 
 
 def submission_status(tables: dict[str, pd.DataFrame], config: Config) -> pd.DataFrame:
@@ -220,35 +241,72 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = True) -> CheckReport:
+def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = True, wait: float = 0.0) -> CheckReport:
     """Run the suites on the clean tables; write findings, rectification lists, registry workbooks, Data Docs and
-    the clean tables' workbook for people (``clean_tables.xlsx``: the report stage writes it once per run)."""
+    the clean tables' workbook for people (``clean_tables.xlsx``: the report stage writes it once per run).
+
+    Under the lock of ``clean`` and ``out`` (``wait``: see :func:`netmedia.outputs.lock`), into a staging folder
+    swapped in at ``out`` when all is written; the other steps' reports (dashboard, charts) are carried over."""
     from netmedia.report import rectification, registry
     from netmedia.report.clean_workbook import write_clean_workbook
     from netmedia.validate import checks
 
-    tables = checks.load_clean_tables(clean)
-    out.mkdir(parents=True, exist_ok=True)
-    result = checks.run_checks(tables, config, data_docs_dir=(out / "data_docs") if data_docs else None)
-    findings = result.findings
-    written = checks.write_findings(findings, out)
-    lists = rectification.write_rectification_lists(findings, tables, out, config)
-    reg = registry.write_registry(tables, out, config)
-    workbook = write_clean_workbook(tables, out)
-    outputs: dict[str, object] = {
-        "findings": written.get("xlsx", out) if isinstance(written, dict) else out,
+    out = Path(out)
+    with outputs.lock([clean, out], wait=wait):
+        tables = checks.load_clean_tables(clean)
+        with outputs.staged(out) as new:
+            result = checks.run_checks(tables, config, data_docs_dir=(new / "data_docs") if data_docs else None)
+            findings = result.findings
+            written = checks.write_findings(findings, new)
+            lists = rectification.write_rectification_lists(findings, tables, new, config)
+            reg = registry.write_registry(tables, new, config)
+            workbook = write_clean_workbook(tables, new)
+    final = {p: out / p.relative_to(new) for p in [*reg, workbook]}
+    where: dict[str, object] = {
+        "findings": out / Path(written["xlsx"]).name if isinstance(written, dict) and "xlsx" in written else out,
         "rectification lists": f"{len(lists)} workbooks in {out / '整改清单'}",
-        "registry": ", ".join(str(p) for p in reg),
-        "clean tables": workbook,
+        "registry": ", ".join(str(final[p]) for p in reg),
+        "clean tables": final[workbook],
     }
     if data_docs:
-        outputs["data docs"] = out / "data_docs" / "index.html"
-    return CheckReport(findings, result.ok, out, outputs)
+        where["data docs"] = out / "data_docs" / "index.html"
+    return CheckReport(findings, result.ok, out, where)
+
+
+def dashboard_step(clean: Path, reports: Path, config: Config, *, wait: float = 0.0) -> DashboardPaths:
+    """The dashboard (``dashboard.html``, ``charts/``) from the clean tables and ``reports/findings.parquet``,
+    written into a staging folder swapped in at ``reports`` when all is written (the check step's reports
+    carried over). Returns :func:`netmedia.report.dashboard.build_dashboard`'s paths, moved to ``reports``."""
+    from netmedia.report import dashboard
+    from netmedia.validate import checks
+
+    reports = Path(reports)
+    with outputs.lock([clean, reports], wait=wait):
+        tables = checks.load_clean_tables(clean)
+        findings = pd.read_parquet(reports / "findings.parquet")
+        with outputs.staged(reports) as new:
+            made = dashboard.build_dashboard(tables, findings, config, new)
+
+    def moved(p: Path) -> Path:
+        return reports / p.relative_to(new)
+
+    return dashboard.DashboardPaths(moved(made.html), moved(made.charts_dir),
+                                    {k: moved(v) for k, v in made.png.items()},
+                                    {k: moved(v) for k, v in made.svg.items()}, made.export_seconds)
 
 
 # ------------------------------------------------------------------ run
-def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel: str | None = None) -> int:
-    """Execute the notebooks in order with papermill into ``reports/notebooks/`` and say where the outputs are."""
+def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel: str | None = None,
+               wait: float = 0.0) -> int:
+    """Execute the notebooks in order with papermill into ``reports/notebooks/`` and say where the outputs are.
+
+    The whole run holds the lock of ``clean`` and ``reports`` (``wait``: see :func:`netmedia.outputs.lock`);
+    the notebooks' kernels work under it (``outputs.HOLDER_ENV``)."""
+    with outputs.lock([clean, reports], wait=wait):
+        return _run_notebooks(raw, config, reports=reports, clean=clean, kernel=kernel)
+
+
+def _run_notebooks(raw: Path, config: Config, *, reports: Path, clean: Path, kernel: str | None) -> int:
     import papermill as pm
 
     made = ensure_demo(raw, config)
@@ -260,6 +318,7 @@ def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel:
               "config_path": str(Path(config.path or paths.INSTITUTION_TOML).resolve())}
     env_backup = dict(os.environ)
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    os.environ[outputs.HOLDER_ENV] = str(os.getpid())
     try:
         for nb in NOTEBOOKS:
             print(f"running {nb} ...", flush=True)
@@ -291,7 +350,15 @@ def is_demo(raw: Path) -> bool:
 
 
 def demo_previous_round(clean: Path, config: Config) -> Path:
-    """Archive a derived previous round so the history notebook has two rounds to compare (demo only)."""
+    """Archive a derived previous round so the history notebook has two rounds to compare (demo only); written
+    like the ingest step: under the lock, in a staging folder swapped in at ``clean``."""
+    from netmedia.report import history
     from netmedia.samples.previous import write_previous_round
 
-    return write_previous_round(clean, config)
+    clean = Path(clean)
+    with outputs.lock([clean]), outputs.staged(clean) as new:
+        outputs.carry_over(clean, new)
+        name = config.round.previous or str(config.round.year - 1)
+        shutil.rmtree(history.rounds_dir(new) / name, ignore_errors=True)  # carried as links: never rewritten
+        made = write_previous_round(new, config)
+    return history.rounds_dir(clean) / made.name

@@ -10,7 +10,9 @@ archived with. No rule is coded here.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +21,7 @@ from netmedia.config import Config
 from netmedia.validate.derive import duplicate_key, is_zombie
 
 ARCHIVED = ("platforms", "personal_accounts", "submissions", "units")
+SUPERSEDED = re.compile(r"\.\d{8}T\d{6}(-\d+)?$")
 CHANGES_ZH = {
     "new": "新增",
     "closed": "已注销/不再报送",
@@ -33,16 +36,32 @@ def rounds_dir(clean_dir: str | Path) -> Path:
     return Path(clean_dir) / "rounds"
 
 
+def supersede(clean_dir: str | Path, round_name: str) -> Path | None:
+    """Keep an existing archive of ``round_name`` as ``<round>.<timestamp>`` (when it was archived), so a
+    round's archive is written once and a re-run never overwrites it; the new name, or None if there was none."""
+    dest = rounds_dir(clean_dir) / str(round_name)
+    if not dest.exists():
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(dest.stat().st_mtime))
+    kept, n = dest.with_name(f"{dest.name}.{stamp}"), 1
+    while kept.exists():
+        kept, n = dest.with_name(f"{dest.name}.{stamp}-{n}"), n + 1
+    dest.rename(kept)
+    return kept
+
+
 def archive_round(clean_dir: str | Path, config: Config, round_name: str | None = None) -> Path:
     """Copy this round's clean tables to ``<clean_dir>/rounds/<round>/`` with the round's dates in ``round.json``.
 
-    Re-running a round overwrites its archive; the zombie cutoff is stored so a
-    later round compares against the rule as it stood then.
+    An archive is written once: an earlier archive of the same round is first kept aside by :func:`supersede`
+    (never overwritten, never listed as a round). The zombie cutoff is stored so a later round compares
+    against the rule as it stood then.
     """
     src = Path(clean_dir)
     name = str(round_name or config.round.name)
+    supersede(src, name)
     dest = rounds_dir(src) / name
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.mkdir(parents=True)
     for table in ARCHIVED:
         p = src / f"{table}.parquet"
         if p.exists():
@@ -53,6 +72,11 @@ def archive_round(clean_dir: str | Path, config: Config, round_name: str | None 
     return dest
 
 
+def is_superseded(name: str) -> bool:
+    """An archive kept aside by :func:`supersede` (``<round>.<YYYYmmddTHHMMSS>``), not a round of its own."""
+    return SUPERSEDED.search(name) is not None
+
+
 def round_cutoff(clean_dir: str | Path, round_name: str) -> pd.Timestamp:
     """The zombie cutoff a round was archived with."""
     meta = json.loads((rounds_dir(clean_dir) / str(round_name) / "round.json").read_text(encoding="utf-8"))
@@ -61,7 +85,8 @@ def round_cutoff(clean_dir: str | Path, round_name: str) -> pd.Timestamp:
 
 def list_rounds(clean_dir: str | Path) -> list[str]:
     d = rounds_dir(clean_dir)
-    return sorted(p.name for p in d.iterdir() if (p / "platforms.parquet").exists()) if d.exists() else []
+    return sorted(p.name for p in d.iterdir()
+                  if (p / "platforms.parquet").exists() and not is_superseded(p.name)) if d.exists() else []
 
 
 def load_round(clean_dir: str | Path, round_name: str, table: str = "platforms") -> pd.DataFrame:

@@ -3,6 +3,9 @@
     python -m netmedia.report.vendor            # populate lib/netmedia/data/vendor/ (git-ignored)
     python -m netmedia.report.vendor --check    # exit 1 when something is missing
 
+Without npm (``make sysdeps`` installs it) vendoring says so and exits 0, so ``make install`` goes on: the
+Data Docs pages are then built without the assets (unstyled, still offline; see ``netmedia.report.datadocs``).
+
 Assets come from the npm registry through the ordinary client (``npm pack``,
 which checks each tarball's integrity); only the files the pages use are kept.
 ``netmedia.report.datadocs`` copies the folder into ``<site>/static/vendor/`` and
@@ -133,19 +136,30 @@ def missing(dest: Path = VENDOR_DIR) -> list[str]:
     return out
 
 
-def _npm() -> str:
-    npm = shutil.which("npm")
+class NpmMissing(RuntimeError):
+    """npm is not installed: the assets cannot be fetched."""
+
+
+def find_npm(search_path: str | None = None) -> str:
+    """The npm executable on ``search_path`` (a PATH-style string; None: the environment's PATH)."""
+    npm = shutil.which("npm", path=search_path)
     if not npm:
-        raise RuntimeError("npm not found: install Node.js/npm (Debian package 'npm') to vendor the Data Docs assets")
+        raise NpmMissing("未找到 npm：无法下载 Data Docs 的离线资源（jquery、bootstrap、vega 等）。"
+                         "请运行 `make sysdeps`（安装 Debian 软件包 npm）后再运行 "
+                         "`python -m netmedia.report.vendor`；在此之前 Data Docs 页面无样式，但仍可离线打开，其余步骤照常进行。")
     return npm
 
 
-def fetch(dest: Path = VENDOR_DIR, *, force: bool = False, quiet: bool = False) -> Path:
-    """Download (``npm pack``) each package once and extract the files the Data Docs pages use into ``dest``."""
+def fetch(dest: Path = VENDOR_DIR, *, force: bool = False, quiet: bool = False,
+          search_path: str | None = None) -> Path:
+    """Download (``npm pack``) each package once and extract the files the Data Docs pages use into ``dest``.
+
+    ``search_path``: where to look for npm (PATH-style; None: the environment's PATH). Raises
+    :class:`NpmMissing` when there is none."""
     dest = Path(dest)
     if not force and not missing(dest):
         return dest
-    npm = _npm()
+    npm = find_npm(search_path)
     dest.mkdir(parents=True, exist_ok=True)
     by_pkg: dict[str, list[Asset]] = {}
     for a in ASSETS:
@@ -185,13 +199,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dest", type=Path, default=VENDOR_DIR)
     ap.add_argument("--force", action="store_true", help="download again even when present")
     ap.add_argument("--check", action="store_true", help="only report missing assets (exit 1 when any)")
+    ap.add_argument("--npm-search-path", default=None, metavar="PATH",
+                    help="PATH-style folders to look for npm in (default: the environment's PATH)")
     args = ap.parse_args(argv)
     if args.check:
         m = missing(args.dest)
         for x in m:
             print(f"missing: {x}")
         return 1 if m else 0
-    fetch(args.dest, force=args.force)
+    try:
+        fetch(args.dest, force=args.force, search_path=args.npm_search_path)
+    except NpmMissing as e:
+        print(f"vendor: {e}", file=sys.stderr)
+        return 0  # not fatal: the install and the season run go on without the assets
     print(f"vendor: assets in {args.dest}")
     return 0
 
