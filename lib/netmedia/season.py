@@ -330,6 +330,13 @@ def _run_notebooks(raw: Path, config: Config, *, reports: Path, clean: Path, ker
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
+    from netmedia.report import privacy
+
+    try:  # the last gate before anything is shared: every shareable output, scanned with the one phone parser
+        privacy.check_shareable(reports, pd.read_parquet(clean / "staff.parquet")["staff_id"].dropna())
+    except privacy.PersonalDataLeak as e:
+        print(f"netmedia run: personal data in shareable outputs, do not send them: {e}", file=sys.stderr)
+        return 1
     print("\n".join([
         "season done:",
         f"  dashboard:            {reports / 'dashboard.html'}",
@@ -340,6 +347,7 @@ def _run_notebooks(raw: Path, config: Config, *, reports: Path, clean: Path, ker
         f"  findings:             {reports / 'findings.xlsx'}",
         f"  clean tables:         {clean} (Parquet), {reports / 'clean_tables.xlsx'}",
         f"  executed notebooks:   {nb_out}",
+        "  shareable outputs:    scanned, no unmasked phone, 身份证 number or staff id",
     ]))
     return 0
 
