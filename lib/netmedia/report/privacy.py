@@ -362,7 +362,7 @@ def check_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = N
     hits = scan_shareable(reports_dir, staff_ids)
     if not hits:
         return
-    masker = PersonalDataMasker(staff_ids or ())
+    masker = PersonalDataMasker(() if staff_ids is None else list(staff_ids))
     root = Path(reports_dir)
     lines = [f"  {p.relative_to(root).as_posix()}: {masker(hit)}" for p, hit in hits[:20]]
     more = [f"  ... and {len(hits) - 20} more"] if len(hits) > 20 else []
