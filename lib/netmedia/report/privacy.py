@@ -175,7 +175,7 @@ def zip_text(data: bytes, max_member_bytes: int = 50_000_000) -> str:
 
 
 def _staff_id_pattern(staff_ids: Iterable[str] | None) -> re.Pattern[str] | None:
-    ids = sorted({str(s).strip() for s in staff_ids or () if not _is_null(s) and str(s).strip()}, key=len, reverse=True)
+    ids = sorted({str(s).strip() for s in (staff_ids if staff_ids is not None else ()) if not _is_null(s) and str(s).strip()}, key=len, reverse=True)
     if not ids:
         return None
     return re.compile(r"(?<![0-9A-Za-z])(?:" + "|".join(map(re.escape, ids)) + r")(?![0-9A-Za-z])")
@@ -346,7 +346,7 @@ def shareable_outputs(reports_dir: str | Path) -> list[Path]:
 def scan_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = None) -> list[tuple[Path, str]]:
     """Every (file, match) of personal data in the shareable outputs of ``reports_dir``: empty when the
     masking held. ``staff_ids``: the staff roster's ids (the clean ``staff`` table's ``staff_id``)."""
-    ids = {str(s) for s in staff_ids or () if not _is_null(s)}
+    ids = {str(s) for s in (staff_ids if staff_ids is not None else ()) if not _is_null(s)}
     return scan_for_personal_data(shareable_outputs(reports_dir), ids)
 
 
