@@ -16,10 +16,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from test_formula_safety import unsafe_cells
+from test_offline import PLOTLY_MAP_ICONS
 from test_rectification import phones_in  # the plain phone scan, independent of the privacy scanner
 
 from netmedia.config import load_config
-from netmedia.report import charts, datadocs, privacy
+from netmedia.report import charts, datadocs, offline, privacy
 from netmedia.season import NOTEBOOKS, run_season
 from netmedia.validate import derive
 
@@ -59,6 +61,17 @@ def test_dashboard_holds_every_chart_and_works_offline(run):
     assert html.count("plotly.js v") <= 2 and len(html) > 3_000_000 / 1  # the plotly.js bundle is embedded
     assert not re.search(r"<script[^>]+src=[\"']https?://", html)
     assert not re.search(r"<link[^>]+href=[\"']https?://", html)
+    # the one checker on every HTML output of the run; only plotly.js's map-icon loader (no map trace here) remains
+    refs = offline.external_refs(reports)
+    assert all(r.file == "dashboard.html" and r.url.startswith(PLOTLY_MAP_ICONS) for r in refs), refs
+
+
+def test_every_workbook_of_the_run_is_formula_safe(run):
+    """Every workbook ``make run`` writes: no formula, and formula-like text stored with the quote prefix."""
+    _, clean, reports = run
+    books = sorted([*reports.rglob("*.xlsx"), *clean.rglob("*.xlsx")])
+    assert len(books) >= 5, books
+    assert {p.name: unsafe_cells(p) for p in books} == {p.name: [] for p in books}
 
 
 def test_chart_images_decode_at_their_size(run):
