@@ -53,9 +53,6 @@ SHEET_FAILED = "sheet failed"  # the reason of every row of a sheet whose proces
 _UNIT_CELL = re.compile(r"(?:填报单位|报送单位|单位名称|申报单位|单位)\s*(?:\(盖章\)|（盖章）)?\s*[:：]\s*(?P<u>[^\s:：|]{2,40})")
 
 
-form_date_of_line = normalize.form_date
-
-
 @dataclass
 class Context:
     """What reading a return needs besides the return: the config, the roster and how strict to be.
@@ -139,7 +136,7 @@ def form_date(rows: tables.RowLists) -> dt.date | None:
     """The date a 填表日期 / 填报时间 line outside the table gives, if any."""
     for line in _texts(rows, ("data",), negate=True):
         if "期" in line or "间" in line:  # the only lines normalize.form_date finds a date in
-            d = form_date_of_line(line)
+            d = normalize.form_date(line)
             if d:
                 return d
     return None
