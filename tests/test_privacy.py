@@ -335,3 +335,43 @@ def test_check_shareable_raises_with_a_masked_message(tmp_path):
     message = str(err.value)
     assert "dashboard.html: 138****0360" in message and "dashboard.html: ****" in message
     assert "13800000360" not in message and "20080123" not in message
+
+
+# The season's own phones, looked for in any grouping. Hand-written: (phone cells of the clean tables, text of a
+# shared output, what must be found).
+KNOWN_CASES = [
+    (["1380000036"], "运营负责人 1380000036 请核实", ["1380000036"]),               # malformed mobile (10 digits)
+    (["0371-6912700"], "电话 0371-6912700", ["03716912700"]),                     # malformed landline, as typed
+    (["0371-69127000"], "座机 6912 7000（无区号）", ["69127000"]),                 # local number, grouped, no area
+    (["0371-69127000"], "id 1691270001 and 6912700012", []),                      # inside longer digit strings
+    (["0371-69127000"], "0371-****7000", []),                                     # masked
+    (["13800000360"], "138****0360 与 138 0000 0360", ["13800000360"]),           # masked, then grouped
+    (["13800000360"], "2023-04-25 13800000360", ["13800000360"]),                 # a whole group of a longer run
+    (["12345"], "粉丝 12345", []),                                                 # too short to be looked for
+    (["无", None, "同上"], "无 同上 20230425", []),                                # no digits: nothing looked for
+]
+
+
+@pytest.mark.parametrize(("cells", "text", "hits"), KNOWN_CASES)
+def test_known_phones_found_in_any_grouping(cells, text, hits):
+    from netmedia.report.privacy import find_known_phones, known_phone_digits
+
+    assert find_known_phones(text, known_phone_digits(cells)) == hits
+
+
+def test_check_shareable_catches_a_malformed_phone_of_the_season(tmp_path):
+    (tmp_path / "dashboard.html").write_text("<p>运营负责人电话：1380000036</p>", encoding="utf-8")
+    check_shareable(tmp_path, ["20080123"])  # not a phone by its shape: the shapes alone miss it
+    with pytest.raises(PersonalDataLeak) as e:
+        check_shareable(tmp_path, ["20080123"], known_phones=["1380000036", "0371-69127000"])
+    assert "1380000036" not in str(e.value)  # the message masks what it found
+
+
+def test_season_personal_data_reads_the_clean_tables(tmp_path):
+    from netmedia.report.privacy import season_personal_data
+
+    pd.DataFrame({"operator_phone": ["13800000360", None, "0371-6912700"]}).to_parquet(tmp_path / "platforms.parquet")
+    pd.DataFrame({"phone": ["1390000036"]}).to_parquet(tmp_path / "personal_accounts.parquet")
+    pd.DataFrame({"staff_id": ["20080123", None]}).to_parquet(tmp_path / "staff.parquet")
+    assert season_personal_data(tmp_path) == (["20080123"], ["13800000360", "0371-6912700", "1390000036"])
+    assert season_personal_data(tmp_path / "missing") == ([], [])

@@ -71,6 +71,13 @@ def test_every_workbook_of_the_run_is_formula_safe(run):
     _, clean, reports = run
     books = sorted([*reports.rglob("*.xlsx"), *clean.rglob("*.xlsx")])
     assert len(books) >= 5, books
+    # the check is not vacuous: the demo's units typed remarks that begin like a formula (=暂无, +新增账号, ...)
+    remarks = pd.read_parquet(clean / "platforms.parquet")["remarks"].dropna()
+    assert {r[0] for r in remarks if r} >= {"=", "+", "-", "@"}, sorted(set(remarks))
+    registry = openpyxl.load_workbook(reports / "网络媒体平台备案信息汇总表.xlsx")
+    prefixed = [c.value for ws in registry.worksheets for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@")) and c.quotePrefix]
+    assert prefixed, "no formula-like remark reached the registry workbook"
     assert {p.name: unsafe_cells(p) for p in books} == {p.name: [] for p in books}
 
 
@@ -150,6 +157,10 @@ def test_shareable_outputs_carry_no_phone_or_staff_id(run):
     staff_ids = set(pd.read_parquet(clean / "staff.parquet")["staff_id"].dropna())
     shareable = [reports / "dashboard.html", reports / "charts", reports / "data_docs"]
     assert privacy.scan_for_personal_data(shareable, staff_ids) == []
+    # the run's own gate looked for the season's phones too (malformed ones included) and found none
+    staff, phone_cells = privacy.season_personal_data(clean)
+    assert set(staff) == staff_ids and any(not re.fullmatch(r"1[3-9]\d{9}|0\d{2,3}-\d{7,8}", p) for p in phone_cells)
+    assert privacy.scan_shareable(reports, staff, phone_cells) == []
     hits = privacy.scan_for_personal_data(reports / "整改清单", staff_ids, suffixes=(".xlsx",))
     assert hits == []
     # Every phone of the clean tables (mobiles, landlines, malformed ones), looked for by a plain scan: none

@@ -333,7 +333,7 @@ def _run_notebooks(raw: Path, config: Config, *, reports: Path, clean: Path, ker
     from netmedia.report import privacy
 
     try:  # the last gate before anything is shared: every shareable output, scanned with the one phone parser
-        privacy.check_shareable(reports, pd.read_parquet(clean / "staff.parquet")["staff_id"].dropna().tolist())
+        privacy.check_shareable(reports, *privacy.season_personal_data(clean))
     except privacy.PersonalDataLeak as e:
         print(f"netmedia run: personal data in shareable outputs, do not send them: {e}", file=sys.stderr)
         return 1

@@ -11,7 +11,9 @@ keep them in full.
 files and (when asked) the XML members of workbooks under the given paths and
 reports each mainland mobile or landline number
 (:func:`netmedia.transform.phones.find`), each 身份证-shaped number
-(:func:`find_id_numbers`) and each given staff id it finds. JSON ``\\uXXXX``
+(:func:`find_id_numbers`), each given staff id and each of the season's own
+phone cells (:func:`find_known_phones`: malformed ones and landlines written
+without their area code too, which no shape can tell from other numbers). JSON ``\\uXXXX``
 escapes and HTML entities are decoded before matching, so
 ``"\\u7535\\u8bdd13800000360"`` is caught. :func:`scan_shareable` runs it on
 every output of a reports folder that leaves the department
@@ -236,11 +238,74 @@ def mask_personal_text(text: object, staff_ids: Iterable[object] = (), extra: It
     return PersonalDataMasker(staff_ids)(text, extra)
 
 
-def _find(text: str, staff_pat: re.Pattern[str] | None) -> list[str]:
+def _find(text: str, staff_pat: re.Pattern[str] | None, known: frozenset[str] = frozenset()) -> list[str]:
     hits = [f.raw for f in phones.find(text)]
     hits += find_id_numbers(text)
     if staff_pat is not None:
         hits += [m.group(0) for m in staff_pat.finditer(text)]
+    if known:
+        hits += find_known_phones(text, known)
+    return hits
+
+
+# --- the season's own phones, in any form ----------------------------------------------------------
+
+#: The fewest digits a phone of the season is looked for with: shorter digit strings (a 6-digit follower count)
+#: would match by chance; no mainland phone, even a malformed one a unit typed, is that short and still dialable.
+KNOWN_PHONE_MIN_DIGITS = 7
+# A run of digit groups joined by single spaces or dashes: how a number is typed or grouped in any output.
+_DIGIT_GROUPS = re.compile(r"\d+(?:[ \-\u2010-\u2015]\d+)*")
+_GROUP_SEP = re.compile(r"[ \-\u2010-\u2015]")
+
+
+def known_phone_digits(values: Iterable[object]) -> frozenset[str]:
+    """The digit strings the season's phone cells stand for, to look for in shared outputs.
+
+    For each value (a clean table's ``operator_phone`` / ``phone``: canonical when the one parser read it, else
+    as typed): its digits, and for a landline also its local number without the area code (``69127000`` of
+    ``0371-69127000``: a landline written without its area code is still that phone). Malformed phones
+    (``1380000036``, ``0371-6912700``) are included: the parser does not call them phones, but they are
+    somebody's number all the same. Values with fewer than :data:`KNOWN_PHONE_MIN_DIGITS` digits are left out.
+    """
+    out: set[str] = set()
+    for v in values:
+        if _is_null(v):
+            continue
+        s = str(v)
+        forms = [re.sub(r"\D", "", s)]
+        p = phones.parse(s)
+        if p is not None:
+            forms.append(p.number)
+        out.update(f for f in forms if len(f) >= KNOWN_PHONE_MIN_DIGITS)
+    return frozenset(out)
+
+
+def find_known_phones(text: str, known: frozenset[str]) -> list[str]:
+    """Where ``text`` shows one of the ``known`` digit strings (:func:`known_phone_digits`) unmasked.
+
+    A number may be typed in groups (``138 0000 0360``, ``0371-6912-7000``): each run of digit groups joined by
+    single spaces or dashes is tried at every group boundary, so a known phone is found whether it stands alone
+    or as whole groups of a longer run, but never inside a longer digit string (a coordinate, an id), where it
+    would only match by chance.
+    """
+    hits: list[str] = []
+    longest = max(map(len, known), default=0)
+    for m in _DIGIT_GROUPS.finditer(text):
+        groups = _GROUP_SEP.split(m.group(0))
+        i = 0
+        while i < len(groups):
+            found, digits = None, ""
+            for j in range(i, len(groups)):  # the longest known number starting at group i
+                digits += groups[j]
+                if len(digits) > longest:
+                    break
+                if digits in known:
+                    found = (j, digits)
+            if found is None:
+                i += 1
+            else:
+                hits.append(found[1])
+                i = found[0] + 1
     return hits
 
 
@@ -278,8 +343,10 @@ def scan_for_personal_data(
     staff_ids: set[str] | None = None,
     *,
     suffixes: Iterable[str] = SCAN_SUFFIXES,
+    known_phones: Iterable[object] = (),
 ) -> list[tuple[Path, str]]:
-    """Every (file, match) where a mainland phone number, a 身份证 number or one of ``staff_ids`` appears.
+    """Every (file, match) where a mainland phone number, a 身份证 number, one of ``staff_ids`` or one of
+    ``known_phones`` (the season's phone cells, malformed ones included: :func:`known_phone_digits`) appears.
 
     ``paths_or_dir``: a file, a directory (searched recursively for files whose suffix is in
     ``suffixes``), or a list of them; files named explicitly are scanned whatever their suffix
@@ -289,6 +356,7 @@ def scan_for_personal_data(
     """
     sfx = frozenset(s.lower() if s.startswith(".") else "." + s.lower() for s in suffixes)
     staff_pat = _staff_id_pattern(staff_ids)
+    known = known_phone_digits(known_phones)
     found: list[tuple[Path, str]] = []
     for f in _iter_files(paths_or_dir, sfx):
         data = f.read_bytes()
@@ -298,7 +366,7 @@ def scan_for_personal_data(
             text = zip_text(data)
         else:
             text = _without_vendored_code(data.decode("utf-8", errors="replace"))
-        for hit in _find(_decode_escapes(text), staff_pat):
+        for hit in _find(_decode_escapes(text), staff_pat, known):
             found.append((f, hit))
     return found
 
@@ -343,28 +411,53 @@ def shareable_outputs(reports_dir: str | Path) -> list[Path]:
     return out
 
 
-def scan_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = None) -> list[tuple[Path, str]]:
+def scan_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = None,
+                   known_phones: Iterable[object] = ()) -> list[tuple[Path, str]]:
     """Every (file, match) of personal data in the shareable outputs of ``reports_dir``: empty when the
-    masking held. ``staff_ids``: the staff roster's ids (the clean ``staff`` table's ``staff_id``)."""
+    masking held. ``staff_ids``: the staff roster's ids (the clean ``staff`` table's ``staff_id``);
+    ``known_phones``: the season's phone cells (see :func:`season_personal_data`)."""
     ids = {str(s) for s in (staff_ids if staff_ids is not None else ()) if not _is_null(s)}
-    return scan_for_personal_data(shareable_outputs(reports_dir), ids)
+    return scan_for_personal_data(shareable_outputs(reports_dir), ids, known_phones=known_phones)
+
+
+#: The clean tables' columns that hold phones (Annex 2 operators, Annex 3 holders).
+PHONE_COLUMNS = {"platforms": "operator_phone", "personal_accounts": "phone"}
+
+
+def season_personal_data(clean_dir: str | Path) -> tuple[list[str], list[str]]:
+    """The staff ids and the phone cells of a season's clean tables (Parquet under ``clean_dir``; a missing
+    table gives none): what :func:`check_shareable` looks for besides the shapes of phones and 身份证 numbers."""
+    clean = Path(clean_dir)
+
+    def column(table: str, col: str) -> list[str]:
+        path = clean / f"{table}.parquet"
+        if not path.exists():
+            return []
+        return [str(v) for v in pd.read_parquet(path, columns=[col])[col].dropna()]
+
+    phone_cells = [v for table, col in PHONE_COLUMNS.items() for v in column(table, col)]
+    return column("staff", "staff_id"), phone_cells
 
 
 class PersonalDataLeak(RuntimeError):
     """A shareable output holds personal data: the run must not hand it out."""
 
 
-def check_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = None) -> None:
+def check_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = None,
+                    known_phones: Iterable[object] = ()) -> None:
     """Raise :class:`PersonalDataLeak` when :func:`scan_shareable` finds anything in ``reports_dir``.
 
     The message names each file and what was found there, itself masked (the message goes to a log).
     """
-    hits = scan_shareable(reports_dir, staff_ids)
+    known_phones = list(known_phones)
+    hits = scan_shareable(reports_dir, staff_ids, known_phones)
     if not hits:
         return
     masker = PersonalDataMasker(() if staff_ids is None else list(staff_ids))
+    known = known_phone_digits(known_phones)
     root = Path(reports_dir)
-    lines = [f"  {p.relative_to(root).as_posix()}: {masker(hit)}" for p, hit in hits[:20]]
+    lines = [f"  {p.relative_to(root).as_posix()}: {masker(hit, extra=[hit] if hit in known else ())}"
+             for p, hit in hits[:20]]
     more = [f"  ... and {len(hits) - 20} more"] if len(hits) > 20 else []
     raise PersonalDataLeak(
         f"{len(hits)} unmasked phone/身份证/staff-id values in shareable outputs under {root}:\n"

@@ -298,7 +298,7 @@ class Builder:
             "supervisor": (u.party_head, u.admin_head)[sup_i], "supervisor_title": u.titles[sup_i],
             "operator": r.choice(u.staff), "operator_phone": self.phone(), "opened_on": opened,
             "last_updated_on": last, "followers": self.followers(), "status": _status(status_raw),
-            "status_raw": status_raw, "remarks": r.choice(("无", "学院官方平台", "主要发布通知公告")) if r.random() < 0.1 else None,
+            "status_raw": status_raw, "remarks": r.choice(V.demo_data()["platform_remarks"]) if r.random() < 0.1 else None,
         }
         return Rec("platforms", u, v)
 
