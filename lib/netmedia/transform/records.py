@@ -272,24 +272,26 @@ def platform_category(type_raw: str | None, url: str | None, acc: str | None, hi
     else the sheet's hint (``hint``), else ``other`` (``none``). A website is placed campus/external by the
     row's address against ``domains``. A typed type its address contradicts keeps the typed category:
     R-category flags it."""
-    site = platform_urls.row_url(url, acc)
     typed = type_category(type_raw) if type_raw else "other"
     if typed != "other":
-        return _placed(typed, site, domains), "type"
+        return _placed(typed, url, acc, domains), "type"
     found = platform_urls.evidence(url, acc)
     if found is not None:
         return found.category, found.source
+    site = platform_urls.row_url(url, acc)
     if site is not None:
         return normalize.website_category(site, domains), "url"
     hinted = type_category(hint) if hint else "other"
     if hinted != "other":
-        return _placed(hinted, site, domains), "hint"
+        return _placed(hinted, None, None, domains), "hint"
     return "other", "none"
 
 
-def _placed(category: str, site: str | None, domains: tuple[str, ...]) -> str:
-    """A plain website placed by its address's host (no address: campus); any other category as it is."""
-    return normalize.website_category(site, domains) if category == "website" else category
+def _placed(category: str, url: str | None, acc: str | None, domains: tuple[str, ...]) -> str:
+    """A plain website placed by the row's address's host (no address: campus); any other category as it is."""
+    if category != "website":
+        return category
+    return normalize.website_category(platform_urls.row_url(url, acc), domains)
 
 
 # ------------------------------------------------------------------ rosters

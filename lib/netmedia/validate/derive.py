@@ -330,9 +330,21 @@ def _category_ok(out: pd.DataFrame, *, with_class: bool) -> pd.Series:
     return ok.mask(cat.isna() & _col(out, "platform_type_raw").isna())
 
 
-def _address_evidence(key: str) -> platform_urls.Evidence | None:
-    url, acc = key.split(_SEP)[:2]
-    return platform_urls.evidence(url or None, acc or None)
+def _address_facts(key: str) -> str | None:
+    """``category|source|text|accepted categories`` (joined by ``_SEP``, the accepted ones by ``,``) for an
+    ``url<_SEP>account_id`` key, None when the address names no platform."""
+    if key == _SEP:
+        return None
+    url, acc = key.split(_SEP)
+    found = platform_urls.evidence(url or None, acc or None)
+    if found is None:
+        return None
+    return _SEP.join((found.category, found.source, found.text, ",".join(sorted(found.accepts))))
+
+
+def _accepted(key: str) -> bool:
+    accepts, category = key.split(_SEP)
+    return category in accepts.split(",")
 
 
 def url_platform(rows: pd.DataFrame) -> pd.DataFrame:
@@ -341,25 +353,17 @@ def url_platform(rows: pd.DataFrame) -> pd.DataFrame:
     :data:`URL_PLATFORM_COLUMNS`: the category it names (NA for a website or no address), whether a ``url``
     or an ``account_id`` said it, that text, the category's Chinese name, and ``url_platform_consistent``:
     False when the filed category is not one the address allows (微博 filed with a douyin.com URL), NA
-    without such an address or without a category."""
+    without such an address or without a category. One look-up per distinct address."""
     addr = _blank_to_na(_col(rows, "url")).fillna("") + _SEP + _blank_to_na(_col(rows, "account_id")).fillna("")
-    cat = _blank_to_na(_col(rows, "category"))
-
-    def each(key: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-        return _per_distinct(key, lambda u: u.map(fn).astype("str")).astype("str")
-
+    facts = _per_distinct(addr, lambda u: u.map(_address_facts).astype("str")).astype("str")
+    parts = facts.str.split(_SEP, expand=True, regex=False).reindex(columns=range(4))
     out = pd.DataFrame(index=rows.index)
-    for col, attr in (("url_category", "category"), ("url_category_source", "source"), ("url_category_text", "text")):
-        out[col] = each(addr, lambda k, a=attr: getattr(_address_evidence(k), a, None))
+    for i, col in enumerate(("url_category", "url_category_source", "url_category_text")):
+        out[col] = parts[i].astype("str")
     out["url_category_zh"] = out["url_category"].map(schema.category_zh, na_action="ignore").astype("str")
-
-    def agrees(key: str) -> str:
-        addr_key, category = key.rsplit(_SEP, 1)
-        return str(category in _address_evidence(addr_key).accepts)
-
-    known = out["url_category"].notna() & cat.notna()
-    ok = each((addr + _SEP + cat.fillna("")).where(known), agrees)
-    out["url_platform_consistent"] = (ok == "True").astype("boolean").mask(~known)
+    cat = _blank_to_na(_col(rows, "category"))
+    pair = (parts[3].astype("str") + _SEP + cat).where(out["url_category"].notna() & cat.notna())
+    out["url_platform_consistent"] = _per_distinct(pair, lambda u: u.map(_accepted).astype(bool))
     return out
 
 
