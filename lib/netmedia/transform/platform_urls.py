@@ -44,6 +44,13 @@ _WHOLE_URL = re.compile(
 _SCHEME_ONLY = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
+def _has_dot(s: str) -> bool:
+    """Whether a text can hold a host at all: a dot as one types it in an address (``.``, or the full-width
+    ``．`` or small ``﹒`` that NFKC makes a dot; the other characters NFKC gives a dot, ``…`` or ``⒈``, are in no
+    address). Most account ids have none, and this keeps them from the regular expressions."""
+    return "." in s or "．" in s or "﹒" in s
+
+
 @dataclass(frozen=True)
 class HostRule:
     """One ``[[host]]`` entry of platform_hosts.toml for one host: what a URL on it (under ``paths``) names."""
@@ -107,7 +114,7 @@ def _rule_for(host: str, path: str) -> HostRule | None:
 @_cached
 def host_rule(url_or_text: str | None) -> HostRule | None:
     """The platform rule of the first address in the text whose host is a listed platform's, if any."""
-    if not url_or_text:
+    if not url_or_text or not _has_dot(url_or_text):
         return None
     for m in _URL_IN_TEXT.finditer(_nfkc(url_or_text)):
         rule = _rule_for(m["host"], m["path"] or "/")
@@ -140,7 +147,7 @@ def looks_like_url(text: str | None) -> bool:
     """Whether the whole text is one address: ``http(s)://…``, ``www.…``, or ``host.tld`` with an optional
     ``/path`` whose top-level domain is a known one (so ``ncwu.xw``, a 抖音号, is no address, nor is
     ``1.5万``)."""
-    if not text:
+    if not text or not _has_dot(text):
         return False
     s = _nfkc(text)
     if _SCHEME_ONLY.fullmatch(s):
