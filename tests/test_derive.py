@@ -309,3 +309,49 @@ def test_syllables_skip_only_what_pypinyin_would_not_give_per_character():
     for t in names:
         syl = tuple(s.lower() for s in lazy_pinyin(t, style=Style.NORMAL))
         assert derive._syllables(t) == (syl if len(syl) == len(t) else None), t
+
+
+def test_url_platform_says_what_the_address_names(config, units, staff):
+    """R-category's address columns on a hand-made frame: what the url (else the account) names, and whether the
+    filed category agrees."""
+    p = frame(
+        "platforms",
+        [
+            {"category": "weibo", "platform_type_raw": "微博", "url": "https://v.douyin.com/iRNBqxyz/"},
+            {"category": "weibo", "platform_type_raw": "微博", "url": "https://weibo.com/u/2093491257"},
+            {"category": "weibo", "platform_type_raw": "微博", "account_id": "gh_3f2a9c0d7e1b"},
+            {"category": "wechat_official", "platform_type_raw": "公众号", "account_id": "gh_3f2a9c0d7e1b"},
+            {"category": "website_external", "platform_type_raw": "网站", "url": "https://space.bilibili.com/3493118"},
+            {"category": "website_external", "platform_type_raw": "网站", "url": "http://www.hnsl.com.cn/"},
+            {"category": "kuaishou", "platform_type_raw": "快手", "url": "无", "account_id": "https://v.kuaishou.com/Jx8Yz"},
+            {"category": None, "platform_type_raw": None, "url": "https://weibo.com/u/1"},
+            {"category": "douyin", "platform_type_raw": "抖音", "account_id": "ncwu_xw"},
+        ],
+    )
+    d = derive.derive_platforms(p, units, staff, config)
+    got = d[["url_category", "url_category_source", "url_platform_consistent"]].astype(object)
+    got = [tuple(None if pd.isna(v) else v for v in row) for row in got.itertuples(index=False)]
+    assert got == [
+        ("douyin", "url", False),
+        ("weibo", "url", True),
+        ("wechat_official", "account_id", False),
+        ("wechat_official", "account_id", True),
+        ("bilibili", "url", False),
+        (None, None, None),
+        ("kuaishou", "url", True),
+        ("weibo", "url", None),  # no category: R-required's row
+        (None, None, None),
+    ]
+    assert d["url_category_text"].tolist()[2] == "gh_3f2a9c0d7e1b"
+    assert d["url_category_text"].tolist()[6] == "https://v.kuaishou.com/Jx8Yz"
+    assert d["url_category_zh"].tolist()[0] == "抖音"
+
+
+def test_personal_accounts_get_the_address_columns(config, units):
+    a = frame("personal_accounts", [
+        {"platform_name": "华水小王", "category": "weibo", "platform_type_raw": "微博", "url": "https://www.zhihu.com/people/x"},
+        {"platform_name": "华水小李", "category": "zhihu", "platform_type_raw": "知乎", "url": "https://www.zhihu.com/people/x"},
+    ])
+    d = derive.derive_personal_accounts(a, units, config)
+    assert d["url_platform_consistent"].tolist() == [False, True]
+    assert d["category_zh"].tolist() == ["微博", "知乎"]

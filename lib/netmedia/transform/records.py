@@ -19,7 +19,7 @@ from pathlib import Path
 from netmedia import schema
 from netmedia.config import Config
 from netmedia.extract import tables
-from netmedia.transform import annex, normalize
+from netmedia.transform import annex, normalize, platform_urls
 from netmedia.transform.normalize import (
     account_id,
     count,
@@ -222,25 +222,29 @@ def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str 
            domains: tuple[str, ...]) -> dict:
     """The clean record of one data row of ``table`` (``cell(column)`` gives the raw cell, None when absent).
 
-    ``hint`` (the row's section label, else the sheet name) stands for the platform type when the row has none;
-    ``unit_kind`` (the roster's 单位类别) tells student organisations.
+    ``hint`` (the text the sheet gives: section label, else sheet name, and the account column's label)
+    stands for the platform type when neither the typed type nor the address names one; ``unit_kind`` (the
+    roster's 单位类别) tells student organisations. An account cell holding an address moves to ``url`` when
+    the url cell is blank.
     """
     type_raw = text(cell("platform_type_raw"))
     name = text(cell("platform_name"))
     url = text(cell("url"))
-    category = type_category(type_raw or hint)
-    if category == "website":
-        category = normalize.website_category(url, domains)
+    acc = account_id(cell("account_id"))
+    if url is None and platform_urls.looks_like_url(acc):
+        url, acc = acc, None
+    category, source = platform_category(type_raw, url, acc, hint, domains)
     rec = {
         "unit": unit,
         "platform_type_raw": type_raw,
         "platform_name": name,
-        "account_id": account_id(cell("account_id")),
+        "account_id": acc,
         "url": url,
         "followers": count(cell("followers")),
         "last_updated_on": date(cell("last_updated_on")),
         "remarks": text(cell("remarks")),
         "category": category,
+        "category_source": source,
     }
     if table == "platforms":
         status_raw = text(cell("status"))
@@ -259,6 +263,35 @@ def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str 
         rec.update(holder_name=person(cell("holder_name")), holder_role=holder_role(cell("holder_role")),
                    phone=phone(cell("phone")))
     return rec
+
+
+def platform_category(type_raw: str | None, url: str | None, acc: str | None, hint: str | None,
+                      domains: tuple[str, ...]) -> tuple[str, str]:
+    """(category, what decided it): the typed type when it names a category (``type``), else the address
+    (``url``: a platform's host, or any other address = a website; ``account_id``: an id of a known shape),
+    else the sheet's hint (``hint``), else ``other`` (``none``). A website is placed campus/external by the
+    row's address against ``domains``. A typed type its address contradicts keeps the typed category:
+    R-category flags it."""
+    typed = type_category(type_raw) if type_raw else "other"
+    if typed != "other":
+        return _placed(typed, url, acc, domains), "type"
+    found = platform_urls.evidence(url, acc)
+    if found is not None:
+        return found.category, found.source
+    site = platform_urls.row_url(url, acc)
+    if site is not None:
+        return normalize.website_category(site, domains), "url"
+    hinted = type_category(hint) if hint else "other"
+    if hinted != "other":
+        return _placed(hinted, None, None, domains), "hint"
+    return "other", "none"
+
+
+def _placed(category: str, url: str | None, acc: str | None, domains: tuple[str, ...]) -> str:
+    """A plain website placed by the row's address's host (no address: campus); any other category as it is."""
+    if category != "website":
+        return category
+    return normalize.website_category(platform_urls.row_url(url, acc), domains)
 
 
 # ------------------------------------------------------------------ rosters

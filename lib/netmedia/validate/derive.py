@@ -28,12 +28,22 @@ import pandas as pd
 
 from netmedia import schema
 from netmedia.config import Config
-from netmedia.transform import phones
+from netmedia.transform import phones, platform_urls
 from netmedia.transform.text import fold, to_simplified
 
 STAFF_CURRENT = "在职"
 NOT_ON_ROSTER = "不在教职工名册"
 _ALIAS_SPLIT = re.compile(r"[、,，;；/|\s]+")
+
+# R-category's columns on what a row's address names (:func:`url_platform`), on both record tables.
+URL_PLATFORM_COLUMNS = (
+    "url_category",
+    "url_category_source",
+    "url_category_text",
+    "url_category_zh",
+    "url_platform_consistent",
+)
+_SEP = "\x1f"
 
 # Columns this module adds, per table (documented for readers of the findings).
 DERIVED_COLUMNS = {
@@ -50,6 +60,7 @@ DERIVED_COLUMNS = {
         "category_zh",
         "category_class",
         "url_class_consistent",
+        *URL_PLATFORM_COLUMNS,
         "is_zombie",
         "platform_identity",
         "duplicate_key",
@@ -59,6 +70,8 @@ DERIVED_COLUMNS = {
     "personal_accounts": (
         "category_class_ok",
         "category_problem",
+        "category_zh",
+        *URL_PLATFORM_COLUMNS,
         "name_has_school_or_unit",
         "name_homophone_of",
         "name_homophone_text",
@@ -239,6 +252,7 @@ def derive_platforms(
     exp = exp.mask(cat == "website_campus", 1).mask(cat == "website_external", 2)
     cons = (out["url_domain_class"] == exp).astype("boolean")
     out["url_class_consistent"] = cons.mask(exp.isna() | out["url_domain_class"].isna())
+    out = pd.concat([out, url_platform(out)], axis=1)
 
     # R-zombie.
     out["is_zombie"] = is_zombie(out, config.zombie_cutoff)
@@ -314,6 +328,43 @@ def _category_ok(out: pd.DataFrame, *, with_class: bool) -> pd.Series:
         ok = ok & ((got == want).fillna(True).astype(bool) | got.isna())
     ok = ok.astype("boolean")
     return ok.mask(cat.isna() & _col(out, "platform_type_raw").isna())
+
+
+def _address_facts(key: str) -> str | None:
+    """``category|source|text|accepted categories`` (joined by ``_SEP``, the accepted ones by ``,``) for an
+    ``url<_SEP>account_id`` key, None when the address names no platform."""
+    if key == _SEP:
+        return None
+    url, acc = key.split(_SEP)
+    found = platform_urls.evidence(url or None, acc or None)
+    if found is None:
+        return None
+    return _SEP.join((found.category, found.source, found.text, ",".join(sorted(found.accepts))))
+
+
+def _accepted(key: str) -> bool:
+    accepts, category = key.split(_SEP)
+    return category in accepts.split(",")
+
+
+def url_platform(rows: pd.DataFrame) -> pd.DataFrame:
+    """R-category on what a row's address names (:func:`netmedia.transform.platform_urls.evidence`: the url
+    cell's platform host, else the account cell's address or id shape), one column each of
+    :data:`URL_PLATFORM_COLUMNS`: the category it names (NA for a website or no address), whether a ``url``
+    or an ``account_id`` said it, that text, the category's Chinese name, and ``url_platform_consistent``:
+    False when the filed category is not one the address allows (微博 filed with a douyin.com URL), NA
+    without such an address or without a category. One look-up per distinct address."""
+    addr = _blank_to_na(_col(rows, "url")).fillna("") + _SEP + _blank_to_na(_col(rows, "account_id")).fillna("")
+    facts = _per_distinct(addr, lambda u: u.map(_address_facts).astype("str")).astype("str")
+    parts = facts.str.split(_SEP, expand=True, regex=False).reindex(columns=range(4))
+    out = pd.DataFrame(index=rows.index)
+    for i, col in enumerate(("url_category", "url_category_source", "url_category_text")):
+        out[col] = parts[i].astype("str")
+    out["url_category_zh"] = out["url_category"].map(schema.category_zh, na_action="ignore").astype("str")
+    cat = _blank_to_na(_col(rows, "category"))
+    pair = (parts[3].astype("str") + _SEP + cat).where(out["url_category"].notna() & cat.notna())
+    out["url_platform_consistent"] = _per_distinct(pair, lambda u: u.map(_accepted).astype(bool))
+    return out
 
 
 def _category_problem(out: pd.DataFrame) -> pd.Series:
@@ -521,6 +572,8 @@ def derive_personal_accounts(df: pd.DataFrame, units: pd.DataFrame | None, confi
     out["name_in_scope"] = in_scope.astype("boolean").mask(name.isna())
     out["category_class_ok"] = _category_ok(out, with_class=False)
     out["category_problem"] = _category_problem(out)
+    out["category_zh"] = _col(out, "category").map(schema.category_zh, na_action="ignore").astype("str")
+    out = pd.concat([out, url_platform(out)], axis=1)
     out["phone_ok"] = phone_ok(_col(out, "phone"))
     return out
 
