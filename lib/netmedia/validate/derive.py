@@ -222,9 +222,9 @@ def derive_platforms(
         if col not in out.columns:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="str")
     out["unit_heads_known"] = (out["unit_party_head"].notna() | out["unit_admin_head"].notna()).astype("boolean")
-    # no units roster: unknown, not failed (R-leader is reported 未检查（缺少名册）)
+    # unknown, not failed, without a units roster (R-leader is reported 未检查（缺少名册）) or a unit (R-unit's row)
     out["supervisor_is_unit_head"] = (unit_key.fillna("") + "\x1f" + sup).isin(heads).astype("boolean").mask(
-        sup.isna() | units.empty)
+        sup.isna() | unit_key.isna() | units.empty)
 
     # R-operator: operator on the staff roster with status 在职.
     op = norm_name(_col(out, "operator"))
