@@ -137,6 +137,11 @@ def test_consolidated_registry_of_three_units(tmp_path):
     assert not (res.tables["rejects"]["reason"].str.contains("unit")).any()
     # the three units have records: none of them is "missing"; 党委宣传部 sent nothing
     assert res.units_missing == ["党委宣传部"]
+    sub = res.tables["submissions"]
+    assert sub["unit"].isna().all()  # the sheet is many units' (not 水利学院's, which its file name holds)
+    status = season.submission_status(res.tables, load_config()).set_index("单位")["报送状态"]
+    assert status.to_dict() == {"水利学院": "见汇总台账", "土木与交通学院": "见汇总台账", "电力学院": "见汇总台账",
+                                "党委宣传部": "未报送"}
 
 
 def test_registry_one_sheet_per_platform_units_from_names(tmp_path):

@@ -230,7 +230,11 @@ def submission_status(tables: dict[str, pd.DataFrame], config: Config) -> pd.Dat
     state = pd.Series("按时报送", index=out.index, dtype="str")
     state[out["received_at"].isna() & out["annex2"].fillna(False).astype(bool)] = "已报送（时间不详）"
     state[out["late"].fillna(False).astype(bool)] = "逾期报送"
-    state[out["annex2"].isna() & out["annex3"].isna()] = "未报送"
+    none = out["annex2"].isna() & out["annex3"].isna()
+    # a consolidated registry names its units per row: a unit with records in it has sent something
+    in_records = {u for t in ("platforms", "personal_accounts") if t in tables for u in tables[t]["unit"].dropna()}
+    state[none & out.index.isin(list(in_records))] = "见汇总台账"
+    state[none & ~out.index.isin(list(in_records))] = "未报送"
     out["state"] = state
     out = out.drop(columns="late").reset_index().rename(columns={"index": "unit"})
     return out.rename(columns={"unit": "单位", "kind": "单位类别", "annex2": "附件2", "annex3": "附件3",

@@ -193,6 +193,8 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
     dl = st.data_lists
     unit_cells = next((dl.columns[j] for j, c in cmap.items() if c == "unit"), ())
     consolidated = row_units.is_consolidated(unit_cells, ctx.matcher)
+    if consolidated:  # many units in one sheet: a unit the file name gave is not the sheet's
+        sub.update(unit=None)
     for i, source_row in enumerate(dl.source_row):
         cells = {c: dl.columns[j][i] for j, c in cmap.items()}
         if all(is_blank(cells.get(c)) for c in annex.CONTENT_COLUMNS[table]):
