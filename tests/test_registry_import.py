@@ -27,9 +27,9 @@ UNITS = [
 ]
 STAFF = [
     ["姓名", "工号", "所在单位", "人员状态"],
-    ["张三", "1001", "水利学院", "在职"],
-    ["李四", "1002", "土木与交通学院", "在职"],
-    ["王五", "1003", "电力学院", "在职"],
+    ["张三", "20080001", "水利学院", "在职"],
+    ["李四", "20080002", "土木与交通学院", "在职"],
+    ["王五", "20080003", "电力学院", "在职"],
 ]
 # A consolidated registry: one sheet, a unit column naming three roster units (one by its alias), and a file name
 # that a unit's own return would be attributed by (华北水利水电大学 holds 水利, an alias of 水利学院).
