@@ -243,3 +243,28 @@ def test_full_rosters_check_every_roster_rule(tmp_path):
     rep = season.check_season(clean, reports, config, data_docs=False)
     assert rep.not_checked == {}
     assert (rep.findings["rule"] == "R-leader").sum() == 1
+
+
+# ------------------------------------------------------------------ the facts, directly
+def test_derived_facts_without_a_unit_or_a_roster():
+    from netmedia.validate import derive
+
+    config = load_config()
+    platforms = pd.DataFrame({"unit": ["水利学院", None, " "], "supervisor": ["王书记", "王书记", "王书记"],
+                              "operator": ["张三", "张三", "张三"]}, dtype="str")
+    units = pd.DataFrame([dict(zip(("unit", "aliases", "kind", "party_head", "admin_head"), r, strict=True))
+                          for r in UNITS[1:]], dtype="str")
+    staff = pd.DataFrame([dict(zip(("name", "staff_id", "unit", "status"), r, strict=True)) for r in STAFF[1:]],
+                         dtype="str")
+    full = derive.derive_platforms(platforms, units, staff, config)
+    assert full["unit_known"].tolist() == [True, False, False]
+    assert full["supervisor_is_unit_head"].tolist()[0] is True and full["supervisor_is_unit_head"].isna().tolist() == [
+        False, True, True]  # no unit: no head to compare with (R-unit's row)
+    assert full["operator_is_current_staff"].tolist() == [True, True, True]
+    bare = derive.derive_platforms(platforms, units.iloc[:0], staff.iloc[:0], config)
+    assert bare["supervisor_is_unit_head"].isna().all() and bare["operator_is_current_staff"].isna().all()
+    # a unit named only by records (a consolidated registry's rows) has sent something
+    subs = pd.DataFrame({"unit": [None]}, dtype="str")
+    got = derive.derive_units(units, subs, [pd.DataFrame({"unit": ["土木学院", None]}, dtype="str")])
+    assert got.set_index("unit")["has_submission"].to_dict() == {"水利学院": False, "土木与交通学院": True,
+                                                                 "电力学院": False, "党委宣传部": False}
