@@ -82,6 +82,7 @@ class IngestResult:
     errors: list[str] = field(default_factory=list)  # tracebacks of the sheets that failed (non-strict runs)
     error_log: Path | None = None  # where they were written
     superseded: Path | None = None  # the round's earlier archive, kept aside when this run archived it again
+    roster_messages: list[str] = field(default_factory=list)  # a roster missing or without rows: what goes unchecked
 
     def summary(self) -> str:
         """The one-screen summary printed by the CLI and the notebook."""
@@ -104,6 +105,7 @@ class IngestResult:
             lines.append(f"  units with no submission: {len(self.units_missing)}: {shown}")
         else:
             lines.append("  units with no submission: 0")
+        lines.extend(f"  {m}" for m in self.roster_messages)
         if self.errors:
             where = f": tracebacks in {self.error_log}" if self.error_log else ""
             lines.append(f"  ERRORS: {len(self.errors)} sheets or workbooks failed in netmedia itself (a bug, "
@@ -143,24 +145,49 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
         raise FileNotFoundError(f"input folder not found: {raw}")
     config = config or load_config()
     ref = root / paths.REFERENCE_DIR_NAME
-    units = returns.typed_frame("units", records.roster_rows(ref / "units.xlsx", "units", config))
-    ctx = records.Context(config, UnitMatcher(units, config.thresholds.unit_match_score),
-                          dict(zip(units["unit"], units["kind"], strict=True)),
+    units = returns.typed_frame("units", records.roster_rows(ref / ROSTER_FILES["units"], "units", config))
+    ins = config.institution
+    matcher = UnitMatcher(units, config.thresholds.unit_match_score, (ins.name_zh, *ins.short_zh))
+    ctx = records.Context(config, matcher, dict(zip(units["unit"], units["kind"], strict=True)),
                           strict=is_strict() if strict is None else strict, reader=reader or tables.read_tables)
     files = sources.candidate_files(root)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= 40 else 1
     rows = returns.read_returns(files, root, ctx, workers=workers, progress=progress)
+    staff = returns.typed_frame("staff", records.roster_rows(ref / ROSTER_FILES["staff"], "staff", config))
+    rosters = {"units": units, "staff": staff}
+    messages = roster_messages(rosters)
+    rows.submissions.extend(records.submission(f"{paths.REFERENCE_DIR_NAME}/{ROSTER_FILES[r]}", None,
+                                               status="skipped", message=m) for r, m in messages.items())
     frames = returns.frames(rows)
-    frames["units"] = units
-    frames["staff"] = returns.typed_frame("staff", records.roster_rows(ref / "staff.xlsx", "staff", config))
+    frames.update(rosters)
     frames = {t: frames[t] for t in TABLES}
     subs = frames["submissions"]
-    submitted = set(subs.loc[subs["annex"].notna(), "unit"].dropna())
-    res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, rows.errors)
+    # a consolidated registry names its units per row, not per file
+    named = [subs.loc[subs["annex"].notna(), "unit"], frames["platforms"]["unit"], frames["personal_accounts"]["unit"]]
+    submitted = set(pd.concat(named).dropna())
+    res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, rows.errors,
+                       roster_messages=list(messages.values()))
     if out is not None:
         res.error_log = write_ingest(res, out, config)
     return res
+
+
+ROSTER_FILES = {"units": "units.xlsx", "staff": "staff.xlsx"}  # under data_raw/reference/
+
+
+def roster_messages(rosters: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Roster -> what a person must know when it is missing or has no rows: the run goes on, and the rules
+    that compare with it are not checked (rules.toml ``needs_roster``). Shown in the ingest summary and kept
+    as the roster's ``skipped`` row of ``submissions``."""
+    from netmedia.validate.findings import NOT_CHECKED, ROSTER_ZH, not_checked
+
+    out = {}
+    for roster, frame in rosters.items():
+        if frame.empty:
+            rules = "、".join(not_checked([roster]))
+            out[roster] = f"{ROSTER_ZH[roster]}缺失或没有数据行：{rules or '无规则'} {NOT_CHECKED}"
+    return out
 
 
 def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
@@ -203,7 +230,11 @@ def submission_status(tables: dict[str, pd.DataFrame], config: Config) -> pd.Dat
     state = pd.Series("按时报送", index=out.index, dtype="str")
     state[out["received_at"].isna() & out["annex2"].fillna(False).astype(bool)] = "已报送（时间不详）"
     state[out["late"].fillna(False).astype(bool)] = "逾期报送"
-    state[out["annex2"].isna() & out["annex3"].isna()] = "未报送"
+    none = out["annex2"].isna() & out["annex3"].isna()
+    # a consolidated registry names its units per row: a unit with records in it has sent something
+    in_records = {u for t in ("platforms", "personal_accounts") if t in tables for u in tables[t]["unit"].dropna()}
+    state[none & out.index.isin(list(in_records))] = "见汇总台账"
+    state[none & ~out.index.isin(list(in_records))] = "未报送"
     out["state"] = state
     out = out.drop(columns="late").reset_index().rename(columns={"index": "unit"})
     return out.rename(columns={"unit": "单位", "kind": "单位类别", "annex2": "附件2", "annex3": "附件3",
@@ -225,6 +256,7 @@ class CheckReport:
     ok: bool
     out: Path
     outputs: dict[str, object] = field(default_factory=dict)
+    not_checked: dict[str, str] = field(default_factory=dict)  # rule id -> 未检查（缺少名册）：…
 
     def summary(self) -> str:
         f = self.findings
@@ -234,6 +266,8 @@ class CheckReport:
             by_rule = f.groupby(["rule", "severity"]).agg(findings=("rule", "size"), units=("unit", "nunique"))
             for (rule, sev), row in by_rule.iterrows():
                 lines.append(f"  {rule:<13} {sev:<9} {row['findings']:6d} findings  {row['units']:4d} units")
+        for rule, why in self.not_checked.items():
+            lines.append(f"  {rule:<13} {why}")
         lines.append(f"  units affected: {f['unit'].nunique()}")
         for name, where in self.outputs.items():
             lines.append(f"  {name}: {where}")
@@ -257,7 +291,7 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
         with outputs.staged(out) as new:
             result = checks.run_checks(tables, config, data_docs_dir=(new / "data_docs") if data_docs else None)
             findings = result.findings
-            written = checks.write_findings(findings, new)
+            written = checks.write_findings(findings, new, result.not_checked)
             lists = rectification.write_rectification_lists(findings, tables, new, config)
             reg = registry.write_registry(tables, new, config)
             workbook = write_clean_workbook(tables, new)
@@ -270,7 +304,7 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     }
     if data_docs:
         where["data docs"] = out / "data_docs" / "index.html"
-    return CheckReport(findings, result.ok, out, where)
+    return CheckReport(findings, result.ok, out, where, result.not_checked)
 
 
 def dashboard_step(clean: Path, reports: Path, config: Config, *, wait: float = 0.0) -> DashboardPaths:

@@ -19,7 +19,7 @@ from pathlib import Path
 from netmedia import schema
 from netmedia.config import Config
 from netmedia.extract import tables
-from netmedia.transform import annex, normalize, platform_urls
+from netmedia.transform import annex, normalize, platform_urls, row_units
 from netmedia.transform.normalize import (
     account_id,
     count,
@@ -46,7 +46,6 @@ KIND_REASON = {
     "unrecognised": "unrecognised row",
 }
 EMPTY_ROW = "empty row (no platform fields)"
-UNIT_NOT_MATCHED = "unit not matched to the roster"
 NO_UNIT = "unit not found in file name, mail subject, 填报单位 cell or sheet name"
 EMPTY_SHEET = "empty sheet"  # netmedia.extract.tables' message for a sheet without a non-empty cell
 SHEET_FAILED = "sheet failed"  # the reason of every row of a sheet whose processing raised (a bug, logged)
@@ -192,17 +191,16 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
     kept = out.platforms if table == "platforms" else out.personal_accounts
     reasons: dict[int, str] = {}  # data rows that are no record -> why
     dl = st.data_lists
+    unit_cells = next((dl.columns[j] for j, c in cmap.items() if c == "unit"), ())
+    consolidated = row_units.is_consolidated(unit_cells, ctx.matcher)
+    if consolidated:  # many units in one sheet: a unit the file name gave is not the sheet's
+        sub.update(unit=None)
     for i, source_row in enumerate(dl.source_row):
         cells = {c: dl.columns[j][i] for j, c in cmap.items()}
         if all(is_blank(cells.get(c)) for c in annex.CONTENT_COLUMNS[table]):
             reasons[source_row] = EMPTY_ROW
             continue
-        row_unit = unit
-        if row_unit is None and "unit" in cells:
-            row_unit = ctx.matcher.match(cells["unit"]) or (text(cells["unit"]) if ctx.matcher.empty else None)
-        if row_unit is None:
-            reasons[source_row] = UNIT_NOT_MATCHED
-            continue
+        row_unit = row_units.row_unit(cells, unit, consolidated, ctx.matcher)  # None: kept, R-unit's row
         hint = text(dl.section[i]) or sh
         rec = record(table, cells.get, row_unit, ctx.roster_kind.get(row_unit), hint, ctx.config.institution.domains)
         rec.update(source_file=sf, source_sheet=sh, source_row=source_row)

@@ -37,12 +37,17 @@ def split_aliases(v: object) -> list[str]:
 
 @dataclass
 class UnitMatcher:
-    """Roster lookup by exact name/alias, then by containment, then by fuzzy score."""
+    """Roster lookup by exact name/alias, then by containment, then by fuzzy score.
+
+    ``school_names``: the school's own names (全称, 简称), which name no unit: :meth:`named_in` takes them out
+    of a text before it looks for a unit in it (华北水利水电大学 holds 水利, a 水利学院 alias)."""
 
     units: pd.DataFrame
     score_cutoff: int = 88
+    school_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        self._matched: dict[object, str | None] = {}  # match() per distinct text: a registry repeats its units
         self._exact: dict[str, str] = {}
         for unit, aliases in zip(self.units.get("unit", []), self.units.get("aliases", []), strict=False):
             if not normalize.text(unit):
@@ -53,6 +58,7 @@ class UnitMatcher:
                     self._exact.setdefault(k, unit)
         # longest names first so 土木与交通学院 wins over 交通学院 in containment
         self._by_len = sorted(self._exact, key=len, reverse=True)
+        self._schools = sorted({k for k in map(key, self.school_names) if k}, key=len, reverse=True)
 
     @property
     def empty(self) -> bool:
@@ -60,6 +66,14 @@ class UnitMatcher:
 
     def match(self, name: object) -> str | None:
         """Canonical roster name for ``name`` or None."""
+        if isinstance(name, str) and name in self._matched:
+            return self._matched[name]
+        found = self._match(name)
+        if isinstance(name, str):
+            self._matched[name] = found
+        return found
+
+    def _match(self, name: object) -> str | None:
         k = key(name)
         if not k:
             return None
@@ -89,3 +103,21 @@ class UnitMatcher:
                 return self._exact[name]
         return None
 
+
+    def named_in(self, label: object) -> str | None:
+        """The roster unit an account's name or description names (昵称 华北水利水电大学水利学院团委, 认证信息
+        华北水利水电大学土木与交通学院官方微博): the longest roster name or alias the text contains once the
+        school's own names are taken out, so the school's name alone names no unit. None when no name is in
+        the text, or when two different units' names of that longest length are (refused, never guessed)."""
+        k = key(label)
+        for school in self._schools:
+            k = k.replace(school, "|")
+        best: str | None = None
+        for name in self._by_len:
+            if best is not None and len(name) < len(best):
+                break
+            if len(name) >= 2 and name in k:
+                if best is not None and self._exact[name] != self._exact[best]:
+                    return None
+                best = best or name
+        return self._exact[best] if best else None

@@ -28,6 +28,7 @@ from netmedia.validate import derive
 from netmedia.validate.findings import (
     FINDING_COLUMNS,
     empty_findings,
+    not_checked,
     render_details,
     requirement,
     rules,
@@ -42,6 +43,7 @@ __all__ = [
     "CheckResult",
     "display_parameters",
     "load_clean_tables",
+    "missing_rosters",
     "run_checks",
     "write_findings",
 ]
@@ -59,6 +61,7 @@ class CheckResult:
     parameters: dict[str, str] = field(default_factory=dict)  # the run's values shown in the texts
     data_docs_index: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    not_checked: dict[str, str] = field(default_factory=dict)  # rule id -> 未检查（缺少名册）：… (no roster rows)
 
     @property
     def ok(self) -> bool:
@@ -75,6 +78,15 @@ def load_clean_tables(clean_dir: str | Path) -> dict[str, pd.DataFrame]:
         if p.exists():
             out[t] = pd.read_parquet(p)
     return out
+
+
+ROSTERS = ("units", "staff")
+
+
+def missing_rosters(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The rosters (units, staff) missing from ``tables`` or without a row: the rules that compare with them
+    are not checked (:func:`netmedia.validate.findings.not_checked`); derive leaves their facts unknown."""
+    return [r for r in ROSTERS if tables.get(r) is None or tables[r].empty]
 
 
 def display_parameters(config: Config) -> dict[str, str]:
@@ -222,6 +234,7 @@ def run_checks(
         validation_results=results,
         parameters=shown,
         data_docs_index=index,
+        not_checked=not_checked(missing_rosters(tables)),
         seconds={
             "gx_engine": round(t_import, 3),
             "derive": round(t_derive, 3),

@@ -48,6 +48,7 @@ _SEP = "\x1f"
 # Columns this module adds, per table (documented for readers of the findings).
 DERIVED_COLUMNS = {
     "platforms": (
+        "unit_known",
         "unit_party_head",
         "unit_admin_head",
         "unit_heads_known",
@@ -68,6 +69,7 @@ DERIVED_COLUMNS = {
         "phone_ok",
     ),
     "personal_accounts": (
+        "unit_known",
         "category_class_ok",
         "category_problem",
         "category_zh",
@@ -214,6 +216,8 @@ def derive_platforms(
         if c in out.columns:
             out[c] = _blank_to_na(out[c])
 
+    out["unit_known"] = unit_known(out)
+
     # R-leader: supervisor is the unit's party or admin head.
     unit_key = canonical_unit(_col(out, "unit"), units)
     sup = norm_name(_col(out, "supervisor"))
@@ -231,13 +235,17 @@ def derive_platforms(
         if col not in out.columns:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="str")
     out["unit_heads_known"] = (out["unit_party_head"].notna() | out["unit_admin_head"].notna()).astype("boolean")
-    out["supervisor_is_unit_head"] = (unit_key.fillna("") + "\x1f" + sup).isin(heads).astype("boolean").mask(sup.isna())
+    # unknown, not failed, without a units roster (R-leader is reported 未检查（缺少名册）) or a unit (R-unit's row)
+    out["supervisor_is_unit_head"] = (unit_key.fillna("") + "\x1f" + sup).isin(heads).astype("boolean").mask(
+        sup.isna() | unit_key.isna() | units.empty)
 
     # R-operator: operator on the staff roster with status 在职.
     op = norm_name(_col(out, "operator"))
     status_of = _staff_status(staff)
     out["operator_roster_status"] = _per_distinct(op, lambda u: u.map(status_of).astype("str").fillna(NOT_ON_ROSTER))
-    out["operator_is_current_staff"] = (out["operator_roster_status"] == STAFF_CURRENT).astype("boolean").mask(op.isna())
+    # no staff roster: unknown, not failed (R-operator is reported 未检查（缺少名册）)
+    out["operator_is_current_staff"] = (out["operator_roster_status"] == STAFF_CURRENT).astype("boolean").mask(
+        op.isna() | staff.empty)
 
     # R-category.
     host = url_host(_col(out, "url"))
@@ -270,6 +278,12 @@ def derive_platforms(
     # R-phone.
     out["phone_ok"] = phone_ok(_col(out, "operator_phone"))
     return out
+
+
+def unit_known(records: pd.DataFrame) -> pd.Series:
+    """R-unit: the row has a unit. A row of a registry whose unit column, account name and description name no
+    roster unit is kept with none (:mod:`netmedia.transform.row_units`) and reported 单位未知."""
+    return _blank_to_na(_col(records, "unit")).notna().astype("boolean")
 
 
 def is_zombie(platforms: pd.DataFrame, cutoff: object) -> pd.Series:
@@ -536,6 +550,7 @@ def derive_personal_accounts(df: pd.DataFrame, units: pd.DataFrame | None, confi
     for c in ("unit", "holder_name", "platform_type_raw", "platform_name", "phone"):
         if c in out.columns:
             out[c] = _blank_to_na(out[c])
+    out["unit_known"] = unit_known(out)
     name = _col(out, "platform_name")
     simp = simplified(name)
 
@@ -581,13 +596,13 @@ def derive_personal_accounts(df: pd.DataFrame, units: pd.DataFrame | None, confi
 # --------------------------------------------------------------------------- units, submissions
 
 
-def derive_units(units: pd.DataFrame, submissions: pd.DataFrame | None) -> pd.DataFrame:
-    """Unit roster plus ``has_submission`` (any submission row names the unit, aliases resolved)."""
+def derive_units(units: pd.DataFrame, submissions: pd.DataFrame | None,
+                 records: Iterable[pd.DataFrame | None] = ()) -> pd.DataFrame:
+    """Unit roster plus ``has_submission``: any submission row names the unit, or (a consolidated registry,
+    one file for many units) any clean record of ``records`` carries it; aliases resolved."""
     out = units.reset_index(drop=True).copy()
-    if submissions is None or submissions.empty or "unit" not in submissions.columns:
-        out["has_submission"] = pd.Series(False, index=out.index, dtype="boolean")
-        return out
-    got = set(canonical_unit(submissions["unit"], units).dropna().tolist())
+    named = [f["unit"] for f in (submissions, *records) if f is not None and "unit" in f.columns]
+    got = set(canonical_unit(pd.concat(named, ignore_index=True), units).dropna().tolist()) if named else set()
     out["has_submission"] = norm_name(out["unit"]).isin(got).astype("boolean")
     return out
 
@@ -614,7 +629,8 @@ def derive_all(tables: dict[str, pd.DataFrame], config: Config) -> dict[str, pd.
     if tables.get("personal_accounts") is not None:
         out["personal_accounts"] = derive_personal_accounts(tables["personal_accounts"], units, config)
     if units is not None:
-        out["units"] = derive_units(units, tables.get("submissions"))
+        records = (tables.get("platforms"), tables.get("personal_accounts"))
+        out["units"] = derive_units(units, tables.get("submissions"), records)
     if tables.get("submissions") is not None:
         out["submissions"] = derive_submissions(tables["submissions"], config)
     return out

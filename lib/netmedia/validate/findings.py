@@ -166,6 +166,7 @@ class Rule:
     order: int
     requirement: Template  # 整改要求 (for the tables that do not replace it)
     tables: Mapping[str, RuleOnTable]
+    needs_roster: str | None = None  # "units" | "staff": not checked when that roster has no rows
 
 
 @cache
@@ -198,8 +199,23 @@ def rules() -> dict[str, Rule]:
     for rid, raw in _rules_toml()["rules"].items():
         tables = {t: _on_table(raw, v) for t, v in raw.items() if isinstance(v, Mapping)}
         requirement = Template.parse(str(raw["requirement"]))
-        out[rid] = Rule(rid, str(raw["name"]), str(raw["severity"]), int(raw["order"]), requirement, tables)
+        out[rid] = Rule(rid, str(raw["name"]), str(raw["severity"]), int(raw["order"]), requirement, tables,
+                        raw.get("needs_roster"))
     return out
+
+
+NOT_CHECKED = "未检查（缺少名册）"
+ROSTER_ZH = {"units": "单位名册（reference/units.xlsx）", "staff": "教职工名册（reference/staff.xlsx）"}
+
+
+def not_checked(missing_rosters: Sequence[str]) -> dict[str, str]:
+    """Rule id -> why it was not checked, for every rule whose roster (rules.toml ``needs_roster``) is among
+    ``missing_rosters`` (missing, or a header and no rows): such a rule neither passes nor fails."""
+    return {
+        r.id: f"{NOT_CHECKED}：{ROSTER_ZH.get(r.needs_roster, r.needs_roster)}缺失或没有数据行"
+        for r in sorted(rules().values(), key=lambda r: r.order)
+        if r.needs_roster in missing_rosters
+    }
 
 
 def rule_name(rule: object) -> str:
@@ -258,8 +274,10 @@ def render_details(
     return out
 
 
-def write_findings(findings: pd.DataFrame, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``findings.parquet`` and ``findings.xlsx`` (Chinese headers, via netmedia.report.xlsx) into ``out_dir``."""
+def write_findings(findings: pd.DataFrame, out_dir: str | Path,
+                   unchecked: Mapping[str, str] | None = None) -> dict[str, Path]:
+    """Write ``findings.parquet`` and ``findings.xlsx`` (Chinese headers, via netmedia.report.xlsx) into ``out_dir``;
+    ``unchecked`` (rule id -> why, :func:`not_checked`) becomes the workbook's sheet 未检查的规则."""
     from netmedia.report.xlsx import SheetSpec, write_workbook
 
     out = Path(out_dir)
@@ -268,17 +286,20 @@ def write_findings(findings: pd.DataFrame, out_dir: str | Path) -> dict[str, Pat
     findings.to_parquet(pq, index=False)
     view = findings.copy()
     view["severity"] = view["severity"].map(severity_label).astype("str")
-    xl = write_workbook(
-        out / "findings.xlsx",
-        {
-            "问题清单": SheetSpec(
-                view,
-                headers=FINDING_HEADERS_ZH,
-                title="网络媒体平台备案检查问题清单",
-                widths={"detail": 60, "message_zh": 60, "source_file": 36, "platform_name": 24, "unit": 20},
-                wrap=True,
-                landscape=True,
-            )
-        },
-    )
+    sheets = {
+        "问题清单": SheetSpec(
+            view,
+            headers=FINDING_HEADERS_ZH,
+            title="网络媒体平台备案检查问题清单",
+            widths={"detail": 60, "message_zh": 60, "source_file": 36, "platform_name": 24, "unit": 20},
+            wrap=True,
+            landscape=True,
+        )
+    }
+    if unchecked:
+        rows = pd.DataFrame({"rule": list(unchecked), "name": [rule_name(r) for r in unchecked],
+                             "why": list(unchecked.values())}, dtype="str")
+        sheets["未检查的规则"] = SheetSpec(rows, headers={"rule": "规则", "name": "问题类型", "why": "说明"},
+                                       title="未检查的规则", widths={"name": 22, "why": 60}, wrap=True)
+    xl = write_workbook(out / "findings.xlsx", sheets)
     return {"parquet": pq, "xlsx": xl}
