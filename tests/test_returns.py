@@ -33,7 +33,7 @@ NOT_CHECKED = "未检查（缺少名册）"
 
 def write_season(c: Case, raw: Path) -> None:
     for book in c.books:
-        build.write_xlsx(book, raw)
+        build.write_book(book, raw)
     ref = raw / "reference"
     build.write_roster(ref / "units.xlsx", build.UNITS_HEADER, rosters.UNITS if c.units_roster == "full" else [])
     build.write_roster(ref / "staff.xlsx", build.STAFF_HEADER, rosters.STAFF if c.staff_roster == "full" else [])

@@ -767,3 +767,41 @@ case(Case("weibo_sheet_uid_column", "a 微博 sheet of one unit: UID and 昵称 
     At(F, "微博").p(3, "马克思主义学院", "马院青年", "weibo", 3, "hint", acc="7012345679", updated=d(2023, 4, 11),
                   followers=2300),
 ], {"header row": 1}))
+
+# ---------------------------------------------------------------------------------------------- 33 (.xls)
+F = "备案信息汇总+图书馆.xls"
+s = At(F, "附件2")
+case(Case("xls_annex2_with_hidden_sheet", "an .xls (BIFF8): title rows, dates, an id typed as a number, a merged title, "
+          "last year's sheet hidden", [Book(F, [
+              Sheet("附件2", [
+                  ["附件2"],
+                  TITLE2,
+                  H2 + ["粉丝数"],
+                  ["图书馆", "微信公众号", "华水图书馆", "gh_7b8c9d0e1f2a", "陈晨", "刘洋", "13598765432", d(2023, 4, 19), 25600],
+                  ["图书馆", "微博", "华水图书馆", 5123456703, "杨帆", "刘洋", "13598765432", d(2023, 4, 8), 8700],
+                  ["图书馆", "网站", "图书馆主页", "https://lib.ncwu.edu.cn/", "杨帆", "刘洋", "13598765432", d(2023, 4, 20),
+                   None],
+              ], merged=("A2:I2",)),
+              Sheet("2022年", [H2, ["图书馆", "微信公众号", "华水图书馆", "gh_7b8c9d0e1f2a", "陈晨", "刘洋", "13598765432",
+                                   d(2022, 4, 1)]], hidden=True),
+          ])], [
+    s.p(4, "图书馆", "华水图书馆", "wechat_official", 3, "type", acc="gh_7b8c9d0e1f2a", updated=d(2023, 4, 19),
+        followers=25600),
+    s.p(5, "图书馆", "华水图书馆", "weibo", 3, "type", acc="5123456703", updated=d(2023, 4, 8), followers=8700),
+    s.p(6, "图书馆", "图书馆主页", "website_campus", 1, "type", url="https://lib.ncwu.edu.cn/", updated=d(2023, 4, 20)),
+], {"title row": 2, "header row": 1, "hidden sheet": 2}))
+
+# ---------------------------------------------------------------------------------------------- 34 (.xls)
+F = "附件3-电力学院.xls"
+s = At(F, "Sheet1")
+case(Case("xls_annex3_new_labels", "an .xls Annex 3 headed 姓名/身份/平台/昵称/主页, a blank type known by its URL",
+          [Book(F, [Sheet("Sheet1", [
+              ["姓名", "身份", "平台", "昵称", "主页"],
+              ["李娜", "教师", "抖音", "华水电力李老师", None],
+              ["张子涵", "学生", None, "电力学院小张", "https://space.bilibili.com/77889900"],
+              ["孙浩然", "教师", "视频号", "电院孙老师", None],
+          ])])], [
+    s.a3(2, "电力学院", "华水电力李老师", "douyin", "type"),
+    s.a3(3, "电力学院", "电力学院小张", "bilibili", "url", url="https://space.bilibili.com/77889900"),
+    s.a3(4, "电力学院", "电院孙老师", "wechat_channels", "type"),
+], {"header row": 1}))
