@@ -1,6 +1,10 @@
-"""Fixed vocabularies of the synthetic season: units, invented names, platform-type wording, and the
-small text checks (category matching, homophones, school/unit names) the generator uses to prove each
-row is clean or violates exactly the rule it was planted for."""
+"""Fixed vocabularies of the synthetic season: units, invented names, platform-type wording, header labels
+(including the labels units rename columns to), the category -> class table, and the small text checks
+(homophones, school/unit names) the generator uses to prove each row is clean or violates exactly the rule
+it was planted for.
+
+All of it is the generator's own: nothing here asks netmedia's schema, normalisers or categories.toml how a
+label or a type is read, so the generator can write what the ingest does not know yet."""
 
 from __future__ import annotations
 

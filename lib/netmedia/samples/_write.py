@@ -1,6 +1,7 @@
 """Turn a :class:`~._season.Season` into returns on disk (xlsx, zip, eml) and the truth that describes them.
 
-Layout decisions (title rows, two-row headers, synonyms, column order, dropped optional columns, ...)
+Layout decisions (title rows, two-row headers, synonyms, renamed columns, column order, dropped optional
+columns, ...)
 and cell mess (date formats, 万 follower counts, spaced names, +86 phones, ...) are drawn here at the
 rates in :data:`RATES`; every applied variant is counted in ``truth["variants"]``. Canonical values for
 the truth are fixed *after* rendering, so a dropped column or a month-precision date is reflected exactly.
