@@ -12,14 +12,12 @@ import calendar
 import datetime as dt
 import random
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from pypinyin import Style, lazy_pinyin
 
-from netmedia import paths, schema
 from netmedia.config import Config
 
 from . import _vocab as V
@@ -101,10 +99,6 @@ class Season:
     index: V.NameIndex
 
 
-def _owner_cfg() -> dict:
-    return tomllib.loads((paths.PACKAGE_DATA / "categories.toml").read_text(encoding="utf-8"))["owner_kind"]
-
-
 def add_months(d: dt.date, months: int) -> dt.date:
     y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
     return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
@@ -122,9 +116,7 @@ class Builder:
         self.school_short = ins.short_zh[0] if ins.short_zh else ins.name_zh
         self.cutoff = cfg.zombie_cutoff
         self.ref = cfg.round.reference_date
-        owner = _owner_cfg()
-        self.org_kinds = tuple(owner["student_org_kinds"])
-        self.org_words = tuple(owner["student_org_keywords"])
+        self.org_kinds, self.org_words = V.STUDENT_ORG_KINDS, V.STUDENT_ORG_WORDS
         self.used_names: set[str] = set()
         self.used_ids: set[str] = set()
         self.used_urls: set[str] = set()
@@ -258,7 +250,7 @@ class Builder:
 
     def type_text(self, cat: str) -> str:
         if not self.messy:
-            return schema.category_zh(cat)
+            return V.TYPE_TEXTS[cat][0]
         return self.rng.choice(V.TYPE_TEXTS[cat])
 
     # ---- rows ------------------------------------------------------------------------------------
@@ -293,8 +285,8 @@ class Builder:
             status_raw, last = r.choice(STATUS_CLOSED), self.old_date()
         opened = dt.date(r.randint(2012, 2022), r.randint(1, 12), r.randint(1, 28)) if r.random() < 0.8 else None
         v = {
-            "owner_kind": self.owner_kind(u, name), "category": cat, "platform_class": schema.class_of(cat),
-            "platform_type_raw": type_text, "platform_name": name, "account_id": acc, "url": url,
+            "owner_kind": self.owner_kind(u, name), "category": cat,
+            "platform_class": V.platform_class(cat, url, self.cfg.institution.domains), "platform_type_raw": type_text, "platform_name": name, "account_id": acc, "url": url,
             "supervisor": (u.party_head, u.admin_head)[sup_i], "supervisor_title": u.titles[sup_i],
             "operator": r.choice(u.staff), "operator_phone": self.phone(), "opened_on": opened,
             "last_updated_on": last, "followers": self.followers(), "status": _status(status_raw),
@@ -335,7 +327,7 @@ class Builder:
         acc = self.account_id(cat) if r.random() < 0.85 else None
         v = {
             "holder_name": holder, "holder_role": "staff" if staff else "student", "holder_role_raw": role_raw,
-            "category": cat, "platform_class": schema.class_of(cat), "platform_type_raw": self.type_text(cat),
+            "category": cat, "platform_class": V.CLASS_OF[cat], "platform_type_raw": self.type_text(cat),
             "platform_name": self.personal_name(u, staff, holder), "account_id": acc, "url": None,
             "followers": self.followers(), "last_updated_on": self.clean_date() if r.random() < 0.5 else None,
             "phone": self.mobile() if r.random() < 0.7 else None, "remarks": None,
@@ -350,6 +342,7 @@ class Builder:
             rec = self.platform(u, cat, org=False)
             rec.v["url"] = self.url(u, campus=cat == "website_external")
             rec.v["platform_type_raw"] = r.choice(V.EXPLICIT_SITE[cat])
+            rec.v["platform_class"] = V.platform_class(cat, rec.v["url"], self.cfg.institution.domains)
         else:
             rec = self.platform(u)
         v = rec.v
@@ -558,13 +551,12 @@ def rule_failures(v: dict, table: str, u: Unit, b: Builder) -> list[str]:
         if any(v.get(k) in (None, "") for k in req):
             out.append("R-required")
         cat = v["category"]
-        if cat not in schema.category_codes() or schema.class_of(cat) != v["platform_class"]:
+        if cat not in V.CLASS_OF or V.CLASS_OF[cat] != v["platform_class"]:
             out.append("R-category")
         elif cat.startswith("website") and v["url"]:
             if V.on_domain(v["url"], b.cfg.institution.domains) != (cat == "website_campus"):
                 out.append("R-category")
-        typed = V.site_category(v["platform_type_raw"], v["url"], b.cfg.institution.domains)
-        assert typed == cat, f"type text {v['platform_type_raw']!r} maps to {typed}, meant {cat}"
+        assert v["platform_type_raw"] in V.TYPE_TEXTS[cat], (v["platform_type_raw"], cat)
         if v["status"] != "closed" and v["last_updated_on"] and v["last_updated_on"] < b.cutoff:
             out.append("R-zombie")
         if v["status"] == "stopped":
@@ -581,9 +573,9 @@ def rule_failures(v: dict, table: str, u: Unit, b: Builder) -> list[str]:
     else:
         if any(v.get(k) in (None, "") for k in ("holder_name", "platform_type_raw", "platform_name")):
             out.append("R-required")
-        if v["category"] not in schema.category_codes():
+        if v["category"] not in V.CLASS_OF:
             out.append("R-category")
-        assert V.category_of_text(v["platform_type_raw"]) == v["category"]
+        assert v["platform_type_raw"] in V.TYPE_TEXTS[v["category"]], (v["platform_type_raw"], v["category"])
         name = v["platform_name"]
         if _defamed(name, b.cfg) or b.index.homophones(name):
             out.append("R-naming")
