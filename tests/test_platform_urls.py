@@ -141,8 +141,9 @@ RECORDS = [
     ("抖音", "https://www.douyin.com/user/MS4wLjAB", "https://v.douyin.com/iRNBqxyz/", "附件2",
      ("douyin", 6, "type", "https://www.douyin.com/user/MS4wLjAB", "https://v.douyin.com/iRNBqxyz/", False)),
     # typed class and host disagree: the typed category stays, R-category flags it
-    ("校外网站", "http://sl.ncwu.edu.cn/", None, "附件2", ("website_external", 2, "type", "http://sl.ncwu.edu.cn/", None, True)),
-    ("校内网站", "https://www.henan.gov.cn/", None, "附件2", ("website_campus", 1, "type", "https://www.henan.gov.cn/", None, True)),
+    # a website's class is its host's (issue 13), whatever the typed wording; the contradiction is flagged
+    ("校外网站", "http://sl.ncwu.edu.cn/", None, "附件2", ("website_external", 1, "type", "http://sl.ncwu.edu.cn/", None, True)),
+    ("校内网站", "https://www.henan.gov.cn/", None, "附件2", ("website_campus", 2, "type", "https://www.henan.gov.cn/", None, True)),
     # typed platform and URL disagree
     ("微博", "https://v.douyin.com/iRNBqxyz/", None, "附件2", ("weibo", 3, "type", "https://v.douyin.com/iRNBqxyz/", None, True)),
     ("微信公众号", "https://space.bilibili.com/3493118", None, "附件2",

@@ -248,7 +248,7 @@ def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str 
         status_raw = text(cell("status"))
         rec.update(
             owner_kind=owner_kind(cell("owner_kind"), name, unit_kind),
-            platform_class=schema.class_of(category),
+            platform_class=platform_class(category, url, domains),
             supervisor=person(cell("supervisor")),
             supervisor_title=text(cell("supervisor_title")),
             operator=person(cell("operator")),
@@ -283,6 +283,20 @@ def platform_category(type_raw: str | None, url: str | None, acc: str | None, hi
     if hinted != "other":
         return _placed(hinted, None, None, domains), "hint"
     return "other", "none"
+
+
+#: The categories whose class is their address's (class 1 on the school's domains, 2 elsewhere).
+WEBSITE_CATEGORIES = ("website_campus", "website_external")
+
+
+def platform_class(category: str, url: str | None, domains: tuple[str, ...]) -> int | None:
+    """The notice's class of a row: its category's, except that a website's is its address's: class 1 when the
+    URL's host is on ``domains``, else 2 (issue 13: the class comes from the host). A website typed 校外网站 on
+    the school's domain is class 1 and keeps its typed category; R-category flags the contradiction."""
+    host = normalize.url_host(url) if category in WEBSITE_CATEGORIES else None
+    if host is not None:
+        return 1 if normalize.on_domains(host, domains) else 2
+    return schema.class_of(category)
 
 
 def _placed(category: str, url: str | None, acc: str | None, domains: tuple[str, ...]) -> str:
