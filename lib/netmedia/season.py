@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from netmedia import outputs, paths
+from netmedia import outputs, paths, schema
 from netmedia.config import Config, load_config
 from netmedia.extract import sources, tables
 from netmedia.transform import records, returns
@@ -142,6 +142,7 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
     if not root.is_dir():
         raise FileNotFoundError(f"input folder not found: {raw}")
     config = config or load_config()
+    schema.use_vocabulary(config.vocabulary)  # the analyst's words (config/vocabulary.toml) for every match
     ref = root / paths.REFERENCE_DIR_NAME
     units = returns.typed_frame("units", records.roster_rows(ref / "units.xlsx", "units", config))
     ctx = records.Context(config, UnitMatcher(units, config.thresholds.unit_match_score),
