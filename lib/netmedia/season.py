@@ -261,7 +261,7 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
             written = checks.write_findings(findings, new)
             lists = rectification.write_rectification_lists(findings, tables, new, config)
             reg = registry.write_registry(tables, new, config)
-            workbook = write_clean_workbook(tables, new)
+            workbook = write_clean_workbook(tables, new, config.vocabulary)
     final = {p: out / p.relative_to(new) for p in [*reg, workbook]}
     where: dict[str, object] = {
         "findings": out / Path(written["xlsx"]).name if isinstance(written, dict) and "xlsx" in written else out,
