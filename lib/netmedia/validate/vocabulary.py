@@ -88,7 +88,7 @@ def _type_words(tables: Mapping[str, pd.DataFrame]) -> Iterable[dict]:
         df = tables.get(name)
         if df is None or df.empty:
             continue
-        typed = df["platform_type_raw"].notna() & (df["platform_type_raw"].astype("str").map(fold) != "")
+        typed = df["platform_type_raw"].map(lambda v: isinstance(v, str) and fold(v) != "").astype(bool)
         if "category_source" in df.columns:
             unnamed = df["category_source"].astype("str") != "type"
         else:
