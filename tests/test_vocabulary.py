@@ -93,10 +93,11 @@ def test_report_without_column_map_or_records_is_empty_with_its_columns():
     assert list(report.columns) == REPORT_COLUMNS and report.empty
 
 
-def test_ignored_labels_need_the_vocabulary():
-    """序号 is reported when no ignore_headers lists it."""
-    report = vocabulary_report({"submissions": SUBMISSIONS}, schema.Vocabulary())
-    assert "序号" in report["文本"].tolist()
+def test_ignore_headers_leaves_a_label_out():
+    """平台 is reported until ignore_headers lists it (folded: 平 臺 too)."""
+    assert "平台" in vocabulary_report({"submissions": SUBMISSIONS}, schema.Vocabulary())["文本"].tolist()
+    report = vocabulary_report({"submissions": SUBMISSIONS}, schema.Vocabulary(ignore_headers=("序号", "平 臺")))
+    assert report["文本"].tolist() == ["类 别", "【附注】"]
 
 
 def test_clean_workbook_has_the_report_sheet(tmp_path):

@@ -160,6 +160,12 @@ def zh_headers(table: str) -> dict[str, str]:
     return out
 
 
+def row_number_labels() -> tuple[str, ...]:
+    """Labels of a row-number column (序号): known, and never a field (``row_number_labels`` in ``schema.toml``;
+    none when the file has no such list)."""
+    return tuple(_schema().get("row_number_labels", ()))
+
+
 def readable_columns(table: str) -> tuple[str, ...]:
     """The columns of ``table`` a header can name (those with synonyms; the others are derived)."""
     return tuple(c.name for c in columns(table) if c.synonyms)

@@ -5,7 +5,7 @@ Two kinds of word, each counted once per folded text (:func:`netmedia.transform.
 
 - 未识别表头: a header label that named no column (``column`` null in ``submissions.column_map``), or whose
   column only its values decided (basis ``values``): the header vocabulary does not know the label either way.
-  Labels in ``ignore_headers`` (序号) are left out.
+  Labels in ``ignore_headers`` and the package's row-number labels (序号) are left out.
 - 未归类平台类型: a typed platform type that named no category (``category_source`` other than ``type``; before
   that column existed: category ``other``), whatever then decided the row's category.
 
@@ -39,7 +39,7 @@ def vocabulary_report(tables: Mapping[str, pd.DataFrame], vocabulary: Vocabulary
     :func:`netmedia.schema.vocabulary`).
     """
     vocab = vocabulary if vocabulary is not None else schema.vocabulary()
-    ignored = {fold(w) for w in vocab.ignore_headers}
+    ignored = {fold(w) for w in (*vocab.ignore_headers, *schema.row_number_labels())}
     seen: dict[tuple[str, str], dict] = {}
     for entry in (*_header_words(tables.get("submissions"), ignored), *_type_words(tables)):
         key = (entry["类别"], fold(entry["文本"]))
