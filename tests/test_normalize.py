@@ -166,10 +166,10 @@ def analyst_words():
 
 def test_analyst_words_reach_types_statuses_roles_and_headers(analyst_words):
     before = (n.type_category("青柠号"), n.status("活跃中"), n.holder_role("专任"),
-              schema.match_header("personal_accounts", "平台"))
+              schema.match_header("personal_accounts", "开在哪里"))
     assert before == ("other", "unknown", None, None)
     analyst_words(schema.Vocabulary(
-        headers=(("personal_accounts", "platform_type_raw", ("平台",)),),
+        headers=(("personal_accounts", "platform_type_raw", ("开在哪里",)),),
         platform_types=(("news_app", ("青柠号",)), ("douyin", ("短视频",))),
         status=(("running", ("活跃",)),),
         holder_role=(("staff", ("专任",)),),
@@ -179,11 +179,11 @@ def test_analyst_words_reach_types_statuses_roles_and_headers(analyst_words):
     assert n.type_category("短视频") == "douyin"
     assert n.status("活跃中") == "running"
     assert n.holder_role("专任") == "staff"
-    assert schema.match_header("personal_accounts", "平台") == "platform_type_raw"
-    assert schema.match_header("platforms", "平台") is None  # the words are per table
+    assert schema.match_header("personal_accounts", "开在哪里") == "platform_type_raw"
+    assert schema.match_header("platforms", "开在哪里") is None  # the words are per table
     analyst_words(None)
     assert (n.type_category("青柠号"), n.status("活跃中"), n.holder_role("专任"),
-            schema.match_header("personal_accounts", "平台")) == before
+            schema.match_header("personal_accounts", "开在哪里")) == before
 
 
 def test_analyst_header_label_wins_over_a_package_synonym(analyst_words):
