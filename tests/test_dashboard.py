@@ -32,7 +32,7 @@ def realistic_tables(seed: int = 7) -> tuple[dict[str, pd.DataFrame], pd.DataFra
     """A small season: ~20 submitting units, a few hundred platforms, findings, two units missing."""
     rng = np.random.default_rng(seed)
     cats = [c for c in schema.categories() if c.platform_class > 0]
-    weights = np.array([3, 1, 4, 8, 2, 2, 1, 1, 1, 1, 2, 3, 2, 1, 1, 0.5][: len(cats)])
+    weights = np.array(([3, 1, 4, 8, 2, 2, 1, 1, 1, 1, 2, 3, 2, 1, 1] + [0.5] * len(cats))[: len(cats)])
     weights = weights / weights.sum()
     ref = pd.Timestamp("2023-04-25")
     rows = []

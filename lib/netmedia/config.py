@@ -1,4 +1,6 @@
-"""Institution configuration: names, domains, round dates and thresholds, read from a TOML file passed by path."""
+"""Institution configuration: names, domains, round dates and thresholds, read from a TOML file passed by path,
+and the analyst's vocabulary (``vocabulary.toml`` next to it: header labels and platform types learned without
+code)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netmedia import paths
+from netmedia import paths, schema
+from netmedia.schema import Vocabulary
+
+#: The analyst's vocabulary file, looked for next to the institution TOML.
+VOCABULARY_TOML = "vocabulary.toml"
 
 
 class ConfigError(Exception):
@@ -63,6 +69,7 @@ class Config:
     defamatory_words: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     path: Path | None = None
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     @property
     def zombie_cutoff(self) -> dt.date:
@@ -101,8 +108,10 @@ def _tuple(v: object) -> tuple[str, ...]:
     return tuple(str(x) for x in v)
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """Read the institution TOML (default config/institution.toml); ConfigError when missing or malformed."""
+def load_config(path: str | Path | None = None, vocabulary: str | Path | None = None) -> Config:
+    """Read the institution TOML (default config/institution.toml) and the analyst's vocabulary (default:
+    ``vocabulary.toml`` in the same folder; a missing file is an empty vocabulary); ConfigError when either is
+    missing (the institution) or malformed."""
     p = Path(path) if path else paths.INSTITUTION_TOML
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))
@@ -140,4 +149,56 @@ def load_config(path: str | Path | None = None) -> Config:
         words = _tuple(raw.get("naming", {}).get("defamatory_words"))
     except (KeyError, TypeError, ValueError) as e:
         raise ConfigError(f"config file {p}: missing or bad key: {e}") from e
-    return Config(institution, round_, thresholds, words, limits, p)
+    vocab = load_vocabulary(Path(vocabulary) if vocabulary else p.parent / VOCABULARY_TOML)
+    return Config(institution, round_, thresholds, words, limits, p, vocab)
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    """The analyst's words from ``path`` (format: the comments of ``config/vocabulary.toml``); a missing file
+    gives an empty vocabulary. ConfigError names the file and the key when a section, table, column or code is
+    unknown (a typo would otherwise be ignored without a word) or a value is not a list of texts."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Vocabulary()
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"vocabulary file unreadable: {path}: {e}") from e
+
+    def bad(key: str, what: str) -> ConfigError:
+        return ConfigError(f"vocabulary file {path}: {key}: {what}")
+
+    def texts(key: str, v: object) -> tuple[str, ...]:
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise bad(key, "not a list of texts")
+        return tuple(x for x in v if x.strip())
+
+    def section(key: str, known: tuple[str, ...]) -> dict:
+        """The table at ``key`` (dotted), its keys checked against ``known``."""
+        entries = raw
+        for part in key.split("."):
+            entries = entries.get(part, {})
+            if not isinstance(entries, dict):
+                raise bad(key, "not a table")
+        for name in entries:
+            if name not in known:
+                raise bad(f"{key}.{name}", f"unknown; one of: {', '.join(known)}")
+        return entries
+
+    def words(key: str, known: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((code, texts(f"{key}.{code}", v)) for code, v in section(key, known).items())
+
+    sections = ("headers", "platform_types", "status", "holder_role", "ignore_headers")
+    for name in raw:
+        if name not in sections:
+            raise bad(name, f"unknown section; one of: {', '.join(sections)}")
+    tables = (*schema.RECORD_TABLES, "units", "staff")
+    return Vocabulary(
+        headers=tuple((t, col, labels) for t in section("headers", tables)
+                      for col, labels in words(f"headers.{t}", schema.readable_columns(t))),
+        platform_types=words("platform_types", (*schema.category_codes(), "website")),
+        status=words("status", tuple(code for code, _ in schema.package_words("status"))),
+        holder_role=words("holder_role", tuple(code for code, _ in schema.package_words("holder_role"))),
+        ignore_headers=texts("ignore_headers", raw.get("ignore_headers", [])),
+    )

@@ -3,13 +3,20 @@
 The facts live in ``data/schema.toml`` and ``data/categories.toml``; this module
 only loads them and offers the header normaliser every reader shares, so a new
 synonym is one line of data, not a code change.
+
+The analyst's own words (``config/vocabulary.toml``, read by :func:`netmedia.config.load_config` into a
+:class:`Vocabulary`) are added to the package's by :func:`use_vocabulary`, which the ingest calls before it reads
+a return (in every worker process too). Every cache whose results depend on the words is marked with
+:func:`vocabulary_cache`, so that installing other words clears exactly those caches.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TypeVar
 
 from netmedia import paths
 from netmedia.transform.text import fold
@@ -33,6 +40,67 @@ class Category:
     platform_class: int
     zh: str
     synonyms: tuple[str, ...]
+
+
+Words = tuple[tuple[str, tuple[str, ...]], ...]  # (code or column, the words that name it), in file order
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The analyst's words added to the package vocabulary (``config/vocabulary.toml``; empty by default).
+
+    ``headers``: (table, column, labels); ``platform_types``: (category code, types); ``status`` and
+    ``holder_role``: (code, words); ``ignore_headers``: header labels never reported as unmapped (序号).
+    Tuples, so that a vocabulary compares and hashes by value (:func:`use_vocabulary` does nothing when the same
+    words are installed again, and the caches stay warm).
+    """
+
+    headers: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    platform_types: Words = ()
+    status: Words = ()
+    holder_role: Words = ()
+    ignore_headers: tuple[str, ...] = ()
+
+    def words(self, section: str) -> Words:
+        """(code, words) of ``platform_types``, ``status`` or ``holder_role``."""
+        return getattr(self, section)
+
+    def header_labels(self, table: str) -> Words:
+        """(column, labels) the analyst added for ``table``."""
+        return tuple((col, labels) for t, col, labels in self.headers if t == table)
+
+
+_VOCABULARY = Vocabulary()  # the words in use (this process)
+_VOCABULARY_CACHES: list[Callable] = []  # the caches use_vocabulary clears
+_F = TypeVar("_F", bound=Callable)
+
+
+def vocabulary_cache(fn: _F) -> _F:
+    """Mark a cached function (``functools.cache``/``lru_cache``) whose results depend on the installed words:
+    :func:`use_vocabulary` clears it. Put it above the cache decorator."""
+    _VOCABULARY_CACHES.append(fn)
+    return fn
+
+
+def use_vocabulary(vocab: Vocabulary | None) -> None:
+    """Install the analyst's words (None: none) for every later match in this process, clearing the caches
+    marked with :func:`vocabulary_cache`. Installing the words already in use changes nothing.
+
+    Called by :func:`netmedia.season.ingest` and by each worker process of the ingest pool
+    (:func:`netmedia.transform.returns.read_returns`), whose processes may not inherit the parent's state.
+    """
+    global _VOCABULARY
+    vocab = vocab or Vocabulary()
+    if vocab == _VOCABULARY:
+        return
+    _VOCABULARY = vocab
+    for fn in _VOCABULARY_CACHES:
+        fn.cache_clear()
+
+
+def vocabulary() -> Vocabulary:
+    """The analyst's words in use (:func:`use_vocabulary`)."""
+    return _VOCABULARY
 
 
 @cache
@@ -92,16 +160,33 @@ def zh_headers(table: str) -> dict[str, str]:
     return out
 
 
+def row_number_labels() -> tuple[str, ...]:
+    """Labels of a row-number column (序号): known, and never a field (``row_number_labels`` in ``schema.toml``;
+    none when the file has no such list)."""
+    return tuple(_schema().get("row_number_labels", ()))
+
+
+def readable_columns(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` a header can name (those with synonyms; the others are derived)."""
+    return tuple(c.name for c in columns(table) if c.synonyms)
+
+
+@vocabulary_cache
 @cache
 def header_synonyms(table: str) -> dict[str, str]:
-    """Normalised header label -> canonical column, for one table."""
+    """Normalised header label -> canonical column, for one table: the analyst's labels (:func:`vocabulary`)
+    first, so they win over a package synonym folding to the same key, then the package's."""
     out: dict[str, str] = {}
+    for col, labels in _VOCABULARY.header_labels(table):
+        for s in labels:
+            out.setdefault(norm_header(s), col)
     for c in columns(table):
         for s in (c.zh, *c.synonyms) if c.synonyms else ():
             out.setdefault(norm_header(s), c.name)
     return out
 
 
+@vocabulary_cache
 @lru_cache(maxsize=65536)
 def match_header(table: str, label: object) -> str | None:
     """Canonical column for a header cell of ``table``: exact synonym, else the longest synonym the label contains.
@@ -129,6 +214,7 @@ def match_key(table: str, key: str) -> str | None:
     return best[1] if best else None
 
 
+@vocabulary_cache
 @cache
 def _synonym_index(table: str) -> dict[str, list[tuple[int, str, str]]]:
     """First two characters -> (order, synonym, column) for the synonyms looked for inside labels."""
@@ -164,6 +250,11 @@ def category_zh(code: str) -> str:
         if c.code == code:
             return c.zh
     return code
+
+
+def package_words(section: str) -> Words:
+    """(code, words) of a word list of ``data/categories.toml`` (``status``, ``holder_role``), in file order."""
+    return tuple((code, tuple(words)) for code, words in _categories()[section].items())
 
 
 @cache

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from netmedia import outputs, paths
+from netmedia import outputs, paths, schema
 from netmedia.config import Config, load_config
 from netmedia.extract import sources, tables
 from netmedia.transform import records, returns
@@ -144,6 +144,7 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
     if not root.is_dir():
         raise FileNotFoundError(f"input folder not found: {raw}")
     config = config or load_config()
+    schema.use_vocabulary(config.vocabulary)  # the analyst's words (config/vocabulary.toml) for every match
     ref = root / paths.REFERENCE_DIR_NAME
     units = returns.typed_frame("units", records.roster_rows(ref / ROSTER_FILES["units"], "units", config))
     ins = config.institution
@@ -294,7 +295,7 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
             written = checks.write_findings(findings, new, result.not_checked)
             lists = rectification.write_rectification_lists(findings, tables, new, config)
             reg = registry.write_registry(tables, new, config)
-            workbook = write_clean_workbook(tables, new)
+            workbook = write_clean_workbook(tables, new, config.vocabulary)
     final = {p: out / p.relative_to(new) for p in [*reg, workbook]}
     where: dict[str, object] = {
         "findings": out / Path(written["xlsx"]).name if isinstance(written, dict) and "xlsx" in written else out,

@@ -58,10 +58,11 @@ TEMPLATE = go.layout.Template(
     )
 )
 
-# 17 well-separated colours for the category codes, assigned in categories.toml order.
+# 20 well-separated colours for the category codes, assigned in categories.toml order.
 _CATEGORY_PALETTE = (
     "#1f77b4", "#aec7e8", "#ff7f0e", "#2ca02c", "#98df8a", "#d62728", "#9467bd", "#c5b0d5",
     "#8c564b", "#e377c2", "#f7b6d2", "#bcbd22", "#17becf", "#393b79", "#e7ba52", "#637939", "#843c39",
+    "#9c9ede", "#cedb9c", "#e7969c",
 )  # fmt: skip
 UNKNOWN_COLOR = "#9e9e9e"
 UNKNOWN_CATEGORY_ZH = "未分类"

@@ -41,6 +41,7 @@ def header_score(cells: list[str], tables: Iterable[str] = ANNEX_TABLE.values())
     return _header_score(tuple(cells), tuple(tables))
 
 
+@schema.vocabulary_cache
 @lru_cache(maxsize=65536)
 def _header_score(cells: tuple[str, ...], tables: tuple[str, ...]) -> float:
     labels = [c for c in cells if schema.norm_header(c)]
@@ -62,6 +63,7 @@ def map_columns(table: str, header_parts: list[tuple[str, ...]] | tuple[tuple[st
     return out
 
 
+@schema.vocabulary_cache
 @lru_cache(maxsize=65536)
 def column_of(table: str, parts: tuple[str, ...]) -> str | None:
     """The column one header cell (its non-empty parts, parent first) names in ``table``, or None."""
@@ -103,6 +105,7 @@ def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tu
     return annex, dict(cmap)
 
 
+@schema.vocabulary_cache
 @lru_cache(maxsize=4096)
 def _choose_annex(header_parts: tuple[tuple[str, ...], ...], hint3: bool) -> tuple[str | None, dict[int, str]]:
     """:func:`choose_annex`, remembered: units fill in a few templates, so the same headers come back."""

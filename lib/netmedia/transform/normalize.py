@@ -188,6 +188,9 @@ def phone(v: object) -> str | None:
 
 
 # ---------------------------------------------------------------- vocabularies
+# Every word list is compared by its folded key (:func:`netmedia.transform.text.fold`, via schema.norm_header), the
+# analyst's words (:func:`netmedia.schema.vocabulary`) before the package's: they win at equal length. The
+# lookups that depend on them are marked ``schema.vocabulary_cache``, so installing other words clears them.
 @cache
 def _vocab() -> dict:
     return tomllib.loads((paths.PACKAGE_DATA / "categories.toml").read_text(encoding="utf-8"))
@@ -197,11 +200,23 @@ def _key(s: object) -> str:
     return schema.norm_header(s)
 
 
+@schema.vocabulary_cache
 @cache
 def _category_synonyms() -> tuple[tuple[str, str], ...]:
-    pairs = [(_key(s), c.code) for c in schema.categories() for s in (c.synonyms or ())]
+    """(folded word, category code), longest first; at equal length the analyst's words, then the package's
+    synonyms, then the categories' Chinese names, each in file order."""
+    pairs = [(_key(s), code) for code, words in schema.vocabulary().platform_types for s in words]
+    pairs += [(_key(s), c.code) for c in schema.categories() for s in c.synonyms]
     pairs += [(_key(c.zh), c.code) for c in schema.categories()]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+@schema.vocabulary_cache
+@cache
+def _words(section: str) -> tuple[tuple[str, str], ...]:
+    """(folded word, code) of a ``status``/``holder_role`` list, the analyst's first, then the package's."""
+    lists = (*schema.vocabulary().words(section), *schema.package_words(section))
+    return tuple((_key(w), code) for code, words in lists for w in words if _key(w))
 
 
 def url_host(url: object) -> str | None:
@@ -230,6 +245,7 @@ def category(type_text: object, url: object = None, domains: tuple[str, ...] = (
     return code
 
 
+@schema.vocabulary_cache
 @_cached
 def type_category(type_text: object) -> str:
     """Category code the platform type names ('website' for a plain 网站, placed by :func:`website_category`)."""
@@ -248,26 +264,28 @@ def website_category(url: object, domains: tuple[str, ...]) -> str:
 
 
 def _lookup(section: str, value: object) -> str | None:
+    """The code whose word is the value's folded text, else whose longest word it contains (the first at equal
+    length)."""
     key = _key(value)
     if not key:
         return None
     best: tuple[int, str] | None = None
-    for code, words in _vocab()[section].items():
-        for w in words:
-            k = _key(w)
-            if key == k:
-                return code
-            if k and k in key and (best is None or len(k) > best[0]):
-                best = (len(k), code)
+    for k, code in _words(section):
+        if key == k:
+            return code
+        if k in key and (best is None or len(k) > best[0]):
+            best = (len(k), code)
     return best[1] if best else None
 
 
+@schema.vocabulary_cache
 @_cached
 def status(v: object) -> str:
     """running / stopped / closed / unknown from the 运行状态 cell."""
     return _lookup("status", v) or "unknown"
 
 
+@schema.vocabulary_cache
 @_cached
 def holder_role(v: object) -> str | None:
     """staff / student from the 身份 cell; None when absent or unclear."""
@@ -283,18 +301,20 @@ def owner_kind(cell: object, platform_name: object, unit_kind: object = None) ->
 
 
 def student_org_kind(unit_kind: object) -> bool:
-    """Whether a roster unit kind (单位类别) is a student organisation's."""
-    return text(unit_kind) in _vocab()["owner_kind"]["student_org_kinds"]
+    """Whether a roster unit kind (单位类别) is a student organisation's (compared folded: 學生組織 too)."""
+    return _key(unit_kind) in {_key(k) for k in _vocab()["owner_kind"]["student_org_kinds"]}
 
 
 def student_org_text(s: str | None) -> bool:
-    """Whether a cell's text (as :func:`text` made it) names a student organisation (团委, 学生会, …).
+    """Whether a cell's text (as :func:`text` made it) names a student organisation (团委, 学生会, 團委, …),
+    compared folded.
 
     :func:`owner_kind` in two parts, so that the ingest can apply it column by column to text it already has.
     """
-    return bool(_student_org_keywords().search(s or ""))
+    return bool(s) and bool(_student_org_keywords().search(_key(s)))
 
 
 @cache
 def _student_org_keywords() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, _vocab()["owner_kind"]["student_org_keywords"])) or "(?!)")
+    words = [_key(w) for w in _vocab()["owner_kind"]["student_org_keywords"]]
+    return re.compile("|".join(map(re.escape, filter(None, words))) or "(?!)")

@@ -109,6 +109,7 @@ _WORKER: tuple[Path, Context] | None = None  # (root, context) of this worker pr
 def _start_worker(root: Path, ctx: Context) -> None:
     global _WORKER
     _WORKER = (root, ctx)
+    schema.use_vocabulary(ctx.config.vocabulary)  # a spawned worker does not inherit the parent's words
 
 
 def _worker_file(path: Path) -> Rows:

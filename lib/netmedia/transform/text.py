@@ -25,8 +25,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WHITESPACE = re.compile(r"\s+")  # Python's whitespace: also NBSP, the ideographic space, U+2000..U+200A
 #: What :func:`fold` drops besides whitespace: brackets, quotes, the asterisk of a required column, and the
 #: separators units put in labels and names (``联系电话：``, ``账号_ID``, ``单位名称*``). Full-width forms
-#: (``（）：，；＊``) are not listed: NFKC has made them ASCII by then.
-SEPARATORS = "*:()[]【】<>《》\"'“”‘’、,.。;_"
+#: (``（）［］｛｝：，；！？＊``) and the small ones (``﹝﹞﹙﹚``) are not listed: NFKC has made them ASCII or
+#: ``〔〕`` by then. The CJK brackets and corner quotes (``【】〔〕〖〗〘〙〈〉《》「」『』``) are listed: no
+#: normal form changes them, and zhconv would turn ``「」`` into ``“”`` after this step.
+SEPARATORS = "*:()[]{}<>【】〔〕〖〗〘〙〈〉《》「」『』\"'“”‘’、,.。;!?_"
 _SEPARATORS = re.compile(r"[\s" + re.escape(SEPARATORS) + r"]+")
 
 
