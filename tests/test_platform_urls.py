@@ -236,13 +236,11 @@ def test_the_detail_names_the_url_and_both_categories(config):
 
 
 def test_every_host_category_is_a_category_code():
-    """Codes named in platform_hosts.toml exist in categories.toml. vocab13 adds the three new codes on its
-    branch (brief decision 8): remove PENDING once that is merged."""
+    """Codes named in platform_hosts.toml exist in categories.toml."""
     import tomllib
 
     from netmedia import paths, schema
 
-    PENDING = {"video_other", "miniprogram", "qq_channel"}
     data = tomllib.loads((paths.PACKAGE_DATA / "platform_hosts.toml").read_text(encoding="utf-8"))
     named = {e["category"] for e in data["host"] + data["id"]} | {c for e in data["host"] for c in e.get("also", ())}
-    assert named - set(schema.category_codes()) <= PENDING
+    assert named - set(schema.category_codes()) == set()
