@@ -1,0 +1,461 @@
+"""Which column of a sheet is which field: the header labels and the values under them, combined.
+
+Units rename columns (媒体形式, 运维人员, 分管校领导, 最近发文日期…): a label the schema does not know says nothing,
+but its values still do. Each *role* a column's values can show is one small detector (a predicate on one
+non-blank cell); a column's role is the one most of its values show. Header and values then combine:
+
+- a label that names a column plainly (a synonym, or a synonym of 3+ characters inside it) **wins**: values that
+  clearly show another field are reported as a conflict (a Chinese sentence in the column map and in the
+  submissions message), never silently followed;
+- a *weak* label (only a 2-character synonym inside a longer label: 用户类型, 所属部门) gives way to values that
+  clearly show another field (also reported);
+- an unknown label takes the role its values show; the platform's name is the text column left over once every
+  other field is placed.
+
+The sheet itself can name the platform type: a 微信 / 微博 sheet, a 微信号 / 抖音号 column label (the *hint*:
+section label or sheet name, plus the account column's label). Such a hint stands for the type column when the
+annex is chosen (:mod:`netmedia.transform.annex`).
+
+Values are looked at only where needed (a label's own role is checked first; the rest only when it fails), and
+at most :data:`VALUE_SAMPLE` values per column: per-column work over a few dozen cells, through the normalisers'
+caches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+import tomllib
+from functools import cache, lru_cache
+
+from netmedia import paths
+from netmedia.transform import annex, normalize, phones
+from netmedia.transform.text import fold
+
+#: At most this many non-blank values of a column are looked at.
+VALUE_SAMPLE = 40
+#: Values decide a column's role (unknown label) when at least this share of its values show that role.
+VALUE_MIN_SHARE = 0.6
+#: A label's own role is confirmed by its values ("both") at this share.
+AGREE_SHARE = 0.5
+#: Values contradict a label (a conflict) only when at least this share of them clearly show another field.
+CLEAR_SHARE = 0.8
+#: Vocabulary words (platform types, statuses, 教职工/学生) are short: a longer cell merely *contains* one
+#: (a platform name such as 水利学院官方微博) and does not count.
+VOCAB_MAX_CHARS = 8
+#: A count is below this; longer digit strings are account ids (Weibo UIDs, QQ numbers) rather than audiences.
+COUNT_MAX = 100_000_000
+#: Header scores: a label equal to a synonym, one holding a synonym of 3+ characters, one holding a 2-character one.
+SCORE_EXACT, SCORE_CONTAINS, SCORE_WEAK = 1.0, 0.8, 0.5
+
+ROLE_ORDER = ("row_number", "phone", "date", "url", "count", "type", "status", "holder_role", "unit", "person",
+              "account", "text")
+"""Every role, in the order that breaks ties between equal shares (the more specific first)."""
+#: Roles whose values are unmistakable: only these can contradict a label.
+CLEAR_ROLES = ("phone", "date", "url", "count", "type", "status", "holder_role")
+
+#: Field (canonical column) -> the role its values should show; fields without one hold free text.
+FIELD_ROLE = {
+    "unit": "unit", "platform_type_raw": "type", "account_id": "account", "url": "url",
+    "supervisor": "person", "operator": "person", "holder_name": "person", "operator_phone": "phone",
+    "phone": "phone", "opened_on": "date", "last_updated_on": "date", "followers": "count", "status": "status",
+    "holder_role": "holder_role", "platform_name": "text",
+}
+#: Roles a field's values may show besides its own without contradicting the label: an account id may be a URL
+#: (decision 3), a phone or digits; a platform is often named after its unit or its type; remarks hold anything.
+COMPATIBLE = {
+    "account_id": {"url", "phone", "count", "row_number"},
+    "platform_name": {"type", "unit", "person", "account"},
+    "remarks": set(CLEAR_ROLES),
+    "supervisor_title": {"status"},
+    "owner_kind": {"type", "unit"},
+}
+#: Role -> the field it gives in each record table (person and date roles are placed by :func:`_place`).
+ROLE_FIELD = {
+    "platforms": {"type": "platform_type_raw", "url": "url", "account": "account_id", "phone": "operator_phone",
+                  "count": "followers", "status": "status", "unit": "unit"},
+    "personal_accounts": {"type": "platform_type_raw", "url": "url", "account": "account_id", "phone": "phone",
+                          "count": "followers", "holder_role": "holder_role", "unit": "unit",
+                          "person": "holder_name"},
+}
+#: Chinese names of the roles, for the conflict sentences.
+ROLE_ZH = {"phone": "电话号码", "date": "日期", "url": "网址", "count": "数量", "type": "平台类型", "status": "运行状态",
+           "holder_role": "身份（教职工/学生）", "unit": "单位名称", "person": "人名", "account": "账号",
+           "text": "文字", "row_number": "序号"}
+
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}[·•][\u4e00-\u9fff]{1,6}")
+_URL = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE)
+_ACCOUNT = re.compile(r"[A-Za-z0-9_@.\-]{3,40}")
+_COUNT_TEXT = re.compile(r"(?:约|超过|近)?\s*\d+(?:[.,]\d+)*\s*(?:万|w|W|千|k|K|亿)?\s*\+?\s*(?:人)?")
+#: A count column whose label gives its unit: 粉丝量（万）, 关注数(千人): plain numbers under it are in that unit.
+_LABEL_UNIT = re.compile(r"[（(]\s*(?P<u>万|千|亿)\s*[人个]?\s*[)）]|单位\s*[:：]?\s*(?P<v>万|千|亿)")
+
+
+# ------------------------------------------------------------------ detectors: one non-blank cell -> bool
+def _is_number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def _short_vocab(v: object) -> str:
+    """The cell's folded text when it is short enough to be a vocabulary word, else ""."""
+    if not isinstance(v, str):
+        return ""
+    key = fold(v)
+    return key if len(key) <= VOCAB_MAX_CHARS else ""
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def is_phone(v: object) -> bool:
+    s = normalize.text(v)
+    return bool(s) and phones.parse(s) is not None
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def is_date(v: object) -> bool:
+    """A date cell, or text in a date form; not a bare number (a serial number is indistinguishable from a count)."""
+    if isinstance(v, dt.date):
+        return True
+    return isinstance(v, str) and not v.strip().isdigit() and normalize.date(v) is not None
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def is_url(v: object) -> bool:
+    return isinstance(v, str) and bool(_URL.fullmatch(v.strip())) and normalize.url_host(v) is not None
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def is_count(v: object) -> bool:
+    if _is_number(v):
+        return 0 <= v < COUNT_MAX
+    return isinstance(v, str) and bool(_COUNT_TEXT.fullmatch(v.strip())) and normalize.count(v) is not None \
+        and normalize.count(v) < COUNT_MAX and not is_phone(v)
+
+
+def is_type(v: object) -> bool:
+    return bool(_short_vocab(v)) and normalize.type_category(v) != "other"
+
+
+def is_status(v: object) -> bool:
+    return bool(_short_vocab(v)) and normalize.status(v) != "unknown"
+
+
+def is_holder_role(v: object) -> bool:
+    return bool(_short_vocab(v)) and normalize.holder_role(v) is not None
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def is_account(v: object) -> bool:
+    """An account id: Latin letters, digits and _ . - @ without spaces (gh_1a2b…, hsxw1951), or a long number."""
+    if _is_number(v):
+        return v >= COUNT_MAX
+    return isinstance(v, str) and bool(_ACCOUNT.fullmatch(v.strip())) and not is_url(v) and "@" not in v[:1]
+
+
+def is_text(v: object) -> bool:
+    """Free text holding at least one letter (a name, a description): no number, no date."""
+    return isinstance(v, str) and any(c.isalpha() for c in v)
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What the value detectors may consult besides the cell: the units roster and the staff roster's names."""
+
+    unit: Callable[[object], str | None] = lambda v: None
+    staff_names: frozenset[str] = frozenset()
+
+    def is_unit(self, v: object) -> bool:
+        return isinstance(v, str) and self.unit(v) is not None
+
+    def is_person(self, v: object) -> bool:
+        s = normalize.person(v) if isinstance(v, str) else None
+        return bool(s) and (s in self.staff_names or bool(_HAN_NAME.fullmatch(s)))
+
+
+def _detectors(look: Lookups) -> dict[str, Callable[[object], bool]]:
+    return {"phone": is_phone, "date": is_date, "url": is_url, "count": is_count, "type": is_type,
+            "status": is_status, "holder_role": is_holder_role, "unit": look.is_unit, "person": look.is_person,
+            "account": is_account, "text": is_text}
+
+
+def _is_row_number(values: list[object]) -> bool:
+    """1, 2, 3… (序号): a column of consecutive integers from 1 or 0, two or more."""
+    return len(values) >= 2 and all(_is_number(v) and v == i + values[0] for i, v in enumerate(values)) \
+        and values[0] in (0, 1)
+
+
+def shares(values: list[object], roles: Sequence[str], look: Lookups) -> dict[str, float]:
+    """The share of ``values`` (non-blank) each of ``roles`` holds for."""
+    if not values:
+        return {}
+    det = _detectors(look)
+    out = {}
+    for role in roles:
+        if role == "row_number":
+            out[role] = 1.0 if _is_row_number(values) else 0.0
+        else:
+            out[role] = sum(1 for v in values if det[role](v)) / len(values)
+    return out
+
+
+def best_role(values: list[object], look: Lookups, roles: Sequence[str] = ROLE_ORDER) -> tuple[str | None, float]:
+    """The role most of ``values`` show (ties to the more specific), and its share; (None, 0) for no values."""
+    got = shares(values, roles, look)
+    if not got:
+        return None, 0.0
+    role = max(roles, key=lambda r: (got[r], -ROLE_ORDER.index(r)))
+    return role, got[role]
+
+
+@cache
+def _row_number_labels() -> frozenset[str]:
+    data = tomllib.loads((paths.PACKAGE_DATA / "schema.toml").read_text(encoding="utf-8"))
+    return frozenset(fold(x) for x in data.get("row_number_labels", ()))
+
+
+def is_row_number_label(label: str) -> bool:
+    """序号 and the like (``row_number_labels`` in ``data/schema.toml``)."""
+    return fold(label) in _row_number_labels()
+
+
+# ------------------------------------------------------------------ one sheet
+@dataclass
+class Column:
+    """One sheet column as decided: its label, the field it gives in the chosen table, how and how sure."""
+
+    j: int
+    label: str
+    field: str | None = None
+    basis: str = "none"
+    score: float = 0.0
+    conflict: str | None = None
+    role: str | None = None  # what the values show (None: not looked at)
+    header: float = 0.0  # how plainly the label names ``field`` (:func:`netmedia.transform.annex.header_match`)
+
+
+@dataclass
+class SheetMap:
+    """A sheet's columns as decided for one record table, and whether that table fits (:func:`annex.fits`)."""
+
+    table: str
+    columns: list[Column]
+    hint_type: bool = False
+    ok: bool = False
+    distinct: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def cmap(self) -> dict[int, str]:
+        """Sheet column -> field, as :func:`netmedia.transform.annex.map_columns` gives it."""
+        return {c.j: c.field for c in self.columns if c.field}
+
+    def scale(self) -> dict[int, str]:
+        """Sheet column -> the unit (万/千/亿) its label gives to the plain numbers of a follower count."""
+        out = {}
+        for c in self.columns:
+            m = _LABEL_UNIT.search(c.label) if c.field == "followers" else None
+            if m:
+                out[c.j] = m["u"] or m["v"]
+        return out
+
+    def to_json(self, header_row: int | None) -> str:
+        """The column map as stored in ``submissions.column_map`` (brief decision 5)."""
+        items = [{"col": col_letter(c.j), "row": header_row, "label": c.label, "column": c.field, "basis": c.basis,
+                  "score": round(c.score, 2), "conflict": c.conflict}
+                 for c in self.columns if c.label or c.field]
+        return json.dumps(items, ensure_ascii=False)
+
+
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def scaled(v: object, unit: str) -> object:
+    """A follower count under a label giving its unit (粉丝量（万）): a plain number becomes ``1.2万`` for
+    :func:`netmedia.transform.normalize.count`; a cell with its own unit (``3000人``, ``1.2万``) is left as typed."""
+    if _is_number(v) or (isinstance(v, str) and _PLAIN_NUMBER.fullmatch(v.strip())):
+        return f"{v if isinstance(v, str) else normalize.text(v)}{unit}".replace(" ", "")
+    return v
+
+
+def col_letter(j: int) -> str:
+    """0-based column -> Excel letters (0 -> A, 26 -> AA)."""
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _values(column: list[object]) -> list[object]:
+    out = []
+    for v in column:
+        if not normalize.is_blank(v):
+            out.append(v)
+            if len(out) >= VALUE_SAMPLE:
+                break
+    return out
+
+
+def _conflict(label: str, fld: str, role: str, won: bool) -> str:
+    said = ROLE_ZH.get(FIELD_ROLE.get(fld, ""), "文字") if fld else "文字"
+    end = "按取值识别。" if won else "按表头识别，请核对。"
+    return f"“{label}”列：表头表示{said}，但取值多为{ROLE_ZH[role]}；{end}"
+
+
+def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Sequence[str],
+              columns: Sequence[list[object]], look: Lookups, cache: dict[int, tuple[str | None, float]]) -> SheetMap:
+    """The columns of one sheet for ``table``: header first, values where the label is unknown, weak or
+    contradicted. ``cache`` (sheet column -> best value role) is shared between the two tables' calls."""
+    out: list[Column] = []
+    width = max(len(header_parts), len(columns))
+    taken: set[str] = set()
+    undecided: list[Column] = []
+    for j in range(width):
+        parts = tuple(p for p in (header_parts[j] if j < len(header_parts) else ()) if p)
+        label = labels[j] if j < len(labels) else ""
+        col = Column(j, label)
+        out.append(col)
+        values = _values(columns[j]) if j < len(columns) else []
+        fld, strength = annex.header_match(table, parts) if parts else (None, 0.0)
+        if fld in taken:
+            fld = None  # a column named twice keeps its first position
+        if fld is None:
+            if values and not is_row_number_label(label):
+                undecided.append(col)
+            continue
+        own = FIELD_ROLE.get(fld)
+        agree = shares(values, [own], look).get(own, 0.0) if own and own != "text" else 0.0
+        col.field, col.basis, col.score, col.header = fld, "header", strength, strength
+        if agree >= AGREE_SHARE:
+            col.basis, col.score, col.role = "both", 1 - (1 - strength) * (1 - agree), own
+        elif values and fld != "remarks":
+            other = [r for r in CLEAR_ROLES if r != own and r not in COMPATIBLE.get(fld, ())]
+            role, share = best_role(values, look, other)
+            if role and share >= CLEAR_SHARE and _field_for(table, role, fld) != fld:
+                won = strength <= SCORE_WEAK and _field_for(table, role, None) not in (None, *taken)
+                col.conflict = _conflict(label, fld, role, won)
+                col.role = role
+                if won:
+                    col.field, col.basis, col.score, col.header = _field_for(table, role, None), "values", share, 0.0
+        if col.field:
+            taken.add(col.field)
+    _place(table, undecided, columns, look, cache, taken)
+    return SheetMap(table, out, conflicts=[c.conflict for c in out if c.conflict])
+
+
+def _field_for(table: str, role: str, current: str | None) -> str | None:
+    """The field a value role gives in ``table`` (dates and persons: any of theirs, the current one if it is)."""
+    if role == "date":
+        return current if current in ("opened_on", "last_updated_on") else "last_updated_on"
+    if role == "person" and table == "platforms":
+        return current if current in ("supervisor", "operator") else "operator"
+    return ROLE_FIELD[table].get(role)
+
+
+def _place(table: str, cols: list[Column], columns: Sequence[list[object]], look: Lookups,
+           cache: dict[int, tuple[str | None, float]], taken: set[str]) -> None:
+    """Give the unlabelled columns the fields their values show, where still free.
+
+    Dates: two date columns are the opening (the earlier) and the last update; one is the last update (the
+    notice requires it). Persons on Annex 2: two are the supervisor (left, as in the notice's form) and the
+    operator; one is the operator. The platform name is the left-over text column with the most distinct
+    values (ties: the leftmost).
+    """
+    by_role: dict[str, list[Column]] = {}
+    for c in cols:
+        if c.j not in cache:
+            cache[c.j] = best_role(_values(columns[c.j]), look)
+        role, share = cache[c.j]
+        c.role = role
+        if role and share >= VALUE_MIN_SHARE:
+            by_role.setdefault(role, []).append(c)
+            c.score = share
+
+    def give(c: Column, fld: str | None) -> None:
+        if fld and fld not in taken and c.field is None:
+            c.field, c.basis = fld, "values"
+            taken.add(fld)
+
+    for role, group in by_role.items():
+        if role == "date":
+            _place_dates(group, columns, give)
+        elif role == "person" and table == "platforms":
+            free = [f for f in ("supervisor", "operator") if f not in taken]
+            for c, fld in zip(group[-len(free):] if free else [], free[-len(group):], strict=False):
+                give(c, fld)
+        elif role not in ("text", "row_number"):
+            for c in group:
+                give(c, ROLE_FIELD[table].get(role))
+    if "platform_name" not in taken:
+        texts = [c for c in cols if c.field is None and c.role in ("text", "person", "unit", "account")
+                 and c.role is not None]
+        texts = [c for c in texts if cache[c.j][1] >= VALUE_MIN_SHARE]
+        if texts:
+            name = max(texts, key=lambda c: (len(set(_values(columns[c.j]))), -c.j))
+            give(name, "platform_name")
+    for c in cols:
+        if c.field is None:
+            c.score = 0.0
+
+
+def _place_dates(group: list[Column], columns: Sequence[list[object]], give: Callable[[Column, str], None]) -> None:
+    def median(c: Column) -> dt.date:
+        ds = [normalize.date(v) for v in _values(columns[c.j])]
+        return statistics.median_low([d for d in ds if d])
+
+    ordered = sorted(group, key=median)
+    if len(ordered) == 1:
+        give(ordered[0], "last_updated_on")
+        give(ordered[0], "opened_on")
+    else:
+        give(ordered[0], "opened_on")
+        give(ordered[-1], "last_updated_on")
+
+
+def account_label(sheet: SheetMap) -> str:
+    """The label of the column giving the account id ("" when none): 微信号 or 抖音号 names the platform."""
+    return next((c.label for c in sheet.columns if c.field == "account_id"), "")
+
+
+def hint_names_type(hint: str) -> bool:
+    """Whether the sheet's own text (sheet name, section label, account label) names a platform type."""
+    return normalize.type_category(hint) != "other"
+
+
+def plain_fields(sheet: SheetMap) -> set[str]:
+    """The identifying fields a sheet names plainly: by a plain label, or by values that are clearly platform
+    types or URLs (an account id's shape is too loose to make a sheet an annex on its own)."""
+    out = set()
+    for c in sheet.columns:
+        if c.field in annex.IDENTIFYING and (c.header >= annex.PLAIN or (
+                c.basis == "values" and c.field in ("platform_type_raw", "url") and c.score >= VALUE_MIN_SHARE)):
+            out.add(c.field)
+    return out
+
+
+def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], columns: Sequence[list[object]],
+           hint_text: str, hint: str, look: Lookups, sections_name_type: bool = False) -> tuple[str | None, SheetMap]:
+    """Which annex a sheet is ('2', '3' or None) and its columns for it (for None: for the annex it came closest
+    to, so that its column map can still be shown).
+
+    ``hint_text``: the title rows and sheet name (附件3 / 师生 / 个人 break a tie); ``hint``: the sheet's own
+    text naming a platform (section label or sheet name); with the account column's label it stands for the
+    type column (``sections_name_type``: every data row's section label names a platform type).
+    """
+    cache: dict[int, tuple[str | None, float]] = {}
+    h3 = annex.hint3(hint_text)
+    ranked = []
+    for no, table in annex.ANNEX_TABLE.items():
+        sm = map_sheet(table, header_parts, labels, columns, look, cache)
+        sm.hint_type = sections_name_type or hint_names_type(f"{hint} {account_label(sm)}")
+        cmap = sm.cmap
+        sm.ok = annex.fits(table, cmap, plain_fields(sm), sm.hint_type)
+        ranked.append((annex.rank(no, cmap, sm.ok, h3), no, sm))
+    ranked.sort(key=lambda r: r[0], reverse=True)
+    _, no, sm = ranked[0]
+    return (no if sm.ok else None), sm
