@@ -284,11 +284,17 @@ def test_header_scorer_beats_a_decoy_row() -> None:
     assert _kinds(scored) == {1: "title", 2: "header", 3: "data"}
 
 
-def test_header_scorer_ties_go_to_the_earliest_and_low_scores_mean_no_header() -> None:
+def test_header_scorer_ties_go_to_the_earliest_and_low_scores_fall_back_to_the_layout() -> None:
+    """No row scoring enough (labels the vocabulary does not know): the header is taken by its layout, and said
+    so; a sheet without a header-like row by layout either has no header."""
     rows = [HEADER, HEADER, _record(1)]
     (t,) = read_tables(_book(("S", rows)), header_scorer=_platform_scorer)
-    assert t.header_row == 1 and _kinds(t)[2] == "header"
-    (none,) = read_tables(_book(("S", rows)), header_scorer=lambda cells: 0.1)
+    assert t.header_row == 1 and _kinds(t)[2] == "header" and t.header_by == ""
+    (layout,) = read_tables(_book(("S", rows)), header_scorer=lambda cells: 0.1)
+    assert layout.header_row == 1 and layout.header_by == "layout" and layout.message == ""
+    assert layout.data["source_row"].tolist() == [3]
+    prose = [["附件3"], ["填表说明：本表无需填写"], ["随便写的一句话"]]
+    (none,) = read_tables(_book(("S", prose)), header_scorer=lambda cells: 0.1)
     assert none.header_row is None and none.message.startswith("no header row found")
     assert none.data.empty and len(none.rows) == 3
     assert set(none.rows["kind"]) <= {"title", "instruction", "footer", "unrecognised"}

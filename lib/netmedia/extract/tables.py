@@ -503,7 +503,7 @@ def _next_header(rows: list[_Row], start: int, header_parts: list[tuple[str, ...
         folded = [norm_header(v) for v in row.vals]
         if sum(f in keys for f in folded) < HEADER_AGAIN_SHARE * row.n:
             continue
-        if any(f not in places.get(j, ()) for j, f in zip(row.cols, folded, strict=True)):
+        if any(f in keys and f not in places.get(j, ()) for j, f in zip(row.cols, folded, strict=True)):
             return i
     return len(rows)
 
