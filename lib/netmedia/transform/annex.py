@@ -94,6 +94,11 @@ def header_match(table: str, parts: tuple[str, ...]) -> tuple[str | None, float]
     if any(_exact(table, x) == col for x in labels):
         return col, 1.0
     key = schema.norm_header(labels[-1])
+    if len(parts) > 1:  # under a merged parent: the child's own words, else the parent's (weak: it spans several)
+        child = schema.match_header(table, parts[-1])
+        if child is None:
+            return col, 0.5
+        col, key = child, schema.norm_header(parts[-1])
     longest = max((len(s) for s, c in schema.header_synonyms(table).items() if c == col and s in key), default=0)
     return col, 0.8 if longest >= 3 else 0.5
 

@@ -27,9 +27,9 @@ import datetime as dt
 import json
 import re
 import statistics
+import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-import tomllib
 from functools import cache, lru_cache
 
 from netmedia import paths
@@ -52,11 +52,14 @@ COUNT_MAX = 100_000_000
 #: Header scores: a label equal to a synonym, one holding a synonym of 3+ characters, one holding a 2-character one.
 SCORE_EXACT, SCORE_CONTAINS, SCORE_WEAK = 1.0, 0.8, 0.5
 
-ROLE_ORDER = ("row_number", "phone", "date", "url", "count", "type", "status", "holder_role", "unit", "person",
-              "account", "text")
+ROLE_ORDER = ("row_number", "phone", "date", "url", "count", "yes_no", "type", "status", "holder_role", "unit",
+              "person", "account", "text")
 """Every role, in the order that breaks ties between equal shares (the more specific first)."""
 #: Roles whose values are unmistakable: only these can contradict a label.
 CLEAR_ROLES = ("phone", "date", "url", "count", "type", "status", "holder_role")
+#: Answers of a yes/no column (是否备案, 是否认证…): a column of them says nothing about which field it is, though
+#: 是/否 also answer 是否在用 (a status).
+YES_NO = frozenset({"是", "否", "有", "无", "yes", "no", "y", "n", "√", "×", "✓", "✗"})
 
 #: Field (canonical column) -> the role its values should show; fields without one hold free text.
 FIELD_ROLE = {
@@ -83,7 +86,7 @@ ROLE_FIELD = {
                           "person": "holder_name"},
 }
 #: Chinese names of the roles, for the conflict sentences.
-ROLE_ZH = {"phone": "电话号码", "date": "日期", "url": "网址", "count": "数量", "type": "平台类型", "status": "运行状态",
+ROLE_ZH = {"yes_no": "是/否", "phone": "电话号码", "date": "日期", "url": "网址", "count": "数量", "type": "平台类型", "status": "运行状态",
            "holder_role": "身份（教职工/学生）", "unit": "单位名称", "person": "人名", "account": "账号",
            "text": "文字", "row_number": "序号"}
 
@@ -140,8 +143,12 @@ def is_type(v: object) -> bool:
     return bool(_short_vocab(v)) and normalize.type_category(v) != "other"
 
 
+def is_yes_no(v: object) -> bool:
+    return (_short_vocab(v) if isinstance(v, str) else normalize.text(v) or "") in YES_NO
+
+
 def is_status(v: object) -> bool:
-    return bool(_short_vocab(v)) and normalize.status(v) != "unknown"
+    return bool(_short_vocab(v)) and not is_yes_no(v) and normalize.status(v) != "unknown"
 
 
 def is_holder_role(v: object) -> bool:
@@ -177,7 +184,7 @@ class Lookups:
 
 
 def _detectors(look: Lookups) -> dict[str, Callable[[object], bool]]:
-    return {"phone": is_phone, "date": is_date, "url": is_url, "count": is_count, "type": is_type,
+    return {"phone": is_phone, "date": is_date, "url": is_url, "count": is_count, "yes_no": is_yes_no, "type": is_type,
             "status": is_status, "holder_role": is_holder_role, "unit": look.is_unit, "person": look.is_person,
             "account": is_account, "text": is_text}
 
@@ -315,6 +322,7 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
     width = max(len(header_parts), len(columns))
     taken: set[str] = set()
     undecided: list[Column] = []
+    weak: dict[int, str] = {}  # weak labels the values did not confirm -> their field, if the values place nothing
     for j in range(width):
         parts = tuple(p for p in (header_parts[j] if j < len(header_parts) else ()) if p)
         label = labels[j] if j < len(labels) else ""
@@ -330,22 +338,42 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
             continue
         own = FIELD_ROLE.get(fld)
         agree = shares(values, [own], look).get(own, 0.0) if own and own != "text" else 0.0
-        col.field, col.basis, col.score, col.header = fld, "header", strength, strength
         if agree >= AGREE_SHARE:
-            col.basis, col.score, col.role = "both", 1 - (1 - strength) * (1 - agree), own
-        elif values and fld != "remarks":
-            other = [r for r in CLEAR_ROLES if r != own and r not in COMPATIBLE.get(fld, ())]
-            role, share = best_role(values, look, other)
-            if role and share >= CLEAR_SHARE and _field_for(table, role, fld) != fld:
-                won = strength <= SCORE_WEAK and _field_for(table, role, None) not in (None, *taken)
-                col.conflict = _conflict(label, fld, role, won)
-                col.role = role
-                if won:
-                    col.field, col.basis, col.score, col.header = _field_for(table, role, None), "values", share, 0.0
-        if col.field:
-            taken.add(col.field)
-    _place(table, undecided, columns, look, cache, taken)
+            col.field, col.basis, col.score, col.header, col.role = fld, "both", 1 - (1 - strength) * (1 - agree), \
+                strength, own
+        elif strength <= SCORE_WEAK and values:
+            weak[j] = fld
+            undecided.append(col)
+            continue
+        else:
+            col.field, col.basis, col.score, col.header = fld, "header", strength, strength
+            if values and fld != "remarks":
+                role, share = _contradiction(table, fld, values, look)
+                if role:
+                    col.conflict, col.role = _conflict(label, fld, role, won=False), role
+        taken.add(fld)
+    _place(table, undecided, columns, look, cache, taken, weak)
+    for c in out:
+        fld = weak.get(c.j)
+        if fld is None:
+            continue
+        if c.field is None and fld not in taken:
+            c.field, c.basis, c.score, c.header = fld, "header", SCORE_WEAK, SCORE_WEAK
+            taken.add(fld)
+        elif c.field and c.role in CLEAR_ROLES and c.role != FIELD_ROLE.get(fld):
+            c.conflict = _conflict(c.label, fld, c.role, won=True)
     return SheetMap(table, out, conflicts=[c.conflict for c in out if c.conflict])
+
+
+def _contradiction(table: str, fld: str, values: list[object], look: Lookups) -> tuple[str | None, float]:
+    """The unmistakable role (:data:`CLEAR_ROLES`) most of a labelled column's values show instead of the label's
+    field, if at least :data:`CLEAR_SHARE` of them do."""
+    own = FIELD_ROLE.get(fld)
+    other = [r for r in CLEAR_ROLES if r != own and r not in COMPATIBLE.get(fld, ())]
+    role, share = best_role(values, look, other)
+    if role and share >= CLEAR_SHARE and _field_for(table, role, fld) != fld:
+        return role, share
+    return None, 0.0
 
 
 def _field_for(table: str, role: str, current: str | None) -> str | None:
@@ -358,13 +386,14 @@ def _field_for(table: str, role: str, current: str | None) -> str | None:
 
 
 def _place(table: str, cols: list[Column], columns: Sequence[list[object]], look: Lookups,
-           cache: dict[int, tuple[str | None, float]], taken: set[str]) -> None:
+           cache: dict[int, tuple[str | None, float]], taken: set[str], weak: dict[int, str]) -> None:
     """Give the unlabelled columns the fields their values show, where still free.
 
     Dates: two date columns are the opening (the earlier) and the last update; one is the last update (the
     notice requires it). Persons on Annex 2: two are the supervisor (left, as in the notice's form) and the
     operator; one is the operator. The platform name is the left-over text column with the most distinct
-    values (ties: the leftmost).
+    values (ties: the leftmost). A column with a weak label (``weak``) is placed by its values only when they
+    are unmistakable (:data:`CLEAR_ROLES`), or as the name.
     """
     by_role: dict[str, list[Column]] = {}
     for c in cols:
@@ -372,13 +401,14 @@ def _place(table: str, cols: list[Column], columns: Sequence[list[object]], look
             cache[c.j] = best_role(_values(columns[c.j]), look)
         role, share = cache[c.j]
         c.role = role
+        if c.j in weak and role not in CLEAR_ROLES:
+            continue
         if role and share >= VALUE_MIN_SHARE:
             by_role.setdefault(role, []).append(c)
-            c.score = share
 
     def give(c: Column, fld: str | None) -> None:
         if fld and fld not in taken and c.field is None:
-            c.field, c.basis = fld, "values"
+            c.field, c.basis, c.score = fld, "values", cache[c.j][1]
             taken.add(fld)
 
     for role, group in by_role.items():
@@ -388,7 +418,7 @@ def _place(table: str, cols: list[Column], columns: Sequence[list[object]], look
             free = [f for f in ("supervisor", "operator") if f not in taken]
             for c, fld in zip(group[-len(free):] if free else [], free[-len(group):], strict=False):
                 give(c, fld)
-        elif role not in ("text", "row_number"):
+        elif role not in ("text", "row_number", "yes_no"):
             for c in group:
                 give(c, ROLE_FIELD[table].get(role))
     if "platform_name" not in taken:
@@ -455,7 +485,10 @@ def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], colum
         sm.hint_type = sections_name_type or hint_names_type(f"{hint} {account_label(sm)}")
         cmap = sm.cmap
         sm.ok = annex.fits(table, cmap, plain_fields(sm), sm.hint_type)
-        ranked.append((annex.rank(no, cmap, sm.ok, h3), no, sm))
-    ranked.sort(key=lambda r: r[0], reverse=True)
-    _, no, sm = ranked[0]
+        # Between two fitting annexes the labels speak first (values of persons, yes/no or statuses look alike in
+        # both); the fields only the values gave break the remaining tie.
+        labelled = {c.j: c.field for c in sm.columns if c.field and c.basis in ("header", "both")}
+        ranked.append((*annex.rank(no, labelled, sm.ok, h3), annex.rank(no, cmap, sm.ok, h3)[1], no, sm))
+    ranked.sort(key=lambda r: r[:-2], reverse=True)
+    no, sm = ranked[0][-2:]
     return (no if sm.ok else None), sm
