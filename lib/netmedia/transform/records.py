@@ -193,7 +193,7 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
         return reject_all(f"not an Annex 2/3 table (header found: {found})", "rejected")
 
     table = annex.ANNEX_TABLE[annex_no]
-    cmap, scale, account_label = smap.cmap, smap.scale(), roles.account_label(smap)
+    cmap, scale, account_label = smap.cmap, smap.scale(st.data_lists.columns), roles.account_label(smap)
     unit = where.file_unit or ctx.matcher.match(unit_named_in(rows)) or ctx.matcher.find_in(sh)
     if unit is None and ctx.matcher.empty:
         unit = unit_named_in(rows)

@@ -47,6 +47,9 @@ CLEAR_SHARE = 0.8
 #: Vocabulary words (platform types, statuses, 教职工/学生) are short: a longer cell merely *contains* one
 #: (a platform name such as 水利学院官方微博) and does not count.
 VOCAB_MAX_CHARS = 8
+#: A follower count under a label giving its unit (粉丝量（万）) is read in that unit while its plain numbers
+#: stay below this (a university's largest accounts have a few million followers).
+LABEL_UNIT_BELOW = 1000
 #: A count is below this; longer digit strings are account ids (Weibo UIDs, QQ numbers) rather than audiences.
 COUNT_MAX = 100_000_000
 #: Header scores: a label equal to a synonym, one holding a synonym of 3+ characters, one holding a 2-character one.
@@ -260,13 +263,19 @@ class SheetMap:
         """Sheet column -> field, as :func:`netmedia.transform.annex.map_columns` gives it."""
         return {c.j: c.field for c in self.columns if c.field}
 
-    def scale(self) -> dict[int, str]:
-        """Sheet column -> the unit (万/千/亿) its label gives to the plain numbers of a follower count."""
+    def scale(self, columns: Sequence[list[object]]) -> dict[int, str]:
+        """Sheet column -> the unit (万/千/亿) its label gives to the plain numbers of a follower count.
+
+        Only while every plain number under it is below :data:`LABEL_UNIT_BELOW`: 3329 under 粉丝数（万） would be
+        33 million followers, so such a column was typed in plain numbers whatever its label says.
+        """
         out = {}
         for c in self.columns:
             m = _LABEL_UNIT.search(c.label) if c.field == "followers" else None
-            if m:
-                out[c.j] = m["u"] or m["v"]
+            if m and c.j < len(columns):
+                plain = [normalize.count(v) for v in _values(columns[c.j]) if _plain_number(v)]
+                if all(n is not None and n < LABEL_UNIT_BELOW for n in plain):
+                    out[c.j] = m["u"] or m["v"]
         return out
 
     def to_json(self, header_row: int | None) -> str:
@@ -280,11 +289,16 @@ class SheetMap:
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+def _plain_number(v: object) -> bool:
+    """A number, or text that is only a number (no unit of its own)."""
+    return _is_number(v) or (isinstance(v, str) and bool(_PLAIN_NUMBER.fullmatch(v.strip())))
+
+
 def scaled(v: object, unit: str) -> object:
     """A follower count under a label giving its unit (粉丝量（万）): a plain number becomes ``1.2万`` for
     :func:`netmedia.transform.normalize.count`; a cell with its own unit (``3000人``, ``1.2万``) is left as typed."""
-    if _is_number(v) or (isinstance(v, str) and _PLAIN_NUMBER.fullmatch(v.strip())):
-        return f"{v if isinstance(v, str) else normalize.text(v)}{unit}".replace(" ", "")
+    if _plain_number(v):
+        return f"{v.strip() if isinstance(v, str) else normalize.text(v)}{unit}"
     return v
 
 
