@@ -7,8 +7,10 @@ non-blank cell); a column's role is the one most of its values show. Header and 
 - a label that names a column plainly (a synonym, or a synonym of 3+ characters inside it) **wins**: values that
   clearly show another field are reported as a conflict (a Chinese sentence in the column map and in the
   submissions message), never silently followed;
-- a *weak* label (only a 2-character synonym inside a longer label: 用户类型, 所属部门) gives way to values that
-  clearly show another field (also reported);
+- a *weak* label (only a 2-character synonym inside a longer label: 用户类型, 认证类型) gives way to values that
+  clearly show another field (also reported); for a field whose values speak for themselves (types, phones,
+  dates, URLs, counts, statuses, 教职工/学生) it also needs its values to confirm it: 用户类型 over 政务/媒体 is
+  no platform type, and stays unmapped for the analyst to see;
 - an unknown label takes the role its values show; the platform's name is the text column left over once every
   other field is placed.
 
@@ -179,11 +181,13 @@ class Lookups:
     staff_names: frozenset[str] = frozenset()
 
     def is_unit(self, v: object) -> bool:
-        return isinstance(v, str) and self.unit(v) is not None
+        """On the units roster, or (roster or not) ending as unit names do."""
+        return isinstance(v, str) and (self.unit(v) is not None or looks_like_unit(v))
 
     def is_person(self, v: object) -> bool:
+        """On the staff roster, or 2-4 Han characters (a minority name with ·) that do not end as a unit does."""
         s = normalize.person(v) if isinstance(v, str) else None
-        return bool(s) and (s in self.staff_names or bool(_HAN_NAME.fullmatch(s)))
+        return bool(s) and (s in self.staff_names or (bool(_HAN_NAME.fullmatch(s)) and not looks_like_unit(s)))
 
 
 def _detectors(look: Lookups) -> dict[str, Callable[[object], bool]]:
@@ -222,14 +226,21 @@ def best_role(values: list[object], look: Lookups, roles: Sequence[str] = ROLE_O
 
 
 @cache
-def _row_number_labels() -> frozenset[str]:
+def _schema_lists() -> dict[str, tuple[str, ...]]:
+    """The value and label lists of ``data/schema.toml`` this module reads (row-number labels, unit endings)."""
     data = tomllib.loads((paths.PACKAGE_DATA / "schema.toml").read_text(encoding="utf-8"))
-    return frozenset(fold(x) for x in data.get("row_number_labels", ()))
+    return {k: tuple(fold(x) for x in data.get(k, ())) for k in ("row_number_labels", "unit_name_endings")}
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def looks_like_unit(v: object) -> bool:
+    """Text ending as unit names do (``unit_name_endings`` in ``data/schema.toml``): 水利学院, 党委宣传部."""
+    return isinstance(v, str) and fold(v).endswith(_schema_lists()["unit_name_endings"])
 
 
 def is_row_number_label(label: str) -> bool:
     """序号 and the like (``row_number_labels`` in ``data/schema.toml``)."""
-    return fold(label) in _row_number_labels()
+    return fold(label) in _schema_lists()["row_number_labels"]
 
 
 # ------------------------------------------------------------------ one sheet
@@ -371,7 +382,7 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
         fld = weak.get(c.j)
         if fld is None:
             continue
-        if c.field is None and fld not in taken:
+        if c.field is None and fld not in taken and FIELD_ROLE.get(fld) not in CLEAR_ROLES:
             c.field, c.basis, c.score, c.header = fld, "header", SCORE_WEAK, SCORE_WEAK
             taken.add(fld)
         elif c.field and c.role in CLEAR_ROLES and c.role != FIELD_ROLE.get(fld):
