@@ -14,6 +14,7 @@ import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from netmedia import schema
@@ -69,8 +70,10 @@ class Context:
     reader: Callable[..., list[tables.SheetTable]] = tables.read_tables
     staff_names: frozenset[str] = frozenset()
 
+    @cached_property
     def lookups(self) -> roles.Lookups:
-        """What the column-role detectors may consult: the units roster (when there is one) and the staff names."""
+        """What the column-role detectors may consult: the units roster (when there is one) and the staff names;
+        one per context, so the roles of the cells it has seen are remembered for the next sheets."""
         if self.matcher.empty:
             return roles.Lookups(staff_names=self.staff_names)
         return roles.Lookups(unit=self.matcher.match, staff_names=self.staff_names)
@@ -238,7 +241,7 @@ def _columns(st: tables.SheetTable, ctx: Context) -> tuple[str | None, roles.She
     hint_text = " ".join(_texts(rows, ("title",))) + " " + st.source_sheet
     sections = set(dl.section)
     by_section = bool(sections) and None not in sections and all(roles.hint_names_type(x) for x in sections)
-    return roles.decide(st.header_parts, st.header, dl.columns, hint_text, st.source_sheet, ctx.lookups(),
+    return roles.decide(st.header_parts, st.header, dl.columns, hint_text, st.source_sheet, ctx.lookups,
                         by_section)
 
 

@@ -30,7 +30,8 @@ import json
 import re
 import statistics
 import tomllib
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -71,7 +72,7 @@ FIELD_ROLE = {
     "unit": "unit", "platform_type_raw": "type", "account_id": "account", "url": "url",
     "supervisor": "person", "operator": "person", "holder_name": "person", "operator_phone": "phone",
     "phone": "phone", "opened_on": "date", "last_updated_on": "date", "followers": "count", "status": "status",
-    "holder_role": "holder_role", "platform_name": "text",
+    "holder_role": "holder_role", "platform_name": "text", "supervisor_title": "text", "owner_kind": "text",
 }
 #: Roles a field's values may show besides its own without contradicting the label: an account id may be a URL
 #: (decision 3), a phone or digits; a platform is often named after its unit or its type; remarks hold anything.
@@ -90,6 +91,9 @@ ROLE_FIELD = {
                           "count": "followers", "holder_role": "holder_role", "unit": "unit",
                           "person": "holder_name"},
 }
+#: What a platform's name may look like: any text, a person's or a unit's name, an id, a type word (水利之声,
+#: 华水水利, 水利学院, hsxw1951, 水利学院抖音号).
+NAME_ROLES = ("text", "person", "unit", "account", "type")
 #: Chinese names of the roles, for the conflict sentences.
 ROLE_ZH = {"yes_no": "是/否", "phone": "电话号码", "date": "日期", "url": "网址", "count": "数量", "type": "平台类型", "status": "运行状态",
            "holder_role": "身份（教职工/学生）", "unit": "单位名称", "person": "人名", "account": "账号",
@@ -173,27 +177,64 @@ def is_text(v: object) -> bool:
     return isinstance(v, str) and any(c.isalpha() for c in v)
 
 
+#: The detectors that need nothing but the cell, in :data:`ROLE_ORDER`.
+_CELL_DETECTORS: tuple[tuple[str, Callable[[object], bool]], ...] = (
+    ("phone", is_phone), ("date", is_date), ("url", is_url), ("count", is_count), ("yes_no", is_yes_no),
+    ("type", is_type), ("status", is_status), ("holder_role", is_holder_role))
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def cell_role(v: object) -> str | None:
+    """The first role of :data:`_CELL_DETECTORS` one non-blank cell shows, if any."""
+    return next((role for role, det in _CELL_DETECTORS if det(v)), None)
+
+
+def _no_unit(v: object) -> str | None:
+    """No units roster: no cell is on it."""
+    return None
+
+
+#: Cells remembered per :class:`Lookups` (the memo starts afresh beyond this).
+LOOKUP_MEMO = 1 << 16
+
+
 @dataclass(frozen=True)
 class Lookups:
     """What the value detectors may consult besides the cell: the units roster and the staff roster's names."""
 
-    unit: Callable[[object], str | None] = lambda v: None
+    unit: Callable[[object], str | None] = _no_unit
     staff_names: frozenset[str] = frozenset()
+    memo: dict[object, str | bool] = field(default_factory=dict, compare=False, repr=False)  # role_of, is_unit
 
     def is_unit(self, v: object) -> bool:
         """On the units roster, or (roster or not) ending as unit names do."""
-        return isinstance(v, str) and (self.unit(v) is not None or looks_like_unit(v))
+        if not isinstance(v, str):
+            return False
+        if looks_like_unit(v):
+            return True
+        key = ("unit", v)
+        if key not in self.memo:
+            if len(self.memo) >= LOOKUP_MEMO:
+                self.memo.clear()
+            self.memo[key] = self.unit(v) is not None
+        return bool(self.memo[key])
 
     def is_person(self, v: object) -> bool:
         """On the staff roster, or 2-4 Han characters (a minority name with ·) that do not end as a unit does."""
         s = normalize.person(v) if isinstance(v, str) else None
         return bool(s) and (s in self.staff_names or (bool(_HAN_NAME.fullmatch(s)) and not looks_like_unit(s)))
 
-
-def _detectors(look: Lookups) -> dict[str, Callable[[object], bool]]:
-    return {"phone": is_phone, "date": is_date, "url": is_url, "count": is_count, "yes_no": is_yes_no, "type": is_type,
-            "status": is_status, "holder_role": is_holder_role, "unit": look.is_unit, "person": look.is_person,
-            "account": is_account, "text": is_text}
+    def role_of(self, v: object) -> str:
+        """The role one non-blank cell shows: the first detector of :data:`ROLE_ORDER` that accepts it
+        ("other" for none)."""
+        key = (type(v), v)
+        if key not in self.memo:
+            if len(self.memo) >= LOOKUP_MEMO:
+                self.memo.clear()
+            self.memo[key] = cell_role(v) or next(
+                (role for role, det in (("unit", self.is_unit), ("person", self.is_person), ("account", is_account),
+                                        ("text", is_text)) if det(v)), "other")
+        return str(self.memo[key])
 
 
 def _is_row_number(values: list[object]) -> bool:
@@ -202,27 +243,79 @@ def _is_row_number(values: list[object]) -> bool:
         and values[0] in (0, 1)
 
 
-def shares(values: list[object], roles: Sequence[str], look: Lookups) -> dict[str, float]:
-    """The share of ``values`` (non-blank) each of ``roles`` holds for."""
+def _role_shares(values: list[object], look: Lookups) -> dict[str, float]:
+    """Role -> the share of ``values`` (non-blank) showing it; ``row_number`` for a 1, 2, 3… column."""
     if not values:
         return {}
-    det = _detectors(look)
-    out = {}
-    for role in roles:
-        if role == "row_number":
-            out[role] = 1.0 if _is_row_number(values) else 0.0
-        else:
-            out[role] = sum(1 for v in values if det[role](v)) / len(values)
-    return out
+    if _is_row_number(values):
+        return {"row_number": 1.0}
+    counts = Counter(look.role_of(v) for v in values)
+    return {role: n / len(values) for role, n in counts.items()}
+
+
+def _best(got: dict[str, float], roles: Sequence[str] = ROLE_ORDER) -> tuple[str | None, float]:
+    """The role of ``roles`` with the largest share (ties to the more specific, :data:`ROLE_ORDER`)."""
+    candidates = [r for r in roles if got.get(r)]
+    if not candidates:
+        return None, 0.0
+    role = max(candidates, key=lambda r: (got[r], -ROLE_ORDER.index(r)))
+    return role, got[role]
 
 
 def best_role(values: list[object], look: Lookups, roles: Sequence[str] = ROLE_ORDER) -> tuple[str | None, float]:
-    """The role most of ``values`` show (ties to the more specific), and its share; (None, 0) for no values."""
-    got = shares(values, roles, look)
-    if not got:
-        return None, 0.0
-    role = max(roles, key=lambda r: (got[r], -ROLE_ORDER.index(r)))
-    return role, got[role]
+    """The role most of ``values`` (non-blank cells) show, and its share; (None, 0) for no values."""
+    return _best(_role_shares(values, look), roles)
+
+
+class SheetValues:
+    """A sheet's data columns as the detectors see them: each column's first :data:`VALUE_SAMPLE` non-blank
+    values and the share of each role among them, computed once for both annexes' maps."""
+
+    def __init__(self, columns: Sequence[list[object]], look: Lookups) -> None:
+        self.columns = columns
+        self.look = look
+        self._det: dict[str, Callable[[object], bool]] = {
+            **dict(_CELL_DETECTORS), "unit": look.is_unit, "person": look.is_person, "account": is_account,
+            "text": is_text}
+        self._values: dict[int, list[object]] = {}
+        self._shares: dict[int, dict[str, float]] = {}
+
+    def values(self, j: int) -> list[object]:
+        if j not in self._values:
+            out: list[object] = []
+            for v in self.columns[j] if j < len(self.columns) else ():
+                if not normalize.is_blank(v):
+                    out.append(v)
+                    if len(out) >= VALUE_SAMPLE:
+                        break
+            self._values[j] = out
+        return self._values[j]
+
+    def shares(self, j: int) -> dict[str, float]:
+        if j not in self._shares:
+            self._shares[j] = _role_shares(self.values(j), self.look)
+        return self._shares[j]
+
+    def share(self, j: int, roles: Iterable[str]) -> float:
+        """The share of column ``j``'s values showing one of ``roles``."""
+        got = self.shares(j)
+        return sum(got.get(r, 0.0) for r in set(roles))
+
+    def accepts(self, j: int, roles: Iterable[str]) -> float:
+        """The share of column ``j``'s values that one of ``roles``' detectors accepts (whether or not a more
+        specific role would claim them): a label's own check, run before (and mostly instead of) :meth:`shares`."""
+        values = self.values(j)
+        if not values:
+            return 0.0
+        dets = [self._det[r] for r in roles if r in self._det]
+        n = sum(1 for v in values if any(d(v) for d in dets))
+        if "row_number" in roles and n < len(values) and _is_row_number(values):
+            return 1.0
+        return n / len(values)
+
+    def best(self, j: int, roles: Sequence[str] = ROLE_ORDER) -> tuple[str | None, float]:
+        """The role most of column ``j``'s values show among ``roles``, and its share."""
+        return _best(self.shares(j), roles)
 
 
 @cache
@@ -284,7 +377,7 @@ class SheetMap:
         for c in self.columns:
             m = _LABEL_UNIT.search(c.label) if c.field == "followers" else None
             if m and c.j < len(columns):
-                plain = [normalize.count(v) for v in _values(columns[c.j]) if _plain_number(v)]
+                plain = [normalize.count(v) for v in columns[c.j] if _plain_number(v)]
                 if all(n is not None and n < LABEL_UNIT_BELOW for n in plain):
                     out[c.j] = m["u"] or m["v"]
         return out
@@ -323,16 +416,6 @@ def col_letter(j: int) -> str:
     return s
 
 
-def _values(column: list[object]) -> list[object]:
-    out = []
-    for v in column:
-        if not normalize.is_blank(v):
-            out.append(v)
-            if len(out) >= VALUE_SAMPLE:
-                break
-    return out
-
-
 def _conflict(label: str, fld: str, role: str, won: bool) -> str:
     said = ROLE_ZH.get(FIELD_ROLE.get(fld, ""), "文字") if fld else "文字"
     end = "按取值识别。" if won else "按表头识别，请核对。"
@@ -340,11 +423,15 @@ def _conflict(label: str, fld: str, role: str, won: bool) -> str:
 
 
 def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Sequence[str],
-              columns: Sequence[list[object]], look: Lookups, cache: dict[int, tuple[str | None, float]]) -> SheetMap:
+              sv: SheetValues) -> SheetMap:
     """The columns of one sheet for ``table``: header first, values where the label is unknown, weak or
-    contradicted. ``cache`` (sheet column -> best value role) is shared between the two tables' calls."""
+    contradicted.
+
+    A labelled column's values are checked against the label's own role first (one detector); the other
+    detectors run only when they do not confirm it, and on the columns no label names.
+    """
     out: list[Column] = []
-    width = max(len(header_parts), len(columns))
+    width = max(len(header_parts), len(sv.columns))
     taken: set[str] = set()
     undecided: list[Column] = []
     weak: dict[int, str] = {}  # weak labels the values did not confirm -> their field, if the values place nothing
@@ -353,31 +440,33 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
         label = labels[j] if j < len(labels) else ""
         col = Column(j, label)
         out.append(col)
-        values = _values(columns[j]) if j < len(columns) else []
         fld, strength = annex.header_match(table, parts) if parts else (None, 0.0)
         if fld in taken:
             fld = None  # a column named twice keeps its first position
+        has_values = bool(sv.values(j))
         if fld is None:
-            if values and not is_row_number_label(label):
+            if has_values and not is_row_number_label(label):
                 undecided.append(col)
             continue
         own = FIELD_ROLE.get(fld)
-        agree = shares(values, [own], look).get(own, 0.0) if own and own != "text" else 0.0
+        # values compatible with a plain label confirm it (a URL under 账号); a weak label needs its own role
+        accepted = {own} if strength <= SCORE_WEAK else {own, *COMPATIBLE.get(fld, ())}
+        agree = sv.accepts(j, accepted) if own and has_values else 0.0
         if agree >= AGREE_SHARE:
             col.field, col.basis, col.score, col.header, col.role = fld, "both", 1 - (1 - strength) * (1 - agree), \
                 strength, own
-        elif strength <= SCORE_WEAK and values:
+        elif strength <= SCORE_WEAK and has_values:
             weak[j] = fld
             undecided.append(col)
             continue
         else:
             col.field, col.basis, col.score, col.header = fld, "header", strength, strength
-            if values and fld != "remarks":
-                role, share = _contradiction(table, fld, values, look)
+            if has_values and fld != "remarks":
+                role = _contradiction(table, fld, j, sv)
                 if role:
                     col.conflict, col.role = _conflict(label, fld, role, won=False), role
         taken.add(fld)
-    _place(table, undecided, columns, look, cache, taken, weak)
+    _place(table, undecided, sv, taken, weak)
     for c in out:
         fld = weak.get(c.j)
         if fld is None:
@@ -390,15 +479,13 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
     return SheetMap(table, out, conflicts=[c.conflict for c in out if c.conflict])
 
 
-def _contradiction(table: str, fld: str, values: list[object], look: Lookups) -> tuple[str | None, float]:
-    """The unmistakable role (:data:`CLEAR_ROLES`) most of a labelled column's values show instead of the label's
-    field, if at least :data:`CLEAR_SHARE` of them do."""
+def _contradiction(table: str, fld: str, j: int, sv: SheetValues) -> str | None:
+    """The unmistakable role (:data:`CLEAR_ROLES`) that at least :data:`CLEAR_SHARE` of a labelled column's values
+    show instead of the label's field, if any."""
     own = FIELD_ROLE.get(fld)
     other = [r for r in CLEAR_ROLES if r != own and r not in COMPATIBLE.get(fld, ())]
-    role, share = best_role(values, look, other)
-    if role and share >= CLEAR_SHARE and _field_for(table, role, fld) != fld:
-        return role, share
-    return None, 0.0
+    role, share = sv.best(j, other)
+    return role if role and share >= CLEAR_SHARE and _field_for(table, role, fld) != fld else None
 
 
 def _field_for(table: str, role: str, current: str | None) -> str | None:
@@ -410,8 +497,7 @@ def _field_for(table: str, role: str, current: str | None) -> str | None:
     return ROLE_FIELD[table].get(role)
 
 
-def _place(table: str, cols: list[Column], columns: Sequence[list[object]], look: Lookups,
-           cache: dict[int, tuple[str | None, float]], taken: set[str], weak: dict[int, str]) -> None:
+def _place(table: str, cols: list[Column], sv: SheetValues, taken: set[str], weak: dict[int, str]) -> None:
     """Give the unlabelled columns the fields their values show, where still free.
 
     Dates: two date columns are the opening (the earlier) and the last update; one is the last update (the
@@ -421,10 +507,9 @@ def _place(table: str, cols: list[Column], columns: Sequence[list[object]], look
     are unmistakable (:data:`CLEAR_ROLES`), or as the name.
     """
     by_role: dict[str, list[Column]] = {}
+    best: dict[int, tuple[str | None, float]] = {}
     for c in cols:
-        if c.j not in cache:
-            cache[c.j] = best_role(_values(columns[c.j]), look)
-        role, share = cache[c.j]
+        best[c.j] = role, share = sv.best(c.j)
         c.role = role
         if c.j in weak and role not in CLEAR_ROLES:
             continue
@@ -433,12 +518,12 @@ def _place(table: str, cols: list[Column], columns: Sequence[list[object]], look
 
     def give(c: Column, fld: str | None) -> None:
         if fld and fld not in taken and c.field is None:
-            c.field, c.basis, c.score = fld, "values", cache[c.j][1]
+            c.field, c.basis, c.score = fld, "values", best[c.j][1]
             taken.add(fld)
 
     for role, group in by_role.items():
         if role == "date":
-            _place_dates(group, columns, give)
+            _place_dates(group, sv, give)
         elif role == "person" and table == "platforms":
             free = [f for f in ("supervisor", "operator") if f not in taken]
             for c, fld in zip(group[-len(free):] if free else [], free[-len(group):], strict=False):
@@ -447,21 +532,19 @@ def _place(table: str, cols: list[Column], columns: Sequence[list[object]], look
             for c in group:
                 give(c, ROLE_FIELD[table].get(role))
     if "platform_name" not in taken:
-        texts = [c for c in cols if c.field is None and c.role in ("text", "person", "unit", "account")
-                 and c.role is not None]
-        texts = [c for c in texts if cache[c.j][1] >= VALUE_MIN_SHARE]
+        texts = [c for c in cols if c.field is None and sv.share(c.j, NAME_ROLES) >= VALUE_MIN_SHARE]
         if texts:
-            name = max(texts, key=lambda c: (len(set(_values(columns[c.j]))), -c.j))
+            name = max(texts, key=lambda c: (len(set(sv.values(c.j))), -c.j))
             give(name, "platform_name")
+            name.score = sv.share(name.j, NAME_ROLES)
     for c in cols:
         if c.field is None:
             c.score = 0.0
 
 
-def _place_dates(group: list[Column], columns: Sequence[list[object]], give: Callable[[Column, str], None]) -> None:
+def _place_dates(group: list[Column], sv: SheetValues, give: Callable[[Column, str], None]) -> None:
     def median(c: Column) -> dt.date:
-        ds = [normalize.date(v) for v in _values(columns[c.j])]
-        return statistics.median_low([d for d in ds if d])
+        return statistics.median_low([d for d in map(normalize.date, sv.values(c.j)) if d])
 
     ordered = sorted(group, key=median)
     if len(ordered) == 1:
@@ -502,11 +585,17 @@ def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], colum
     text naming a platform (section label or sheet name); with the account column's label it stands for the
     type column (``sections_name_type``: every data row's section label names a platform type).
     """
-    cache: dict[int, tuple[str | None, float]] = {}
+    sv = SheetValues(columns, look)
     h3 = annex.hint3(hint_text)
+    plain = _plainly_one_annex(tuple(map(tuple, header_parts)), tuple(j for j in range(len(columns)) if sv.values(j)),
+                               h3)
+    if plain is not None:
+        sm = map_sheet(annex.ANNEX_TABLE[plain], header_parts, labels, sv)
+        sm.ok = True
+        return plain, sm
     ranked = []
     for no, table in annex.ANNEX_TABLE.items():
-        sm = map_sheet(table, header_parts, labels, columns, look, cache)
+        sm = map_sheet(table, header_parts, labels, sv)
         sm.hint_type = sections_name_type or hint_names_type(f"{hint} {account_label(sm)}")
         cmap = sm.cmap
         sm.ok = annex.fits(table, cmap, plain_fields(sm), sm.hint_type)
@@ -517,3 +606,29 @@ def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], colum
     ranked.sort(key=lambda r: r[:-2], reverse=True)
     no, sm = ranked[0][-2:]
     return (no if sm.ok else None), sm
+
+
+@lru_cache(maxsize=4096)
+def _plainly_one_annex(header_parts: tuple[tuple[str, ...], ...], valued: tuple[int, ...], h3: bool) -> str | None:
+    """The annex a sheet is whatever its values say, if its labels settle it; else None (values are needed).
+
+    Settled: every column holding values is named plainly (or is a 序号), each field once, the annex fits by its
+    labels alone and outranks the other annex by its labels (values only confirm labels there, or report a
+    conflict: they change no field). Most returns are such sheets: the other annex's map is then not built.
+    """
+    keys = {}
+    for no, table in annex.ANNEX_TABLE.items():
+        found = [annex.header_match(table, parts) if any(parts) else (None, 0.0) for parts in header_parts]
+        cmap = {j: f for j, (f, strength) in enumerate(found) if f and strength > SCORE_WEAK}
+        named = all((j < len(found) and found[j][1] > SCORE_WEAK)
+                    or (j < len(header_parts) and is_row_number_label("".join(header_parts[j]))) for j in valued)
+        once = len(set(cmap.values())) == len(cmap)
+        plain = {f for j, f in cmap.items() if f in annex.IDENTIFYING and found[j][1] >= annex.PLAIN}
+        ok = named and once and annex.fits(table, cmap, plain)
+        keys[no] = (ok, annex.rank(no, {j: f for j, (f, _) in enumerate(found) if f}, True, h3)[1:])
+    (a, (ok_a, rank_a)), (b, (ok_b, rank_b)) = keys.items()
+    if ok_a and rank_a > rank_b:
+        return a
+    if ok_b and rank_b > rank_a:
+        return b
+    return None
