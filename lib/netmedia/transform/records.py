@@ -197,6 +197,7 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
 
     table = annex.ANNEX_TABLE[annex_no]
     cmap, scale, account_label = smap.cmap, smap.scale(st.data_lists.columns), roles.account_label(smap)
+    hints: dict[str | None, str] = {}  # section label -> the hint record() gets
     unit = where.file_unit or ctx.matcher.match(unit_named_in(rows)) or ctx.matcher.find_in(sh)
     if unit is None and ctx.matcher.empty:
         unit = unit_named_in(rows)
@@ -218,7 +219,7 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
         if row_unit is None:
             reasons[source_row] = UNIT_NOT_MATCHED
             continue
-        hint = " ".join(x for x in (text(dl.section[i]) or sh, account_label) if x)
+        hint = hints.get(dl.section[i]) or hints.setdefault(dl.section[i], _hint(dl.section[i], sh, account_label))
         rec = record(table, cells.get, row_unit, ctx.roster_kind.get(row_unit), hint, ctx.config.institution.domains)
         rec.update(source_file=sf, source_sheet=sh, source_row=source_row)
         kept.append(rec)
@@ -232,6 +233,12 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
                status="ok" if clean or unit is not None else "rejected",
                message="; ".join([NO_UNIT] * (unit is None) + smap.conflicts))
     return out
+
+
+def _hint(section: str | None, sheet: str, account_label: str) -> str:
+    """What the sheet says of a row's platform (brief decision 4): its section label, else the sheet name, and the
+    account column's label (微信号, 抖音号)."""
+    return " ".join(x for x in (text(section) or sheet, account_label) if x)
 
 
 def _columns(st: tables.SheetTable, ctx: Context) -> tuple[str | None, roles.SheetMap]:

@@ -34,6 +34,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import islice
+from typing import Any
 
 from netmedia import paths
 from netmedia.transform import annex, normalize, phones
@@ -43,8 +45,10 @@ from netmedia.transform.text import fold
 VALUE_SAMPLE = 40
 #: Values decide a column's role (unknown label) when at least this share of its values show that role.
 VALUE_MIN_SHARE = 0.6
-#: A label's own role is confirmed by its values ("both") at this share.
+#: A label's own role is confirmed by its values ("both") at this share of its first AGREE_SAMPLE values (the
+#: other detectors, which run only when it is not, look at all VALUE_SAMPLE).
 AGREE_SHARE = 0.5
+AGREE_SAMPLE = 6
 #: Values contradict a label (a conflict) only when at least this share of them clearly show another field.
 CLEAR_SHARE = 0.8
 #: Vocabulary words (platform types, statuses, 教职工/学生) are short: a longer cell merely *contains* one
@@ -101,6 +105,7 @@ ROLE_ZH = {"yes_no": "是/否", "phone": "电话号码", "date": "日期", "url"
 
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}[·•][\u4e00-\u9fff]{1,6}")
 _URL = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
 _ACCOUNT = re.compile(r"[A-Za-z0-9_@.\-]{3,40}")
 _COUNT_TEXT = re.compile(r"(?:约|超过|近)?\s*\d+(?:[.,]\d+)*\s*(?:万|w|W|千|k|K|亿)?\s*\+?\s*(?:人)?")
 #: A count column whose label gives its unit: 粉丝量（万）, 关注数(千人): plain numbers under it are in that unit.
@@ -174,7 +179,7 @@ def is_account(v: object) -> bool:
 
 def is_text(v: object) -> bool:
     """Free text holding at least one letter (a name, a description): no number, no date."""
-    return isinstance(v, str) and any(c.isalpha() for c in v)
+    return isinstance(v, str) and _LETTER.search(v) is not None
 
 
 #: The detectors that need nothing but the cell, in :data:`ROLE_ORDER`.
@@ -204,7 +209,7 @@ class Lookups:
 
     unit: Callable[[object], str | None] = _no_unit
     staff_names: frozenset[str] = frozenset()
-    memo: dict[object, str | bool] = field(default_factory=dict, compare=False, repr=False)  # role_of, is_unit
+    memo: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)  # role_of, is_unit, decide
 
     def is_unit(self, v: object) -> bool:
         """On the units roster, or (roster or not) ending as unit names do."""
@@ -221,8 +226,7 @@ class Lookups:
 
     def is_person(self, v: object) -> bool:
         """On the staff roster, or 2-4 Han characters (a minority name with ·) that do not end as a unit does."""
-        s = normalize.person(v) if isinstance(v, str) else None
-        return bool(s) and (s in self.staff_names or (bool(_HAN_NAME.fullmatch(s)) and not looks_like_unit(s)))
+        return isinstance(v, str) and (looks_like_name(v) or normalize.person(v) in self.staff_names)
 
     def role_of(self, v: object) -> str:
         """The role one non-blank cell shows: the first detector of :data:`ROLE_ORDER` that accepts it
@@ -281,14 +285,10 @@ class SheetValues:
         self._shares: dict[int, dict[str, float]] = {}
 
     def values(self, j: int) -> list[object]:
+        """Column ``j``'s first non-blank values (the reader gives a blank cell as None)."""
         if j not in self._values:
-            out: list[object] = []
-            for v in self.columns[j] if j < len(self.columns) else ():
-                if not normalize.is_blank(v):
-                    out.append(v)
-                    if len(out) >= VALUE_SAMPLE:
-                        break
-            self._values[j] = out
+            column = self.columns[j] if j < len(self.columns) else ()
+            self._values[j] = list(islice((v for v in column if v is not None), VALUE_SAMPLE))
         return self._values[j]
 
     def shares(self, j: int) -> dict[str, float]:
@@ -304,7 +304,7 @@ class SheetValues:
     def accepts(self, j: int, roles: Iterable[str]) -> float:
         """The share of column ``j``'s values that one of ``roles``' detectors accepts (whether or not a more
         specific role would claim them): a label's own check, run before (and mostly instead of) :meth:`shares`."""
-        values = self.values(j)
+        values = self.values(j)[:AGREE_SAMPLE]
         if not values:
             return 0.0
         dets = [self._det[r] for r in roles if r in self._det]
@@ -329,6 +329,13 @@ def _schema_lists() -> dict[str, tuple[str, ...]]:
 def looks_like_unit(v: object) -> bool:
     """Text ending as unit names do (``unit_name_endings`` in ``data/schema.toml``): 水利学院, 党委宣传部."""
     return isinstance(v, str) and fold(v).endswith(_schema_lists()["unit_name_endings"])
+
+
+@lru_cache(maxsize=1 << 16)
+def looks_like_name(v: str) -> bool:
+    """2-4 Han characters (a minority name with ·, spaces ignored) that do not end as a unit name does."""
+    s = normalize.person(v)
+    return bool(s) and bool(_HAN_NAME.fullmatch(s)) and not looks_like_unit(s)
 
 
 def is_row_number_label(label: str) -> bool:
@@ -435,12 +442,12 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
     taken: set[str] = set()
     undecided: list[Column] = []
     weak: dict[int, str] = {}  # weak labels the values did not confirm -> their field, if the values place nothing
+    plan = _header_plan(table, tuple(map(tuple, header_parts)))
     for j in range(width):
-        parts = tuple(p for p in (header_parts[j] if j < len(header_parts) else ()) if p)
         label = labels[j] if j < len(labels) else ""
         col = Column(j, label)
         out.append(col)
-        fld, strength = annex.header_match(table, parts) if parts else (None, 0.0)
+        fld, strength = plan[j] if j < len(plan) else (None, 0.0)
         if fld in taken:
             fld = None  # a column named twice keeps its first position
         has_values = bool(sv.values(j))
@@ -477,6 +484,14 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
         elif c.field and c.role in CLEAR_ROLES and c.role != FIELD_ROLE.get(fld):
             c.conflict = _conflict(c.label, fld, c.role, won=True)
     return SheetMap(table, out, conflicts=[c.conflict for c in out if c.conflict])
+
+
+@lru_cache(maxsize=4096)
+def _header_plan(table: str, header_parts: tuple[tuple[str, ...], ...]) -> tuple[tuple[str | None, float], ...]:
+    """Each header cell's field and strength in ``table`` (:func:`netmedia.transform.annex.header_match`), per
+    template: the same headers come back in every return."""
+    return tuple(annex.header_match(table, tuple(p for p in parts if p)) if any(parts) else (None, 0.0)
+                 for parts in header_parts)
 
 
 def _contradiction(table: str, fld: str, j: int, sv: SheetValues) -> str | None:
@@ -584,9 +599,25 @@ def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], colum
     ``hint_text``: the title rows and sheet name (附件3 / 师生 / 个人 break a tie); ``hint``: the sheet's own
     text naming a platform (section label or sheet name); with the account column's label it stands for the
     type column (``sections_name_type``: every data row's section label names a platform type).
+
+    Remembered per header, hint and values sample (in ``look``'s memo): copies of one return come back (a mail
+    forwarded twice, a zip re-sent), and the decision depends on nothing else. Don't change the map returned.
     """
     sv = SheetValues(columns, look)
     h3 = annex.hint3(hint_text)
+    key = ("decide", tuple(map(tuple, header_parts)), tuple(labels), h3, hint, sections_name_type,
+           tuple(tuple((type(v), v) for v in sv.values(j)) for j in range(len(columns))))
+    if key not in look.memo:
+        if len(look.memo) >= LOOKUP_MEMO:
+            look.memo.clear()
+        look.memo[key] = _decide(header_parts, labels, sv, hint, h3, sections_name_type)
+    return look.memo[key]
+
+
+def _decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], sv: SheetValues, hint: str, h3: bool,
+            sections_name_type: bool) -> tuple[str | None, SheetMap]:
+    """:func:`decide`, computed."""
+    columns = sv.columns
     plain = _plainly_one_annex(tuple(map(tuple, header_parts)), tuple(j for j in range(len(columns)) if sv.values(j)),
                                h3)
     if plain is not None:
@@ -618,7 +649,7 @@ def _plainly_one_annex(header_parts: tuple[tuple[str, ...], ...], valued: tuple[
     """
     keys = {}
     for no, table in annex.ANNEX_TABLE.items():
-        found = [annex.header_match(table, parts) if any(parts) else (None, 0.0) for parts in header_parts]
+        found = _header_plan(table, header_parts)
         cmap = {j: f for j, (f, strength) in enumerate(found) if f and strength > SCORE_WEAK}
         named = all((j < len(found) and found[j][1] > SCORE_WEAK)
                     or (j < len(header_parts) and is_row_number_label("".join(header_parts[j]))) for j in valued)
