@@ -185,8 +185,8 @@ def test_a_weibo_registry_of_official_accounts_is_annex_2() -> None:
     assert sub["annex"] == "2"  # no holder column: no personal account
     assert out.personal_accounts == []
     fields = {col: f for col, (f, _) in _fields(sub).items()}
-    # 用户类型 holds 政务, no platform type: unmapped, the sheet name says 微博
-    assert fields == {"A": "account_id", "B": "platform_name", "C": None, "D": None}
+    # 认证信息 is the account's description; 用户类型 holds 政务, no platform type: unmapped, the sheet name says 微博
+    assert fields == {"A": "account_id", "B": "platform_name", "C": "remarks", "D": None}
     assert [(r["unit"], r["platform_name"], r["account_id"], r["category"]) for r in out.platforms] == [
         ("党委宣传部", "华北水利水电大学党委宣传部", "1234567890", "weibo"),
         ("党委宣传部", "华水宣传", "2234567891", "weibo")]

@@ -1,8 +1,9 @@
 """Which annex a sheet is, and which column each of its header cells names.
 
-A sheet is an Annex 2 (platforms) or Annex 3 (personal accounts) table only when its header says so through the
-schema's synonyms (``data/schema.toml``): the header search scores candidate rows with :func:`header_score`,
-and :func:`choose_annex` decides between the two annexes (or neither) once the header is found.
+The header search scores candidate rows with :func:`header_score` (the schema's synonyms, ``data/schema.toml``).
+Once the header is found, :mod:`netmedia.transform.roles` maps each column by its label (:func:`header_match`)
+and its values, and this module says whether a map :func:`fits` an annex and how two fitting annexes
+:func:`rank`; :func:`choose_annex` is the same decision from the labels alone.
 """
 
 from __future__ import annotations

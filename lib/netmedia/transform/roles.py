@@ -366,7 +366,6 @@ class SheetMap:
     columns: list[Column]
     hint_type: bool = False
     ok: bool = False
-    distinct: int = 0
     conflicts: list[str] = field(default_factory=list)
 
     @property
