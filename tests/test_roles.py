@@ -128,6 +128,24 @@ def test_new_labels_on_a_two_row_header_under_merged_parents() -> None:
         ("电力青年", "孙丽", "13700000001", 15000), ("电力学院B站", "周杰", "13700000002", 320)]
 
 
+def test_an_annex_3_sheet_with_new_labels_and_no_title_is_told_by_its_values() -> None:
+    """教职工/学生 and one person per row: personal accounts, though no label or title says so."""
+    rows = [["主人", "师或生", "形态", "号名", "识别码"],
+            ["张伟", "教职工", "抖音", "张老师讲水利", "zw_hydro"],
+            ["王芳", "学生", "微信视频号", "芳芳的水利日常", "wf2024"],
+            ["赵敏", "研究生", "哔哩哔哩", "赵敏学长", "zm_ncwu"]]
+    out = _ingest("水利学院.xlsx", _book(("Sheet1", rows)))
+    (sub,) = out.submissions
+    assert sub["annex"] == "3" and out.platforms == []
+    assert {col: f for col, (f, _) in _fields(sub).items()} == {
+        "A": "holder_name", "B": "holder_role", "C": "platform_type_raw", "D": "platform_name", "E": "account_id"}
+    assert [(r["unit"], r["holder_name"], r["holder_role"], r["platform_name"], r["account_id"], r["category"])
+            for r in out.personal_accounts] == [
+        ("水利学院", "张伟", "staff", "张老师讲水利", "zw_hydro", "douyin"),
+        ("水利学院", "王芳", "student", "芳芳的水利日常", "wf2024", "wechat_channels"),
+        ("水利学院", "赵敏", "student", "赵敏学长", "zm_ncwu", "bilibili")]
+
+
 # ---------------------------------------------------------------------------------------------- label vs values
 def test_a_known_label_whose_values_disagree_is_reported_and_the_label_kept() -> None:
     phones_are_dates = [

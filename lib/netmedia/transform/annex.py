@@ -122,9 +122,10 @@ def fits(table: str, cmap: dict[int, str], plain: set[str], hint_type: bool = Fa
 
 def rank(annex: str, cmap: dict[int, str], ok: bool, hint3: bool) -> tuple[bool, int, int, bool]:
     """Sort key between the two annexes' maps of one sheet: fitting first, then more distinctive columns, more
-    columns, and the hint (附件3 / 师生 / 个人 in the title rows or sheet name)."""
+    columns, and the hint (附件3 / 师生 / 个人 in the title rows or sheet name says Annex 3; its absence says
+    nothing). A full tie goes to Annex 2."""
     cols = set(cmap.values())
-    return ok, len(cols & set(DISTINCTIVE[ANNEX_TABLE[annex]])), len(cols), (annex == "3") == hint3
+    return ok, len(cols & set(DISTINCTIVE[ANNEX_TABLE[annex]])), len(cols), annex == "3" and hint3
 
 
 def hint3(hint_text: str) -> bool:
@@ -151,7 +152,7 @@ def _choose_annex(header_parts: tuple[tuple[str, ...], ...], hint3: bool) -> tup
         cmap = map_columns(table, header_parts)
         plain = {c for j, c in cmap.items() if c in IDENTIFYING and header_match(table, header_parts[j])[1] >= PLAIN}
         ok = fits(table, cmap, plain)
-        scored.append((rank(annex, cmap, ok, hint3), annex, cmap))
+        scored.append(((*rank(annex, cmap, ok, hint3), annex == "2"), annex, cmap))
     scored.sort(key=lambda s: s[0], reverse=True)
     (ok, *_), annex, cmap = scored[0]
     return (annex, cmap) if ok else (None, {})

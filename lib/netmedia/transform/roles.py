@@ -537,7 +537,7 @@ def _place(table: str, cols: list[Column], sv: SheetValues, taken: set[str], wea
 
     for role, group in by_role.items():
         if role == "date":
-            _place_dates(group, sv, give)
+            _place_dates(table, group, sv, give)
         elif role == "person" and table == "platforms":
             free = [f for f in ("supervisor", "operator") if f not in taken]
             for c, fld in zip(group[-len(free):] if free else [], free[-len(group):], strict=False):
@@ -556,14 +556,15 @@ def _place(table: str, cols: list[Column], sv: SheetValues, taken: set[str], wea
             c.score = 0.0
 
 
-def _place_dates(group: list[Column], sv: SheetValues, give: Callable[[Column, str], None]) -> None:
+def _place_dates(table: str, group: list[Column], sv: SheetValues, give: Callable[[Column, str], None]) -> None:
     def median(c: Column) -> dt.date:
         return statistics.median_low([d for d in map(normalize.date, sv.values(c.j)) if d])
 
     ordered = sorted(group, key=median)
-    if len(ordered) == 1:
-        give(ordered[0], "last_updated_on")
-        give(ordered[0], "opened_on")
+    if len(ordered) == 1 or table != "platforms":  # Annex 3 has no opening date
+        give(ordered[-1], "last_updated_on")
+        if table == "platforms":
+            give(ordered[0], "opened_on")
     else:
         give(ordered[0], "opened_on")
         give(ordered[-1], "last_updated_on")
@@ -629,10 +630,11 @@ def _decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], sv: 
         sm.hint_type = sections_name_type or hint_names_type(f"{hint} {account_label(sm)}")
         cmap = sm.cmap
         sm.ok = annex.fits(table, cmap, plain_fields(sm), sm.hint_type)
-        # Between two fitting annexes the labels speak first (values of persons, yes/no or statuses look alike in
-        # both); the fields only the values gave break the remaining tie.
+        # Between two fitting annexes the labels speak first, then the title (附件3 / 师生 / 个人), then the
+        # distinctive fields the values gave (教职工/学生: Annex 3; two persons, an opening date, a status: Annex 2);
+        # a full tie goes to Annex 2.
         labelled = {c.j: c.field for c in sm.columns if c.field and c.basis in ("header", "both")}
-        ranked.append((*annex.rank(no, labelled, sm.ok, h3), annex.rank(no, cmap, sm.ok, h3)[1], no, sm))
+        ranked.append((*annex.rank(no, labelled, sm.ok, h3), annex.rank(no, cmap, sm.ok, h3)[1], no == "2", no, sm))
     ranked.sort(key=lambda r: r[:-2], reverse=True)
     no, sm = ranked[0][-2:]
     return (no if sm.ok else None), sm
