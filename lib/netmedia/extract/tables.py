@@ -538,7 +538,10 @@ def read_tables(source: str | Path | bytes, *, name: str | None = None, header_s
     ``header_scorer(cells) -> [0, 1]`` receives one header label per column (whitespace-collapsed, "" for blank;
     for a two-row candidate the child label, else the parent's) and decides which row among the first
     :data:`HEADER_SEARCH_ROWS` non-empty rows is the header (best score, ties to the earliest, minimum
-    :data:`HEADER_MIN_SCORE` and >= 2 non-empty cells). Without it a generic layout heuristic is used.
+    :data:`HEADER_MIN_SCORE` and >= 2 non-empty cells). Without it, or when no row scores enough (labels the
+    vocabulary does not know: ``header_by == "layout"``, the ingest then reads the columns by their values), a
+    generic layout heuristic is used. A sheet holding a second table under the first (its header repeated in
+    another column order) gives two :class:`SheetTable` of the same name.
 
     Raises :class:`UnreadableFile` for whole-file problems. Sheets beyond ``limits.max_sheets`` and sheets over
     the row/column limits come back with empty ``rows`` and an explanatory ``message`` instead of being read.
