@@ -18,9 +18,10 @@ The sheet itself can name the platform type: a 微信 / 微博 sheet, a 微信�
 section label or sheet name, plus the account column's label). Such a hint stands for the type column when the
 annex is chosen (:mod:`netmedia.transform.annex`).
 
-Values are looked at only where needed (a label's own role is checked first; the rest only when it fails), and
-at most :data:`VALUE_SAMPLE` values per column: per-column work over a few dozen cells, through the normalisers'
-caches.
+Values are looked at only where needed: at most :data:`VALUE_SAMPLE` per column; a label's own role is checked
+first on a few (the other detectors run only when it fails, or for unknown labels); a sheet whose labels settle
+its annex has only that annex mapped; each cell's role and each sheet's decision (per header, hint and values
+sample) are remembered for the copies of a return that come back.
 """
 
 from __future__ import annotations
