@@ -359,10 +359,12 @@ def test_a_failing_sheet_in_a_users_run_is_rejected_and_logged(tmp_path):
 def test_sheets_are_told_apart_by_their_header():
     cmap = annex.map_columns("personal_accounts", [("序号",), ("姓名",), ("身份",), ("平台类型",), ("账号名称",)])
     assert cmap == {1: "holder_name", 2: "holder_role", 3: "platform_type_raw", 4: "platform_name"}
-    # Both annexes fit a header without distinctive columns: the title decides.
-    both = [("序号",), ("平台类型",), ("平台名称",), ("账号ID",), ("网址",)]
+    # Both annexes fit a header equally (负责人: Annex 2's operator, Annex 3's holder): the title decides.
+    both = [("序号",), ("平台类型",), ("平台名称",), ("账号ID",), ("网址",), ("负责人",)]
     assert annex.choose_annex(both, "附件2 网络媒体平台")[0] == "2"
     assert annex.choose_annex(both, "附件3 师生个人网络平台")[0] == "3"
+    # Annex 3 needs a column naming the account's holder: without one the sheet is Annex 2 whatever its title
+    assert annex.choose_annex(both[:-1], "附件3 师生个人网络平台")[0] == "2"
     assert annex.header_score(["序号", "平台类型", "平台名称", "账号ID", "", "备注"]) == pytest.approx(4 / 5)
     assert annex.header_score(["华水水利", "公众号", "2023-04-01"]) == 0.0
 

@@ -273,6 +273,29 @@ def test_repeated_header_row_is_not_data() -> None:
     assert _kinds(t) == {1: "header", 2: "data", 3: "header", 4: "data", 5: "header", 6: "data", 7: "data"}
 
 
+def test_header_again_in_another_column_order_starts_a_second_table() -> None:
+    """Two tables pasted one under the other, the second with its columns in another order (and one renamed): each
+    is read with its own header, every non-empty row in exactly one of them."""
+    rows = [
+        ["附件2"],
+        ["序号", "单位名称", "平台类型", "平台名称", "账号ID"],
+        [1, "宣传部", "网站", "新闻网", "xw"],
+        [],
+        ["序号", "平台名称", "平台类型", "单位", "账号ID"],
+        [1, "青年之声", "微信公众号", "团委", "gh_1"],
+        [2, "团委网站", "网站", "团委", "tw"],
+        ["填表人：张三"],
+    ]
+    first, second = read_tables(_book(("S", rows)))
+    assert (first.source_sheet, second.source_sheet) == ("S", "S")
+    assert (first.header_row, second.header_row) == (2, 5)
+    assert second.header == ["序号", "平台名称", "平台类型", "单位", "账号ID"]
+    assert _kinds(first) == {1: "title", 2: "header", 3: "data"}
+    assert _kinds(second) == {5: "header", 6: "data", 7: "data", 8: "footer"}
+    assert second.data[1].tolist() == ["青年之声", "团委网站"] and second.data[3].tolist() == ["团委", "团委"]
+    assert first.rows["source_row"].tolist() + second.rows["source_row"].tolist() == _nonempty(rows)
+
+
 def test_header_scorer_beats_a_decoy_row() -> None:
     decoy = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"]
     rows = [decoy, HEADER, _record(1)]
@@ -284,11 +307,17 @@ def test_header_scorer_beats_a_decoy_row() -> None:
     assert _kinds(scored) == {1: "title", 2: "header", 3: "data"}
 
 
-def test_header_scorer_ties_go_to_the_earliest_and_low_scores_mean_no_header() -> None:
+def test_header_scorer_ties_go_to_the_earliest_and_low_scores_fall_back_to_the_layout() -> None:
+    """No row scoring enough (labels the vocabulary does not know): the header is taken by its layout, and said
+    so; a sheet without a header-like row by layout either has no header."""
     rows = [HEADER, HEADER, _record(1)]
     (t,) = read_tables(_book(("S", rows)), header_scorer=_platform_scorer)
-    assert t.header_row == 1 and _kinds(t)[2] == "header"
-    (none,) = read_tables(_book(("S", rows)), header_scorer=lambda cells: 0.1)
+    assert t.header_row == 1 and _kinds(t)[2] == "header" and t.header_by == ""
+    (layout,) = read_tables(_book(("S", rows)), header_scorer=lambda cells: 0.1)
+    assert layout.header_row == 1 and layout.header_by == "layout" and layout.message == ""
+    assert layout.data["source_row"].tolist() == [3]
+    prose = [["附件3"], ["填表说明：本表无需填写"], ["随便写的一句话"]]
+    (none,) = read_tables(_book(("S", prose)), header_scorer=lambda cells: 0.1)
     assert none.header_row is None and none.message.startswith("no header row found")
     assert none.data.empty and len(none.rows) == 3
     assert set(none.rows["kind"]) <= {"title", "instruction", "footer", "unrecognised"}

@@ -48,6 +48,9 @@ HEADER_STOP_DATA_ROWS = 3
 #: The most a ``header_scorer`` returns (its scores are in [0, 1]): a candidate scoring this cannot be beaten
 #: (ties go to the earliest), so the search stops there instead of scoring the data rows below.
 HEADER_MAX_SCORE = 1.0
+#: A row under the table holding the header's labels in another order is a second table's header when at least
+#: this share of its cells are header labels (a unit pasted two tables one under the other).
+HEADER_AGAIN_SHARE = 0.6
 #: A single text cell longer than this is prose (fill-in instructions), not a title or section label.
 LONG_TEXT = 60
 #: A header cell longer than this is unlikely (titles and notes are longer).
@@ -99,6 +102,7 @@ class SheetTable:
     n_rows: int = 0
     n_cols: int = 0
     message: str = ""
+    header_by: str = ""  # "layout": no row named enough columns, the header was taken by its layout
     row_lists: RowLists = field(default_factory=RowLists)
     data_lists: DataLists = field(default_factory=DataLists)
 
@@ -424,21 +428,37 @@ def _classify_region(rows: list[_Row], header_keys: list[str] | None, hm: HMerge
 
 
 def _analyse(name: str, hidden: bool, raw: list[list[object]], merges: list[Merge], n_rows: int, n_cols: int,
-             scorer: Scorer | None) -> SheetTable:
-    """Find the header of one sheet, classify its non-empty rows and collect its data rows."""
+             scorer: Scorer | None) -> list[SheetTable]:
+    """Find the header of one sheet, classify its non-empty rows and collect its data rows.
+
+    Usually one table; a second header further down with the same labels in another order (a unit pasted two
+    tables one under the other) starts a second table of the same sheet, read with its own header.
+    """
     st = SheetTable(name, hidden, n_rows=n_rows, n_cols=n_cols, data_lists=_data_lists([], [], n_cols, merges))
     rows = _nonempty_rows(raw, n_cols)
     if not rows:
         st.message = "empty sheet"
-        return st
+        return [st]
     hm = _hmerges_by_row(merges)
-    k, two, msg = _find_header_generic(rows, hm) if scorer is None else _find_header_scored(rows, hm, scorer)
+    if scorer is None:
+        k, two, msg = _find_header_generic(rows, hm)
+    else:
+        k, two, msg = _find_header_scored(rows, hm, scorer)
+        if k is None:  # no row names enough columns: take the header by its layout, the values will tell
+            k, two, _ = _find_header_generic(rows, hm)
+            st.header_by = "layout" if k is not None else ""
     if k is None:
         st.message = msg
         kinds = [_classify_free(row, above_header=False) for row in rows]
         st.row_lists = RowLists([row.r + 1 for row in rows], kinds, [row.text for row in rows], [None] * len(rows))
-        return st
+        return [st]
+    return _tables_from(st, rows, k, two, hm, merges)
 
+
+def _tables_from(st: SheetTable, rows: list[_Row], k: int, two: bool, hm: HMerges,
+                 merges: list[Merge]) -> list[SheetTable]:
+    """``st`` filled from ``rows`` with its header at position ``k``; rows from a header repeated in another
+    column order on become the next table(s) of the sheet."""
     hrow = rows[k]
     if two:
         crow = rows[k + 1]
@@ -453,13 +473,39 @@ def _analyse(name: str, hidden: bool, raw: list[list[object]], merges: list[Merg
         header_keys = [norm_header(v) for v in hrow.vals]
     st.header_row = hrow.r + 1
     start = k + len(st.header_rows)
-    region_kinds, region_sections = _classify_region(rows[start:], header_keys, hm)
+    end = _next_header(rows, start, st.header_parts)
+    region_kinds, region_sections = _classify_region(rows[start:end], header_keys, hm)
     kinds = [_classify_free(row, above_header=True) for row in rows[:k]] + ["header"] * (start - k) + region_kinds
     sections = [None] * start + region_sections
-    st.row_lists = RowLists([row.r + 1 for row in rows], kinds, [row.text for row in rows], sections)
-    data = [i for i in range(start, len(rows)) if kinds[i] == "data"]
-    st.data_lists = _data_lists([rows[i] for i in data], [sections[i] for i in data], n_cols, merges)
-    return st
+    st.row_lists = RowLists([row.r + 1 for row in rows[:end]], kinds, [row.text for row in rows[:end]], sections)
+    data = [i for i in range(start, end) if kinds[i] == "data"]
+    st.data_lists = _data_lists([rows[i] for i in data], [sections[i] for i in data], st.n_cols, merges)
+    if end == len(rows):
+        return [st]
+    nxt = SheetTable(st.source_sheet, st.hidden, n_rows=st.n_rows, n_cols=st.n_cols, header_by=st.header_by)
+    return [st, *_tables_from(nxt, rows[end:], 0, False, hm, merges)]
+
+
+def _next_header(rows: list[_Row], start: int, header_parts: list[tuple[str, ...]]) -> int:
+    """Position of the first row from ``start`` that repeats the header's labels in another order (at least
+    :data:`HEADER_AGAIN_SHARE` of its cells are header labels, not all in their places), else ``len(rows)``.
+
+    Only text rows whose first cell is a header label are looked at closely: data rows start with a number or a
+    value, and the same header in the same order is left to the row classification (a repeated header row).
+    """
+    places = {j: {norm_header(p) for p in parts if p} | {norm_header("".join(parts))} for j, parts in
+              enumerate(header_parts)}
+    keys = set().union(*places.values()) - {""} if places else set()
+    for i in range(start, len(rows)):
+        row = rows[i]
+        if row.n < 2 or not isinstance(row.first, str) or norm_header(row.first) not in keys or not row.all_text():
+            continue
+        folded = [norm_header(v) for v in row.vals]
+        if sum(f in keys for f in folded) < HEADER_AGAIN_SHARE * row.n:
+            continue
+        if any(f in keys and f not in places.get(j, ()) for j, f in zip(row.cols, folded, strict=True)):
+            return i
+    return len(rows)
 
 
 def _data_lists(rows: list[_Row], sections: list[str | None], width: int, merges: list[Merge]) -> DataLists:
@@ -492,7 +538,10 @@ def read_tables(source: str | Path | bytes, *, name: str | None = None, header_s
     ``header_scorer(cells) -> [0, 1]`` receives one header label per column (whitespace-collapsed, "" for blank;
     for a two-row candidate the child label, else the parent's) and decides which row among the first
     :data:`HEADER_SEARCH_ROWS` non-empty rows is the header (best score, ties to the earliest, minimum
-    :data:`HEADER_MIN_SCORE` and >= 2 non-empty cells). Without it a generic layout heuristic is used.
+    :data:`HEADER_MIN_SCORE` and >= 2 non-empty cells). Without it, or when no row scores enough (labels the
+    vocabulary does not know: ``header_by == "layout"``, the ingest then reads the columns by their values), a
+    generic layout heuristic is used. A sheet holding a second table under the first (its header repeated in
+    another column order) gives two :class:`SheetTable` of the same name.
 
     Raises :class:`UnreadableFile` for whole-file problems. Sheets beyond ``limits.max_sheets`` and sheets over
     the row/column limits come back with empty ``rows`` and an explanatory ``message`` instead of being read.
@@ -521,24 +570,26 @@ def read_tables(source: str | Path | bytes, *, name: str | None = None, header_s
         if "password" in str(e).lower() or "encrypt" in str(e).lower():
             raise UnreadableFile("encrypted workbook") from e
         raise UnreadableFile(f"corrupt workbook: {_short(e)}") from e
-    return [_read_sheet(wb, idx, meta, header_scorer, limits) for idx, meta in enumerate(metas)]
+    return [st for idx, meta in enumerate(metas) for st in _read_sheet(wb, idx, meta, header_scorer, limits)]
 
 
 def _read_sheet(wb: pc.CalamineWorkbook, idx: int, meta: pc.SheetMetadata, scorer: Scorer | None,
-                limits: Limits) -> SheetTable:
-    """One sheet read and analysed, or a :class:`SheetTable` saying why it was not."""
+                limits: Limits) -> list[SheetTable]:
+    """One sheet read and analysed (one table, or more pasted one under another), or a :class:`SheetTable`
+    saying why it was not."""
     hidden = meta.visible != pc.SheetVisibleEnum.Visible
     if idx >= limits.max_sheets:
-        return SheetTable(meta.name, hidden, message=f"not read: more than {limits.max_sheets} sheets in the workbook")
+        return [SheetTable(meta.name, hidden,
+                           message=f"not read: more than {limits.max_sheets} sheets in the workbook")]
     if meta.typ != pc.SheetTypeEnum.WorkSheet:
-        return SheetTable(meta.name, hidden, message=f"not a worksheet ({meta.typ.name})")
+        return [SheetTable(meta.name, hidden, message=f"not a worksheet ({meta.typ.name})")]
     try:
         sheet = wb.get_sheet_by_index(idx)
         n_rows, n_cols = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end is not None else (0, 0)
         for what, n, limit in (("rows", n_rows, limits.max_sheet_rows), ("columns", n_cols, limits.max_sheet_cols)):
             if n > limit:
-                return SheetTable(meta.name, hidden, n_rows=n_rows, n_cols=n_cols,
-                                  message=f"too many {what}: {n} (limit {limit})")
+                return [SheetTable(meta.name, hidden, n_rows=n_rows, n_cols=n_cols,
+                                   message=f"too many {what}: {n} (limit {limit})")]
         raw = sheet.to_python(skip_empty_area=False) if n_rows else []
         merges = sheet.merged_cell_ranges or []
     except Exception as e:  # calamine raises several unrelated types for damaged sheets

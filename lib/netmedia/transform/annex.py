@@ -1,8 +1,9 @@
 """Which annex a sheet is, and which column each of its header cells names.
 
-A sheet is an Annex 2 (platforms) or Annex 3 (personal accounts) table only when its header says so through the
-schema's synonyms (``data/schema.toml``): the header search scores candidate rows with :func:`header_score`,
-and :func:`choose_annex` decides between the two annexes (or neither) once the header is found.
+The header search scores candidate rows with :func:`header_score` (the schema's synonyms, ``data/schema.toml``).
+Once the header is found, :mod:`netmedia.transform.roles` maps each column by its label (:func:`header_match`)
+and its values, and this module says whether a map :func:`fits` an annex and how two fitting annexes
+:func:`rank`; :func:`choose_annex` is the same decision from the labels alone.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ DISTINCTIVE = {
     "platforms": ("supervisor", "operator", "supervisor_title", "status", "opened_on", "owner_kind"),
     "personal_accounts": ("holder_name", "holder_role"),
 }
+# A label names its column plainly (enough to make a sheet an annex) at this header_match strength: a synonym, or
+# one of 3+ characters inside it. Two-character synonyms inside a longer label (类别 in 项目类别) are too weak.
+PLAIN = 0.8
 # Words in a sheet's title rows or name that mean Annex 3 when a header fits both annexes equally.
 _HINT3 = re.compile(r"附件\s*3|师生|个人")
 
@@ -80,28 +84,66 @@ def _exact(table: str, label: str) -> str | None:
     return schema.header_synonyms(table).get(schema.norm_header(label))
 
 
-def _names_plainly(table: str, parts: tuple[str, ...]) -> bool:
-    """A header cell that names its column plainly: a synonym exactly, or one of 3+ characters inside it.
-
-    Two-character synonyms found inside a longer label (类别 in 项目类别) are too weak to decide that a sheet is
-    an annex on their own.
-    """
-    labels = [p for p in parts if p] + ["".join(p for p in parts if p)]
-    if any(_exact(table, x) for x in labels):
-        return True
+@schema.vocabulary_cache
+@lru_cache(maxsize=65536)
+def header_match(table: str, parts: tuple[str, ...]) -> tuple[str | None, float]:
+    """The column one header cell names in ``table`` and how plainly: 1.0 a synonym exactly, 0.8 a synonym of
+    3+ characters inside the label, 0.5 only a 2-character one inside it (用户类型, 所属部门: weak, the values may
+    overrule it); (None, 0.0) for a label naming nothing."""
+    parts = tuple(p for p in parts if p)
+    col = column_of(table, parts) if parts else None
+    if col is None:
+        return None, 0.0
+    labels = [*parts, "".join(parts)]
+    if any(_exact(table, x) == col for x in labels):
+        return col, 1.0
     key = schema.norm_header(labels[-1])
-    return any(len(syn) >= 3 and syn in key for syn in schema.header_synonyms(table))
+    if len(parts) > 1:  # under a merged parent: the child's own words, else the parent's (weak: it spans several)
+        child = schema.match_header(table, parts[-1])
+        if child is None:
+            return col, 0.5
+        col, key = child, schema.norm_header(parts[-1])
+    longest = max((len(s) for s, c in schema.header_synonyms(table).items() if c == col and s in key), default=0)
+    return col, 0.8 if longest >= 3 else 0.5
+
+
+def fits(table: str, cmap: dict[int, str], plain: set[str], hint_type: bool = False) -> bool:
+    """Whether a column map is an annex table of ``table``.
+
+    It names the platform, says plainly what kind of platform it is or where it lives (``plain``: the
+    identifying columns named by a plain label or clearly shown by their values; ``hint_type``: the sheet
+    name or the account column's label names the platform type, as on a registry's 微信 sheet), and has two
+    platform fields besides the name (the hint's type counts as one). Annex 3 also names the account's holder.
+    """
+    cols = set(cmap.values())
+    content = cols & set(CONTENT_COLUMNS[table]) - {"platform_name"}
+    if hint_type:
+        content.add("platform_type_raw")
+    holder = table != "personal_accounts" or "holder_name" in cols
+    return "platform_name" in cols and bool(plain & IDENTIFYING or hint_type) and len(content) >= 2 and holder
+
+
+def rank(annex: str, cmap: dict[int, str], ok: bool, hint3: bool) -> tuple[bool, int, int, bool]:
+    """Sort key between the two annexes' maps of one sheet: fitting first, then more distinctive columns, more
+    columns, and the hint (附件3 / 师生 / 个人 in the title rows or sheet name says Annex 3; its absence says
+    nothing). A full tie goes to Annex 2."""
+    cols = set(cmap.values())
+    return ok, len(cols & set(DISTINCTIVE[ANNEX_TABLE[annex]])), len(cols), annex == "3" and hint3
+
+
+def hint3(hint_text: str) -> bool:
+    """Whether a sheet's title rows or name say Annex 3."""
+    return bool(_HINT3.search(hint_text))
 
 
 def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tuple[str | None, dict[int, str]]:
-    """Which annex a header belongs to ('2', '3' or None) and its column map (empty for None).
+    """Which annex a header belongs to ('2', '3' or None) and its column map (empty for None), from the labels
+    alone (:mod:`netmedia.transform.roles` adds the values and the sheet's hint).
 
-    An annex header names the platform, says what kind of platform it is or where it lives (a plain name column
-    alone is common: 学校名称, 项目名称), and names two platform fields besides the name. When both annexes fit,
-    the one with more of its distinctive columns wins, then the one with more columns, then the hint
-    (附件3 / 师生 / 个人 in the title rows or sheet name).
+    When both annexes fit, the one with more of its distinctive columns wins, then the one with more columns,
+    then the hint (附件3 / 师生 / 个人 in the title rows or sheet name).
     """
-    annex, cmap = _choose_annex(tuple(map(tuple, header_parts)), bool(_HINT3.search(hint_text)))
+    annex, cmap = _choose_annex(tuple(map(tuple, header_parts)), hint3(hint_text))
     return annex, dict(cmap)
 
 
@@ -112,12 +154,9 @@ def _choose_annex(header_parts: tuple[tuple[str, ...], ...], hint3: bool) -> tup
     scored = []
     for annex, table in ANNEX_TABLE.items():
         cmap = map_columns(table, header_parts)
-        cols = set(cmap.values())
-        plain = {c for j, c in cmap.items() if c in IDENTIFYING and _names_plainly(table, header_parts[j])}
-        ok = ("platform_name" in cols and bool(plain)
-              and len(cols & set(CONTENT_COLUMNS[table]) - {"platform_name"}) >= 2)
-        distinct = len(cols & set(DISTINCTIVE[table]))
-        scored.append((ok, distinct, len(cols), (annex == "3") == hint3, annex, cmap))
-    scored.sort(key=lambda s: s[:4], reverse=True)
-    ok, _, _, _, annex, cmap = scored[0]
+        plain = {c for j, c in cmap.items() if c in IDENTIFYING and header_match(table, header_parts[j])[1] >= PLAIN}
+        ok = fits(table, cmap, plain)
+        scored.append(((*rank(annex, cmap, ok, hint3), annex == "2"), annex, cmap))
+    scored.sort(key=lambda s: s[0], reverse=True)
+    (ok, *_), annex, cmap = scored[0]
     return (annex, cmap) if ok else (None, {})

@@ -14,12 +14,13 @@ import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from netmedia import schema
 from netmedia.config import Config
 from netmedia.extract import tables
-from netmedia.transform import annex, normalize, platform_urls, row_units
+from netmedia.transform import annex, normalize, platform_urls, roles, row_units
 from netmedia.transform.normalize import (
     account_id,
     count,
@@ -58,6 +59,7 @@ class Context:
 
     ``strict``: a sheet (or workbook) whose processing raises stops the run instead of becoming rejects.
     ``reader``: the workbook reader (:func:`netmedia.extract.tables.read_tables` or one with its signature).
+    ``staff_names``: the staff roster's names (empty without one), which tell a column of persons by its values.
     """
 
     config: Config
@@ -65,6 +67,15 @@ class Context:
     roster_kind: dict[str, str] = field(default_factory=dict)
     strict: bool = False
     reader: Callable[..., list[tables.SheetTable]] = tables.read_tables
+    staff_names: frozenset[str] = frozenset()
+
+    @cached_property
+    def lookups(self) -> roles.Lookups:
+        """What the column-role detectors may consult: the units roster (when there is one) and the staff names;
+        one per context, so the roles of the cells it has seen are remembered for the next sheets."""
+        if self.matcher.empty:
+            return roles.Lookups(staff_names=self.staff_names)
+        return roles.Lookups(unit=self.matcher.match, staff_names=self.staff_names)
 
 
 @dataclass
@@ -175,14 +186,17 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
         return reject_all(st.message, "rejected")
     if st.hidden:
         return reject_all("hidden sheet", "hidden")
-    hint_text = " ".join(_texts(rows, ("title",))) + " " + sh
-    annex_no, cmap = annex.choose_annex(st.header_parts, hint_text) if st.header_row else (None, {})
-    if annex_no is None:
+    annex_no, smap = _columns(st, ctx) if st.header_row else (None, None)
+    if smap is not None:
+        sub["column_map"] = smap.to_json(st.header_row)
+    if annex_no is None or smap is None:
         header = st.header if st.header_row else where.generic_header(sh)
         found = " | ".join(h for h in header if h) or "none"
         return reject_all(f"not an Annex 2/3 table (header found: {found})", "rejected")
 
     table = annex.ANNEX_TABLE[annex_no]
+    cmap, scale, account_label = smap.cmap, smap.scale(st.data_lists.columns), roles.account_label(smap)
+    hints: dict[str | None, str] = {}  # section label -> the hint record() gets
     unit = where.file_unit or ctx.matcher.match(unit_named_in(rows)) or ctx.matcher.find_in(sh)
     if unit is None and ctx.matcher.empty:
         unit = unit_named_in(rows)
@@ -197,11 +211,13 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
         sub.update(unit=None)
     for i, source_row in enumerate(dl.source_row):
         cells = {c: dl.columns[j][i] for j, c in cmap.items()}
+        for j, u in scale.items():
+            cells[cmap[j]] = roles.scaled(cells[cmap[j]], u)
         if all(is_blank(cells.get(c)) for c in annex.CONTENT_COLUMNS[table]):
             reasons[source_row] = EMPTY_ROW
             continue
         row_unit = row_units.row_unit(cells, unit, consolidated, ctx.matcher)  # None: kept, R-unit's row
-        hint = text(dl.section[i]) or sh
+        hint = hints.get(dl.section[i]) or hints.setdefault(dl.section[i], _hint(dl.section[i], sh, account_label))
         rec = record(table, cells.get, row_unit, ctx.roster_kind.get(row_unit), hint, ctx.config.institution.domains)
         rec.update(source_file=sf, source_sheet=sh, source_row=source_row)
         kept.append(rec)
@@ -212,8 +228,26 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
             reason = reasons.get(r, "unparseable data row") if kind == "data" else KIND_REASON.get(kind, f"{kind} row")
             out.reject(sf, sh, r, reason, raw)
     sub.update(rows_clean=len(clean), rows_rejected=st.n_read - len(clean),
-               status="ok" if clean or unit is not None else "rejected", message=NO_UNIT if unit is None else "")
+               status="ok" if clean or unit is not None else "rejected",
+               message="; ".join([NO_UNIT] * (unit is None) + smap.conflicts))
     return out
+
+
+def _hint(section: str | None, sheet: str, account_label: str) -> str:
+    """What the sheet says of a row's platform (brief decision 4): its section label, else the sheet name, and the
+    account column's label (微信号, 抖音号)."""
+    return " ".join(x for x in (text(section) or sheet, account_label) if x)
+
+
+def _columns(st: tables.SheetTable, ctx: Context) -> tuple[str | None, roles.SheetMap]:
+    """Which annex a sheet with a header is, and its columns (:func:`netmedia.transform.roles.decide`): header
+    labels and values combined, the sheet name / section labels / account label as the platform-type hint."""
+    rows, dl = st.row_lists, st.data_lists
+    hint_text = " ".join(_texts(rows, ("title",))) + " " + st.source_sheet
+    sections = set(dl.section)
+    by_section = bool(sections) and None not in sections and all(roles.hint_names_type(x) for x in sections)
+    return roles.decide(st.header_parts, st.header, dl.columns, hint_text, st.source_sheet, ctx.lookups,
+                        by_section)
 
 
 def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str | None, hint: str,
