@@ -287,3 +287,17 @@ def test_staff_names_count_as_persons_whatever_their_length() -> None:
 def test_column_letters() -> None:
     assert [roles.col_letter(j) for j in (0, 25, 26, 27, 51, 52, 701, 702)] == [
         "A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+
+
+def test_leaders_titles_are_no_persons() -> None:
+    """院长 and 党委书记 are two to four Han characters like a name: under an unknown label they are the
+    supervisor's title, and the unknown label beside them holding names is the supervisor."""
+    rows = [["单位名称", "平台类型", "平台名称", "审核人", "职位", "运营管理负责人", "联系电话", "最近更新时间"],
+            ["水利学院", "微信公众号", "华水水利", "刘洋", "院长", "张伟", 13812345678, dt.date(2024, 4, 2)],
+            ["水利学院", "微博", "水利青年", "陈静", "党委书记", "王芳", 13912345678, dt.date(2024, 4, 1)],
+            ["水利学院", "抖音", "水利抖音", "陈静", "副院长", "赵敏", 13712345678, dt.date(2024, 3, 30)]]
+    out = _ingest("水利学院.xlsx", _book(("附件2", rows)))
+    fields = _fields(out.submissions[0])
+    assert fields["D"] == ("supervisor", "values") and fields["E"] == ("supervisor_title", "values")
+    assert [(p["supervisor"], p["supervisor_title"], p["operator"]) for p in out.platforms] == [
+        ("刘洋", "院长", "张伟"), ("陈静", "党委书记", "王芳"), ("陈静", "副院长", "赵敏")]

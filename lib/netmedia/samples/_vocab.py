@@ -3,7 +3,7 @@
 (homophones, school/unit names) the generator uses to prove each row is clean or violates exactly the rule
 it was planted for.
 
-All of it is the generator's own: nothing here asks netmedia's schema, normalisers or categories.toml how a
+All of it is the generator's own: nothing here asks netmedia's schema, normalisers or category vocabulary how a
 label or a type is read, so the generator can write what the ingest does not know yet."""
 
 from __future__ import annotations

@@ -63,8 +63,8 @@ COUNT_MAX = 100_000_000
 #: Header scores: a label equal to a synonym, one holding a synonym of 3+ characters, one holding a 2-character one.
 SCORE_EXACT, SCORE_CONTAINS, SCORE_WEAK = 1.0, 0.8, 0.5
 
-ROLE_ORDER = ("row_number", "phone", "date", "url", "count", "yes_no", "type", "status", "holder_role", "unit",
-              "person", "account", "text")
+ROLE_ORDER = ("row_number", "phone", "date", "url", "count", "yes_no", "type", "status", "holder_role", "job_title",
+              "unit", "person", "account", "text")
 """Every role, in the order that breaks ties between equal shares (the more specific first)."""
 #: Roles whose values are unmistakable: only these can contradict a label.
 CLEAR_ROLES = ("phone", "date", "url", "count", "type", "status", "holder_role")
@@ -77,7 +77,7 @@ FIELD_ROLE = {
     "unit": "unit", "platform_type_raw": "type", "account_id": "account", "url": "url",
     "supervisor": "person", "operator": "person", "holder_name": "person", "operator_phone": "phone",
     "phone": "phone", "opened_on": "date", "last_updated_on": "date", "followers": "count", "status": "status",
-    "holder_role": "holder_role", "platform_name": "text", "supervisor_title": "text", "owner_kind": "text",
+    "holder_role": "holder_role", "platform_name": "text", "supervisor_title": "job_title", "owner_kind": "text",
 }
 #: Roles a field's values may show besides its own without contradicting the label: an account id may be a URL
 #: (decision 3), a phone or digits; a platform is often named after its unit or its type; remarks hold anything.
@@ -85,13 +85,13 @@ COMPATIBLE = {
     "account_id": {"url", "phone", "count", "row_number"},
     "platform_name": {"type", "unit", "person", "account"},
     "remarks": set(CLEAR_ROLES),
-    "supervisor_title": {"status"},
+    "supervisor_title": {"status", "text"},
     "owner_kind": {"type", "unit"},
 }
 #: Role -> the field it gives in each record table (person and date roles are placed by :func:`_place`).
 ROLE_FIELD = {
     "platforms": {"type": "platform_type_raw", "url": "url", "account": "account_id", "phone": "operator_phone",
-                  "count": "followers", "status": "status", "unit": "unit"},
+                  "count": "followers", "status": "status", "unit": "unit", "job_title": "supervisor_title"},
     "personal_accounts": {"type": "platform_type_raw", "url": "url", "account": "account_id", "phone": "phone",
                           "count": "followers", "holder_role": "holder_role", "unit": "unit",
                           "person": "holder_name"},
@@ -101,7 +101,7 @@ ROLE_FIELD = {
 NAME_ROLES = ("text", "person", "unit", "account", "type")
 #: Chinese names of the roles, for the conflict sentences.
 ROLE_ZH = {"yes_no": "是/否", "phone": "电话号码", "date": "日期", "url": "网址", "count": "数量", "type": "平台类型", "status": "运行状态",
-           "holder_role": "身份（教职工/学生）", "unit": "单位名称", "person": "人名", "account": "账号",
+           "holder_role": "身份（教职工/学生）", "job_title": "职务", "unit": "单位名称", "person": "人名", "account": "账号",
            "text": "文字", "row_number": "序号"}
 
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}[·•][\u4e00-\u9fff]{1,6}")
@@ -184,10 +184,16 @@ def is_text(v: object) -> bool:
     return isinstance(v, str) and _LETTER.search(v) is not None
 
 
+@lru_cache(maxsize=1 << 16, typed=True)
+def looks_like_job_title(v: object) -> bool:
+    """Short text ending as a leader's title does (``job_title_endings`` in ``data/schema.toml``): 党委书记, 副院长."""
+    return isinstance(v, str) and len(v) <= VOCAB_MAX_CHARS and fold(v).endswith(_schema_lists()["job_title_endings"])
+
+
 #: The detectors that need nothing but the cell, in :data:`ROLE_ORDER`.
 _CELL_DETECTORS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("phone", is_phone), ("date", is_date), ("url", is_url), ("count", is_count), ("yes_no", is_yes_no),
-    ("type", is_type), ("status", is_status), ("holder_role", is_holder_role))
+    ("type", is_type), ("status", is_status), ("holder_role", is_holder_role), ("job_title", looks_like_job_title))
 
 
 @schema.vocabulary_cache
@@ -325,7 +331,8 @@ class SheetValues:
 def _schema_lists() -> dict[str, tuple[str, ...]]:
     """The value and label lists of ``data/schema.toml`` this module reads (row-number labels, unit endings)."""
     data = tomllib.loads((paths.PACKAGE_DATA / "schema.toml").read_text(encoding="utf-8"))
-    return {k: tuple(fold(x) for x in data.get(k, ())) for k in ("row_number_labels", "unit_name_endings")}
+    return {k: tuple(fold(x) for x in data.get(k, ())) for k in ("row_number_labels", "unit_name_endings",
+                                                                 "job_title_endings")}
 
 
 @lru_cache(maxsize=1 << 16, typed=True)
@@ -336,9 +343,10 @@ def looks_like_unit(v: object) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def looks_like_name(v: str) -> bool:
-    """2-4 Han characters (a minority name with ·, spaces ignored) that do not end as a unit name does."""
+    """2-4 Han characters (a minority name with ·, spaces ignored) that end neither as a unit name nor as a
+    leader's title does."""
     s = normalize.person(v)
-    return bool(s) and bool(_HAN_NAME.fullmatch(s)) and not looks_like_unit(s)
+    return bool(s) and bool(_HAN_NAME.fullmatch(s)) and not looks_like_unit(s) and not looks_like_job_title(s)
 
 
 def is_row_number_label(label: str) -> bool:
