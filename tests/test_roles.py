@@ -301,3 +301,14 @@ def test_leaders_titles_are_no_persons() -> None:
     assert fields["D"] == ("supervisor", "values") and fields["E"] == ("supervisor_title", "values")
     assert [(p["supervisor"], p["supervisor_title"], p["operator"]) for p in out.platforms] == [
         ("刘洋", "院长", "张伟"), ("陈静", "党委书记", "王芳"), ("陈静", "副院长", "赵敏")]
+
+
+def test_dates_typed_as_serial_numbers_are_no_conflict() -> None:
+    """A date cell without date format holds Excel's serial number (45383 = 2024-04-01): under a date label that
+    is a date, not a count contradicting the label."""
+    rows = [["单位名称", "平台类型", "平台名称", "主管领导", "运营管理负责人", "联系电话", "最近更新时间"],
+            ["水利学院", "微信公众号", "华水水利", "刘洋", "张伟", 13812345678, 45383],
+            ["水利学院", "微博", "水利青年", "陈静", "王芳", 13912345678, 45382]]
+    out = _ingest("水利学院.xlsx", _book(("附件2", rows)))
+    assert _map(out.submissions[0])["G"]["conflict"] is None
+    assert [p["last_updated_on"] for p in out.platforms] == [dt.date(2024, 4, 1), dt.date(2024, 3, 31)]

@@ -9,6 +9,7 @@ Folders come from the caller, else from environment overrides
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -248,6 +249,28 @@ def rejects_by_reason(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     reason = rej["reason"].fillna("").str.replace(r"\s*\(header found:.*", "", regex=True)
     g = rej.assign(reason=reason).groupby("reason")
     return pd.DataFrame({"行数": g.size(), "文件数": g["source_file"].nunique()}).sort_values("行数", ascending=False)
+
+
+#: How a column's field was decided (``submissions.column_map``'s ``basis``), for people.
+BASIS_ZH = {"header": "表头", "values": "取值", "both": "表头+取值", "none": "未识别"}
+
+
+def column_maps(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every sheet's columns as the ingest read them, one row per column (``submissions.column_map``): its header
+    label, the field it was taken for (Chinese header; blank: not used), whether the label, the values or both
+    decided it, the score, and any conflict between label and values (reported, never silently resolved)."""
+    subs = tables["submissions"]
+    rows = []
+    for sub in subs[subs["column_map"].notna()].itertuples(index=False):
+        zh = schema.zh_headers({"2": "platforms", "3": "personal_accounts"}.get(sub.annex, "platforms"))
+        for c in json.loads(sub.column_map):
+            rows.append({"来源文件": sub.source_file, "工作表": sub.source_sheet, "附件": sub.annex,
+                         "表头行": c["row"], "列": c["col"], "表头": c["label"],
+                         "识别为": zh.get(c["column"], "") if c["column"] else "",
+                         "依据": BASIS_ZH.get(c["basis"], c["basis"]), "得分": c["score"],
+                         "冲突": c["conflict"] or ""})
+    return pd.DataFrame(rows, columns=["来源文件", "工作表", "附件", "表头行", "列", "表头", "识别为", "依据", "得分",
+                                       "冲突"])
 
 
 # ------------------------------------------------------------------ check

@@ -87,6 +87,9 @@ COMPATIBLE = {
     "remarks": set(CLEAR_ROLES),
     "supervisor_title": {"status", "text"},
     "owner_kind": {"type", "unit"},
+    # a date typed as Excel's serial number (45123: a cell without date format) reads as a count, and is a date
+    "opened_on": {"count"},
+    "last_updated_on": {"count"},
 }
 #: Role -> the field it gives in each record table (person and date roles are placed by :func:`_place`).
 ROLE_FIELD = {
