@@ -184,7 +184,7 @@ def _cell(v: object) -> object:
     return v
 
 
-@dataclass
+@dataclass(slots=True)  # one per non-empty row of every sheet
 class _Row:
     """A non-empty row: 0-based Excel row, the row at full sheet width (``None`` for a blank cell), the columns
     and values of its non-empty cells, and its text (those values joined by `` | ``; a date in ISO form)."""
