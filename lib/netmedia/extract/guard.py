@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 import zlib
+from operator import itemgetter
 
 from netmedia.config import Limits
 
@@ -132,9 +133,9 @@ def _check_zip(data: bytes, limits: Limits) -> None:
 
 
 def _column_number(letters: bytes) -> int:
-    """1-based column number of Excel column letters (b"A" -> 1, b"XFD" -> 16384)."""
+    """1-based column number of Excel column letters (b"A" -> 1, b"XFD" -> 16384, b"xfd" too; b"" -> 0)."""
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - ord("A") + 1
     return n
 
@@ -150,10 +151,9 @@ def check_sheet_extent(xml: bytes, limits: Limits) -> None:
     """
     if _fits(_NEAR_ROWS, _NEAR_COLS, limits) and not _far_or_odd_reference(xml):
         return
-    refs = _REF.findall(xml)
-    letters, digits = zip(*refs, strict=True) if refs else ((), ())
-    rows = max(map(int, set(digits)), default=0)  # a cell's own row counts too, not only its <row>'s
-    cols = max((_column_number(col.upper()) for col in set(letters)), default=0)  # each column once
+    refs = _REF.findall(xml)  # (column letters, row number) of every reference
+    rows = max(map(int, map(itemgetter(1), refs)), default=0)  # a cell's own row counts too, not only its <row>'s
+    cols = max(map(_column_number, set(map(itemgetter(0), refs))), default=0)  # each column once
     if not _fits(rows, cols, limits):
         raise UnreadableFile(
             f"too many cells: a sheet spans {rows} rows x {cols} columns "
