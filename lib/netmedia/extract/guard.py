@@ -96,7 +96,7 @@ _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d{1,10})""")
 # r attribute written another way (r = "…", r= "…", r='…', a tab or line break before r).
 _NEAR_ROWS, _NEAR_COLS = 99_999, 26
 _FAR_REF = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z]?\d{6})')
-_ODD_REF = re.compile(rb"r(?:\s+=|=\s|=')")
+_ODD_REF = re.compile(rb"r(?:(?<=[\t\n\r]r)\s*=|\s+=|=\s|=')")  # lookbehind after the r: a literal start
 
 
 def _check_zip(data: bytes, limits: Limits) -> None:
@@ -169,4 +169,4 @@ def _fits(rows: int, cols: int, limits: Limits) -> bool:
 
 def _far_or_odd_reference(xml: bytes) -> bool:
     """Whether the sheet has a reference past Z99999 or an r attribute not written ` r="…"`."""
-    return bool(_FAR_REF.search(xml) or _ODD_REF.search(xml) or b"\tr" in xml or b"\nr" in xml or b"\rr" in xml)
+    return bool(_FAR_REF.search(xml) or _ODD_REF.search(xml))
