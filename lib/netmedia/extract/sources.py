@@ -11,7 +11,6 @@ import datetime as dt
 import email
 import email.message
 import email.policy
-import email.utils
 import io
 import zipfile
 from collections.abc import Iterator
@@ -104,15 +103,10 @@ def _mail_parts(data: bytes, source_file: str, limits: Limits) -> Iterator[Sourc
         yield Source(source_file, error=f"unreadable mail: {e}")
         return
     subject = str(msg.get("Subject", "") or "")
-    received = None
-    if msg.get("Date"):
-        try:
-            received = email.utils.parsedate_to_datetime(str(msg["Date"]))
-            if received.tzinfo is not None:
-                # Local wall-clock time of the sender, which is what the deadline means.
-                received = received.replace(tzinfo=None)
-        except (TypeError, ValueError):
-            received = None
+    date = msg.get("Date")  # the modern policy's DateHeader: parsed once, datetime None when invalid
+    received = date.datetime if date is not None else None
+    if received is not None and received.tzinfo is not None:
+        received = received.replace(tzinfo=None)  # the sender's local wall-clock time, which the deadline means
     label = subject or PurePosixPath(source_file).name
     found = False
     for part in attachments:
