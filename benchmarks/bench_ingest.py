@@ -19,7 +19,9 @@ Each measurement runs in a fresh subprocess so its peak RSS (process + children,
 /proc) is its own. The methods run in ``--repeat`` interleaved rounds (default 5): on a shared VM the speed
 drifts by +-30% within minutes, so the ratios c/a and b/c are taken within each round (its methods ran within a
 minute of each other) and the median over the rounds is reported; every time is kept, and the best time of each
-method is reported too. Results: ``benchmarks/results/ingest.json``.
+method is reported too. CPU seconds (process and children) are kept beside each time, and the pandas loop's CPU
+time over one ingest worker's is reported per round as information (not a target): on a machine shared with
+other programs it moves less than the wall-time ratio. Results: ``benchmarks/results/ingest.json``.
 
     python benchmarks/bench_ingest.py                 # 100, 1000, 10000
     python benchmarks/bench_ingest.py --sizes 100 1000
@@ -34,6 +36,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -186,6 +189,13 @@ class Peak:
         self.peak = max(self.peak, self.rss())
 
 
+def cpu() -> float:
+    """CPU seconds used so far by this process and its finished children (user + system): the ingest's workers
+    count once the pool has closed. Less sensitive than wall time to other programs sharing the machine."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_one(method: str, n: int) -> dict:
     """One measurement in this process (called in a fresh subprocess by ``measure``)."""
     root = season(n)
@@ -193,7 +203,7 @@ def run_one(method: str, n: int) -> dict:
         import python_calamine as pc
 
         with Peak() as peak:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu()
             books = workbooks(root)  # container expansion is part of the floor
             cells = 0
             for p, _, data in books:
@@ -202,8 +212,8 @@ def run_one(method: str, n: int) -> dict:
                 for i in range(len(wb.sheet_names)):
                     rows = wb.get_sheet_by_index(i).to_python()
                     cells += sum(len(r) for r in rows)
-            secs = time.perf_counter() - t0
-        return {"seconds": secs, "workbooks": len(books), "peak_rss": peak.peak, "cells": cells}
+            secs, cpus = time.perf_counter() - t0, cpu() - c0
+        return {"seconds": secs, "cpu_seconds": cpus, "workbooks": len(books), "peak_rss": peak.peak, "cells": cells}
     if method == "pandas":
         import pandas as pd
 
@@ -214,15 +224,15 @@ def run_one(method: str, n: int) -> dict:
         sample = files if len(files) <= PANDAS_SAMPLE else files[:: max(1, len(files) // PANDAS_SAMPLE)][:PANDAS_SAMPLE]
         books = 0
         with Peak() as peak:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu()
             for p in sample:  # like the floor and the ingest, the loop opens the zips and mails itself
                 for src in sources.expand(p, root, Limits()):
                     if src.data is not None:
                         pd.read_excel(io.BytesIO(src.data), sheet_name=None, engine="openpyxl")
                         books += 1
-            secs = time.perf_counter() - t0
+            secs, cpus = time.perf_counter() - t0, cpu() - c0
         scale = len(files) / len(sample)
-        return {"seconds": secs * scale, "measured_seconds": secs, "measured_workbooks": books,
+        return {"seconds": secs * scale, "cpu_seconds": cpus * scale, "measured_seconds": secs, "measured_workbooks": books,
                 "extrapolated": scale != 1, "workbooks": len(workbooks(root)), "peak_rss": peak.peak}
     if method.startswith("ingest"):
         from netmedia.season import ingest
@@ -231,12 +241,12 @@ def run_one(method: str, n: int) -> dict:
         out = WORK / f"out_{n}_w{workers}"
         shutil.rmtree(out, ignore_errors=True)
         with Peak() as peak:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu()
             res = ingest(root, out, workers=workers, progress=False)
-            secs = time.perf_counter() - t0
+            secs, cpus = time.perf_counter() - t0, cpu() - c0
         t = res.tables
         books = workbooks(root)  # counted afterwards: holding every workbook in memory would inflate the peak RSS
-        return {"seconds": secs, "workbooks": len(books), "files": res.files, "peak_rss": peak.peak,
+        return {"seconds": secs, "cpu_seconds": cpus, "workbooks": len(books), "files": res.files, "peak_rss": peak.peak,
                 "platforms": len(t["platforms"]), "personal_accounts": len(t["personal_accounts"]),
                 "rejects": len(t["rejects"]), "submissions": len(t["submissions"])}
     raise ValueError(method)
@@ -294,13 +304,16 @@ def main(argv: list[str] | None = None) -> int:
         # Ratios per round (the methods of a round ran within a minute of each other), then their median: the
         # machine's speed drifts more between rounds than within one.
         ingests = [m for m in a.methods if m.startswith("ingest")]
-        per_round: dict[str, list[float]] = {"c_over_a": [], "b_over_c": [], "speedup_w2": []}
+        # b_over_c_cpu (information, not a target): the pandas loop's CPU time over one ingest worker's, per round.
+        per_round: dict[str, list[float]] = {"c_over_a": [], "b_over_c": [], "speedup_w2": [], "b_over_c_cpu": []}
         for k in range(a.repeat):
             c = min((runs[m][k]["seconds"] for m in ingests), default=None)
             if c and "floor" in runs:
                 per_round["c_over_a"].append(c / runs["floor"][k]["seconds"])
             if c and "pandas" in runs:
                 per_round["b_over_c"].append(runs["pandas"][k]["seconds"] / c)
+            if "pandas" in runs and "ingest_w1" in runs:
+                per_round["b_over_c_cpu"].append(runs["pandas"][k]["cpu_seconds"] / runs["ingest_w1"][k]["cpu_seconds"])
             if "ingest_w1" in runs and "ingest_w2" in runs:
                 per_round["speedup_w2"].append(runs["ingest_w1"][k]["seconds"] / runs["ingest_w2"][k]["seconds"])
         for key, values in per_round.items():
@@ -313,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n:>6} median of rounds: c/a={row.get('c_over_a', float('nan')):.2f}  "
               f"b/c={row.get('b_over_c', float('nan')):.1f}  speed-up 2 workers={row.get('speedup_w2', float('nan')):.2f}"
               f"  (c/a per round {[round(x, 2) for x in per_round['c_over_a']]}, "
-              f"b/c per round {[round(x, 1) for x in per_round['b_over_c']]})", flush=True)
+              f"b/c per round {[round(x, 1) for x in per_round['b_over_c']]}; "
+              f"CPU b/c(w1) per round {[round(x, 1) for x in per_round['b_over_c_cpu']]})", flush=True)
         results["sizes"][str(n)] = row
         a.out.write_text(json.dumps(results, indent=1))
     results["targets"] = verdicts = targets(results["sizes"]) if not a.distinct else []

@@ -554,6 +554,13 @@ def _sheet_xml(body: bytes) -> bytes:
     (b'<row r="1"><c r="ALL1"/></row><row r="100000"><c r="A100000"/></row>', True),
     (b'<row r="1"><c s="1" r="ALL1"/></row><row spans="1:2" r="100000"><c r="A100000"/></row>', True),
     (b'<x:row r="1"><x:c r="ALL1"/></x:row><x:row r="100000"><x:c r="A100000"/></x:row>', True),
+    # the attribute written other ways an XML parser accepts: single quotes, spaces around "=", a tab before r
+    (b"<row r='1'><c r='ALL1'/></row><row r='100000'><c r='A100000'/></row>", True),
+    (b'<row r="1"><c r = "ALL1"/></row><row r="100000"><c r="A100000"/></row>', True),
+    (b'<row r="1"><c\tr="ALL1"/></row><row r="100000"><c\nr="A100000"/></row>', True),
+    # a cell's own reference counts, not only its row's
+    (b'<row r="1"><c r="A1"/><c r="ALL1"/><c r="A100000"/></row>', True),
+    (b'<row r="1"><c r="A1"/><c r="Z99999"/></row><row r="2"><c r="B2"/></row>', False),
 ])
 def test_sheet_extent_guard_reads_the_references_not_the_declared_dimension(body: bytes, refused: bool) -> None:
     """100,000 rows x 500 columns is the budget; a lying <dimension> does not hide a far corner."""

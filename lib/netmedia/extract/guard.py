@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 import zlib
+from operator import itemgetter
 
 from netmedia.config import Limits
 
@@ -86,9 +87,16 @@ def _looks_like(data: bytes) -> str:
 
 # What zipfile raises for damaged archives; RuntimeError: an encrypted member, an unsupported compression method.
 _ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError)
-# Row and cell references in sheet XML: <row r="12" …> and <c r="AB12" …>, with or without a namespace prefix.
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,7})\"")
-_CELL_COL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})\d")
+# Every row and cell reference in sheet XML, in any form an XML parser accepts: r="12" on a row, r="AB12" on a cell,
+# single quotes, any whitespace around "=" or before r, any namespace prefix on the element. Ten digits at most
+# are read: a longer row number is refused as surely as ten digits are.
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d{1,10})""")
+# What nearly every sheet holds: references written ` r="…"`, none past column Z or row 99,999. Searches with a
+# literal start find the exceptions fast, without reading every reference: a reference past Z99999, and an
+# r attribute written another way (r = "…", r= "…", r='…', a tab or line break before r).
+_NEAR_ROWS, _NEAR_COLS = 99_999, 26
+_FAR_REF = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z]?\d{6})')
+_ODD_REF = re.compile(rb"r(?:(?<=[\t\n\r]r)\s*=|\s+=|=\s|=')")  # lookbehind after the r: a literal start
 
 
 def _check_zip(data: bytes, limits: Limits) -> None:
@@ -125,9 +133,9 @@ def _check_zip(data: bytes, limits: Limits) -> None:
 
 
 def _column_number(letters: bytes) -> int:
-    """1-based column number of Excel column letters (b"A" -> 1, b"XFD" -> 16384)."""
+    """1-based column number of Excel column letters (b"A" -> 1, b"XFD" -> 16384, b"xfd" too; b"" -> 0)."""
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - ord("A") + 1
     return n
 
@@ -138,12 +146,27 @@ def check_sheet_extent(xml: bytes, limits: Limits) -> None:
     calamine turns a sheet's cells into one dense rectangle, so two cells at A1 and XFD1048576 in a 400-byte
     file ask for billions of cells and abort the process (no exception to catch). The extent is read from the
     row and cell references themselves (a ``<dimension>`` element can lie); the zip guard has already bounded
-    the size of the XML.
+    the size of the XML. A sheet whose references all lie within Z99999 (nearly every return) is told apart by
+    a few fast searches; any other sheet has every reference read.
     """
-    rows = max(map(int, _ROW_REF.findall(xml)), default=0)
-    cols = max(map(_column_number, set(_CELL_COL.findall(xml))), default=0)  # each column once
-    if rows * cols > limits.max_sheet_rows * limits.max_sheet_cols or rows > 10 * limits.max_sheet_rows:
+    if _fits(_NEAR_ROWS, _NEAR_COLS, limits) and not _far_or_odd_reference(xml):
+        return
+    refs = _REF.findall(xml)  # (column letters, row number) of every reference
+    rows = max(map(int, map(itemgetter(1), refs)), default=0)  # a cell's own row counts too, not only its <row>'s
+    cols = max(map(_column_number, set(map(itemgetter(0), refs))), default=0)  # each column once
+    if not _fits(rows, cols, limits):
         raise UnreadableFile(
             f"too many cells: a sheet spans {rows} rows x {cols} columns "
             f"(limit {limits.max_sheet_rows} x {limits.max_sheet_cols})"
         )
+
+
+def _fits(rows: int, cols: int, limits: Limits) -> bool:
+    """Whether a sheet of ``rows`` x ``cols`` cells is small enough to hand to calamine (the sheet limits
+    themselves are checked on what calamine read, with a message per sheet)."""
+    return rows * cols <= limits.max_sheet_rows * limits.max_sheet_cols and rows <= 10 * limits.max_sheet_rows
+
+
+def _far_or_odd_reference(xml: bytes) -> bool:
+    """Whether the sheet has a reference past Z99999 or an r attribute not written ` r="…"`."""
+    return bool(_FAR_REF.search(xml) or _ODD_REF.search(xml))

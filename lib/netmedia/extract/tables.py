@@ -154,7 +154,6 @@ _FOOTER = re.compile(
     r"\s*(?:[（(][^)）]{0,8}[)）])?\s*[:：]"
     r"|签字|盖章|^(?:合计|总计|小计)(?: \||$)"
 )
-_TOTAL = re.compile(r"^(?:合计|总计|小计)(?: \||$)")
 _DATE_LINE = re.compile(
     r"^(?:\d{4}\s*)?年\s*\d{0,2}\s*月\s*\d{0,2}\s*日?$|^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$"
 )
@@ -178,17 +177,18 @@ def _label(v: object) -> str:
 _EXACT_FLOAT = 2.0**53
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # every cell of every sheet passes here, and the same values recur
 def _cell(v: object) -> object:
     """A cell as the analysis sees it: strings cleaned (:func:`netmedia.transform.text.clean`), integral floats as
-    ints; "" is blank."""
+    ints; ``None`` for a blank cell (calamine's "" for an empty cell, and a string of whitespace once cleaned)."""
     if isinstance(v, str):
-        return clean(v)
+        return clean(v) or None
     if isinstance(v, float) and v.is_integer() and -_EXACT_FLOAT < v < _EXACT_FLOAT:
         return int(v)
     return v
 
 
-@dataclass
+@dataclass(slots=True)  # one per non-empty row of every sheet
 class _Row:
     """A non-empty row: 0-based Excel row, the row at full sheet width (``None`` for a blank cell), the columns
     and values of its non-empty cells, and its text (those values joined by `` | ``; a date in ISO form)."""
@@ -215,15 +215,13 @@ def _nonempty_rows(raw: list[list[object]], width: int) -> list[_Row]:
     """The rows of ``raw`` holding at least one cell that is not blank once cleaned (whitespace only is blank)."""
     rows = []
     for r, line in enumerate(raw):
-        cells = [(j, _cell(v)) for j, v in enumerate(line[:width]) if v != ""]  # "" is calamine's blank cell
-        cells = [(j, v) for j, v in cells if v != ""]  # and so is a string of whitespace once cleaned
-        if not cells:
+        full = list(map(_cell, line[:width]))
+        cols = [j for j, v in enumerate(full) if v is not None]
+        if not cols:
             continue
-        full: list[object] = [None] * width
-        for j, v in cells:
-            full[j] = v
-        vals = [v for _, v in cells]
-        rows.append(_Row(r, full, [j for j, _ in cells], vals, " | ".join(map(str, vals))))
+        full += [None] * (width - len(full))  # a short row (calamine's rows are as wide as the sheet)
+        vals = [full[j] for j in cols]
+        rows.append(_Row(r, full, cols, vals, " | ".join(map(str, vals))))
     return rows
 
 
@@ -386,14 +384,15 @@ def _single_cell_kind(row: _Row, hm: HMerges, seen_footer: bool) -> str:
 
 def _multi_cell_kind(row: _Row, header_keys: list[str] | None) -> str:
     """Kind of any other row under the header (``header_keys``: a one-row header's folded labels, else None)."""
-    first = row.first
+    first, text = row.first, row.text
     if isinstance(first, str):
         if row.n <= 2 and _INSTRUCTION.match(first):
             return "instruction"
-        if _EXAMPLE.match(first) or _EXAMPLE_CELL.search(row.text):
+        # The example words all end in 例: the substring test spares most rows the regex search.
+        if _EXAMPLE.match(first) or ("例" in text and _EXAMPLE_CELL.search(text)):
             return "example"
-    # A footer line has few cells ("填表人：" | "张三" | "审核人：" | …) or starts with the keyword.
-    if _FOOTER.search(row.text) and (row.n <= 4 or _FOOTER.match(row.text) or _TOTAL.match(row.text)):
+    # A footer line starts with the keyword, or has few cells ("填表人：" | "张三" | "审核人：" | …) and holds it.
+    if _FOOTER.match(text) or (row.n <= 4 and _FOOTER.search(text)):
         return "footer"
     if (
         header_keys is not None
@@ -511,7 +510,7 @@ def _next_header(rows: list[_Row], start: int, header_parts: list[tuple[str, ...
 def _data_lists(rows: list[_Row], sections: list[str | None], width: int, merges: list[Merge]) -> DataLists:
     """The data rows' cells column by column, with each vertical merge's top-left value copied into the blank
     cells of its range (data rows only: a merge reaching into a header or footer leaves those alone)."""
-    columns = [[row.line[j] for row in rows] for j in range(width)]
+    columns = [list(col) for col in zip(*(row.line for row in rows), strict=True)] if rows else [[] for _ in range(width)]
     position = {row.r: i for i, row in enumerate(rows)}
     for (r0, c0), (r1, c1) in merges:
         if r1 <= r0 or c0 >= width or r0 not in position:
