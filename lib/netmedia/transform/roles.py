@@ -36,7 +36,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import islice
-from typing import Any
 
 from netmedia import paths, schema
 from netmedia.transform import annex, normalize, phones
@@ -211,30 +210,19 @@ def _no_unit(v: object) -> str | None:
     return None
 
 
-#: Cells remembered per :class:`Lookups` (the memo starts afresh beyond this).
-LOOKUP_MEMO = 1 << 16
-
-
 @dataclass(frozen=True)
 class Lookups:
-    """What the value detectors may consult besides the cell: the units roster and the staff roster's names."""
+    """What the value detectors may consult besides the cell: the units roster and the staff roster's names.
+
+    Hashable, so that the roles of the cells and the decisions taken with it are remembered by
+    :func:`functools.lru_cache` (:func:`cell_role_with`, :func:`decide`) per roster."""
 
     unit: Callable[[object], str | None] = _no_unit
     staff_names: frozenset[str] = frozenset()
-    memo: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)  # role_of, is_unit, decide
 
     def is_unit(self, v: object) -> bool:
         """On the units roster, or (roster or not) ending as unit names do."""
-        if not isinstance(v, str):
-            return False
-        if looks_like_unit(v):
-            return True
-        key = ("unit", v)
-        if key not in self.memo:
-            if len(self.memo) >= LOOKUP_MEMO:
-                self.memo.clear()
-            self.memo[key] = self.unit(v) is not None
-        return bool(self.memo[key])
+        return isinstance(v, str) and (looks_like_unit(v) or _on_roster(v, self))
 
     def is_person(self, v: object) -> bool:
         """On the staff roster, or 2-4 Han characters (a minority name with ·) that do not end as a unit does."""
@@ -243,14 +231,22 @@ class Lookups:
     def role_of(self, v: object) -> str:
         """The role one non-blank cell shows: the first detector of :data:`ROLE_ORDER` that accepts it
         ("other" for none)."""
-        key = (type(v), v)
-        if key not in self.memo:
-            if len(self.memo) >= LOOKUP_MEMO:
-                self.memo.clear()
-            self.memo[key] = cell_role(v) or next(
-                (role for role, det in (("unit", self.is_unit), ("person", self.is_person), ("account", is_account),
-                                        ("text", is_text)) if det(v)), "other")
-        return str(self.memo[key])
+        return cell_role_with(v, self)
+
+
+@lru_cache(maxsize=1 << 16)
+def _on_roster(v: str, look: Lookups) -> bool:
+    return look.unit(v) is not None
+
+
+@schema.vocabulary_cache
+@lru_cache(maxsize=1 << 16, typed=True)
+def cell_role_with(v: object, look: Lookups) -> str:
+    """:meth:`Lookups.role_of`: the cell's own role (:func:`cell_role`), else unit, person, account or text by
+    ``look``'s rosters, else "other"."""
+    return cell_role(v) or next(
+        (role for role, det in (("unit", look.is_unit), ("person", look.is_person), ("account", is_account),
+                                ("text", is_text)) if det(v)), "other")
 
 
 def _is_row_number(values: list[object]) -> bool:
@@ -615,23 +611,23 @@ def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], colum
     text naming a platform (section label or sheet name); with the account column's label it stands for the
     type column (``sections_name_type``: every data row's section label names a platform type).
 
-    Remembered per header, hint and values sample (in ``look``'s memo): copies of one return come back (a mail
-    forwarded twice, a zip re-sent), and the decision depends on nothing else. Don't change the map returned.
+    The decision depends on the header, the hints and each column's first :data:`VALUE_SAMPLE` values only, so
+    it is remembered for those (:func:`_decide`): copies of one return come back (a mail forwarded twice, a zip
+    re-sent, one template filled in by many units). Don't change the map returned.
     """
-    sv = SheetValues(columns, look)
-    h3 = annex.hint3(hint_text)
-    key = ("decide", tuple(map(tuple, header_parts)), tuple(labels), h3, hint, sections_name_type,
-           tuple(tuple((type(v), v) for v in sv.values(j)) for j in range(len(columns))))
-    if key not in look.memo:
-        if len(look.memo) >= LOOKUP_MEMO:
-            look.memo.clear()
-        look.memo[key] = _decide(header_parts, labels, sv, hint, h3, sections_name_type)
-    return look.memo[key]
+    samples = tuple(tuple((type(v), v) for v in islice((v for v in col if v is not None), VALUE_SAMPLE))
+                    for col in columns)  # (type, value): 1, 1.0 and True are different cells
+    return _decide(tuple(map(tuple, header_parts)), tuple(labels), samples, hint, annex.hint3(hint_text),
+                   sections_name_type, look)
 
 
-def _decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], sv: SheetValues, hint: str, h3: bool,
-            sections_name_type: bool) -> tuple[str | None, SheetMap]:
-    """:func:`decide`, computed."""
+@schema.vocabulary_cache
+@lru_cache(maxsize=4096)
+def _decide(header_parts: tuple[tuple[str, ...], ...], labels: tuple[str, ...],
+            samples: tuple[tuple[tuple[type, object], ...], ...], hint: str, h3: bool, sections_name_type: bool,
+            look: Lookups) -> tuple[str | None, SheetMap]:
+    """:func:`decide` on each column's sample of (type, value) pairs."""
+    sv = SheetValues([[v for _, v in col] for col in samples], look)
     columns = sv.columns
     plain = _plainly_one_annex(tuple(map(tuple, header_parts)), tuple(j for j in range(len(columns)) if sv.values(j)),
                                h3)
