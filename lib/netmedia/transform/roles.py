@@ -400,10 +400,17 @@ class SheetMap:
 
     def to_json(self, header_row: int | None) -> str:
         """The column map as stored in ``submissions.column_map`` (brief decision 5)."""
-        items = [{"col": col_letter(c.j), "row": header_row, "label": c.label, "column": c.field, "basis": c.basis,
-                  "score": round(c.score, 2), "conflict": c.conflict}
-                 for c in self.columns if c.label or c.field]
-        return json.dumps(items, ensure_ascii=False)
+        entries = tuple((col_letter(c.j), c.label, c.field, c.basis, round(c.score, 2), c.conflict)
+                        for c in self.columns if c.label or c.field)
+        return _column_map_json(entries, header_row)
+
+
+@lru_cache(maxsize=4096)  # copies of one template give the same map: its JSON is written once
+def _column_map_json(entries: tuple[tuple[str, str, str | None, str, float, str | None], ...],
+                     header_row: int | None) -> str:
+    return json.dumps([{"col": col, "row": header_row, "label": label, "column": field_, "basis": basis, "score": score,
+                        "conflict": conflict} for col, label, field_, basis, score, conflict in entries],
+                      ensure_ascii=False)
 
 
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
