@@ -148,15 +148,16 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
     schema.use_vocabulary(config.vocabulary)  # the analyst's words (config/vocabulary.toml) for every match
     ref = root / paths.REFERENCE_DIR_NAME
     units = returns.typed_frame("units", records.roster_rows(ref / ROSTER_FILES["units"], "units", config))
+    staff = returns.typed_frame("staff", records.roster_rows(ref / ROSTER_FILES["staff"], "staff", config))
     ins = config.institution
     matcher = UnitMatcher(units, config.thresholds.unit_match_score, (ins.name_zh, *ins.short_zh))
     ctx = records.Context(config, matcher, dict(zip(units["unit"], units["kind"], strict=True)),
-                          strict=is_strict() if strict is None else strict, reader=reader or tables.read_tables)
+                          strict=is_strict() if strict is None else strict, reader=reader or tables.read_tables,
+                          staff_names=frozenset(staff["name"].dropna()))  # tell a column of persons by its values
     files = sources.candidate_files(root)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= 40 else 1
     rows = returns.read_returns(files, root, ctx, workers=workers, progress=progress)
-    staff = returns.typed_frame("staff", records.roster_rows(ref / ROSTER_FILES["staff"], "staff", config))
     rosters = {"units": units, "staff": staff}
     messages = roster_messages(rosters)
     rows.submissions.extend(records.submission(f"{paths.REFERENCE_DIR_NAME}/{ROSTER_FILES[r]}", None,
