@@ -32,6 +32,10 @@ from phonenumbers import CountryCodeSource, Leniency, NumberParseException, Phon
 MASK = "****"
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"(?P<area>10|2\d|[3-9]\d\d)(?P<local>\d{7,8})")  # after the trunk 0
+#: How many digits a phone can have: a landline with the shortest area code and local number (010 + 7 digits),
+#: up to a landline with ``0086``, trunk 0, a four-digit area code and eight digits. Fewer or more is no phone
+#: (a follower count, a date, an id), which the column detectors ask about for every value.
+MIN_DIGITS, MAX_DIGITS = 10, 16
 # What a typed phone may hold besides digits: spaces, dashes, dots, brackets and a plus (after NFKC).
 _TYPED = re.compile(r"[\d\s+().\-\u2010-\u2015]+")
 
@@ -61,8 +65,8 @@ class Phone:
 def parse(text: str) -> Phone | None:
     """The phone ``text`` is (see the module docstring), or None when it is none."""
     s = unicodedata.normalize("NFKC", text).strip()
-    if not _TYPED.fullmatch(s):
-        return None
+    if not _TYPED.fullmatch(s) or not MIN_DIGITS <= sum(ch.isdigit() for ch in s) <= MAX_DIGITS:
+        return None  # not typed as a number, or too short or long for any of the forms above
     try:
         n = phonenumbers.parse(s, "CN", keep_raw_input=True)
     except NumberParseException:
