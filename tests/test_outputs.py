@@ -260,3 +260,61 @@ def test_vendor_without_npm_says_so_and_goes_on(tmp_path):
     assert "未找到 npm" in p.stderr and "make sysdeps" in p.stderr
     assert "Traceback" not in p.stderr
     assert not dest.exists() or not any(dest.rglob("*.js"))
+
+
+TXN = """
+import os, signal, sys
+from pathlib import Path
+from netmedia import outputs
+targets, stop = [Path(a) for a in sys.argv[1:3]], sys.argv[3]
+with outputs.lock(targets):
+    txn = outputs.Transaction(targets, fresh={t: ["t.txt"] for t in targets})  # rewritten: not carried
+    for t in targets:
+        (txn[t] / "t.txt").write_text("new " + t.name, encoding="utf-8")
+    commit_file = txn.prepare()
+    if stop == "committed":
+        txn.mark_committed(commit_file)
+    elif stop == "half-swapped":  # the commit point, then the first folder's swap only
+        txn.mark_committed(commit_file)
+        outputs.recover(targets[0])
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize(("stop", "expected"), [("prepared", "previous"), ("committed", "new"),
+                                                ("half-swapped", "new")])
+def test_a_killed_transaction_ends_all_previous_or_all_new(tmp_path, stop, expected):
+    """Two folders staged as one: killed before the commit point both stay previous; killed after it (even with
+    one folder swapped and the other not) the next lock finishes both swaps."""
+    targets = [tmp_path / "a" / "data_clean", tmp_path / "b" / "reports"]
+    for t in targets:
+        t.mkdir(parents=True)
+        (t / "t.txt").write_text("previous " + t.name, encoding="utf-8")
+        (t / "kept.txt").write_text("carried", encoding="utf-8")
+    p = subprocess.run([sys.executable, "-c", TXN, *map(str, targets), stop], capture_output=True, text=True)
+    assert p.returncode == -signal.SIGKILL, p.stderr
+    if stop == "half-swapped":  # a reader between the kill and the next lock sees each folder whole
+        assert (targets[0] / "t.txt").read_text(encoding="utf-8") == "new data_clean"
+        assert (targets[1] / "t.txt").read_text(encoding="utf-8") == "previous reports"
+    with outputs.lock(targets[1:]):  # a command writing only reports/ finishes (or undoes) its part
+        pass
+    with outputs.lock(targets):
+        pass
+    for t in targets:
+        assert _folder(t) == {"t.txt": hashlib.sha256(f"{expected} {t.name}".encode()).hexdigest(),
+                              "kept.txt": hashlib.sha256(b"carried").hexdigest()}
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.name.startswith(".")) == []  # nothing left beside
+
+
+def test_a_transaction_set_aside_keeps_the_previous_outputs(tmp_path):
+    targets = [tmp_path / "clean", tmp_path / "reports"]
+    for t in targets:
+        t.mkdir()
+        (t / "t.txt").write_text("previous", encoding="utf-8")
+    with outputs.lock(targets), outputs.staged_together(targets) as txn:
+        (txn[targets[1]] / "t.txt").unlink()  # carried as a link: unlinking it leaves the live file alone
+        (txn[targets[1]] / "t.txt").write_text("rejected", encoding="utf-8")
+        kept = txn.set_aside()
+    assert [(t / "t.txt").read_text(encoding="utf-8") for t in targets] == ["previous", "previous"]
+    assert (kept[targets[1].resolve()] / "t.txt").read_text(encoding="utf-8") == "rejected"
+    assert kept[targets[1].resolve()] == outputs.rejected_dir(targets[1].resolve())

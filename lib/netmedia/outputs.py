@@ -229,17 +229,27 @@ class Transaction:
         return self.staging[self.key(target)]
 
     def commit(self) -> None:
-        """Swap every staging folder in: journals, the commit point, the swaps, then the journals go.
+        """Swap every staging folder in: :meth:`prepare` (journals), :meth:`mark_committed` (the commit point),
+        :meth:`finish` (the swaps; the journals go)."""
+        self.mark_committed(self.prepare())
+        self.finish()
 
-        The commit file's name is new for each transaction (a stale one, left by a run killed between removing
-        the last journal and the commit file, can never commit another transaction)."""
-        journals = [_journal(t) for t in self.targets]
+    def prepare(self) -> Path:
+        """Write the journal beside each target; the commit file they name (not written yet). Its name is new
+        for each transaction: a stale one, left by a run killed between removing the last journal and the
+        commit file, can never commit another transaction."""
         commit_file = _sibling(self.targets[0], f"committed-{os.getpid()}-{time.time_ns()}")
-        for target, journal in zip(self.targets, journals, strict=True):
+        for target in self.targets:
             new = self.staging[target]
-            _write_atomically(journal, json.dumps({"commit": str(commit_file), "staged": str(new),
-                                                   "ino": new.stat().st_ino}))
-        _write_atomically(commit_file, json.dumps([str(j) for j in journals]))  # the commit point
+            _write_atomically(_journal(target), json.dumps({"commit": str(commit_file), "staged": str(new),
+                                                            "ino": new.stat().st_ino}))
+        return commit_file
+
+    def mark_committed(self, commit_file: Path) -> None:
+        """The commit point: from here on the new outputs win, whenever the process dies."""
+        _write_atomically(commit_file, json.dumps([str(_journal(t)) for t in self.targets]))
+
+    def finish(self) -> None:
         for target in self.targets:
             _finish_transaction(target)
         self.done = True

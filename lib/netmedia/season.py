@@ -321,7 +321,7 @@ def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel:
         with outputs.staged_together([clean, reports], fresh={reports: [NOTEBOOK_DIR]}) as txn:
             new_clean, new_reports = txn[clean], txn[reports]
             failed = (_run_notebooks(raw, config, reports=new_reports, clean=new_clean, kernel=kernel)
-                      or _gates(new_clean, new_reports))
+                      or check_outputs(new_clean, new_reports))
             if failed:
                 kept = txn.set_aside()
                 print(f"netmedia run: {failed}\n  上一次的输出保持不变 / the previous outputs are unchanged; "
@@ -371,8 +371,8 @@ def _run_notebooks(raw: Path, config: Config, *, reports: Path, clean: Path, ker
     return None
 
 
-def _gates(clean: Path, reports: Path) -> str | None:
-    """The last gates before anything is shared, on a run's staged outputs: every shareable output scanned for
+def check_outputs(clean: Path, reports: Path) -> str | None:
+    """The last gates before anything is shared (``netmedia run`` passes its staged outputs through them): every shareable output scanned for
     personal data with the one phone parser, every HTML output (and what it loads) for requests to another
     host. What failed, or None."""
     from netmedia.report import offline, privacy
