@@ -38,8 +38,20 @@ def _run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([*EXE, *map(str, args)], capture_output=True, text=True, timeout=timeout)
 
 
+_DIGESTS: dict[tuple, str] = {}
+
+
 def _digest(path: Path) -> str:
-    """A file's content: a parquet file by its table (columns, dtypes, values), anything else by its bytes."""
+    """A file's content: a parquet file by its table (columns, dtypes, values), anything else by its bytes.
+    Remembered by inode and mtime: outputs are never rewritten in place, and carried files are hard links."""
+    st = path.stat()
+    key = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = _content_digest(path)
+    return _DIGESTS[key]
+
+
+def _content_digest(path: Path) -> str:
     if path.suffix == ".parquet":
         df = pd.read_parquet(path)
         return hashlib.sha256((repr(list(df.dtypes.items())) + df.to_csv(index=False)).encode()).hexdigest()
@@ -51,14 +63,16 @@ def _folder(path: Path) -> dict[str, str]:
 
 
 def clean_state(clean: Path) -> dict:
-    """data_clean/ as what a run must leave: the top-level tables, the round's archive, the kept earlier archives."""
+    """data_clean/ as what a run must leave: the top-level tables, the round's archive, the kept earlier archives
+    of the round (by content: their names are times), the other rounds' archives."""
     rounds = history.rounds_dir(clean)
-    kept = sorted(p for p in rounds.iterdir() if p.name != ROUND) if rounds.is_dir() else []
-    assert all(pd.Series([p.name for p in kept], dtype=str).str.match(SUPERSEDED_NAME)), kept
+    archives = sorted(p for p in rounds.iterdir() if p.name != ROUND) if rounds.is_dir() else []
+    kept = [p for p in archives if re.match(SUPERSEDED_NAME, p.name)]
     return {
         "top": {p.name: _digest(p) for p in sorted(clean.iterdir()) if p.is_file()},
         "round": _folder(rounds / ROUND) if (rounds / ROUND).is_dir() else None,
         "kept": sorted(tuple(sorted(_folder(p).items())) for p in kept),
+        "others": {p.name: _folder(p) for p in archives if p not in kept},
     }
 
 
@@ -161,7 +175,7 @@ def test_sigkill_leaves_previous_or_new_outputs(tmp_path):
             # a completed run kept the round's earlier archive aside: the next run keeps one more
             assert after["kept"] == sorted([*killed["kept"], tuple(sorted(killed["round"].items()))])
             assert after["top"] != before["top"]
-            new = {"top": after["top"], "round": after["round"],
+            new = {"top": after["top"], "round": after["round"], "others": after["others"],
                    "kept": sorted([*before["kept"], tuple(sorted(before["round"].items()))])}
         else:
             checked = season
