@@ -332,3 +332,45 @@ def test_a_transaction_set_aside_keeps_the_previous_outputs(tmp_path):
     assert [(t / "t.txt").read_text(encoding="utf-8") for t in targets] == ["previous", "previous"]
     assert (kept[targets[1].resolve()] / "t.txt").read_text(encoding="utf-8") == "rejected"
     assert kept[targets[1].resolve()] == outputs.rejected_dir(targets[1].resolve())
+
+
+PARENT = """
+import os, signal, subprocess, sys
+from netmedia import outputs
+env = dict(os.environ, **{outputs.HOLDER_ENV: str(os.getpid()), "JPY_PARENT_PID": str(os.getpid())})
+child = subprocess.Popen([sys.executable, "-c", sys.argv[1]], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+assert child.stdout.readline().strip() == "ready"
+print(child.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+KERNEL = """
+import time
+import netmedia.season  # what a notebook of ``netmedia run`` does first
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux")
+def test_a_kernel_of_a_killed_run_dies_with_it():
+    """A notebook kernel is a child the SIGKILL of ``netmedia run`` does not reach: importing netmedia.season in
+    it asks Linux to kill it with the run, so it cannot write into the run's staging folders afterwards."""
+    p = subprocess.run([sys.executable, "-c", PARENT, KERNEL], capture_output=True, text=True, timeout=60)
+    assert p.returncode == -signal.SIGKILL, p.stderr
+    kernel = int(p.stdout.split()[0])
+    deadline = time.monotonic() + 5
+    while _alive(kernel) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survived = _alive(kernel)
+    if survived:
+        os.kill(kernel, signal.SIGKILL)
+    assert not survived, "the kernel of a killed run lives on"
