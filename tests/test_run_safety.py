@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import signal
 import subprocess
 import threading
@@ -33,7 +34,8 @@ import pandas as pd
 import pytest
 from test_outputs import EXE, RUN_ID, _digest, clean_state
 
-from netmedia import outputs, samples, season
+from netmedia import outputs, paths, samples, season
+from netmedia.config import load_config
 from netmedia.report import offline
 
 KILLS = ["ingest"] * 6 + ["check"] * 6 + ["report"] * 6 + ["commit"] * 2
@@ -200,6 +202,32 @@ def test_sigkill_of_run_leaves_previous_or_new_outputs(tmp_path):
     print(f"\n{len(done)} kills in {time.monotonic() - t0:.0f}s:\n  " + "\n  ".join(done))
     assert len(done) == len(KILLS)
     assert {line.split()[0] for line in done} == {"ingest", "check", "report", "commit"}
+
+
+@pytest.mark.slow
+def test_a_failed_run_swaps_nothing_in_and_keeps_its_outputs_aside(tmp_path, capsys):
+    """A notebook that raises (here: the config file broken after the run read it) leaves the previous outputs
+    as they were; the failed run's outputs, the executed notebook with its error, are kept beside for a look."""
+    raw, clean, reports = tmp_path / "raw", tmp_path / "data_clean", tmp_path / "reports"
+    samples.generate(raw, n_units=3, seed=1)
+    previous = {}
+    for folder in (clean, reports):
+        (folder / "notebooks").mkdir(parents=True)
+        (folder / "notebooks" / "01_ingest.ipynb").write_text('{"cells": []}', encoding="utf-8")
+        (folder / "t.txt").write_text(f"previous {folder.name}", encoding="utf-8")
+        previous[folder] = reports_files(folder)
+    toml = tmp_path / "institution.toml"
+    shutil.copy(paths.INSTITUTION_TOML, toml)
+    config = load_config(toml)
+    toml.write_text("[institution\n", encoding="utf-8")
+    assert season.run_season(raw, config, reports=reports, clean=clean) == 1
+    err = capsys.readouterr().err
+    assert {f: reports_files(f) for f in (clean, reports)} == previous
+    kept = outputs.rejected_dir(reports.resolve())
+    assert "notebook failed: ConfigError" in err and str(kept) in err and "上一次的输出保持不变" in err
+    assert "ConfigError" in (kept / "notebooks" / "01_ingest.ipynb").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [
+        ".data_clean.rejected", ".reports.rejected"]  # no staging, journal or lock left
 
 
 # ------------------------------------------------------------------ the offline gate
