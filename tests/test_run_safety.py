@@ -3,7 +3,7 @@ it hands out nothing that fails the last gates (personal data, requests to anoth
 
 Fault injection: ``netmedia run`` (ingest, check and report notebooks, executed by papermill) is killed with SIGKILL
 at 20 seeded random moments, aimed at each step in turn by the step's start line on the run's stdout (and two
-kills at the commit itself, when its journal appears). After each kill:
+kills at the swap that ends the run: when its journals appear, when its commit file appears). After each kill:
 
 - no notebook kernel of the killed run lives on (they die with the run: ``outputs.die_with_run``);
 - ``data_clean/`` (tables, ``rounds/``) and ``reports/`` each hold exactly their previous complete outputs (every
@@ -38,7 +38,10 @@ from netmedia import outputs, paths, samples, season
 from netmedia.config import load_config
 from netmedia.report import offline
 
-KILLS = ["ingest"] * 6 + ["check"] * 6 + ["report"] * 6 + ["commit"] * 2
+# the three steps, and the swap at the end of the report step: killed when its journals appear (before the
+# commit point: previous outputs) and when its commit file appears (after it: new outputs)
+KILLS = ["ingest"] * 6 + ["check"] * 6 + ["report"] * 6 + ["prepare", "commit"]
+WATCH = {"prepare": ".txn", "commit": ".committed-"}
 CHAINS = 3  # folder pairs killed side by side: a run waits on its kernels and Chromium much of the time
 STEPS = ("01_ingest", "02_checks", "03_dashboard")  # where the ingest, check and report steps start
 STEP_OF = {"ingest": 0, "check": 1, "report": 2}
@@ -122,11 +125,11 @@ def _kill_at(run: Run, at: float) -> int | None:
         return None
 
 
-def _kill_at_commit(run: Run, out: Path) -> int | None:
-    """SIGKILL the run as soon as a journal of its commit appears beside its folders."""
+def _kill_on(run: Run, out: Path, name: str) -> int | None:
+    """SIGKILL the run as soon as a file whose name holds ``name`` appears beside its folders."""
     run.wait_mark("04_history")
     while run.p.poll() is None:
-        if any(p.suffix == ".txn" for p in out.iterdir()):
+        if any(name in p.name for p in out.iterdir()):
             run.p.send_signal(signal.SIGKILL)
             run.p.wait()
             return None
@@ -157,8 +160,8 @@ def _chain(tmp: Path, raws: dict[str, Path], kills: list[str], seed: int) -> lis
     for kind in kills:
         name = "B" if name == "A" else "A"
         run = Run(raws[name], clean, reports, log)
-        if kind == "commit":
-            rc = _kill_at_commit(run, out)
+        if kind in WATCH:
+            rc = _kill_on(run, out, WATCH[kind])
         else:
             step = STEP_OF[kind]
             start = run.wait_mark(STEPS[step])
@@ -201,7 +204,7 @@ def test_sigkill_of_run_leaves_previous_or_new_outputs(tmp_path):
         done = [line for c in chains for line in c.result()]
     print(f"\n{len(done)} kills in {time.monotonic() - t0:.0f}s:\n  " + "\n  ".join(done))
     assert len(done) == len(KILLS)
-    assert {line.split()[0] for line in done} == {"ingest", "check", "report", "commit"}
+    assert {line.split()[0] for line in done} == {"ingest", "check", "report", "prepare", "commit"}
 
 
 @pytest.mark.slow

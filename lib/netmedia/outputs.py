@@ -170,6 +170,7 @@ def staged(target: str | Path, *, skip: Iterable[str] = ()) -> Iterator[Path]:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all (a temporary sibling renamed over it)."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
@@ -199,6 +200,7 @@ def _finish_transaction(target: Path) -> None:
     else:
         drop_staging(staged_path)
     journal.unlink()
+    journal.with_name(journal.name + ".tmp").unlink(missing_ok=True)  # a journal killed while written
     if commit_file.exists() and not any(Path(j).exists() for j in json.loads(commit_file.read_text("utf-8"))):
         commit_file.unlink()  # every folder of the transaction is done
 
