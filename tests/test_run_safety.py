@@ -27,6 +27,7 @@ import subprocess
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -41,7 +42,8 @@ from netmedia.report import offline
 # the three steps, and the swap at the end of the report step: killed when its journals appear (before the
 # commit point: previous outputs) and when its commit file appears (after it: new outputs)
 KILLS = ["ingest"] * 6 + ["check"] * 6 + ["report"] * 6 + ["prepare", "commit"]
-WATCH = {"prepare": ".txn", "commit": ".committed-"}
+WATCH = {"prepare": lambda name: name.endswith(".txn"),
+         "commit": lambda name: ".committed-" in name and not name.endswith(".tmp")}
 CHAINS = 3  # folder pairs killed side by side: a run waits on its kernels and Chromium much of the time
 STEPS = ("01_ingest", "02_checks", "03_dashboard")  # where the ingest, check and report steps start
 STEP_OF = {"ingest": 0, "check": 1, "report": 2}
@@ -125,11 +127,11 @@ def _kill_at(run: Run, at: float) -> int | None:
         return None
 
 
-def _kill_on(run: Run, out: Path, name: str) -> int | None:
-    """SIGKILL the run as soon as a file whose name holds ``name`` appears beside its folders."""
+def _kill_on(run: Run, out: Path, seen: Callable[[str], bool]) -> int | None:
+    """SIGKILL the run as soon as a file whose name is ``seen`` appears beside its folders."""
     run.wait_mark("04_history")
     while run.p.poll() is None:
-        if any(name in p.name for p in out.iterdir()):
+        if any(seen(p.name) for p in out.iterdir()):
             run.p.send_signal(signal.SIGKILL)
             run.p.wait()
             return None

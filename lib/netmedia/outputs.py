@@ -200,7 +200,8 @@ def _finish_transaction(target: Path) -> None:
     else:
         drop_staging(staged_path)
     journal.unlink()
-    journal.with_name(journal.name + ".tmp").unlink(missing_ok=True)  # a journal killed while written
+    for half_written in (journal, commit_file):  # killed while writing it
+        half_written.with_name(half_written.name + ".tmp").unlink(missing_ok=True)
     if commit_file.exists() and not any(Path(j).exists() for j in json.loads(commit_file.read_text("utf-8"))):
         commit_file.unlink()  # every folder of the transaction is done
 
