@@ -153,6 +153,9 @@ def _chain(tmp: Path, raws: dict[str, Path], kills: list[str], seed: int) -> lis
         rc, stdout = run.finish()
         assert rc == 0, log.read_text()[-3000:]
         assert "checked offline" in stdout  # its outputs passed the gates before they were swapped in
+        shown = "".join(p.read_text(encoding="utf-8") for p in (reports / "notebooks").glob("*.ipynb"))
+        assert str(reports.resolve() / "findings.xlsx") in shown  # the notebooks name the real folders
+        assert str(outputs.staging_dir(reports.resolve())) not in shown
         end = time.monotonic()
         starts = [run.marks[s] for s in STEPS] + [end]
         return clean_state(clean), reports_files(reports), [b - a for a, b in zip(starts, starts[1:], strict=False)]

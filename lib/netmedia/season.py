@@ -328,6 +328,7 @@ def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel:
                       f"this run's outputs are kept in {kept[txn.key(reports)]} and {kept[txn.key(clean)]}",
                       file=sys.stderr)
                 return 1
+            _name_final_folders(new_reports / NOTEBOOK_DIR, {new_clean: txn.key(clean), new_reports: txn.key(reports)})
     print("\n".join([
         "season done:",
         f"  dashboard:            {reports / 'dashboard.html'}",
@@ -369,6 +370,31 @@ def _run_notebooks(raw: Path, config: Config, *, reports: Path, clean: Path, ker
         os.environ.clear()
         os.environ.update(env_backup)
     return None
+
+
+def _name_final_folders(nb_dir: Path, final: dict[Path, Path]) -> None:
+    """The executed notebooks ran on the staging folders: make what they show (their parameters, the paths
+    they print) name the folders the run swaps them into, so a reader sees, and a rerun in JupyterLab uses,
+    the real ``data_clean/`` and ``reports/``."""
+    import nbformat
+
+    pairs = sorted(((str(a), str(b)) for a, b in final.items()), key=lambda ab: -len(ab[0]))
+
+    def renamed(value: object) -> object:
+        if isinstance(value, str):
+            for staged_name, final_name in pairs:
+                value = value.replace(staged_name, final_name)
+            return value
+        if isinstance(value, list):
+            return [renamed(v) for v in value]
+        if isinstance(value, dict):
+            return {k: renamed(v) for k, v in value.items()}
+        return value
+
+    for path in sorted(nb_dir.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        path.unlink()  # a fresh file, never rewritten in place
+        nbformat.write(nbformat.from_dict(renamed(nb)), path)
 
 
 def check_outputs(clean: Path, reports: Path) -> str | None:
