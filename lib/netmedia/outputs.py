@@ -299,8 +299,8 @@ def die_with_run() -> None:
         return
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-    if os.getppid() != int(holder):  # the run died before the request: stop now
-        os._exit(1)
+    if os.getppid() != int(holder):  # the run died before the request: what the signal would have done
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def lock_path(target: Path) -> Path:
