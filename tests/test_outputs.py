@@ -38,8 +38,20 @@ def _run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([*EXE, *map(str, args)], capture_output=True, text=True, timeout=timeout)
 
 
+_DIGESTS: dict[tuple, str] = {}
+
+
 def _digest(path: Path) -> str:
-    """A file's content: a parquet file by its table (columns, dtypes, values), anything else by its bytes."""
+    """A file's content: a parquet file by its table (columns, dtypes, values), anything else by its bytes.
+    Remembered by inode and mtime: outputs are never rewritten in place, and carried files are hard links."""
+    st = path.stat()
+    key = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = _content_digest(path)
+    return _DIGESTS[key]
+
+
+def _content_digest(path: Path) -> str:
     if path.suffix == ".parquet":
         df = pd.read_parquet(path)
         return hashlib.sha256((repr(list(df.dtypes.items())) + df.to_csv(index=False)).encode()).hexdigest()
@@ -51,14 +63,16 @@ def _folder(path: Path) -> dict[str, str]:
 
 
 def clean_state(clean: Path) -> dict:
-    """data_clean/ as what a run must leave: the top-level tables, the round's archive, the kept earlier archives."""
+    """data_clean/ as what a run must leave: the top-level tables, the round's archive, the kept earlier archives
+    of the round (by content: their names are times), the other rounds' archives."""
     rounds = history.rounds_dir(clean)
-    kept = sorted(p for p in rounds.iterdir() if p.name != ROUND) if rounds.is_dir() else []
-    assert all(pd.Series([p.name for p in kept], dtype=str).str.match(SUPERSEDED_NAME)), kept
+    archives = sorted(p for p in rounds.iterdir() if p.name != ROUND) if rounds.is_dir() else []
+    kept = [p for p in archives if re.match(SUPERSEDED_NAME, p.name)]
     return {
         "top": {p.name: _digest(p) for p in sorted(clean.iterdir()) if p.is_file()},
         "round": _folder(rounds / ROUND) if (rounds / ROUND).is_dir() else None,
         "kept": sorted(tuple(sorted(_folder(p).items())) for p in kept),
+        "others": {p.name: _folder(p) for p in archives if p not in kept},
     }
 
 
@@ -161,7 +175,7 @@ def test_sigkill_leaves_previous_or_new_outputs(tmp_path):
             # a completed run kept the round's earlier archive aside: the next run keeps one more
             assert after["kept"] == sorted([*killed["kept"], tuple(sorted(killed["round"].items()))])
             assert after["top"] != before["top"]
-            new = {"top": after["top"], "round": after["round"],
+            new = {"top": after["top"], "round": after["round"], "others": after["others"],
                    "kept": sorted([*before["kept"], tuple(sorted(before["round"].items()))])}
         else:
             checked = season
@@ -260,3 +274,103 @@ def test_vendor_without_npm_says_so_and_goes_on(tmp_path):
     assert "未找到 npm" in p.stderr and "make sysdeps" in p.stderr
     assert "Traceback" not in p.stderr
     assert not dest.exists() or not any(dest.rglob("*.js"))
+
+
+TXN = """
+import os, signal, sys
+from pathlib import Path
+from netmedia import outputs
+targets, stop = [Path(a) for a in sys.argv[1:3]], sys.argv[3]
+with outputs.lock(targets):
+    txn = outputs.Transaction(targets, fresh={t: ["t.txt"] for t in targets})  # rewritten: not carried
+    for t in targets:
+        (txn[t] / "t.txt").write_text("new " + t.name, encoding="utf-8")
+    commit_file = txn.prepare()
+    if stop == "committed":
+        txn.mark_committed(commit_file)
+    elif stop == "half-swapped":  # the commit point, then the first folder's swap only
+        txn.mark_committed(commit_file)
+        outputs.recover(targets[0])
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize(("stop", "expected"), [("prepared", "previous"), ("committed", "new"),
+                                                ("half-swapped", "new")])
+def test_a_killed_transaction_ends_all_previous_or_all_new(tmp_path, stop, expected):
+    """Two folders staged as one: killed before the commit point both stay previous; killed after it (even with
+    one folder swapped and the other not) the next lock finishes both swaps."""
+    targets = [tmp_path / "a" / "data_clean", tmp_path / "b" / "reports"]
+    for t in targets:
+        t.mkdir(parents=True)
+        (t / "t.txt").write_text("previous " + t.name, encoding="utf-8")
+        (t / "kept.txt").write_text("carried", encoding="utf-8")
+    p = subprocess.run([sys.executable, "-c", TXN, *map(str, targets), stop], capture_output=True, text=True)
+    assert p.returncode == -signal.SIGKILL, p.stderr
+    if stop == "half-swapped":  # a reader between the kill and the next lock sees each folder whole
+        assert (targets[0] / "t.txt").read_text(encoding="utf-8") == "new data_clean"
+        assert (targets[1] / "t.txt").read_text(encoding="utf-8") == "previous reports"
+    with outputs.lock(targets[1:]):  # a command writing only reports/ finishes (or undoes) its part
+        pass
+    with outputs.lock(targets):
+        pass
+    for t in targets:
+        assert _folder(t) == {"t.txt": hashlib.sha256(f"{expected} {t.name}".encode()).hexdigest(),
+                              "kept.txt": hashlib.sha256(b"carried").hexdigest()}
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.name.startswith(".")) == []  # nothing left beside
+
+
+def test_a_transaction_set_aside_keeps_the_previous_outputs(tmp_path):
+    targets = [tmp_path / "clean", tmp_path / "reports"]
+    for t in targets:
+        t.mkdir()
+        (t / "t.txt").write_text("previous", encoding="utf-8")
+    with outputs.lock(targets), outputs.staged_together(targets) as txn:
+        (txn[targets[1]] / "t.txt").unlink()  # carried as a link: unlinking it leaves the live file alone
+        (txn[targets[1]] / "t.txt").write_text("rejected", encoding="utf-8")
+        kept = txn.set_aside()
+    assert [(t / "t.txt").read_text(encoding="utf-8") for t in targets] == ["previous", "previous"]
+    assert (kept[targets[1].resolve()] / "t.txt").read_text(encoding="utf-8") == "rejected"
+    assert kept[targets[1].resolve()] == outputs.rejected_dir(targets[1].resolve())
+
+
+PARENT = """
+import os, signal, subprocess, sys
+from netmedia import outputs
+env = dict(os.environ, **{outputs.HOLDER_ENV: str(os.getpid()), "JPY_PARENT_PID": str(os.getpid())})
+child = subprocess.Popen([sys.executable, "-c", sys.argv[1]], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+assert child.stdout.readline().strip() == "ready"
+print(child.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+KERNEL = """
+import time
+import netmedia.season  # what a notebook of ``netmedia run`` does first
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux")
+def test_a_kernel_of_a_killed_run_dies_with_it():
+    """A notebook kernel is a child the SIGKILL of ``netmedia run`` does not reach: importing netmedia.season in
+    it asks Linux to kill it with the run, so it cannot write into the run's staging folders afterwards."""
+    p = subprocess.run([sys.executable, "-c", PARENT, KERNEL], capture_output=True, text=True, timeout=60)
+    assert p.returncode == -signal.SIGKILL, p.stderr
+    kernel = int(p.stdout.split()[0])
+    deadline = time.monotonic() + 5
+    while _alive(kernel) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survived = _alive(kernel)
+    if survived:
+        os.kill(kernel, signal.SIGKILL)
+    assert not survived, "the kernel of a killed run lives on"

@@ -1,7 +1,9 @@
 """Command line: ``netmedia ingest | check | sample | run``.
 
 Exit codes are part of the interface so CI can gate a season: 0 the run
-completed (check: no violation), 1 check found violations, 2 usage or input
+completed (check: no violation), 1 check found violations (run: a notebook
+failed, or a shareable output holds personal data or asks another host for
+something; the previous outputs are then left as they were), 2 usage or input
 error (missing folder, unreadable config, another run writing the same folders).
 """
 

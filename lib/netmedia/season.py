@@ -29,6 +29,8 @@ from netmedia.transform.units import UnitMatcher
 if TYPE_CHECKING:
     from netmedia.report.dashboard import DashboardPaths
 
+outputs.die_with_run()  # in a notebook kernel of ``netmedia run``: die with the run, never write on after it
+
 NOTEBOOKS = ("01_ingest.ipynb", "02_checks.ipynb", "03_dashboard.ipynb", "04_history.ipynb")
 DEMO_UNITS = 60
 
@@ -357,45 +359,35 @@ def dashboard_step(clean: Path, reports: Path, config: Config, *, wait: float = 
 # ------------------------------------------------------------------ run
 def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel: str | None = None,
                wait: float = 0.0) -> int:
-    """Execute the notebooks in order with papermill into ``reports/notebooks/`` and say where the outputs are.
+    """Execute the notebooks in order with papermill, pass the outputs through the gates, say where they are.
 
-    The whole run holds the lock of ``clean`` and ``reports`` (``wait``: see :func:`netmedia.outputs.lock`);
-    the notebooks' kernels work under it (``outputs.HOLDER_ENV``)."""
+    The run is one transaction over ``clean`` and ``reports`` (:func:`netmedia.outputs.staged_together`): the
+    notebooks get the two staging folders as their ``clean_dir`` and ``reports_dir`` (each step inside still
+    stages its own writes there), papermill writes the executed notebooks into the staging ``notebooks/``
+    (never carried over from the previous run: papermill rewrites its file in place, and a carried file is a
+    hard link to the live one), the gates read the staged outputs, and only then are both folders swapped
+    in. So a run killed at any moment leaves ``data_clean/`` (with ``rounds/``) and ``reports/`` holding all
+    their previous outputs or all the new ones: never the tables of one season with the reports of another,
+    the findings of this run with the dashboard of the last, or half a notebook. A run that fails (a notebook
+    raises, a gate finds personal data or a request to another host) swaps nothing in: the previous outputs
+    stay, and the new ones are kept beside for a look (``.<folder>.rejected``). Returns the exit code.
+
+    The whole run holds the lock of ``clean`` and ``reports`` (``wait``: see :func:`netmedia.outputs.lock`)."""
+    clean, reports = Path(clean), Path(reports)
     with outputs.lock([clean, reports], wait=wait):
-        return _run_notebooks(raw, config, reports=reports, clean=clean, kernel=kernel)
-
-
-def _run_notebooks(raw: Path, config: Config, *, reports: Path, clean: Path, kernel: str | None) -> int:
-    import papermill as pm
-
-    made = ensure_demo(raw, config)
-    if made:
-        print(f"data_raw was empty: wrote a synthetic demo season of {DEMO_UNITS} units to {raw}")
-    nb_out = reports / "notebooks"
-    nb_out.mkdir(parents=True, exist_ok=True)
-    params = {"raw_dir": str(raw.resolve()), "clean_dir": str(clean.resolve()), "reports_dir": str(reports.resolve()),
-              "config_path": str(Path(config.path or paths.INSTITUTION_TOML).resolve())}
-    env_backup = dict(os.environ)
-    os.environ["GX_ANALYTICS_ENABLED"] = "False"
-    os.environ[outputs.HOLDER_ENV] = str(os.getpid())
-    try:
-        for nb in NOTEBOOKS:
-            print(f"running {nb} ...", flush=True)
-            pm.execute_notebook(str(paths.NOTEBOOKS / nb), str(nb_out / nb), parameters=params,
-                                kernel_name=kernel or "python3", progress_bar=False, cwd=str(paths.NOTEBOOKS))
-    except pm.PapermillExecutionError as e:
-        print(f"netmedia run: notebook failed: {e.ename}: {e.evalue}", file=sys.stderr)
-        return 1
-    finally:
-        os.environ.clear()
-        os.environ.update(env_backup)
-    from netmedia.report import privacy
-
-    try:  # the last gate before anything is shared: every shareable output, scanned with the one phone parser
-        privacy.check_shareable(reports, *privacy.season_personal_data(clean))
-    except privacy.PersonalDataLeak as e:
-        print(f"netmedia run: personal data in shareable outputs, do not send them: {e}", file=sys.stderr)
-        return 1
+        if ensure_demo(raw, config):
+            print(f"data_raw was empty: wrote a synthetic demo season of {DEMO_UNITS} units to {raw}")
+        with outputs.staged_together([clean, reports], fresh={reports: [NOTEBOOK_DIR]}) as txn:
+            new_clean, new_reports = txn[clean], txn[reports]
+            failed = (_run_notebooks(raw, config, reports=new_reports, clean=new_clean, kernel=kernel)
+                      or check_outputs(new_clean, new_reports))
+            if failed:
+                kept = txn.set_aside()
+                print(f"netmedia run: {failed}\n  上一次的输出保持不变 / the previous outputs are unchanged; "
+                      f"this run's outputs are kept in {kept[txn.key(reports)]} and {kept[txn.key(clean)]}",
+                      file=sys.stderr)
+                return 1
+            _name_final_folders(new_reports / NOTEBOOK_DIR, {new_clean: txn.key(clean), new_reports: txn.key(reports)})
     print("\n".join([
         "season done:",
         f"  dashboard:            {reports / 'dashboard.html'}",
@@ -405,10 +397,81 @@ def _run_notebooks(raw: Path, config: Config, *, reports: Path, clean: Path, ker
         f"  rectification lists:  {reports / '整改清单'}",
         f"  findings:             {reports / 'findings.xlsx'}",
         f"  clean tables:         {clean} (Parquet), {reports / 'clean_tables.xlsx'}",
-        f"  executed notebooks:   {nb_out}",
+        f"  executed notebooks:   {reports / NOTEBOOK_DIR}",
         "  shareable outputs:    scanned, no unmasked phone, 身份证 number or staff id",
+        "  HTML outputs:         checked offline, no request to another host",
     ]))
     return 0
+
+
+NOTEBOOK_DIR = "notebooks"  # under reports/: the executed notebooks
+
+
+def _run_notebooks(raw: Path, config: Config, *, reports: Path, clean: Path, kernel: str | None) -> str | None:
+    """Execute the notebooks on the given folders (a run's staging folders); what failed, or None."""
+    import papermill as pm
+
+    nb_out = reports / NOTEBOOK_DIR
+    nb_out.mkdir(parents=True, exist_ok=True)
+    params = {"raw_dir": str(raw.resolve()), "clean_dir": str(clean.resolve()), "reports_dir": str(reports.resolve()),
+              "config_path": str(Path(config.path or paths.INSTITUTION_TOML).resolve())}
+    env_backup = dict(os.environ)
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    os.environ[outputs.HOLDER_ENV] = str(os.getpid())  # the kernels die with this process (outputs.die_with_run)
+    try:
+        for nb in NOTEBOOKS:
+            print(f"running {nb} ...", flush=True)
+            pm.execute_notebook(str(paths.NOTEBOOKS / nb), str(nb_out / nb), parameters=params,
+                                kernel_name=kernel or "python3", progress_bar=False, cwd=str(paths.NOTEBOOKS))
+    except pm.PapermillExecutionError as e:
+        return f"notebook failed: {e.ename}: {e.evalue}"
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)
+    return None
+
+
+def _name_final_folders(nb_dir: Path, final: dict[Path, Path]) -> None:
+    """The executed notebooks ran on the staging folders: make what they show (their parameters, the paths
+    they print) name the folders the run swaps them into, so a reader sees, and a rerun in JupyterLab uses,
+    the real ``data_clean/`` and ``reports/``."""
+    import nbformat
+
+    pairs = sorted(((str(a), str(b)) for a, b in final.items()), key=lambda ab: -len(ab[0]))
+
+    def renamed(value: object) -> object:
+        if isinstance(value, str):
+            for staged_name, final_name in pairs:
+                value = value.replace(staged_name, final_name)
+            return value
+        if isinstance(value, list):
+            return [renamed(v) for v in value]
+        if isinstance(value, dict):
+            return {k: renamed(v) for k, v in value.items()}
+        return value
+
+    for path in sorted(nb_dir.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        path.unlink()  # a fresh file, never rewritten in place
+        nbformat.write(nbformat.from_dict(renamed(nb)), path)
+
+
+def check_outputs(clean: Path, reports: Path) -> str | None:
+    """The last gates before anything is shared (``netmedia run`` passes its staged outputs through them): every
+    shareable output scanned for personal data (the shapes of phones and 身份证 numbers, the staff ids and the
+    season's own phone cells, malformed ones included), every HTML output (and what it loads) for requests to
+    another host. What failed, or None."""
+    from netmedia.report import offline, privacy
+
+    try:
+        privacy.check_shareable(reports, *privacy.season_personal_data(clean))
+    except privacy.PersonalDataLeak as e:
+        return f"personal data in shareable outputs, do not send them: {e}"
+    try:
+        offline.check_offline(reports)
+    except offline.ExternalReference as e:
+        return str(e)
+    return None
 
 
 def is_demo(raw: Path) -> bool:

@@ -16,14 +16,21 @@ make to another host:
 protocol-relative ``//host``. ``data:`` URIs, fragments and relative paths are local. Navigation links
 (``<a href>``) and URLs that are only text (a platform's address in a table, a schema id in a library) are
 requests only when someone clicks or reads them, and are not counted.
+
+:func:`check_offline` is the gate ``netmedia run`` passes its outputs through: any such request fails the run,
+but the few that ship inside an embedded library and never run in our pages (listed, each with why, in
+``data/offline.toml``).
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+
+from netmedia import paths
 
 #: A URL that names a host: ``scheme://`` or protocol-relative ``//``.
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]*:)?//", re.IGNORECASE)
@@ -183,3 +190,44 @@ def external_refs(path: str | Path) -> list[Ref]:
             if target is not None:
                 out += _stylesheet_refs(target, root, seen)
     return out
+
+
+@dataclass(frozen=True)
+class Dormant:
+    """A request the gate lets through: code of an embedded library that never runs in our outputs
+    (``data/offline.toml``)."""
+
+    file: str
+    kind: str
+    url_prefix: str
+    why: str
+
+    def covers(self, ref: Ref) -> bool:
+        return ref.file == self.file and ref.kind == self.kind and ref.url.startswith(self.url_prefix)
+
+
+def dormant_refs() -> list[Dormant]:
+    """The requests ``data/offline.toml`` lets through, each with why it never runs."""
+    text = (paths.PACKAGE_DATA / "offline.toml").read_text(encoding="utf-8")
+    return [Dormant(**d) for d in tomllib.loads(text).get("dormant", [])]
+
+
+class ExternalReference(RuntimeError):
+    """An HTML output (or a stylesheet or script it loads) asks another host for something."""
+
+
+def check_offline(reports_dir: str | Path) -> list[Ref]:
+    """The gate ``netmedia run`` passes its outputs through: raise :class:`ExternalReference` naming each file
+    and reference when the pages under ``reports_dir`` make a request to another host (but the dormant ones of
+    :func:`dormant_refs`); else the dormant references found, for the record."""
+    allowed = dormant_refs()
+    refs = external_refs(reports_dir)
+    bad = [r for r in refs if not any(d.covers(r) for d in allowed)]
+    if bad:
+        lines = [f"  {r.file}: {r.kind} {r.url}" for r in bad[:20]]
+        more = [f"  …… 另有 {len(bad) - 20} 处 / and {len(bad) - 20} more"] if len(bad) > 20 else []
+        raise ExternalReference(
+            f"{len(bad)} 处外部引用：以下输出在离线电脑上会向其他主机请求内容，请勿分发 / "
+            f"{len(bad)} external references in the outputs under {Path(reports_dir)} "
+            f"(they would ask another host for content on an offline PC):\n" + "\n".join(lines + more))
+    return [r for r in refs if r not in bad]
