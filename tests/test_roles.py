@@ -8,12 +8,11 @@ expected value is written by hand.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 
-import openpyxl
 import pandas as pd
 import pytest
+from workbooks import book
 
 from netmedia.config import load_config
 from netmedia.extract import sources
@@ -24,20 +23,6 @@ from netmedia.transform.units import UnitMatcher
 ROSTER = ["水利学院", "党委宣传部", "电力学院"]
 
 
-def _book(*sheets: tuple[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> bytes:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets:
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, v in enumerate(row, start=1):
-                if v is not None:
-                    ws.cell(r, c, v)
-        for ref in (merges or {}).get(name, []):
-            ws.merge_cells(ref)
-    bio = io.BytesIO()
-    wb.save(bio)
-    return bio.getvalue()
 
 
 def _ctx(units: list[str] = ROSTER) -> Context:
@@ -76,7 +61,7 @@ NEW_ROWS = [
 
 
 def test_a_sheet_whose_labels_are_all_new_is_read_by_its_values() -> None:
-    data = _book(("Sheet1", [["附件2"], NEW_LABELS, *NEW_ROWS]))
+    data = book(("Sheet1", [["附件2"], NEW_LABELS, *NEW_ROWS]))
     out = _ingest("备案表.xlsx", data)
     (sub,) = out.submissions
     assert sub["annex"] == "2" and sub["rows_clean"] == 3
@@ -114,7 +99,7 @@ def test_new_labels_on_a_two_row_header_under_merged_parents() -> None:
         [1, "电力学院", "微信视频号", "电力青年", "https://channels.weixin.qq.com/x", "孙丽", 13700000001, 15000],
         [2, "电力学院", "哔哩哔哩", "电力学院B站", "https://space.bilibili.com/123456", "周杰", 13700000002, 320],
     ]
-    out = _ingest("电力学院.xlsx", _book(("S", rows), merges={"S": ["C1:E1", "F1:G1"]}))
+    out = _ingest("电力学院.xlsx", book(("S", rows), merges={"S": ["C1:E1", "F1:G1"]}))
     (sub,) = out.submissions
     assert sub["annex"] == "2" and sub["rows_clean"] == 2
     fields = {col: f for col, (f, _) in _fields(sub).items()}
@@ -134,7 +119,7 @@ def test_an_annex_3_sheet_with_new_labels_and_no_title_is_told_by_its_values() -
             ["张伟", "教职工", "抖音", "张老师讲水利", "zw_hydro"],
             ["王芳", "学生", "微信视频号", "芳芳的水利日常", "wf2024"],
             ["赵敏", "研究生", "哔哩哔哩", "赵敏学长", "zm_ncwu"]]
-    out = _ingest("水利学院.xlsx", _book(("Sheet1", rows)))
+    out = _ingest("水利学院.xlsx", book(("Sheet1", rows)))
     (sub,) = out.submissions
     assert sub["annex"] == "3" and out.platforms == []
     assert {col: f for col, (f, _) in _fields(sub).items()} == {
@@ -158,7 +143,7 @@ def test_a_known_label_whose_values_disagree_is_reported_and_the_label_kept() ->
         ["水利学院", "正常运行", "水利学院网站", "http://slxy.ncwu.edu.cn"],
         ["水利学院", "已停用", "水利学院旧网站", "http://old.ncwu.edu.cn"],
     ]
-    out = _ingest("水利学院.xlsx", _book(("电话", phones_are_dates), ("类型", types_are_statuses)))
+    out = _ingest("水利学院.xlsx", book(("电话", phones_are_dates), ("类型", types_are_statuses)))
     phone_sub, type_sub = out.submissions
     f = _map(phone_sub)["F"]
     assert (f["column"], f["basis"]) == ("operator_phone", "header")
@@ -179,7 +164,7 @@ def test_a_wechat_registry_sheet_takes_its_type_from_the_sheet_name() -> None:
     rows = [["单位名称", "账号名称", "微信号"],
             ["水利学院", "华水水利", "hsxw1951"],
             ["电力学院", "华水电力", "ncwudl"]]
-    out = _ingest("registry.xlsx", _book(("微信", rows)))
+    out = _ingest("registry.xlsx", book(("微信", rows)))
     (sub,) = out.submissions
     assert sub["annex"] == "2" and sub["rows_clean"] == 2
     assert [(r["unit"], r["platform_name"], r["account_id"], r["category"]) for r in out.platforms] == [
@@ -188,7 +173,7 @@ def test_a_wechat_registry_sheet_takes_its_type_from_the_sheet_name() -> None:
 
 def test_an_account_label_names_the_platform_on_a_plain_sheet() -> None:
     rows = [["单位名称", "账号名称", "抖音号"], ["水利学院", "华水水利", "ncwu_sl"]]
-    out = _ingest("registry.xlsx", _book(("Sheet1", rows)))
+    out = _ingest("registry.xlsx", book(("Sheet1", rows)))
     assert out.submissions[0]["annex"] == "2"
     assert [(r["platform_name"], r["account_id"], r["category"]) for r in out.platforms] == [
         ("华水水利", "ncwu_sl", "douyin")]
@@ -198,7 +183,7 @@ def test_a_weibo_registry_of_official_accounts_is_annex_2() -> None:
     rows = [["UID", "昵称", "认证信息", "用户类型"],
             [1234567890, "华北水利水电大学党委宣传部", "华北水利水电大学党委宣传部官方微博", "政务"],
             [2234567891, "华水宣传", "华北水利水电大学党委宣传部官方微博", "政务"]]
-    out = _ingest("党委宣传部.xlsx", _book(("微博", rows)))
+    out = _ingest("党委宣传部.xlsx", book(("微博", rows)))
     (sub,) = out.submissions
     assert sub["annex"] == "2"  # no holder column: no personal account
     assert out.personal_accounts == []
@@ -213,7 +198,7 @@ def test_a_weibo_registry_of_official_accounts_is_annex_2() -> None:
 def test_a_sheet_without_type_hint_or_type_column_is_still_no_annex() -> None:
     """単位/账号名称/账号 on a sheet named Sheet1: nothing says which platform; the sheet stays rejected."""
     rows = [["单位名称", "账号名称", "账号"], ["水利学院", "华水水利", "hsxw1951"]]
-    out = _ingest("x.xlsx", _book(("Sheet1", rows)))
+    out = _ingest("x.xlsx", book(("Sheet1", rows)))
     assert out.submissions[0]["annex"] is None and out.platforms == []
     assert out.submissions[0]["message"].startswith("not an Annex 2/3 table")
 
@@ -229,7 +214,7 @@ def test_two_tables_pasted_one_under_another_with_another_column_order() -> None
         [1, "电力青年", "抖音", "电力学院", 13700000001, "dlqn"],
         [2, "电力学院网站", "网站", "电力学院", 13700000002, "dlxy"],
     ]
-    out = _ingest("汇总.xlsx", _book(("S", rows)))
+    out = _ingest("汇总.xlsx", book(("S", rows)))
     assert [s["source_sheet"] for s in out.submissions] == ["S", "S"]
     assert [(r["source_row"], r["unit"], r["platform_name"], r["account_id"], r["operator_phone"])
             for r in out.platforms] == [
@@ -243,7 +228,7 @@ def test_two_tables_pasted_one_under_another_with_another_column_order() -> None
 def test_an_empty_roster_breaks_nothing() -> None:
     """No roster rows (a roster file with its header only): unit names are told by how they end, the unit cells
     are kept as typed, and the new labels are still read."""
-    data = _book(("Sheet1", [NEW_LABELS, *NEW_ROWS]))
+    data = book(("Sheet1", [NEW_LABELS, *NEW_ROWS]))
     out = _ingest("备案表.xlsx", data, _ctx([]))
     (sub,) = out.submissions
     assert sub["annex"] == "2" and sub["rows_clean"] == 3
@@ -296,7 +281,7 @@ def test_leaders_titles_are_no_persons() -> None:
             ["水利学院", "微信公众号", "华水水利", "刘洋", "院长", "张伟", 13812345678, dt.date(2024, 4, 2)],
             ["水利学院", "微博", "水利青年", "陈静", "党委书记", "王芳", 13912345678, dt.date(2024, 4, 1)],
             ["水利学院", "抖音", "水利抖音", "陈静", "副院长", "赵敏", 13712345678, dt.date(2024, 3, 30)]]
-    out = _ingest("水利学院.xlsx", _book(("附件2", rows)))
+    out = _ingest("水利学院.xlsx", book(("附件2", rows)))
     fields = _fields(out.submissions[0])
     assert fields["D"] == ("supervisor", "values") and fields["E"] == ("supervisor_title", "values")
     assert [(p["supervisor"], p["supervisor_title"], p["operator"]) for p in out.platforms] == [
@@ -309,6 +294,6 @@ def test_dates_typed_as_serial_numbers_are_no_conflict() -> None:
     rows = [["单位名称", "平台类型", "平台名称", "主管领导", "运营管理负责人", "联系电话", "最近更新时间"],
             ["水利学院", "微信公众号", "华水水利", "刘洋", "张伟", 13812345678, 45383],
             ["水利学院", "微博", "水利青年", "陈静", "王芳", 13912345678, 45382]]
-    out = _ingest("水利学院.xlsx", _book(("附件2", rows)))
+    out = _ingest("水利学院.xlsx", book(("附件2", rows)))
     assert _map(out.submissions[0])["G"]["conflict"] is None
     assert [p["last_updated_on"] for p in out.platforms] == [dt.date(2024, 4, 1), dt.date(2024, 3, 31)]

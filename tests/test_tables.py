@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 import msoffcrypto.format.ooxml
-import openpyxl
 import pytest
+from workbooks import book
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 from hostile_corpus import Sheet, sparse_corners_xlsx, xlsx  # noqa: E402
@@ -22,27 +22,6 @@ from netmedia.schema import header_synonyms, norm_header  # noqa: E402
 HEADER = ["序号", "单位名称", "平台类型", "平台名称", "账号ID", "运营管理负责人", "联系电话", "备注"]
 
 
-def _book(
-    *sheets: tuple[str, list[list[object]]],
-    merges: dict[str, list[str]] | None = None,
-    states: dict[str, str] | None = None,
-) -> bytes:
-    """Workbook bytes: each sheet's rows from row 1 (None = blank cell, [] = blank row)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets:
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, v in enumerate(row, start=1):
-                if v is not None:
-                    ws.cell(r, c, v)
-        for ref in (merges or {}).get(name, []):
-            ws.merge_cells(ref)
-        if states and name in states:
-            ws.sheet_state = states[name]
-    bio = io.BytesIO()
-    wb.save(bio)
-    return bio.getvalue()
 
 
 def _nonempty(rows: list[list[object]]) -> list[int]:
@@ -89,7 +68,7 @@ def test_title_block_header_data_and_signature_rows() -> None:
         ["审核人：王五"],
         ["2025年5月20日"],
     ]
-    data = _book(("附件2", rows), merges={"附件2": ["A2:H2"]})
+    data = book(("附件2", rows), merges={"附件2": ["A2:H2"]})
     (t,) = read_tables(data)
     assert t.header_row == 4 and t.header_rows == (4,)
     assert t.header == HEADER and t.header_parts[1] == ("单位名称",)
@@ -117,7 +96,7 @@ def test_two_row_header_under_merged_parent() -> None:
     sub = [None, None, None, None, "姓名", "联系电话", None]
     rows = [["网络媒体平台备案表"], top, sub, [1, "宣传部", "网站", "新闻网", "张三", "13800000001", None]]
     merges = ["A1:G1", "E2:F2", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "G2:G3"]
-    data = _book(("S", rows), merges={"S": merges})
+    data = book(("S", rows), merges={"S": merges})
     for scorer in (None, _platform_scorer):
         (t,) = read_tables(data, header_scorer=scorer)
         assert t.header_row == 2 and t.header_rows == (2, 3), scorer
@@ -132,7 +111,7 @@ def test_two_row_header_under_merged_parent() -> None:
 def test_header_labels_cleaned_but_readable() -> None:
     header = ["序号", " 单位\n名称 ", "平台\xa0类型*", "平台名称_x000D_", "账号 ID", "联系\r\n电话"]
     rows = [header, [1, "宣传部", "微博", "某某微博", "uid", "1"]]
-    (t,) = read_tables(_book(("S", rows)))
+    (t,) = read_tables(book(("S", rows)))
     assert t.header == ["序号", "单位名称", "平台类型*", "平台名称", "账号 ID", "联系电话"]
     assert [norm_header(h) for h in t.header] == ["序号", "单位名称", "平台类型", "平台名称", "账号id", "联系电话"]
 
@@ -149,7 +128,7 @@ def test_instruction_and_example_rows_are_not_data() -> None:
         ["1、手机号码请填写11位数字，座机请加区号，不要填写多个号码。"],
         ["例\u3000：", "学生处", "微博", "学工在线"],  # an ideographic space is whitespace too
     ]
-    (t,) = read_tables(_book(("S", rows)))
+    (t,) = read_tables(book(("S", rows)))
     assert t.header_row == 2
     assert _kinds(t) == {
         1: "instruction",
@@ -178,7 +157,7 @@ def test_sections_label_the_rows_beneath() -> None:
         ["北京市（1所）"],
         _record(4),
     ]
-    (t,) = read_tables(_book(("S", rows), merges={"S": ["A2:H2", "A8:H8"]}))
+    (t,) = read_tables(book(("S", rows), merges={"S": ["A2:H2", "A8:H8"]}))
     assert _kinds(t)[2] == "section" and _kinds(t)[6] == "section" and _kinds(t)[8] == "section"
     assert t.data["section"].tolist() == ["一、网站类", "一、网站类", "（二）新媒体平台", "北京市（1所）"]
     assert t.rows.loc[t.rows["kind"] == "header", "section"].item() is None
@@ -189,7 +168,7 @@ def test_sheet_without_data_rows_still_has_its_columns() -> None:
     """Title, header and signature only (an Annex 3 with no personal accounts): no data row, but one empty list
     per sheet column, so code reading column j of the data finds it empty instead of missing."""
     rows = [["附件3"], HEADER, ["填表人：张三"]]
-    (t,) = read_tables(_book(("S", rows)), header_scorer=_platform_scorer)
+    (t,) = read_tables(book(("S", rows)), header_scorer=_platform_scorer)
     assert _kinds(t) == {1: "title", 2: "header", 3: "footer"}
     assert t.data_lists.columns == [[] for _ in HEADER] and t.data_lists.source_row == []
     assert t.data.empty and list(t.data.columns) == [*range(len(HEADER)), "source_row", "section"]
@@ -197,7 +176,7 @@ def test_sheet_without_data_rows_still_has_its_columns() -> None:
 
 def test_single_unmerged_cell_without_numbering_is_a_sparse_data_row() -> None:
     rows = [HEADER, _record(1), [None, "继续教育学院"]]
-    (t,) = read_tables(_book(("S", rows)))
+    (t,) = read_tables(book(("S", rows)))
     assert _kinds(t)[3] == "data"
     assert t.data.iloc[1][1] == "继续教育学院" and t.data.iloc[1]["section"] is None
 
@@ -217,7 +196,7 @@ def test_cell_values_codes_dates_bools() -> None:
             " 两端空格\xa0中间NBSP_x000D_\r\n第二行 ",
         ],
     ]
-    (t,) = read_tables(_book(("S", rows)))
+    (t,) = read_tables(book(("S", rows)))
     r = t.data.iloc[0]
     assert r[1] == 4165014941 and type(r[1]) is int
     assert r[2] == 123456789 and type(r[2]) is int
@@ -233,7 +212,7 @@ def test_cell_values_codes_dates_bools() -> None:
 
 def test_blank_rows_and_offset_table_keep_true_excel_rows() -> None:
     rows = [[], [], [None, None, "单位名称", "平台名称", "平台类型"], [], [None, None, "宣传部", "新闻网", "网站"]]
-    (t,) = read_tables(_book(("S", rows)))
+    (t,) = read_tables(book(("S", rows)))
     assert t.header_row == 3 and t.header[2:] == ["单位名称", "平台名称", "平台类型"] and t.header[:2] == ["", ""]
     assert t.data["source_row"].tolist() == [5]
     assert t.data.iloc[0][2] == "宣传部" and t.data.iloc[0][0] is None
@@ -241,7 +220,7 @@ def test_blank_rows_and_offset_table_keep_true_excel_rows() -> None:
 
 
 def test_hidden_sheets_flagged() -> None:
-    data = _book(
+    data = book(
         ("表1", [HEADER, _record(1)]), ("隐", [HEADER]), ("深", [HEADER]), states={"隐": "hidden", "深": "veryHidden"}
     )
     tables = read_tables(data)
@@ -256,7 +235,7 @@ def test_vertical_merges_filled_in_data_rows_only() -> None:
         [3, None, "抖音", "官抖"],
         [4, "学生处", "网站", "学工网"],
     ]
-    (t,) = read_tables(_book(("S", rows), merges={"S": ["B2:B4"]}))
+    (t,) = read_tables(book(("S", rows), merges={"S": ["B2:B4"]}))
     assert t.data[1].tolist() == ["宣传部", "宣传部", "宣传部", "学生处"]
     assert t.data[4].isna().all()  # nothing spills outside the merge
 
@@ -269,7 +248,7 @@ def test_repeated_header_row_is_not_data() -> None:
     partly = ["序号", "单位名称", "平台类型", "平台名称", "甲", "乙"]
     record = [1, "宣传部", "网站", "新闻网", "xw", "http://xw.example.cn"]
     rows = [header, record, header, record, again, record, partly]
-    (t,) = read_tables(_book(("S", rows)))
+    (t,) = read_tables(book(("S", rows)))
     assert _kinds(t) == {1: "header", 2: "data", 3: "header", 4: "data", 5: "header", 6: "data", 7: "data"}
 
 
@@ -286,7 +265,7 @@ def test_header_again_in_another_column_order_starts_a_second_table() -> None:
         [2, "团委网站", "网站", "团委", "tw"],
         ["填表人：张三"],
     ]
-    first, second = read_tables(_book(("S", rows)))
+    first, second = read_tables(book(("S", rows)))
     assert (first.source_sheet, second.source_sheet) == ("S", "S")
     assert (first.header_row, second.header_row) == (2, 5)
     assert second.header == ["序号", "平台名称", "平台类型", "单位", "账号ID"]
@@ -299,7 +278,7 @@ def test_header_again_in_another_column_order_starts_a_second_table() -> None:
 def test_header_scorer_beats_a_decoy_row() -> None:
     decoy = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"]
     rows = [decoy, HEADER, _record(1)]
-    data = _book(("S", rows))
+    data = book(("S", rows))
     (generic,) = read_tables(data)
     assert generic.header_row == 1  # the generic heuristic takes the first text row
     (scored,) = read_tables(data, header_scorer=_platform_scorer)
@@ -311,13 +290,13 @@ def test_header_scorer_ties_go_to_the_earliest_and_low_scores_fall_back_to_the_l
     """No row scoring enough (labels the vocabulary does not know): the header is taken by its layout, and said
     so; a sheet without a header-like row by layout either has no header."""
     rows = [HEADER, HEADER, _record(1)]
-    (t,) = read_tables(_book(("S", rows)), header_scorer=_platform_scorer)
+    (t,) = read_tables(book(("S", rows)), header_scorer=_platform_scorer)
     assert t.header_row == 1 and _kinds(t)[2] == "header" and t.header_by == ""
-    (layout,) = read_tables(_book(("S", rows)), header_scorer=lambda cells: 0.1)
+    (layout,) = read_tables(book(("S", rows)), header_scorer=lambda cells: 0.1)
     assert layout.header_row == 1 and layout.header_by == "layout" and layout.message == ""
     assert layout.data["source_row"].tolist() == [3]
     prose = [["附件3"], ["填表说明：本表无需填写"], ["随便写的一句话"]]
-    (none,) = read_tables(_book(("S", prose)), header_scorer=lambda cells: 0.1)
+    (none,) = read_tables(book(("S", prose)), header_scorer=lambda cells: 0.1)
     assert none.header_row is None and none.message.startswith("no header row found")
     assert none.data.empty and len(none.rows) == 3
     assert set(none.rows["kind"]) <= {"title", "instruction", "footer", "unrecognised"}
@@ -328,15 +307,15 @@ def test_header_search_stops_once_data_has_clearly_started() -> None:
     (a better-looking row further down is data, not a new header), but a better row above that point wins."""
     weaker = ["序号", "单位名称", "平台类型", "平台名称", "甲", "乙", "丙", "丁"]  # scores 0.5 (>= the minimum)
     late = [weaker, _record(1), _record(2), _record(3), HEADER, _record(4)]
-    (t,) = read_tables(_book(("S", late)), header_scorer=_platform_scorer)
+    (t,) = read_tables(book(("S", late)), header_scorer=_platform_scorer)
     assert t.header_row == 1 and _kinds(t)[5] == "data"
     assert t.data["source_row"].tolist() == [2, 3, 4, 5, 6]
     early = [weaker, _record(1), _record(2), HEADER, _record(4)]
-    (t,) = read_tables(_book(("S", early)), header_scorer=_platform_scorer)
+    (t,) = read_tables(book(("S", early)), header_scorer=_platform_scorer)
     assert t.header_row == 4 and _kinds(t)[1] == "title"
     # Text-only rows below a candidate do not end the search (they could be a second header row or notes).
     texty = [weaker, ["一些文字"] * 8, ["一些文字"] * 8, ["一些文字"] * 8, HEADER, _record(4)]
-    (t,) = read_tables(_book(("S", texty)), header_scorer=_platform_scorer)
+    (t,) = read_tables(book(("S", texty)), header_scorer=_platform_scorer)
     assert t.header_row == 5
 
 
@@ -352,7 +331,7 @@ def test_header_search_stops_at_a_candidate_scoring_the_maximum() -> None:
         return score
 
     rows = [["附件2"], HEADER, _record(1), _record(2), _record(3), _record(4)]
-    data = _book(("S", rows))
+    data = book(("S", rows))
     (t,) = read_tables(data, header_scorer=scorer(1.0))
     assert t.header_row == 2 and seen == [HEADER]
     seen.clear()
@@ -370,7 +349,7 @@ def test_cells_cleaned_and_blank_rows_left_out() -> None:
         ["  ", "_x000D_", "\xa0", "\u3000", "\r\n"],  # whitespace only: blank
         ["学生处", "\t官微 ", 0.0, True, None],
     ]
-    (t,) = read_tables(_book(("S", rows)))
+    (t,) = read_tables(book(("S", rows)))
     assert t.rows["source_row"].tolist() == [1, 2, 4]
     assert t.rows["text"].tolist()[1:] == ["宣传部 | 新闻网 | 0 | False | a\nb", "学生处 | 官微 | 0 | True"]
     assert t.data[1].tolist() == ["新闻网", "官微"]
@@ -396,19 +375,19 @@ def test_labels_collapse_whitespace_and_join_wrapped_cjk() -> None:
     """Header labels: runs of whitespace become one space, a space left between two CJK characters (a wrapped
     line) goes, a space next to Latin letters or digits stays."""
     header = ["推荐\n排序", "单位\u3000 名称", "账号\tID", "Account\n\nName", "（备注）\n说明", "2023\n年"]
-    (t,) = read_tables(_book(("S", [header, ["1", "宣传部", "x", "y", "z", "w"]])))
+    (t,) = read_tables(book(("S", [header, ["1", "宣传部", "x", "y", "z", "w"]])))
     assert t.header == ["推荐排序", "单位名称", "账号 ID", "Account Name", "（备注）说明", "2023 年"]
 
 
 def test_no_header_rows_still_classified() -> None:
     rows = [["附件3"], ["填表说明：本表无需填写"], ["随便写的一句话"]]
-    (t,) = read_tables(_book(("S", rows)))
+    (t,) = read_tables(book(("S", rows)))
     assert t.header_row is None and t.message == "no header row found"
     assert t.rows["kind"].tolist() == ["title", "instruction", "unrecognised"]
 
 
 def test_empty_workbook_and_empty_sheets() -> None:
-    tables = read_tables(_book(("A", []), ("B", [[None, None]])))
+    tables = read_tables(book(("A", []), ("B", [[None, None]])))
     assert [t.source_sheet for t in tables] == ["A", "B"]
     for t in tables:
         assert t.rows.empty and t.data.empty and t.header_row is None and t.message == "empty sheet"
@@ -416,7 +395,7 @@ def test_empty_workbook_and_empty_sheets() -> None:
 
 
 def test_path_and_bytes_agree(tmp_path: Path) -> None:
-    data = _book(("S", [HEADER, _record(1)]))
+    data = book(("S", [HEADER, _record(1)]))
     p = tmp_path / "x.xlsx"
     p.write_bytes(data)
     a, b = read_tables(p)[0], read_tables(data, name="x.xlsx")[0]
@@ -428,7 +407,7 @@ def test_path_and_bytes_agree(tmp_path: Path) -> None:
 
 def test_sheet_limits() -> None:
     rows = [HEADER] + [_record(i) for i in range(10)]
-    data = _book(("A", rows), ("B", rows), ("C", rows))
+    data = book(("A", rows), ("B", rows), ("C", rows))
     (t, *_x) = read_tables(data, limits=Limits(max_sheet_rows=5))
     assert t.message.startswith("too many rows: 11") and t.rows.empty and t.data.empty and t.n_rows == 11
     (t, *_x) = read_tables(data, limits=Limits(max_sheet_cols=4))
@@ -452,14 +431,14 @@ def test_unreadable_files() -> None:
     assert (
         _reason(b"<html><body><table><tr><td>1</td></tr></table></body></html>") == "not a workbook (looks like HTML)"
     )
-    good = _book(("S", [HEADER, _record(1)]))
+    good = book(("S", [HEADER, _record(1)]))
     assert _reason(good[: len(good) // 2]).startswith("corrupt workbook:")
     assert _reason(good, limits=Limits(max_file_bytes=100)).startswith("too large:")
 
 
 def test_encrypted_xlsx() -> None:
     out = io.BytesIO()
-    msoffcrypto.format.ooxml.OOXMLFile(io.BytesIO(_book(("S", [HEADER])))).encrypt("secret", out)
+    msoffcrypto.format.ooxml.OOXMLFile(io.BytesIO(book(("S", [HEADER])))).encrypt("secret", out)
     assert _reason(out.getvalue()).startswith("encrypted workbook")
 
 
@@ -470,7 +449,7 @@ def test_zip_without_workbook_and_zip_bomb() -> None:
     assert _reason(bio.getvalue()).startswith("not a workbook")
 
     # A valid xlsx plus a sheet part that inflates to 5 MB from a few KB; the limit is lowered to 1 MB.
-    src = zipfile.ZipFile(io.BytesIO(_book(("S", [HEADER]))))
+    src = zipfile.ZipFile(io.BytesIO(book(("S", [HEADER]))))
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
@@ -485,9 +464,9 @@ def test_zip_without_workbook_and_zip_bomb() -> None:
 
 def _zip_variants() -> dict[str, bytes]:
     """The same workbook as written by openpyxl, re-packed stored, deflated and with an archive comment."""
-    book = _book(("S", [HEADER, _record(1)]), ("T", [["a", "b"], [1, 2]]))
-    out = {"openpyxl": book}
-    src = zipfile.ZipFile(io.BytesIO(book))
+    data = book(("S", [HEADER, _record(1)]), ("T", [["a", "b"], [1, 2]]))
+    out = {"openpyxl": data}
+    src = zipfile.ZipFile(io.BytesIO(data))
     for label, method in (("stored", zipfile.ZIP_STORED), ("deflated", zipfile.ZIP_DEFLATED)):
         bio = io.BytesIO()
         with zipfile.ZipFile(bio, "w", method) as z:
@@ -521,7 +500,7 @@ def _patched_sheet(data: bytes, mutate) -> bytes:
 
 
 def test_zip_guard_refuses_lying_sizes_and_bad_crcs() -> None:
-    data = _book(("S", [HEADER, _record(1)]))
+    data = book(("S", [HEADER, _record(1)]))
 
     def smaller_size(buf: bytearray, pos: int) -> None:  # declared uncompressed size 10 bytes
         buf[pos + 24 : pos + 28] = (10).to_bytes(4, "little")
@@ -534,7 +513,7 @@ def test_zip_guard_refuses_lying_sizes_and_bad_crcs() -> None:
 
 
 def test_zip_guard_refuses_an_unsupported_compression_method() -> None:
-    data = _book(("S", [HEADER, _record(1)]))
+    data = book(("S", [HEADER, _record(1)]))
 
     def method_99(buf: bytearray, pos: int) -> None:
         buf[pos + 10 : pos + 12] = (99).to_bytes(2, "little")
