@@ -36,16 +36,15 @@ def row_unit(cells: Mapping[str, object], sheet_unit: str | None, consolidated: 
              matcher: UnitMatcher) -> str | None:
     """The roster unit of one data row (``cells``: column -> raw cell), or None when nothing names one.
 
-    In order: the row's unit cell when it names a roster unit and the sheet is consolidated or has no unit of
-    its own; the sheet's unit, unless the sheet is consolidated (there the file's unit says nothing about a
-    row); with no roster at all, the unit cell as typed; a roster unit named in the account's name or
+    In order: the sheet's unit, unless the sheet is consolidated (there the file's unit says nothing about a
+    row); the row's unit cell when it names a roster unit; with no roster at all, the unit cell as typed; a roster unit named in the account's name or
     description (:meth:`UnitMatcher.named_in`)."""
-    cell = cells.get("unit")
-    own = None if is_blank(cell) else matcher.match(cell)
-    if own is not None and (consolidated or sheet_unit is None):
-        return own
     if sheet_unit is not None and not consolidated:
         return sheet_unit
+    cell = cells.get("unit")
+    own = None if is_blank(cell) else matcher.match(cell)
+    if own is not None:
+        return own
     if matcher.empty:
         return text(cell)
     for column in NAMING_COLUMNS:

@@ -47,7 +47,6 @@ class UnitMatcher:
     school_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        self._matched: dict[object, str | None] = {}  # match() per distinct text: a registry repeats its units
         self._exact: dict[str, str] = {}
         for unit, aliases in zip(self.units.get("unit", []), self.units.get("aliases", []), strict=False):
             if not normalize.text(unit):
@@ -66,14 +65,6 @@ class UnitMatcher:
 
     def match(self, name: object) -> str | None:
         """Canonical roster name for ``name`` or None."""
-        if isinstance(name, str) and name in self._matched:
-            return self._matched[name]
-        found = self._match(name)
-        if isinstance(name, str):
-            self._matched[name] = found
-        return found
-
-    def _match(self, name: object) -> str | None:
         k = key(name)
         if not k:
             return None
