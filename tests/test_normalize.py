@@ -113,7 +113,9 @@ def test_person_and_text():
     ],
 )
 def test_category(typed, url, code):
-    assert n.category(typed, url, ("ncwu.edu.cn",)) == code
+    from netmedia.transform.records import platform_category
+
+    assert platform_category(typed, url, None, None, ("ncwu.edu.cn",))[0] == code
 
 
 # Platform types named in university and 政务新媒体 notices, and the pairs where one word holds another: the longest

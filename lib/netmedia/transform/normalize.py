@@ -237,14 +237,6 @@ def on_domains(host: str | None, domains: tuple[str, ...]) -> bool:
     return bool(host) and any(host == d or host.endswith("." + d) for d in domains)
 
 
-def category(type_text: object, url: object = None, domains: tuple[str, ...] = ()) -> str:
-    """Category code from the free-text platform type; a plain '网站' is placed by its URL's domain."""
-    code = type_category(type_text)
-    if code == "website":
-        return website_category(url, domains)
-    return code
-
-
 @schema.vocabulary_cache
 @_cached
 def type_category(type_text: object) -> str:

@@ -196,7 +196,6 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
 
     table = annex.ANNEX_TABLE[annex_no]
     cmap, scale, account_label = smap.cmap, smap.scale(st.data_lists.columns), roles.account_label(smap)
-    hints: dict[str | None, str] = {}  # section label -> the hint record() gets
     unit = where.file_unit or ctx.matcher.match(unit_named_in(rows)) or ctx.matcher.find_in(sh)
     if unit is None and ctx.matcher.empty:
         unit = unit_named_in(rows)
@@ -217,7 +216,7 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
             reasons[source_row] = EMPTY_ROW
             continue
         row_unit = row_units.row_unit(cells, unit, consolidated, ctx.matcher)  # None: kept, R-unit's row
-        hint = hints.get(dl.section[i]) or hints.setdefault(dl.section[i], _hint(dl.section[i], sh, account_label))
+        hint = _hint(dl.section[i], sh, account_label)
         rec = record(table, cells.get, row_unit, ctx.roster_kind.get(row_unit), hint, ctx.config.institution.domains)
         rec.update(source_file=sf, source_sheet=sh, source_row=source_row)
         kept.append(rec)
@@ -327,9 +326,8 @@ def platform_class(category: str, url: str | None, domains: tuple[str, ...]) -> 
     """The notice's class of a row: its category's, except that a website's is its address's: class 1 when the
     URL's host is on ``domains``, else 2 (issue 13: the class comes from the host). A website typed 校外网站 on
     the school's domain is class 1 and keeps its typed category; R-category flags the contradiction."""
-    host = normalize.url_host(url) if category in WEBSITE_CATEGORIES else None
-    if host is not None:
-        return 1 if normalize.on_domains(host, domains) else 2
+    if category in WEBSITE_CATEGORIES and normalize.url_host(url) is not None:
+        return schema.class_of(normalize.website_category(url, domains))
     return schema.class_of(category)
 
 
