@@ -23,7 +23,7 @@ import pandas as pd
 from netmedia import outputs, paths, schema
 from netmedia.config import Config, load_config
 from netmedia.extract import sources, tables
-from netmedia.transform import records, returns
+from netmedia.transform import annex, records, returns
 from netmedia.transform.units import UnitMatcher
 
 if TYPE_CHECKING:
@@ -265,7 +265,7 @@ def column_maps(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     subs = tables["submissions"]
     rows = []
     for sub in subs[subs["column_map"].notna()].itertuples(index=False):
-        zh = schema.zh_headers({"2": "platforms", "3": "personal_accounts"}.get(sub.annex, "platforms"))
+        zh = schema.zh_headers(annex.ANNEX_TABLE.get(sub.annex, "platforms"))
         for c in json.loads(sub.column_map):
             rows.append({"来源文件": sub.source_file, "工作表": sub.source_sheet, "附件": sub.annex,
                          "表头行": c["row"], "列": c["col"], "表头": c["label"],
