@@ -123,13 +123,6 @@ def host_rule(url_or_text: str | None) -> HostRule | None:
     return None
 
 
-def platform_of(url_or_text: str | None) -> str | None:
-    """The category code the first platform address in the text names (``weibo.com/u/1`` -> ``weibo``);
-    None when the text holds no address of a listed platform (a website, or no address at all)."""
-    rule = host_rule(url_or_text)
-    return rule.category if rule else None
-
-
 @_cached
 def id_platform(account_id: str | None) -> str | None:
     """The category code an account id's shape names (``gh_`` + 12 hex -> ``wechat_official``), else None."""

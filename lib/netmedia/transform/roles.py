@@ -274,11 +274,6 @@ def _best(got: dict[str, float], roles: Sequence[str] = ROLE_ORDER) -> tuple[str
     return role, got[role]
 
 
-def best_role(values: list[object], look: Lookups, roles: Sequence[str] = ROLE_ORDER) -> tuple[str | None, float]:
-    """The role most of ``values`` (non-blank cells) show, and its share; (None, 0) for no values."""
-    return _best(_role_shares(values, look), roles)
-
-
 class SheetValues:
     """A sheet's data columns as the detectors see them: each column's first :data:`VALUE_SAMPLE` non-blank
     values and the share of each role among them, computed once for both annexes' maps."""
