@@ -1,0 +1,84 @@
+"""The stamp netmedia puts in the workbooks it sends out, so it knows them exactly when they come back.
+
+A pre-filled return (``netmedia templates``) and a rectification list (``netmedia check``) carry a hidden sheet,
+:data:`STAMP_SHEET`, of key/value rows: what the workbook is (``kind``), the template version, the round, the
+unit, and per data sheet its layout (table, header row, the field of each column). The ingest reads the layout
+from the stamp instead of guessing headers, and sets the stamp sheet aside as no data. A workbook without the
+sheet (a free-form return) is read as before.
+
+The stamp is plain cells, readable by every writer and reader (xlsxwriter, openpyxl, calamine, LibreOffice).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as pc
+
+STAMP_SHEET = "netmedia_stamp"  # hidden sheet; the ingest never reads it as data
+MAGIC = "netmedia"  # A1: this word, B1: the stamp format version
+FORMAT = "1"
+KINDS = ("template", "rectification")
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """One data sheet of a stamped workbook: its table, its 1-based header row and, per column (A, B, …), the
+    field it holds (None: a column that is no field, e.g. 序号)."""
+
+    table: str
+    header_row: int
+    columns: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class Stamp:
+    kind: str  # one of KINDS
+    version: str  # the template's version (a change of layout changes it)
+    round: str  # the round the workbook was made for
+    unit: str  # the roster unit it was made for
+    sheets: dict[str, SheetLayout] = field(default_factory=dict)  # sheet name -> layout
+
+    def rows(self) -> list[list[str]]:
+        """The stamp sheet's cells, row by row."""
+        out = [[MAGIC, FORMAT], ["kind", self.kind], ["version", self.version], ["round", self.round],
+               ["unit", self.unit]]
+        for name, lay in self.sheets.items():
+            out.append(["sheet", name, json.dumps({"table": lay.table, "header_row": lay.header_row,
+                                                   "columns": list(lay.columns)}, ensure_ascii=False)])
+        return out
+
+
+def parse_stamp(rows: list[list[object]]) -> Stamp | None:
+    """A stamp from the stamp sheet's cells, or None when they are not one (a sheet that happens to carry the
+    name, or a stamp of an unknown format)."""
+    if not rows or len(rows[0]) < 2 or rows[0][0] != MAGIC or str(rows[0][1]) != FORMAT:
+        return None
+    values: dict[str, str] = {}
+    sheets: dict[str, SheetLayout] = {}
+    for row in rows[1:]:
+        cells = ["" if c is None else str(c) for c in row]
+        if len(cells) >= 3 and cells[0] == "sheet":
+            lay = json.loads(cells[2])
+            sheets[cells[1]] = SheetLayout(lay["table"], int(lay["header_row"]), tuple(lay["columns"]))
+        elif len(cells) >= 2 and cells[0]:
+            values[cells[0]] = cells[1]
+    if values.get("kind") not in KINDS:
+        return None
+    return Stamp(values["kind"], values.get("version", ""), values.get("round", ""), values.get("unit", ""), sheets)
+
+
+def read_stamp(source: str | Path | bytes) -> Stamp | None:
+    """The stamp of a workbook (path or bytes), or None when it has none or cannot be read."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if STAMP_SHEET not in wb.sheet_names:
+            return None
+        rows = wb.get_sheet_by_name(STAMP_SHEET).to_python()
+    except Exception:  # calamine raises several unrelated types for damaged files: such a file has no stamp
+        return None
+    return parse_stamp(rows)
