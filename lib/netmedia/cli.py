@@ -1,4 +1,4 @@
-"""Command line: ``netmedia ingest | check | sample | run``.
+"""Command line: ``netmedia ingest | check | sample | run | mail``.
 
 Exit codes are part of the interface so CI can gate a season: 0 the run
 completed (check: no violation), 1 check found violations (run: a notebook
@@ -71,6 +71,34 @@ def cmd_run(args: argparse.Namespace) -> int:
                       wait=args.wait)
 
 
+OUTBOX = paths.ROOT / "outbox"  # drafts and templates that leave the department (personal data: git-ignored)
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    """Mail drafts per unit; with --send, sent. 1 when a draft with a mailbox was not delivered."""
+    from netmedia.report.mail import MailError
+    from netmedia.season import mail_step
+
+    try:
+        result = mail_step(Path(args.reports), Path(args.out), _config(args), clean=Path(args.clean),
+                           templates=Path(args.templates), send=args.send)
+    except MailError as e:
+        print(f"netmedia mail: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    print(result.summary())
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _mail_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("reports", nargs="?", default=str(paths.REPORTS), help="reports folder (default: reports/)")
+    s.add_argument("--out", default=str(OUTBOX / "mail"), help="drafts folder (default: outbox/mail/)")
+    s.add_argument("--clean", default=str(paths.DATA_CLEAN), help="clean tables (default: data_clean/)")
+    s.add_argument("--templates", default=str(OUTBOX / "templates"),
+                   help="next-round templates, <unit>.xlsx (default: outbox/templates/)")
+    s.add_argument("--send", action="store_true", help="send the drafts with a mailbox (default: drafts only)")
+    s.set_defaults(func=cmd_mail)
+
+
 def _wait_option(s: argparse.ArgumentParser) -> None:
     s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="when another run is writing the same folders, wait this long for it (default: stop at once)")
@@ -109,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--reports", default=str(paths.REPORTS))
     _wait_option(s)
     s.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("mail", help="one .eml draft per unit: rectification list, next-round template, reminders "
+                                    "(催报); --send sends them (SMTP settings: NETMEDIA_SMTP_* variables)")
+    _mail_options(s)
     return p
 
 

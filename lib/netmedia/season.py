@@ -28,6 +28,7 @@ from netmedia.transform.units import UnitMatcher
 
 if TYPE_CHECKING:
     from netmedia.report.dashboard import DashboardPaths
+    from netmedia.report.mail import MailResult
 
 outputs.die_with_run()  # in a notebook kernel of ``netmedia run``: die with the run, never write on after it
 
@@ -492,3 +493,29 @@ def demo_previous_round(clean: Path, config: Config) -> Path:
         shutil.rmtree(history.rounds_dir(new) / name, ignore_errors=True)  # carried as links: never rewritten
         made = write_previous_round(new, config)
     return history.rounds_dir(clean) / made.name
+
+
+# ------------------------------------------------------------------ mail
+def mail_step(reports: Path, out: Path, config: Config, *, clean: Path, templates: Path,
+              send: bool = False) -> MailResult:
+    """One ``.eml`` draft per unit into ``out`` (:mod:`netmedia.report.mail`): its rectification list from
+    ``reports/整改清单/``, its next-round template from ``templates``, a reminder (催报) when its 报送状态
+    (:func:`submission_status`, from the clean tables in ``clean``) calls for one. With ``send``, the drafts
+    with a mailbox go out over SMTP (settings from the environment, read before anything is written).
+
+    MailError (a usage or input error) when ``reports`` or the clean tables are missing, or ``send`` is asked
+    without an SMTP host; ConfigError when ``config/mail.toml`` is missing or malformed."""
+    from netmedia.report import mail
+    from netmedia.validate.checks import load_clean_tables
+
+    reports, clean = Path(reports), Path(clean)
+    if not reports.is_dir():
+        raise mail.MailError(f"reports folder not found: {reports} (run `netmedia check` first)")
+    tables = load_clean_tables(clean)
+    if "submissions" not in tables or "units" not in tables:
+        raise mail.MailError(f"no clean tables in {clean} (run `netmedia ingest` first)")
+    settings = mail.smtp_settings() if send else None
+    wording = mail.load_wording(mail.mail_toml_for(config))
+    result = mail.write_drafts(submission_status(tables, config), tables["units"], reports, Path(templates),
+                               Path(out), config, wording)
+    return mail.send_drafts(result, settings) if settings else result

@@ -72,10 +72,11 @@ def _roster(path: Path, headers: list[str], rows: list[list[str]]) -> None:
 
 def _write_rosters(season: Season, out: Path, rng: random.Random, messy: bool) -> None:
     rows = []
-    for u in season.units:
+    for i, u in enumerate(season.units):
         sep = rng.choice(("、", ",", ";", "，")) if messy else "、"
-        rows.append([u.name, sep.join(u.aliases), u.kind, u.party_head, u.admin_head])
-    _roster(out / "reference" / "units.xlsx", ["单位名称", "别名", "单位类别", "党组织书记", "行政负责人"], rows)
+        mailbox = "" if i % 9 == 4 else f"unit{i + 1:03d}@example.com"  # a few units without one (mail drafts)
+        rows.append([u.name, sep.join(u.aliases), u.kind, u.party_head, u.admin_head, mailbox])
+    _roster(out / "reference" / "units.xlsx", ["单位名称", "别名", "单位类别", "党组织书记", "行政负责人", "邮箱"], rows)
     people = [[p.name, p.staff_id or "", p.unit, p.status or ""] for p in season.people]
     _roster(out / "reference" / "staff.xlsx", ["姓名", "工号", "所在单位", "人员状态"], people)
 
