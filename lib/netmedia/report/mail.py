@@ -233,9 +233,9 @@ def _finding_counts(reports: Path) -> pd.DataFrame:
     if not p.exists():
         return pd.DataFrame(columns=cols)
     f = pd.read_parquet(p, columns=["unit", "severity"])
-    g = f.groupby("unit")["severity"]
-    return pd.DataFrame({"findings": g.size(), "violations": g.apply(lambda s: int((s == "violation").sum())),
-                         "warnings": g.apply(lambda s: int((s == "warning").sum()))})
+    t = pd.crosstab(f["unit"], f["severity"])
+    return pd.DataFrame({"findings": t.sum(axis=1), "violations": t.get("violation", 0),
+                         "warnings": t.get("warning", 0)}, index=t.index)
 
 
 def _compose(kind: Kind, wording: Wording, values: dict[str, str], to: str,
