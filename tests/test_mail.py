@@ -8,6 +8,7 @@ wording comes from a mail.toml written by the test, so the subjects and bodies a
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import socket
@@ -18,6 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from netmedia import cli, paths
+from netmedia.report import mail
 
 DEADLINE_DAY = "2023-04-25"  # [round] deadline of the institution TOML the tests copy
 
@@ -321,3 +323,21 @@ def test_the_demo_roster_has_mailboxes_for_most_units(tmp_path):
     assert 0 < boxes.count(None) <= 3
     assert all("@" in b for b in boxes if b)
 
+
+
+@pytest.mark.parametrize(("cell", "to"), [
+    ("jx@example.com", "jx@example.com"),
+    ("jx@example.com；jx2@example.com、 jx3@example.com", "jx@example.com, jx2@example.com, jx3@example.com"),
+    ("张三 <zs@example.com>", "zs@example.com"),
+    ("无", ""), ("", ""), (None, ""), (float("nan"), ""), ("jx@example", ""),
+])
+def test_roster_mailbox_cells(cell, to):
+    assert mail.mailbox(cell) == to
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (pd.Timestamp("2023-04-28 10:00"), "2023年4月28日"), (dt.date(2023, 5, 5), "2023年5月5日"),
+    (pd.NaT, ""), (None, ""), (float("nan"), ""),
+])
+def test_dates_in_chinese(value, text):
+    assert mail.zh_date(value) == text

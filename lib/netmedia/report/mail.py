@@ -204,7 +204,7 @@ class MailResult:
 
 def zh_date(d: object) -> str:
     """2023年4月25日 (blank for a missing date)."""
-    if d is None or (not isinstance(d, dt.date) and pd.isna(d)):
+    if d is None or pd.isna(d):  # None, NaN, NaT (a date never is)
         return ""
     d = pd.Timestamp(d)
     return f"{d.year}年{d.month}月{d.day}日"
