@@ -294,7 +294,8 @@ def write_drafts(status: pd.DataFrame, units: pd.DataFrame, reports: Path, templ
             continue
         n = counts.loc[unit] if unit in counts.index else {"findings": 0, "violations": 0, "warnings": 0}
         values = {**common, "unit": unit, "status": state, "received_at": zh_date(received),
-                  **{k: str(int(n[k])) for k in ("findings", "violations", "warnings")}}
+                  **{k: str(int(n[k])) for k in ("findings", "violations", "warnings")},
+                  "attachments": "", "findings_sentence": "", "template_sentence": ""}  # filled below
         names = {k: wording.attachment_names[k].format_map(values) for k in files}
         values["attachments"] = "\n".join(names.values())
         values["findings_sentence"] = (wording.sentences["findings"].format_map(values)
