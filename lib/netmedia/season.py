@@ -255,7 +255,7 @@ def rejects_by_reason(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 #: How a column's field was decided (``submissions.column_map``'s ``basis``), for people.
-BASIS_ZH = {"header": "表头", "values": "取值", "both": "表头+取值", "none": "未识别"}
+BASIS_ZH = {"header": "表头", "values": "取值", "both": "表头+取值", "none": "未识别", "stamp": "模板印记"}
 
 
 def column_maps(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
