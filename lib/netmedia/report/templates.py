@@ -192,14 +192,18 @@ def _data_sheet(ws: Worksheet, sheet: str, layout: SheetLayout, df: pd.DataFrame
     for j, c in enumerate(cols):
         label = w["record_id_header"] if c.template_hidden else c.zh
         ws.write_string(HEADER_ROW, j, label, fmts.get(_HEAD))
-        props = {**_DATA, "num_format": DATE_FORMAT} if c.dtype == "date" else _DATA
-        ws.set_column(j, j, max(display_width(c.zh) + 4, 12), fmts.get(_HIDDEN_ID if c.template_hidden else props),
-                      {"hidden": c.template_hidden})
+        ws.set_column(j, j, max(display_width(c.zh) + 4, 12), fmts.get(_cell_props(c)), {"hidden": c.template_hidden})
         _validation(ws, c, first, last, j, lists)
     if df is not None:
         _prefill(ws, cols, df, first, fmts)
     ws.freeze_panes(first, 0)
     ws.protect("", {"insert_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _cell_props(c: schema.Column) -> dict[str, object]:
+    """The format of a column's data cells: unlocked (a hidden one locked), dates as dates."""
+    props = _HIDDEN_ID if c.template_hidden else _DATA
+    return {**props, "num_format": DATE_FORMAT} if c.dtype == "date" else props
 
 
 def _prefill(ws: Worksheet, cols: tuple[schema.Column, ...], df: pd.DataFrame, first: int, fmts: _Formats) -> None:
@@ -210,7 +214,7 @@ def _prefill(ws: Worksheet, cols: tuple[schema.Column, ...], df: pd.DataFrame, f
             values = [words[PREFILLED_STATUS]] * len(df)
         else:
             values = [words.get(v, v) if isinstance(v, str) else v for v in map(cell_value, df[c.name])]
-        props = {**_DATA, "num_format": DATE_FORMAT} if c.dtype == "date" else _DATA
+        props = _cell_props(c)
         for i, v in enumerate(values):
             if v is None:
                 continue
