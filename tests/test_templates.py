@@ -201,6 +201,8 @@ def _returned(made: Path, raw: Path) -> None:
            "运营管理负责人": "李四", "联系电话": "13800000360", "本轮状态": "新增"}
     for label, v in new.items():
         ws.cell(5, col[label], v)
+    for sheet in (P2, P3):
+        wb[sheet]["A1"] = "网络媒体平台备案表"  # no unit named anywhere but in the stamp
     wb.save(raw / "回执.xlsx")
 
 
