@@ -30,11 +30,13 @@ PLATFORMS = [
     dict(unit="水利学院", platform_type_raw="微信公众号", category="wechat_official", platform_name="水利青年",
          account_id="slqn2020", supervisor="张三", supervisor_title="党委书记", operator="李四",
          operator_phone="13800000360", last_updated_on=dt.date(2023, 3, 1), followers=1200, status="running",
+         status_raw="更新中",
          record_id="P0000000001", round_status="unchanged"),
     dict(unit="水利学院", platform_type_raw="微博", category="weibo", platform_name="水利学院微博", account_id="5512345678",
-         supervisor="张三", operator="王五", operator_phone="13900000001", status="stopped", record_id="P0000000002"),
+         supervisor="张三", operator="王五", operator_phone="13900000001", status="stopped", status_raw="停用",
+         record_id="P0000000002"),
     dict(unit="水利学院", platform_type_raw="抖音", category="douyin", platform_name="水院抖音", account_id="sydy",
-         supervisor="张三", operator="赵六", operator_phone="13700000002", status="running", record_id="P0000000003"),
+         supervisor="张三", operator="赵六", operator_phone="13700000002", status="unknown", record_id="P0000000003"),
     dict(unit="水利学院", platform_type_raw="快手", category="kuaishou", platform_name="已关的快手", account_id="ks1",
          supervisor="张三", operator="赵六", operator_phone="13700000002", status="closed", record_id="P0000000004",
          round_status="closed"),  # closed this round: not carried forward
@@ -46,6 +48,8 @@ PLATFORMS = [
 ACCOUNTS = [
     dict(unit="水利学院", holder_name="吴九", holder_role="staff", platform_type_raw="抖音", category="douyin",
          platform_name="=吴老师讲水利", account_id="wls", record_id="A0000000001"),
+    dict(unit="水利学院", holder_name="郑十", holder_role="student", platform_type_raw="bilibili", category="bilibili",
+         platform_name="郑同学", record_id="A0000000002"),
 ]
 
 
@@ -100,16 +104,17 @@ def test_prefilled_values_and_hidden_record_id(made):
     # only the columns a unit types: no derived ones
     assert not {"平台类别", "平台分类代码", "分类依据", "运行状态（原文）"} & set(header)
     got = [(r["平台名称"], r["运营管理负责人"], r["联系电话"], r["运行状态"], r["记录编号"], r["本轮状态"]) for r in rows]
-    assert got == [("水利青年", "李四", "13800000360", "正常", "P0000000001", "无变化"),
+    assert got == [("水利青年", "李四", "13800000360", "更新中", "P0000000001", "无变化"),  # status as typed
                    ("水利学院微博", "王五", "13900000001", "停用", "P0000000002", "无变化"),
-                   ("水院抖音", "赵六", "13700000002", "正常", "P0000000003", "无变化")]
+                   ("水院抖音", "赵六", "13700000002", None, "P0000000003", "无变化")]
     assert rows[0]["最近更新时间"] == dt.datetime(2023, 3, 1) and rows[0]["粉丝数"] == 1200
     assert ws.column_dimensions[_letter(ws, "记录编号")].hidden
     assert not ws.column_dimensions[_letter(ws, "本轮状态")].hidden
     a = wb[P3]
     _, rows3 = _table(a)
-    assert [(r["姓名"], r["身份"], r["平台(账号)名称"], r["记录编号"]) for r in rows3] == [
-        ("吴九", "教职工", "=吴老师讲水利", "A0000000001")]
+    assert [(r["姓名"], r["身份"], r["平台类型"], r["平台(账号)名称"], r["记录编号"]) for r in rows3] == [
+        ("吴九", "教职工", "抖音", "=吴老师讲水利", "A0000000001"),
+        ("郑十", "学生", "bilibili", "郑同学", "A0000000002")]  # the type as typed, the role as its word
     name_cell = a.cell(3, [c.value for c in a[2]].index("平台(账号)名称") + 1)
     assert name_cell.data_type == "s" and name_cell.quotePrefix  # stays text when edited
     _, lib_rows = _table(openpyxl.load_workbook(made / "图书馆.xlsx")[P2])
@@ -218,7 +223,9 @@ def test_returned_template_ingests_by_its_layout(made, tmp_path, config):
                    "水利学院微博": ("水利学院", "王五", "P0000000002", "closed"),
                    "水利红书": ("水利学院", "李四", None, "new")}
     a = res.tables["personal_accounts"]
-    assert a[["holder_name", "record_id", "round_status"]].values.tolist() == [["吴九", "A0000000001", "unchanged"]]
+    assert a[["holder_name", "holder_role", "record_id", "round_status"]].values.tolist() == [
+        ["吴九", "staff", "A0000000001", "unchanged"], ["郑十", "student", "A0000000002", "unchanged"]]
+    assert p.set_index("platform_name").loc["水利青年", "status"] == "running"
     rej = res.tables["rejects"]
     assert sorted(set(rej["reason"])) == ["header row", "title row"]  # the title and header of each data sheet
     assert set(rej["source_sheet"]) == {P2, P3}

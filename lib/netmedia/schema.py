@@ -36,6 +36,7 @@ class Column:
     template_hidden: bool = False  # written hidden and locked in the templates (record_id)
     choices: str | None = None  # the vocabulary of the column's dropdown in the templates (choice_words)
     input: str | None = None  # the input message of the column in the templates (data/templates.toml)
+    template_from: str | None = None  # the clean column a template's pre-filled cell shows as typed
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def columns(table: str) -> tuple[Column, ...]:
             template_hidden=bool(c.get("template_hidden", False)),
             choices=c.get("choices"),
             input=c.get("input"),
+            template_from=c.get("template_from"),
         )
         for c in spec["columns"]
     )

@@ -207,13 +207,16 @@ def _cell_props(c: schema.Column) -> dict[str, object]:
 
 
 def _prefill(ws: Worksheet, cols: tuple[schema.Column, ...], df: pd.DataFrame, first: int, fmts: _Formats) -> None:
-    """The unit's rows, a column at a time: codes of a dropdown's vocabulary as its words, 本轮状态 as 无变化."""
+    """The unit's rows, a column at a time (``schema.toml``: ``template_from``, else codes as their dropdown
+    words), 本轮状态 as 无变化."""
     for j, c in enumerate(cols):
         words = dict(schema.choice_words(c.choices)) if c.choices else {}
         if c.name == ROUND_STATUS:
             values = [words[PREFILLED_STATUS]] * len(df)
+        elif c.template_from or not c.choices:
+            values = list(map(cell_value, df[c.template_from or c.name]))
         else:
-            values = [words.get(v, v) if isinstance(v, str) else v for v in map(cell_value, df[c.name])]
+            values = [words.get(v) for v in map(cell_value, df[c.name])]
         props = _cell_props(c)
         for i, v in enumerate(values):
             if v is None:
