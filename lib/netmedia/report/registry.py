@@ -40,7 +40,8 @@ TOTAL = "合计"
 OWNER_KIND_ZH = {"unit": "单位", "student_org": "学生组织"}
 STATUS_ZH = {"running": "正常运行", "stopped": "停用", "closed": "已注销", "unknown": "未知"}
 HOLDER_ROLE_ZH = {"staff": "教职工", "student": "学生"}
-_CODE_MAPS = {"owner_kind": OWNER_KIND_ZH, "status": STATUS_ZH, "holder_role": HOLDER_ROLE_ZH}
+_CODE_MAPS = {"owner_kind": OWNER_KIND_ZH, "status": STATUS_ZH, "holder_role": HOLDER_ROLE_ZH,
+              "round_status": dict(schema.choice_words("round_status"))}  # 无变化 / 有变更 / 已注销 / 新增
 
 # Columns shown on class sheets (clean column order minus what the sheet itself says).
 _HIDDEN = {"platform_class"}
