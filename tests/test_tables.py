@@ -193,7 +193,7 @@ def test_cell_values_codes_dates_bools() -> None:
             dt.datetime(2025, 5, 1, 9, 30),
             True,
             12.5,
-            " 两端空格\xa0中间NBSP_x000D_\r\n第二行 ",
+            " 两端空格\xa0中间NBSP_x000D_\n第二行 ",  # Excel writes a CR LF as _x000D_ + LF
         ],
     ]
     (t,) = read_tables(book(("S", rows)))
@@ -345,7 +345,7 @@ def test_cells_cleaned_and_blank_rows_left_out() -> None:
     to nothing is blank and a row of such cells is not a row; 0, 0.0 and False are values, not blanks."""
     rows = [
         ["单位", "平台名称", "粉丝数", "在用", "备注"],
-        ["宣传部", "\u200b新闻网\ufeff", 0, False, "a_x000d_\rb"],
+        ["宣传部", "\u200b新闻网\ufeff", 0, False, "a_x000d_\nb"],
         ["  ", "_x000D_", "\xa0", "\u3000", "\r\n"],  # whitespace only: blank
         ["学生处", "\t官微 ", 0.0, True, None],
     ]
