@@ -341,8 +341,9 @@ def test_sheet_layout_and_print_setup(tmp_path, findings, tables, config):
     headers = [c.value for c in ws[4]]
     assert headers == [zh for zh, _w in LIST_COLUMNS.values()]
     assert headers[:5] == ["序号", "问题类型", "严重程度", "整改要求", "具体情况"]
-    assert headers[-2:] == ["单位回复/整改情况", "问题编号"]
-    assert ws.column_dimensions["Q"].hidden and not ws.column_dimensions["P"].hidden
+    assert headers[-3:] == ["单位回复/整改情况", "问题编号", "规则"]
+    assert ws.column_dimensions["Q"].hidden and ws.column_dimensions["R"].hidden
+    assert not ws.column_dimensions["P"].hidden
     assert ws.freeze_panes == "A5"
     assert ws.print_title_rows.replace("$", "") == "4:4"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9

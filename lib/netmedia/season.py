@@ -70,7 +70,7 @@ def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: i
 
 
 # ------------------------------------------------------------------ ingest
-TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies")
 ERROR_LOG = "ingest_errors.log"
 
 
@@ -95,7 +95,7 @@ class IngestResult:
         lines.append(f"  sheets/files reported: {len(subs)} ({(subs['status'] == 'ok').sum()} ok, "
                      f"{(subs['status'] == 'rejected').sum()} rejected, {(subs['status'] == 'skipped').sum()} skipped, "
                      f"{(subs['status'] == 'hidden').sum()} hidden)")
-        for name in ("platforms", "personal_accounts", "units", "staff"):
+        for name in ("platforms", "personal_accounts", "units", "staff", "replies"):
             lines.append(f"  {name}: {len(t[name])} clean rows")
         rej = t["rejects"]
         lines.append(f"  rejects: {len(rej)}")
@@ -315,23 +315,79 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     out = Path(out)
     with outputs.lock([clean, out], wait=wait):
         tables = checks.load_clean_tables(clean)
+        sent = findings_sent(out)  # before the staging folder replaces them
         with outputs.staged(out) as new:
             result = checks.run_checks(tables, config, data_docs_dir=(new / "data_docs") if data_docs else None)
             findings = result.findings
             written = checks.write_findings(findings, new, result.not_checked)
             lists = rectification.write_rectification_lists(findings, tables, new, config)
+            status = rectification_status(findings, tables.get("replies"), sent, config)
+            status.to_parquet(new / STATUS_FILE, index=False)
             reg = registry.write_registry(tables, new, config)
             workbook = write_clean_workbook(tables, new, config.vocabulary)
     final = {p: out / p.relative_to(new) for p in [*reg, workbook]}
     where: dict[str, object] = {
         "findings": out / Path(written["xlsx"]).name if isinstance(written, dict) and "xlsx" in written else out,
         "rectification lists": f"{len(lists)} workbooks in {out / '整改清单'}",
+        "rectification status": f"{out / STATUS_FILE} ({_status_counts(status)})",
         "registry": ", ".join(str(final[p]) for p in reg),
         "clean tables": final[workbook],
     }
     if data_docs:
         where["data docs"] = out / "data_docs" / "index.html"
     return CheckReport(findings, result.ok, out, where, result.not_checked)
+
+
+STATUS_FILE = "rectification_status.parquet"  # under reports/: each finding's status (open, replied, …)
+
+
+def findings_sent(reports: Path) -> pd.DataFrame | None:
+    """The findings the previous check sent out (``findings.parquet``) and the ones it already had a status for
+    (``rectification_status.parquet``, so a resolved finding stays resolved): finding_id, unit, rule."""
+    parts = []
+    for name in ("findings.parquet", STATUS_FILE):
+        p = Path(reports) / name
+        if p.exists():
+            df = pd.read_parquet(p)
+            if {"finding_id", "unit", "rule"} <= set(df.columns):
+                parts.append(df[["finding_id", "unit", "rule"]])
+    return pd.concat(parts, ignore_index=True).drop_duplicates("finding_id") if parts else None
+
+
+def rectification_status(findings: pd.DataFrame, replies: pd.DataFrame | None, sent: pd.DataFrame | None,
+                         config: Config) -> pd.DataFrame:
+    """Each finding's status: :func:`netmedia.validate.rectification_status.rectification_status`."""
+    from netmedia.validate import rectification_status as rs
+
+    return rs.rectification_status(findings, replies, sent, config)
+
+
+def _status_counts(status: pd.DataFrame) -> str:
+    counts = status["status"].value_counts()
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("open", "replied", "resolved", "overdue"))
+
+
+#: The statuses as notebook 04 and the dashboard show them.
+STATUS_ZH = {"open": "待整改", "replied": "已回复", "resolved": "已整改", "overdue": "逾期"}
+
+
+def rectification_progress(clean: str | Path, reports: str | Path) -> pd.DataFrame:
+    """Rectification progress per unit (notebook 04): how many findings are 待整改 / 已回复 / 已整改 / 逾期, from
+    ``reports/rectification_status.parquet`` (written by the check step), units of the roster in ``clean``
+    with no finding included as zeros."""
+    from netmedia.report.rectification import UNKNOWN_UNIT
+
+    p = Path(reports) / STATUS_FILE
+    status = pd.read_parquet(p) if p.exists() else pd.DataFrame({"unit": [], "status": []}, dtype="str")
+    units_file = Path(clean) / "units.parquet"
+    roster = list(pd.read_parquet(units_file)["unit"].dropna()) if units_file.exists() else []
+    unit = status["unit"].fillna(UNKNOWN_UNIT)
+    table = pd.crosstab(unit, status["status"]).reindex(columns=list(STATUS_ZH), fill_value=0)
+    table = table.reindex(sorted(set(table.index) | set(roster)), fill_value=0).astype("int64")
+    table = table.rename(columns=STATUS_ZH).rename_axis(columns=None)
+    table["合计"] = table.sum(axis=1)
+    table.index.name = "单位"
+    return table.sort_values(["逾期", "待整改", "合计"], ascending=False, kind="stable").reset_index()
 
 
 def dashboard_step(clean: Path, reports: Path, config: Config, *, wait: float = 0.0) -> DashboardPaths:

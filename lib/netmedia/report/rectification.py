@@ -41,7 +41,7 @@ REPLY_FILL = "#FFF2CC"
 LIST_SHEET = "整改清单"  # the sheet units fill in
 LIST_TABLE = "findings"  # the stamp's table of that sheet: one finding per row
 LIST_VERSION = "1"  # the list's layout version (its stamp): a change of LIST_COLUMNS changes it
-HIDDEN = ("finding_id",)  # written but hidden: the returned list is read back by it
+HIDDEN = ("finding_id", "rule")  # written but hidden: the returned list is read back by them
 
 
 # Column of the list -> (Chinese header, width)
@@ -63,6 +63,7 @@ LIST_COLUMNS: dict[str, tuple[str, float]] = {
     "source_row": ("行号", 6),
     "reply": ("单位回复/整改情况", 32),
     "finding_id": ("问题编号", 14),
+    "rule": ("规则", 10),
 }
 
 # What each record table contributes to the "row as filed" columns (list column -> table column).
@@ -198,7 +199,7 @@ def rectification_frame(
     )
     m["reply"] = None
     m["finding_id"] = m["finding_id"].map(_text)
-    cols = ["unit", "rule", "severity", *[c for c in LIST_COLUMNS if c != "seq"]]
+    cols = ["unit", "rule", "severity", *[c for c in LIST_COLUMNS if c not in ("seq", "rule")]]
     return m[cols].reset_index(drop=True)
 
 

@@ -22,15 +22,17 @@ from tqdm import tqdm
 
 from netmedia import schema
 from netmedia.extract import sources, tables
-from netmedia.transform import annex, records
+from netmedia.extract.stamp import Stamp
+from netmedia.transform import annex, records, replies
 from netmedia.transform.records import Context, Rows
 
-RETURN_TABLES = ("platforms", "personal_accounts", "rejects", "submissions")  # the tables the returns make
+RETURN_TABLES = ("platforms", "personal_accounts", "rejects", "submissions", "replies")  # the tables the returns make
 REJECT_COLUMNS = ("source_file", "source_sheet", "source_row", "reason", "raw")  # not in the schema
 
 
-def ingest_source(src: sources.Source, ctx: Context) -> Rows:
-    """Everything one workbook (or one file that is no workbook, or unreadable) contributes."""
+def ingest_source(src: sources.Source, ctx: Context, file_time: dt.datetime | None = None) -> Rows:
+    """Everything one workbook (or one file that is no workbook, or unreadable) contributes. ``file_time``: the
+    modification time of the file under the season's folder (a returned list's reply time when not mailed)."""
     if src.skipped:
         out = Rows()
         out.submissions.append(records.submission(src.source_file, None, status="skipped", message=src.skipped,
@@ -51,6 +53,9 @@ def ingest_source(src: sources.Source, ctx: Context) -> Rows:
         return out
     if not any(s.n_read for s in sheets) and all(s.message in ("", records.EMPTY_SHEET) for s in sheets):
         return records.rejected_file(src.source_file, "empty workbook")
+    stamp = replies.stamp_of(sheets)
+    if stamp is not None and replies.is_returned_list(stamp):  # a rectification list come back: replies, no return
+        return _returned_list(src, sheets, stamp, src.received_at or file_time)
     visible = [s for s in sheets if s.n_read and not s.hidden]
 
     generic: dict[str, list[str]] = {}
@@ -76,6 +81,18 @@ def ingest_source(src: sources.Source, ctx: Context) -> Rows:
     return out
 
 
+def _returned_list(src: sources.Source, sheets: list[tables.SheetTable], stamp: Stamp,
+                   at: dt.datetime | None) -> Rows:
+    """A returned rectification list: its replies and one submissions row. The row has no annex, unit or time: a
+    reply is no return (it neither counts as the unit's submission nor can be late); its message names the unit."""
+    out = Rows()
+    out.replies.extend(replies.reply_rows(src.source_file, sheets, stamp, at))
+    n = len(out.replies)
+    out.submissions.append(records.submission(src.source_file, None, rows_read=n, rows_clean=n, status="ok",
+                                              message=f"整改清单回复（{stamp.unit}）：{n} 条"))
+    return out
+
+
 def _file_unit(name: str, label: str, sheets: list[tables.SheetTable], ctx: Context) -> str | None:
     """The roster unit a workbook is from: its file name, the mail subject or container name, else the first
     填报单位 line of its sheets."""
@@ -97,8 +114,12 @@ def _form_time(sheets: list[tables.SheetTable]) -> dt.datetime | None:
 def ingest_file(path: Path, root: Path, ctx: Context) -> Rows:
     """Every workbook inside one file under ``root`` (itself, its zip members or its mail attachments)."""
     out = Rows()
+    try:
+        mtime: dt.datetime | None = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:  # expand reports the unreadable file
+        mtime = None
     for src in sources.expand(path, root, ctx.config.limits):
-        out.add(ingest_source(src, ctx))
+        out.add(ingest_source(src, ctx, mtime))
     return out
 
 
@@ -162,6 +183,6 @@ def typed_frame(table: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def frames(rows: Rows) -> dict[str, pd.DataFrame]:
-    """The four tables the returns make, typed."""
+    """The tables the returns make (:data:`RETURN_TABLES`), typed."""
     return {t: typed_frame(t, getattr(rows, t)) for t in RETURN_TABLES}
 

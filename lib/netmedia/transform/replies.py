@@ -1,0 +1,73 @@
+"""A returned rectification list (整改清单) into rows of the ``replies`` table.
+
+The lists netmedia sends out (:mod:`netmedia.report.rectification`) carry the hidden stamp
+(:mod:`netmedia.extract.stamp`, kind ``rectification``) with the list sheet's layout: its header row and the
+field of each column, the hidden ``finding_id`` (问题编号) and the unit's reply (单位回复/整改情况) among them.
+A list that comes back is read by that layout, never by guessing its header, and is no return: its rows are
+the department's own findings, so none of them becomes a platform, an account or a reject. Each row whose reply
+cell holds text becomes one reply; a row left empty is no reply.
+
+``replied_at`` is the mail's date when the list came by mail, else the modification time of the file under
+``data_raw/`` (the caller gives one or the other as ``received_at``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from netmedia.extract import tables
+from netmedia.extract.stamp import STAMP_SHEET, Stamp, parse_stamp
+from netmedia.transform.text import clean
+
+KIND = "rectification"  # the stamp kind of a rectification list
+LIST_TABLE = "findings"  # the stamp's table of the list sheet (one finding per row)
+ID_FIELD = "finding_id"
+REPLY_FIELD = "reply"
+RULE_FIELD = "rule"  # the rule's id (hidden, beside the finding id)
+CELL_SEPARATOR = " | "  # how the table reader joins a row's non-empty cells into its text
+
+
+def stamp_of(sheets: list[tables.SheetTable]) -> Stamp | None:
+    """The stamp of a workbook from its sheets as the table reader read them (the stamp sheet's rows, whose cells
+    hold no separator), or None when it has none: no second opening of the workbook."""
+    rows = [text.split(CELL_SEPARATOR) for st in sheets if st.source_sheet == STAMP_SHEET
+            for text in st.row_lists.text]
+    return parse_stamp(rows) if rows else None
+
+
+def is_returned_list(stamp: Stamp | None) -> bool:
+    return stamp is not None and stamp.kind == KIND
+
+
+def _text(v: object) -> str | None:
+    if v is None:
+        return None
+    s = clean(str(v))
+    return s or None
+
+
+def reply_rows(source_file: str, sheets: list[tables.SheetTable], stamp: Stamp,
+               received_at: dt.datetime | None) -> list[dict]:
+    """The replies of a returned list: one row (the ``replies`` table's columns) per list row below the stamp's
+    header row whose finding id and reply cells hold text. The unit is the stamp's; ``received_at`` (the mail's
+    date, else the file's modification time) is ``replied_at``."""
+    out: list[dict] = []
+    for st in sheets:
+        layout = stamp.sheets.get(st.source_sheet)
+        if layout is None or layout.table != LIST_TABLE or ID_FIELD not in layout.columns \
+                or REPLY_FIELD not in layout.columns:
+            continue
+        dl = st.data_lists
+        at = {f: j for j, f in enumerate(layout.columns) if f and j < dl.width}
+        if ID_FIELD not in at or REPLY_FIELD not in at:
+            continue
+        ids, answers = dl.columns[at[ID_FIELD]], dl.columns[at[REPLY_FIELD]]
+        shown = dl.columns[at[RULE_FIELD]] if RULE_FIELD in at else [None] * len(ids)
+        for row, fid, reply, rule in zip(dl.source_row, ids, answers, shown, strict=True):
+            fid, reply = _text(fid), _text(reply)
+            if row <= layout.header_row or fid is None or reply is None:
+                continue
+            out.append({"finding_id": fid, "unit": stamp.unit or None, "rule": _text(rule),
+                        "reply": reply, "replied_at": received_at, "source_file": source_file,
+                        "source_sheet": st.source_sheet, "source_row": row})
+    return out
