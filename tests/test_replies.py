@@ -266,3 +266,28 @@ def test_finding_ids_survive_another_file_order_and_row_order(tmp_path):
 def raw_season_of(raw: Path, returns: dict[str, list[list]]) -> Path:
     write_season(raw, returns)
     return raw
+
+
+# ---------------------------------------------------------------------------------------------- dashboard
+
+
+def test_progress_chart_traces(round_trip):
+    from netmedia.report import charts
+
+    status = pd.DataFrame({"finding_id": ["F1", "F2", "F3", "F4", "F5", "F6"],
+                           "unit": ["水利学院", "水利学院", "水利学院", "电力学院", None, "图书馆"],
+                           "status": ["overdue", "overdue", "replied", "resolved", "open", "open"]})
+    fig = charts.rectification_progress(status)
+    traces = {t.name: dict(zip(t.y, t.x, strict=True)) for t in fig.data}
+    assert traces == {
+        "逾期": {"电力学院": 0, "图书馆": 0, charts.UNKNOWN_UNIT: 0, "水利学院": 2},
+        "待整改": {"电力学院": 0, "图书馆": 1, charts.UNKNOWN_UNIT: 1, "水利学院": 0},
+        "已回复": {"电力学院": 0, "图书馆": 0, charts.UNKNOWN_UNIT: 0, "水利学院": 1},
+        "已整改": {"电力学院": 1, "图书馆": 0, charts.UNKNOWN_UNIT: 0, "水利学院": 0},
+    }
+    assert fig.data[0].y[-1] == "水利学院"  # the most overdue on top (plotly draws the last category on top)
+    assert charts.rectification_progress(status.iloc[:0]).layout.annotations[0].text == charts.NO_DATA
+    # the dashboard's chart reads the check step's statuses
+    figs = charts.all_charts({charts.RECTIFICATION_STATUS: round_trip["due"][["unit", "status"]]}, None, load_config())
+    shown = {t.name: sum(t.x) for t in figs["rectification_progress"].data}
+    assert shown == {"逾期": 2, "待整改": 0, "已回复": 3, "已整改": 2}

@@ -363,44 +363,47 @@ def rectification_status(findings: pd.DataFrame, replies: pd.DataFrame | None, s
 
 
 def _status_counts(status: pd.DataFrame) -> str:
+    from netmedia.validate.rectification_status import STATUSES
+
     counts = status["status"].value_counts()
-    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("open", "replied", "resolved", "overdue"))
-
-
-#: The statuses as notebook 04 and the dashboard show them.
-STATUS_ZH = {"open": "待整改", "replied": "已回复", "resolved": "已整改", "overdue": "逾期"}
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES)
 
 
 def rectification_progress(clean: str | Path, reports: str | Path) -> pd.DataFrame:
     """Rectification progress per unit (notebook 04): how many findings are 待整改 / 已回复 / 已整改 / 逾期, from
-    ``reports/rectification_status.parquet`` (written by the check step), units of the roster in ``clean``
-    with no finding included as zeros."""
+    ``reports/rectification_status.parquet`` (written by the check step); the units of the roster in ``clean``
+    with no finding are listed with zeros. Units with overdue findings first."""
     from netmedia.report.rectification import UNKNOWN_UNIT
+    from netmedia.validate.rectification_status import STATUS_ZH, progress_by_unit
 
-    p = Path(reports) / STATUS_FILE
-    status = pd.read_parquet(p) if p.exists() else pd.DataFrame({"unit": [], "status": []}, dtype="str")
+    status = _read_status(reports)
     units_file = Path(clean) / "units.parquet"
-    roster = list(pd.read_parquet(units_file)["unit"].dropna()) if units_file.exists() else []
-    unit = status["unit"].fillna(UNKNOWN_UNIT)
-    table = pd.crosstab(unit, status["status"]).reindex(columns=list(STATUS_ZH), fill_value=0)
-    table = table.reindex(sorted(set(table.index) | set(roster)), fill_value=0).astype("int64")
-    table = table.rename(columns=STATUS_ZH).rename_axis(columns=None)
+    roster = pd.read_parquet(units_file)["unit"].dropna().tolist() if units_file.exists() else []
+    table = progress_by_unit(status, roster, UNKNOWN_UNIT).rename(columns=STATUS_ZH)
     table["合计"] = table.sum(axis=1)
     table.index.name = "单位"
     return table.sort_values(["逾期", "待整改", "合计"], ascending=False, kind="stable").reset_index()
+
+
+def _read_status(reports: str | Path) -> pd.DataFrame | None:
+    p = Path(reports) / STATUS_FILE
+    return pd.read_parquet(p) if p.exists() else None
 
 
 def dashboard_step(clean: Path, reports: Path, config: Config, *, wait: float = 0.0) -> DashboardPaths:
     """The dashboard (``dashboard.html``, ``charts/``) from the clean tables and ``reports/findings.parquet``,
     written into a staging folder swapped in at ``reports`` when all is written (the check step's reports
     carried over). Returns :func:`netmedia.report.dashboard.build_dashboard`'s paths, moved to ``reports``."""
-    from netmedia.report import dashboard
+    from netmedia.report import charts, dashboard
     from netmedia.validate import checks
 
     reports = Path(reports)
     with outputs.lock([clean, reports], wait=wait):
         tables = checks.load_clean_tables(clean)
         findings = pd.read_parquet(reports / "findings.parquet")
+        status = _read_status(reports)  # the rectification progress chart's counts (never the reply texts)
+        if status is not None:
+            tables[charts.RECTIFICATION_STATUS] = status[["unit", "status"]]
         with outputs.staged(reports) as new:
             made = dashboard.build_dashboard(tables, findings, config, new)
 

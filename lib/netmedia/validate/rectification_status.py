@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,8 @@ from netmedia.config import Config
 DEFAULT_REPLY_DAYS = 15  # reply deadline = round deadline + this, unless configured
 STATUS_COLUMNS = ("finding_id", "unit", "rule", "status", "reply", "replied_at")
 STATUSES = ("open", "replied", "resolved", "overdue")
+#: The statuses as people read them (notebook 04, the dashboard).
+STATUS_ZH = {"open": "待整改", "replied": "已回复", "resolved": "已整改", "overdue": "逾期"}
 
 
 def _section(config: Config) -> dict:
@@ -114,3 +117,14 @@ def rectification_status(findings: pd.DataFrame, replies: pd.DataFrame | None, p
         out[c] = (pd.to_datetime(out[c]).astype("datetime64[us]") if c == "replied_at"
                   else out[c].astype("str").where(out[c].notna(), None))
     return out
+
+
+def progress_by_unit(status: pd.DataFrame | None, roster: Iterable[str] = (), unknown: str = "") -> pd.DataFrame:
+    """Per unit, how many findings are in each status (columns :data:`STATUSES`, index the unit): the units of
+    ``status`` (a finding without a unit under ``unknown``) and of ``roster`` (zeros when they have none)."""
+    if status is None or not len(status):
+        status = pd.DataFrame({"unit": pd.Series([], dtype="str"), "status": pd.Series([], dtype="str")})
+    unit = status["unit"].astype("str").where(status["unit"].notna(), unknown)
+    counts = pd.crosstab(unit, status["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    units = sorted(set(counts.index) | {u for u in roster if isinstance(u, str)})
+    return counts.reindex(units, fill_value=0).astype("int64").rename_axis(index="unit", columns=None)
