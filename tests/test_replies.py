@@ -291,3 +291,15 @@ def test_progress_chart_traces(round_trip):
     figs = charts.all_charts({charts.RECTIFICATION_STATUS: round_trip["due"][["unit", "status"]]}, None, load_config())
     shown = {t.name: sum(t.x) for t in figs["rectification_progress"].data}
     assert shown == {"逾期": 2, "待整改": 0, "已回复": 3, "已整改": 2}
+
+
+def test_reply_texts_stay_out_of_the_dashboard(round_trip, tmp_path):
+    """Replies are the units' free text (a phone in one): the dashboard shows counts only, even when handed them."""
+    from netmedia.report import charts, dashboard
+
+    status = round_trip["due"]
+    assert "电话已更正为13912345678" in set(status["reply"].dropna())  # kept for the department's own files
+    tables = {charts.RECTIFICATION_STATUS: status}
+    page = dashboard.build_dashboard(tables, None, load_config(), tmp_path, images=False).html.read_text("utf-8")
+    assert "各单位整改进度" in page and "党委宣传部" in page
+    assert "13912345678" not in page and "已恢复更新" not in page
