@@ -303,3 +303,24 @@ def test_reply_texts_stay_out_of_the_dashboard(round_trip, tmp_path):
     page = dashboard.build_dashboard(tables, None, load_config(), tmp_path, images=False).html.read_text("utf-8")
     assert "各单位整改进度" in page and "党委宣传部" in page
     assert "13912345678" not in page and "已恢复更新" not in page
+
+
+def test_identity_of_personal_accounts_and_record_ids():
+    from netmedia.validate.findings import finding_id, record_identities
+
+    def ids(rows: list[dict]) -> list[str]:
+        df = pd.DataFrame(rows)
+        return [finding_id("R-naming", "personal_accounts", r["unit"], k)
+                for r, k in zip(rows, record_identities("personal_accounts", df), strict=True)]
+
+    a = {"unit": "水利学院", "holder_name": "张三", "category": "wechat_official", "account_id": "zs01",
+         "platform_name": "华水张三", "source_row": 3}
+    b = {**a, "platform_name": "华水张三说", "source_row": 9}  # renamed, same account id: the same record
+    c = {**a, "account_id": None}  # no account id: known by its name
+    d = {**c, "platform_name": "张三的号"}
+    e = {**a, "holder_name": "李四"}
+    got = ids([a, b, c, d, e])
+    assert got[0] == got[1] and len({got[0], got[2], got[3], got[4]}) == 4
+    assert ids([e, a]) == [got[4], got[0]]  # another order, the same ids
+    with_ids = ids([{**a, "record_id": "A0123456789"}, {**e, "record_id": "A0123456789"}])
+    assert with_ids[0] == with_ids[1] != got[0]  # a record id, when filled, is the identity

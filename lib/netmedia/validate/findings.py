@@ -78,12 +78,13 @@ def empty_findings() -> pd.DataFrame:
 # --------------------------------------------------------------------------- finding identity
 
 #: The facts that make a finding's record the same record from one check, or one ingest, to the next, per table,
-#: when the record has no ``record_id``: derive's identity key of a platform; holder, category and account of a
-#: personal account. A table not listed is known by all its own columns (schema.toml); ``units`` and
-#: ``submissions`` findings are about the unit itself (R-complete, R-deadline), which every finding id holds.
+#: when the record has no ``record_id``: derive's identity key of a platform; holder, category and account id (else
+#: account name: ``a|b`` is the first of the two that is filled) of a personal account. A table not listed is known
+#: by all its own columns (schema.toml); ``units`` and ``submissions`` findings are about the unit itself
+#: (R-complete, R-deadline), which every finding id holds.
 IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "platforms": ("duplicate_key",),
-    "personal_accounts": ("holder_name", "category", "account_id", "platform_name"),
+    "personal_accounts": ("holder_name", "category", "account_id|platform_name"),
     "units": (),
     "submissions": (),
 }
@@ -108,12 +109,18 @@ def record_identities(table: str, rows: pd.DataFrame) -> list[str]:
     cols = IDENTITY_COLUMNS.get(table)
     if cols is None:
         cols = _own_columns(table, rows)
-    facts = [rows[c].tolist() if c in rows.columns else [None] * len(rows) for c in cols]
+    facts = [_first_filled(rows, spec.split("|")) for spec in cols]
     ids = rows[RECORD_ID].tolist() if RECORD_ID in rows.columns else [None] * len(rows)
     out = []
     for i, rid in enumerate(ids):
-        out.append("id:" + _key_text(rid) if _key_text(rid) else "\x1f".join(_key_text(f[i]) for f in facts))
+        out.append("id:" + _key_text(rid) if _key_text(rid) else "\x1f".join(f[i] for f in facts))
     return out
+
+
+def _first_filled(rows: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    """Per row, the key text of the first of ``columns`` that is filled ("" when none is)."""
+    values = [[_key_text(v) for v in rows[c].tolist()] for c in columns if c in rows.columns]
+    return [next((v for v in vs if v), "") for vs in zip(*values, strict=True)] if values else [""] * len(rows)
 
 
 def record_contents(table: str, rows: pd.DataFrame) -> list[str]:
