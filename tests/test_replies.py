@@ -324,3 +324,25 @@ def test_identity_of_personal_accounts_and_record_ids():
     assert ids([e, a]) == [got[4], got[0]]  # another order, the same ids
     with_ids = ids([{**a, "record_id": "A0123456789"}, {**e, "record_id": "A0123456789"}])
     assert with_ids[0] == with_ids[1] != got[0]  # a record id, when filled, is the identity
+
+
+def test_mailed_list_replied_at_is_the_mail_date(round_trip, tmp_path):
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    raw = tmp_path / "raw"
+    write_roster(raw / "reference" / "units.xlsx", UNITS_HEADER, UNITS)
+    filled = tmp_path / "filled.xlsx"
+    fill_list(round_trip["reports"] / "整改清单" / "党委宣传部.xlsx", {"僵尸账号": "已关停"}, filled)
+    msg = EmailMessage()
+    msg["Subject"] = "党委宣传部整改清单回复"
+    msg["Date"] = format_datetime(dt.datetime(2023, 5, 8, 16, 45))
+    msg.set_content("见附件")
+    msg.add_attachment(filled.read_bytes(), maintype="application", subtype="octet-stream", filename="整改清单.xlsx")
+    (raw / "回复.eml").write_bytes(bytes(msg))
+    res = season.ingest(raw, None, load_config())
+    replies = res.tables["replies"]
+    assert list(zip(replies["unit"], replies["rule"], replies["reply"], strict=True)) == [("党委宣传部", "R-zombie", "已关停")]
+    assert replies["replied_at"].tolist() == [pd.Timestamp(2023, 5, 8, 16, 45)]
+    assert replies["source_file"].tolist() == ["回复.eml!整改清单.xlsx"]
+    assert res.tables["platforms"].empty and res.tables["rejects"].empty
