@@ -346,3 +346,25 @@ def test_mailed_list_replied_at_is_the_mail_date(round_trip, tmp_path):
     assert replies["replied_at"].tolist() == [pd.Timestamp(2023, 5, 8, 16, 45)]
     assert replies["source_file"].tolist() == ["回复.eml!整改清单.xlsx"]
     assert res.tables["platforms"].empty and res.tables["rejects"].empty
+
+
+def test_reply_whose_id_was_cleared_is_a_reject(round_trip, tmp_path):
+    raw = tmp_path / "raw"
+    write_roster(raw / "reference" / "units.xlsx", UNITS_HEADER, UNITS)
+    path = raw / "水利学院回复.xlsx"
+    fill_list(round_trip["reports"] / "整改清单" / "水利学院.xlsx",
+              {"僵尸账号": "已注销", "运营负责人不符合要求": "已更换为在职教职工"}, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["整改清单"]
+    labels = [c.value for c in ws[4]]
+    kind, fid = labels.index("问题类型") + 1, labels.index("问题编号") + 1
+    cleared = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, kind).value == "僵尸账号")
+    ws.cell(cleared, fid).value = None  # the unit cleared the hidden id
+    wb.save(path)
+    res = season.ingest(raw, None, load_config())
+    assert res.tables["replies"]["reply"].tolist() == ["已更换为在职教职工"]
+    rej = res.tables["rejects"]
+    assert list(zip(rej["source_row"], rej["raw"], strict=True)) == [(cleared, "已注销")]
+    assert rej["reason"].str.contains("问题编号").all()
+    sub = res.tables["submissions"].query("source_file == '水利学院回复.xlsx'")
+    assert sub[["rows_read", "rows_clean", "rows_rejected"]].values.tolist() == [[2, 1, 1]]

@@ -14,6 +14,7 @@ cell holds text becomes one reply; a row left empty is no reply.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from netmedia.extract import tables
 from netmedia.extract.stamp import STAMP_SHEET, Stamp, parse_stamp
@@ -46,28 +47,40 @@ def _text(v: object) -> str | None:
     return s or None
 
 
+def _list_rows(sheets: list[tables.SheetTable], stamp: Stamp) -> Iterator[tuple[str, int, str | None, str, str | None]]:
+    """(sheet, row, finding id, reply, rule) of every list row below the stamp's header row whose reply cell holds
+    text, read at the columns the stamp's layout gives."""
+    for st in sheets:
+        layout = stamp.sheets.get(st.source_sheet)
+        if layout is None or layout.table != LIST_TABLE:
+            continue
+        dl = st.data_lists
+        at = {f: j for j, f in enumerate(layout.columns) if f and j < dl.width}
+        if REPLY_FIELD not in at:
+            continue
+        answers = dl.columns[at[REPLY_FIELD]]
+        ids = dl.columns[at[ID_FIELD]] if ID_FIELD in at else [None] * len(answers)
+        shown = dl.columns[at[RULE_FIELD]] if RULE_FIELD in at else [None] * len(answers)
+        for row, fid, reply, rule in zip(dl.source_row, ids, answers, shown, strict=True):
+            text = _text(reply)
+            if row > layout.header_row and text is not None:
+                yield st.source_sheet, row, _text(fid), text, _text(rule)
+
+
 def reply_rows(source_file: str, sheets: list[tables.SheetTable], stamp: Stamp,
                received_at: dt.datetime | None) -> list[dict]:
     """The replies of a returned list: one row (the ``replies`` table's columns) per list row below the stamp's
     header row whose finding id and reply cells hold text. The unit is the stamp's; ``received_at`` (the mail's
     date, else the file's modification time) is ``replied_at``."""
-    out: list[dict] = []
-    for st in sheets:
-        layout = stamp.sheets.get(st.source_sheet)
-        if layout is None or layout.table != LIST_TABLE or ID_FIELD not in layout.columns \
-                or REPLY_FIELD not in layout.columns:
-            continue
-        dl = st.data_lists
-        at = {f: j for j, f in enumerate(layout.columns) if f and j < dl.width}
-        if ID_FIELD not in at or REPLY_FIELD not in at:
-            continue
-        ids, answers = dl.columns[at[ID_FIELD]], dl.columns[at[REPLY_FIELD]]
-        shown = dl.columns[at[RULE_FIELD]] if RULE_FIELD in at else [None] * len(ids)
-        for row, fid, reply, rule in zip(dl.source_row, ids, answers, shown, strict=True):
-            fid, reply = _text(fid), _text(reply)
-            if row <= layout.header_row or fid is None or reply is None:
-                continue
-            out.append({"finding_id": fid, "unit": stamp.unit or None, "rule": _text(rule),
-                        "reply": reply, "replied_at": received_at, "source_file": source_file,
-                        "source_sheet": st.source_sheet, "source_row": row})
-    return out
+    return [{"finding_id": fid, "unit": stamp.unit or None, "rule": rule, "reply": reply, "replied_at": received_at,
+             "source_file": source_file, "source_sheet": sheet, "source_row": row}
+            for sheet, row, fid, reply, rule in _list_rows(sheets, stamp) if fid is not None]
+
+
+NO_ID = "reply without its 问题编号 (the hidden finding id was cleared or the row was added)"
+
+
+def replies_without_id(sheets: list[tables.SheetTable], stamp: Stamp) -> list[tuple[str, int, str]]:
+    """(sheet, row, reply) of the replies no finding id goes with: set aside as rejects (:data:`NO_ID`), never
+    guessed."""
+    return [(sheet, row, reply) for sheet, row, fid, reply, _rule in _list_rows(sheets, stamp) if fid is None]

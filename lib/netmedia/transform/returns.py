@@ -83,12 +83,16 @@ def ingest_source(src: sources.Source, ctx: Context, file_time: dt.datetime | No
 
 def _returned_list(src: sources.Source, sheets: list[tables.SheetTable], stamp: Stamp,
                    at: dt.datetime | None) -> Rows:
-    """A returned rectification list: its replies and one submissions row. The row has no annex, unit or time: a
-    reply is no return (it neither counts as the unit's submission nor can be late); its message names the unit."""
+    """A returned rectification list: its replies (a reply whose finding id is gone: a reject) and one submissions
+    row. The row has no annex, unit or time: a reply is no return (it neither counts as the unit's submission nor
+    can be late); its message names the unit."""
     out = Rows()
     out.replies.extend(replies.reply_rows(src.source_file, sheets, stamp, at))
-    n = len(out.replies)
-    out.submissions.append(records.submission(src.source_file, None, rows_read=n, rows_clean=n, status="ok",
+    for sheet, row, reply in replies.replies_without_id(sheets, stamp):
+        out.reject(src.source_file, sheet, row, replies.NO_ID, reply)
+    n, bad = len(out.replies), len(out.rejects)
+    out.submissions.append(records.submission(src.source_file, None, rows_read=n + bad, rows_clean=n,
+                                              rows_rejected=bad, status="ok",
                                               message=f"整改清单回复（{stamp.unit}）：{n} 条"))
     return out
 
