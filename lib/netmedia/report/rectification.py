@@ -11,6 +11,10 @@ These workbooks leave the department, so phones are masked (``138****0360``):
 the phone column, and any phone inside the free-text columns (a mobile used as
 an account id, a malformed phone quoted in a finding's detail).
 
+Each list row carries its finding's ``finding_id`` (and rule id) in hidden columns, and the workbook the hidden
+stamp (:mod:`netmedia.extract.stamp`, kind ``rectification``, the list sheet's layout): a list a unit sends back
+is recognised by the ingest and read by that layout into the ``replies`` table (:mod:`netmedia.transform.replies`).
+
 Rule names, listing order and severity labels come from ``data/rules.toml``
 through ``netmedia.validate.findings``; the requirement sentence is the
 finding's ``message_zh`` (made from rules.toml by the checks).

@@ -13,7 +13,8 @@ Presentation is declared per sheet with :class:`SheetSpec`: a merged title and
 note lines above the header, column widths (fixed or fitted to the content),
 per-column cell formats (e.g. a filled, empty reply column), per-row formats
 (e.g. a bold totals row), conditional formats, borders, and print setup
-(A4 landscape, fit to width, header row repeated, page-number footer).
+(A4 landscape, fit to width, header row repeated, page-number footer), hidden columns (ids a returned
+workbook is read back by), and an optional hidden stamp sheet (:mod:`netmedia.extract.stamp`).
 Formats are plain xlsxwriter format dicts (``{"bold": True, "bg_color": "#FFF2CC"}``).
 
 Only xlsxwriter's public API is used. Workbooks are written in its ``constant_memory`` mode: each row goes to
