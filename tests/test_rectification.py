@@ -333,14 +333,17 @@ def test_one_workbook_per_unit_with_findings(tmp_path, findings, tables, config)
 def test_sheet_layout_and_print_setup(tmp_path, findings, tables, config):
     write_rectification_lists(findings, tables, tmp_path, config, reply_deadline=dt.date(2023, 5, 12))
     wb = openpyxl.load_workbook(tmp_path / "整改清单" / "水利学院.xlsx")
-    assert wb.sheetnames == ["整改清单", "问题汇总"]
+    assert wb.sheetnames == ["整改清单", "问题汇总", "netmedia_stamp"]
+    assert wb["netmedia_stamp"].sheet_state == "hidden"
     ws = wb["整改清单"]
     assert ws["A1"].value == "华北水利水电大学网络媒体平台备案整改清单（2023年度）— 水利学院"
     assert "2023年5月12日" in ws["A2"].value and "党委宣传部" in ws["A2"].value
     headers = [c.value for c in ws[4]]
     assert headers == [zh for zh, _w in LIST_COLUMNS.values()]
     assert headers[:5] == ["序号", "问题类型", "严重程度", "整改要求", "具体情况"]
-    assert headers[-1] == "单位回复/整改情况"
+    assert headers[-3:] == ["单位回复/整改情况", "问题编号", "规则"]
+    assert ws.column_dimensions["Q"].hidden and ws.column_dimensions["R"].hidden
+    assert not ws.column_dimensions["P"].hidden
     assert ws.freeze_panes == "A5"
     assert ws.print_title_rows.replace("$", "") == "4:4"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9

@@ -71,7 +71,7 @@ def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: i
 
 
 # ------------------------------------------------------------------ ingest
-TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies")
 ERROR_LOG = "ingest_errors.log"
 
 
@@ -96,7 +96,7 @@ class IngestResult:
         lines.append(f"  sheets/files reported: {len(subs)} ({(subs['status'] == 'ok').sum()} ok, "
                      f"{(subs['status'] == 'rejected').sum()} rejected, {(subs['status'] == 'skipped').sum()} skipped, "
                      f"{(subs['status'] == 'hidden').sum()} hidden)")
-        for name in ("platforms", "personal_accounts", "units", "staff"):
+        for name in ("platforms", "personal_accounts", "units", "staff", "replies"):
             lines.append(f"  {name}: {len(t[name])} clean rows")
         rej = t["rejects"]
         lines.append(f"  rejects: {len(rej)}")
@@ -316,17 +316,21 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     out = Path(out)
     with outputs.lock([clean, out], wait=wait):
         tables = checks.load_clean_tables(clean)
+        sent = findings_sent(out)  # before the staging folder replaces them
         with outputs.staged(out) as new:
             result = checks.run_checks(tables, config, data_docs_dir=(new / "data_docs") if data_docs else None)
             findings = result.findings
             written = checks.write_findings(findings, new, result.not_checked)
             lists = rectification.write_rectification_lists(findings, tables, new, config)
+            status = rectification_status(findings, tables.get("replies"), sent, config)
+            status.to_parquet(new / STATUS_FILE, index=False)
             reg = registry.write_registry(tables, new, config)
             workbook = write_clean_workbook(tables, new, config.vocabulary)
     final = {p: out / p.relative_to(new) for p in [*reg, workbook]}
     where: dict[str, object] = {
         "findings": out / Path(written["xlsx"]).name if isinstance(written, dict) and "xlsx" in written else out,
         "rectification lists": f"{len(lists)} workbooks in {out / '整改清单'}",
+        "rectification status": f"{out / STATUS_FILE} ({_status_counts(status)})",
         "registry": ", ".join(str(final[p]) for p in reg),
         "clean tables": final[workbook],
     }
@@ -335,17 +339,72 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     return CheckReport(findings, result.ok, out, where, result.not_checked)
 
 
+STATUS_FILE = "rectification_status.parquet"  # under reports/: each finding's status (open, replied, …)
+
+
+def findings_sent(reports: Path) -> pd.DataFrame | None:
+    """The findings the previous check sent out (``findings.parquet``) and the ones it already had a status for
+    (``rectification_status.parquet``, so a resolved finding stays resolved): finding_id, unit, rule."""
+    parts = []
+    for name in ("findings.parquet", STATUS_FILE):
+        p = Path(reports) / name
+        if p.exists():
+            df = pd.read_parquet(p)
+            if {"finding_id", "unit", "rule"} <= set(df.columns):
+                parts.append(df[["finding_id", "unit", "rule"]])
+    return pd.concat(parts, ignore_index=True).drop_duplicates("finding_id") if parts else None
+
+
+def rectification_status(findings: pd.DataFrame, replies: pd.DataFrame | None, sent: pd.DataFrame | None,
+                         config: Config) -> pd.DataFrame:
+    """Each finding's status: :func:`netmedia.validate.rectification_status.rectification_status`."""
+    from netmedia.validate import rectification_status as rs
+
+    return rs.rectification_status(findings, replies, sent, config)
+
+
+def _status_counts(status: pd.DataFrame) -> str:
+    from netmedia.validate.rectification_status import STATUSES
+
+    counts = status["status"].value_counts()
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES)
+
+
+def rectification_progress(clean: str | Path, reports: str | Path) -> pd.DataFrame:
+    """Rectification progress per unit (notebook 04): how many findings are 待整改 / 已回复 / 已整改 / 逾期, from
+    ``reports/rectification_status.parquet`` (written by the check step); the units of the roster in ``clean``
+    with no finding are listed with zeros. Units with overdue findings first."""
+    from netmedia.report.rectification import UNKNOWN_UNIT
+    from netmedia.validate.rectification_status import STATUS_ZH, progress_by_unit
+
+    status = _read_status(reports)
+    units_file = Path(clean) / "units.parquet"
+    roster = pd.read_parquet(units_file)["unit"].dropna().tolist() if units_file.exists() else []
+    table = progress_by_unit(status, roster, UNKNOWN_UNIT).rename(columns=STATUS_ZH)
+    table["合计"] = table.sum(axis=1)
+    table.index.name = "单位"
+    return table.sort_values(["逾期", "待整改", "合计"], ascending=False, kind="stable").reset_index()
+
+
+def _read_status(reports: str | Path) -> pd.DataFrame | None:
+    p = Path(reports) / STATUS_FILE
+    return pd.read_parquet(p) if p.exists() else None
+
+
 def dashboard_step(clean: Path, reports: Path, config: Config, *, wait: float = 0.0) -> DashboardPaths:
     """The dashboard (``dashboard.html``, ``charts/``) from the clean tables and ``reports/findings.parquet``,
     written into a staging folder swapped in at ``reports`` when all is written (the check step's reports
     carried over). Returns :func:`netmedia.report.dashboard.build_dashboard`'s paths, moved to ``reports``."""
-    from netmedia.report import dashboard
+    from netmedia.report import charts, dashboard
     from netmedia.validate import checks
 
     reports = Path(reports)
     with outputs.lock([clean, reports], wait=wait):
         tables = checks.load_clean_tables(clean)
         findings = pd.read_parquet(reports / "findings.parquet")
+        status = _read_status(reports)  # the rectification progress chart's counts (never the reply texts)
+        if status is not None:
+            tables[charts.RECTIFICATION_STATUS] = status[["unit", "status"]]
         with outputs.staged(reports) as new:
             made = dashboard.build_dashboard(tables, findings, config, new)
 

@@ -33,6 +33,7 @@ from netmedia import schema
 from netmedia.config import Config
 from netmedia.validate import derive
 from netmedia.validate.findings import rules as rule_specs
+from netmedia.validate.rectification_status import STATUS_ZH, STATUSES, progress_by_unit
 
 # ---------------------------------------------------------------------------
 # Shared look: font, template, sizes, palettes (each defined once)
@@ -665,6 +666,34 @@ def followers_by_category(platforms: pd.DataFrame) -> go.Figure:
 
 
 # ---------------------------------------------------------------------------
+# Rectification progress (statuses: netmedia.validate.rectification_status)
+# ---------------------------------------------------------------------------
+
+#: The key of ``tables`` holding the findings' statuses (unit, status; ``reports/rectification_status.parquet``
+#: without the reply texts, which are the units' free text).
+RECTIFICATION_STATUS = "rectification_status"
+TITLE_RECTIFICATION = "各单位整改进度（按问题状态堆叠）"
+RECTIFICATION_COLORS = {"overdue": "#d62728", "open": "#f2b134", "replied": "#1f77b4", "resolved": "#2ca02c"}
+
+
+def rectification_progress(status: pd.DataFrame) -> go.Figure:
+    """Per unit with findings, its findings by status (逾期, 待整改, 已回复, 已整改), stacked; units with the most
+    overdue and open findings on top."""
+    if not _usable(status, "unit", "status"):
+        return empty_figure(TITLE_RECTIFICATION, TALL_SIZE)
+    counts = progress_by_unit(status, unknown=UNKNOWN_UNIT)
+    counts = counts.sort_values(["overdue", "open", "replied"], kind="stable")  # plotly draws the first row at the bottom
+    units = counts.index.tolist()
+    fig = go.Figure()
+    for st in sorted(STATUSES, key=list(RECTIFICATION_COLORS).index):
+        fig.add_bar(y=units, x=counts[st].tolist(), name=STATUS_ZH[st], orientation="h",
+                    marker_color=RECTIFICATION_COLORS[st], hovertemplate="%{y}<br>" + STATUS_ZH[st] +
+                    "：%{x} 条<extra></extra>")
+    return _base(fig, TITLE_RECTIFICATION, TALL_SIZE, barmode="stack", xaxis_title="问题数（条）",
+                 legend=dict(orientation="h", y=-0.08))
+
+
+# ---------------------------------------------------------------------------
 # All charts, in dashboard order
 # ---------------------------------------------------------------------------
 
@@ -734,6 +763,8 @@ CHARTS: tuple[ChartSpec, ...] = (
               lambda t, f, c: missing_units(_t(t, "submissions"), _t(t, "units"))),
     ChartSpec("followers_by_category", "粉丝规模", TITLE_FOLLOWERS, DEFAULT_SIZE,
               lambda t, f, c: followers_by_category(_t(t, "platforms"))),
+    ChartSpec("rectification_progress", "整改进度", TITLE_RECTIFICATION, TALL_SIZE,
+              lambda t, f, c: rectification_progress(_t(t, RECTIFICATION_STATUS))),
 )  # fmt: skip
 
 CHART_SIZES: dict[str, tuple[int, int]] = {s.name: s.size for s in CHARTS}

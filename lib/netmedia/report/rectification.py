@@ -11,6 +11,10 @@ These workbooks leave the department, so phones are masked (``138****0360``):
 the phone column, and any phone inside the free-text columns (a mobile used as
 an account id, a malformed phone quoted in a finding's detail).
 
+Each list row carries its finding's ``finding_id`` (and rule id) in hidden columns, and the workbook the hidden
+stamp (:mod:`netmedia.extract.stamp`, kind ``rectification``, the list sheet's layout): a list a unit sends back
+is recognised by the ingest and read by that layout into the ``replies`` table (:mod:`netmedia.transform.replies`).
+
 Rule names, listing order and severity labels come from ``data/rules.toml``
 through ``netmedia.validate.findings``; the requirement sentence is the
 finding's ``message_zh`` (made from rules.toml by the checks).
@@ -20,21 +24,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from netmedia.config import Config
+from netmedia.extract.stamp import SheetLayout, Stamp
 from netmedia.report.privacy import PersonalDataMasker, mask_phone
 from netmedia.report.xlsx import SheetSpec, write_workbook
 from netmedia.validate.findings import FINDING_COLUMNS, rule_name, rules, severity_label, severity_rank
+from netmedia.validate.rectification_status import DEFAULT_REPLY_DAYS, reply_deadline_for
+
+__all__ = ["DEFAULT_REPLY_DAYS", "LIST_COLUMNS", "LIST_SHEET", "LIST_TABLE", "LIST_VERSION", "SUBDIR",
+           "rectification_frame", "reply_deadline_for", "safe_filename", "write_rectification_lists"]
 
 SUBDIR = "整改清单"
 UNKNOWN_UNIT = "未识别单位"
-DEFAULT_REPLY_DAYS = 15  # reply deadline = round deadline + this, unless configured
 REPLY_FILL = "#FFF2CC"
+LIST_SHEET = "整改清单"  # the sheet units fill in
+LIST_TABLE = "findings"  # the stamp's table of that sheet: one finding per row
+LIST_VERSION = "1"  # the list's layout version (its stamp): a change of LIST_COLUMNS changes it
+HIDDEN = ("finding_id", "rule")  # written but hidden: the returned list is read back by them
 
 
 # Column of the list -> (Chinese header, width)
@@ -55,6 +66,8 @@ LIST_COLUMNS: dict[str, tuple[str, float]] = {
     "source_sheet": ("工作表", 9),
     "source_row": ("行号", 6),
     "reply": ("单位回复/整改情况", 32),
+    "finding_id": ("问题编号", 14),
+    "rule": ("规则", 10),
 }
 
 # What each record table contributes to the "row as filed" columns (list column -> table column).
@@ -189,29 +202,9 @@ def rectification_frame(
         kind="stable",
     )
     m["reply"] = None
-    cols = ["unit", "rule", "severity", *[c for c in LIST_COLUMNS if c != "seq"]]
+    m["finding_id"] = m["finding_id"].map(_text)
+    cols = ["unit", "rule", "severity", *[c for c in LIST_COLUMNS if c not in ("seq", "rule")]]
     return m[cols].reset_index(drop=True)
-
-
-def reply_deadline_for(config: Config) -> dt.date:
-    """The date units must reply by: ``[rectification] reply_deadline`` (a date) or ``reply_days``
-    (days after the round's deadline) in the institution TOML, else the round deadline + 15 days."""
-    section: dict = {}
-    if config.path is not None and Path(config.path).exists():
-        try:
-            section = tomllib.loads(Path(config.path).read_text(encoding="utf-8")).get("rectification", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            section = {}
-    v = section.get("reply_deadline")
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, str):
-        try:
-            return dt.date.fromisoformat(v)
-        except ValueError:
-            pass
-    days = int(section.get("reply_days", DEFAULT_REPLY_DAYS))
-    return config.round.deadline + dt.timedelta(days=days)
 
 
 def _zh_date(d: dt.date) -> str:
@@ -225,6 +218,7 @@ def _sentences(texts: pd.Series) -> str | None:
 
 
 def _unit_sheets(unit: str, rows: pd.DataFrame, config: Config, reply_by: dt.date) -> dict[str, SheetSpec]:
+    """The list (:data:`LIST_SHEET`) and its summary by rule (问题汇总)."""
     inst = config.institution
     n = len(rows)
     n_v = int((rows["severity"] == "violation").sum())
@@ -270,6 +264,7 @@ def _unit_sheets(unit: str, rows: pd.DataFrame, config: Config, reply_by: dt.dat
             ),
         ],
         footer=f"&L{unit}&C第 &P 页，共 &N 页&R{inst.department}",
+        hidden=HIDDEN,
     )
     summary = (
         rows.groupby(["rule", "severity"], dropna=False, sort=False)
@@ -300,7 +295,14 @@ def _unit_sheets(unit: str, rows: pd.DataFrame, config: Config, reply_by: dt.dat
         autofilter=False,
         row_formats={len(summary) - 1: {"bold": True}},
     )
-    return {"整改清单": main, "问题汇总": side}
+    return {LIST_SHEET: main, "问题汇总": side}
+
+
+def list_stamp(unit: str, main: SheetSpec, config: Config) -> Stamp:
+    """The stamp of a unit's list: kind ``rectification``, the round, the unit, and the list sheet's layout (its
+    header row and the field of each column), by which :mod:`netmedia.transform.replies` reads it back."""
+    layout = SheetLayout(LIST_TABLE, main.header_row, tuple(str(c) for c in main.df.columns))
+    return Stamp("rectification", LIST_VERSION, str(config.round.name), unit, {LIST_SHEET: layout})
 
 
 def write_rectification_lists(
@@ -316,8 +318,10 @@ def write_rectification_lists(
     ``findings``: the findings table (columns :data:`FINDING_COLUMNS`); ``tables``: clean tables by
     name (``platforms``, ``personal_accounts``; others ignored). Findings without a unit go to
     ``未识别单位.xlsx``. Earlier ``*.xlsx`` in the 整改清单 folder are removed first so a unit whose
-    problems are gone gets no stale list. Sheets: 整改清单 (the list) and 问题汇总 (counts by rule).
-    Phones are masked. Returns the written paths, sorted by unit.
+    problems are gone gets no stale list. Sheets: 整改清单 (the list) and 问题汇总 (counts by rule), and the
+    hidden stamp (kind ``rectification``, the list's layout); each finding's ``finding_id`` is in a hidden
+    column (问题编号), so a returned list is read back by id. Phones are masked. Returns the written paths,
+    sorted by unit.
     """
     target = Path(out_dir) / SUBDIR
     target.mkdir(parents=True, exist_ok=True)
@@ -336,6 +340,7 @@ def write_rectification_lists(
             stem = f"{base}({i})"
             i += 1
         taken.add(stem.lower())
-        path = write_workbook(target / f"{stem}.xlsx", _unit_sheets(str(unit), rows, config, reply_by))
+        sheets = _unit_sheets(str(unit), rows, config, reply_by)
+        path = write_workbook(target / f"{stem}.xlsx", sheets, list_stamp(str(unit), sheets[LIST_SHEET], config))
         written.append(path)
     return written

@@ -13,7 +13,8 @@ Presentation is declared per sheet with :class:`SheetSpec`: a merged title and
 note lines above the header, column widths (fixed or fitted to the content),
 per-column cell formats (e.g. a filled, empty reply column), per-row formats
 (e.g. a bold totals row), conditional formats, borders, and print setup
-(A4 landscape, fit to width, header row repeated, page-number footer).
+(A4 landscape, fit to width, header row repeated, page-number footer), hidden columns (ids a returned
+workbook is read back by), and an optional hidden stamp sheet (:mod:`netmedia.extract.stamp`).
 Formats are plain xlsxwriter format dicts (``{"bold": True, "bg_color": "#FFF2CC"}``).
 
 Only xlsxwriter's public API is used. Workbooks are written in its ``constant_memory`` mode: each row goes to
@@ -37,6 +38,8 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
+
+from netmedia.extract.stamp import STAMP_SHEET, Stamp
 
 EXCEL_MAX_CHARS = 32_767
 EXCEL_MAX_SHEETNAME = 31
@@ -101,6 +104,12 @@ class SheetSpec:
     footer: str | None = None  # print footer (xlsxwriter codes); landscape sheets default to page numbers
     header_height: float | None = None  # header row height in points
     tab_color: str | None = None
+    hidden: Sequence[str] = ()  # columns written but hidden (ids a returned workbook is read back by)
+
+    @property
+    def header_row(self) -> int:
+        """The 1-based Excel row of the header: under the title and the note lines."""
+        return 1 + bool(self.title) + len(self.notes)
 
 
 def sheet_name(name: str, taken: set[str] | None = None) -> str:
@@ -272,7 +281,7 @@ def _write_sheet(fmts: _Formats, ws: Worksheet, spec: SheetSpec) -> None:
                 if spec.autofit
                 else min(max(display_width(label) * 1.1 + 2, 8), 40)
             )
-        ws.set_column(j, j, width)
+        ws.set_column(j, j, width, None, {"hidden": True} if c in spec.hidden else None)
 
     base: dict[str, object] = {}
     if spec.wrap:
@@ -325,10 +334,13 @@ def _write_sheet(fmts: _Formats, ws: Worksheet, spec: SheetSpec) -> None:
         ws.set_tab_color(spec.tab_color)
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFrame]) -> Path:
+def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFrame],
+                   stamp: Stamp | None = None) -> Path:
     """Write ``sheets`` (name -> frame or SheetSpec) to ``path`` with frozen headers, filters and dates as dates.
 
-    Strings are always written as text, never as formulas, numbers or links.
+    Strings are always written as text, never as formulas, numbers or links. ``stamp``: written last as the
+    hidden sheet :data:`netmedia.extract.stamp.STAMP_SHEET` (its :meth:`~netmedia.extract.stamp.Stamp.rows`,
+    as text), so the workbook is known when it comes back.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -339,4 +351,14 @@ def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFra
             ws = wb.add_worksheet(sheet_name(name, taken))
             ws.add_write_handler(RichLookAlike, _write_rich_look_alike)
             _write_sheet(fmts, ws, spec if isinstance(spec, SheetSpec) else SheetSpec(spec))
+        if stamp is not None:
+            _write_stamp(wb.add_worksheet(sheet_name(STAMP_SHEET, taken)), stamp)
     return path
+
+
+def _write_stamp(ws: Worksheet, stamp: Stamp) -> None:
+    """The stamp's cells, row by row, as text, on a hidden sheet."""
+    for i, row in enumerate(stamp.rows()):
+        for j, value in enumerate(row):
+            ws.write_string(i, j, clean_text(str(value)))
+    ws.hide()

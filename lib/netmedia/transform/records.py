@@ -89,9 +89,10 @@ class Rows:
     rejects: list[dict] = field(default_factory=list)
     submissions: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    replies: list[dict] = field(default_factory=list)  # replies in returned rectification lists (transform.replies)
 
     def add(self, other: Rows) -> None:
-        for name in ("platforms", "personal_accounts", "rejects", "submissions", "errors"):
+        for name in ("platforms", "personal_accounts", "rejects", "submissions", "errors", "replies"):
             getattr(self, name).extend(getattr(other, name))
 
     def reject(self, source_file: str, sheet: str | None, row: int | None, reason: str, raw: str | None) -> None:

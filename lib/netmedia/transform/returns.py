@@ -22,17 +22,17 @@ from tqdm import tqdm
 
 from netmedia import schema
 from netmedia.extract import sources, tables
-from netmedia.transform import annex, records
+from netmedia.extract.stamp import Stamp
+from netmedia.transform import annex, records, replies
 from netmedia.transform.records import Context, Rows
 
-RETURN_TABLES = ("platforms", "personal_accounts", "rejects", "submissions")  # the tables the returns make
+RETURN_TABLES = ("platforms", "personal_accounts", "rejects", "submissions", "replies")  # the tables the returns make
 REJECT_COLUMNS = ("source_file", "source_sheet", "source_row", "reason", "raw")  # not in the schema
-#: The submissions message of a returned rectification list (stamp kind ``rectification``): no return.
-REPLY_SKIPPED = "rectification list reply (整改清单回执): not a return"
 
 
-def ingest_source(src: sources.Source, ctx: Context) -> Rows:
-    """Everything one workbook (or one file that is no workbook, or unreadable) contributes."""
+def ingest_source(src: sources.Source, ctx: Context, file_time: dt.datetime | None = None) -> Rows:
+    """Everything one workbook (or one file that is no workbook, or unreadable) contributes. ``file_time``: the
+    modification time of the file under the season's folder (a returned list's reply time when not mailed)."""
     if src.skipped:
         out = Rows()
         out.submissions.append(records.submission(src.source_file, None, status="skipped", message=src.skipped,
@@ -51,12 +51,9 @@ def ingest_source(src: sources.Source, ctx: Context) -> Rows:
         out = records.rejected_file(src.source_file, f"unreadable workbook: {type(e).__name__}: {e}")
         out.errors.append(f"{src.source_file}\n{''.join(traceback.format_exception(e))}")
         return out
-    stamp = next((s.stamp for s in sheets if s.stamp is not None), None)
-    if stamp is not None and stamp.kind == "rectification":  # TODO(replies14): route to replies.reply_rows
-        out = Rows()
-        out.submissions.append(records.submission(src.source_file, None, status="skipped", message=REPLY_SKIPPED,
-                                                  received_at=src.received_at, template=stamp.label))
-        return out
+    stamp = next((s.stamp for s in sheets if s.stamp is not None), None)  # netmedia's own workbook come back
+    if stamp is not None and replies.is_returned_list(stamp):  # a rectification list: replies, no return
+        return _returned_list(src, sheets, stamp, src.received_at or file_time)
     if not any(s.n_read for s in sheets) and all(s.message in ("", records.EMPTY_SHEET) for s in sheets):
         return records.rejected_file(src.source_file, "empty workbook")
     visible = [s for s in sheets if s.n_read and not s.hidden]
@@ -86,6 +83,22 @@ def ingest_source(src: sources.Source, ctx: Context) -> Rows:
     return out
 
 
+def _returned_list(src: sources.Source, sheets: list[tables.SheetTable], stamp: Stamp,
+                   at: dt.datetime | None) -> Rows:
+    """A returned rectification list: its replies (a reply whose finding id is gone: a reject) and one submissions
+    row. The row has no annex, unit or time: a reply is no return (it neither counts as the unit's submission nor
+    can be late); its message names the unit."""
+    out = Rows()
+    out.replies.extend(replies.reply_rows(src.source_file, sheets, stamp, at))
+    for sheet, row, reply in replies.replies_without_id(sheets, stamp):
+        out.reject(src.source_file, sheet, row, replies.NO_ID, reply)
+    n, bad = len(out.replies), len(out.rejects)
+    out.submissions.append(records.submission(src.source_file, None, rows_read=n + bad, rows_clean=n,
+                                              rows_rejected=bad, status="ok",
+                                              message=f"整改清单回复（{stamp.unit}）：{n} 条"))
+    return out
+
+
 def _file_unit(name: str, label: str, sheets: list[tables.SheetTable], ctx: Context) -> str | None:
     """The roster unit a workbook is from: its file name, the mail subject or container name, else the first
     填报单位 line of its sheets."""
@@ -107,8 +120,12 @@ def _form_time(sheets: list[tables.SheetTable]) -> dt.datetime | None:
 def ingest_file(path: Path, root: Path, ctx: Context) -> Rows:
     """Every workbook inside one file under ``root`` (itself, its zip members or its mail attachments)."""
     out = Rows()
+    try:
+        mtime: dt.datetime | None = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:  # expand reports the unreadable file
+        mtime = None
     for src in sources.expand(path, root, ctx.config.limits):
-        out.add(ingest_source(src, ctx))
+        out.add(ingest_source(src, ctx, mtime))
     return out
 
 
@@ -172,6 +189,6 @@ def typed_frame(table: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def frames(rows: Rows) -> dict[str, pd.DataFrame]:
-    """The four tables the returns make, typed."""
+    """The tables the returns make (:data:`RETURN_TABLES`), typed."""
     return {t: typed_frame(t, getattr(rows, t)) for t in RETURN_TABLES}
 

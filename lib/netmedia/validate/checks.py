@@ -28,11 +28,15 @@ from netmedia.validate import derive
 from netmedia.validate.findings import (
     FINDING_COLUMNS,
     empty_findings,
+    finding_id,
     not_checked,
+    record_contents,
+    record_identities,
     render_details,
     requirement,
     rules,
     severity_rank,
+    unique_finding_ids,
     write_findings,
     zh_number,
 )
@@ -48,7 +52,7 @@ __all__ = [
     "write_findings",
 ]
 
-CLEAN_TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+CLEAN_TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies")
 # Rules judged per file or per unit rather than per record row.
 FILE_LEVEL_RULES = {"R-deadline"}
 
@@ -245,7 +249,9 @@ def run_checks(
 
 
 def _table_finding(rule: str, sev: str, table: str, detail: str, msg: str) -> dict:
-    return {"rule": rule, "severity": sev, "table": table, "detail": detail, "message_zh": msg}
+    """A finding about a whole table (a missing column): known by its rule, table and detail."""
+    return {"rule": rule, "severity": sev, "table": table, "detail": detail, "message_zh": msg,
+            "finding_id": finding_id(rule, table, None, detail), "_content": detail}
 
 
 def _table_detail(cfg, r, table: str) -> str:
@@ -284,6 +290,9 @@ def _assemble(hits: list[dict], table_level: list[dict], derived: dict[str, pd.D
         out["source_row"] = sub["source_row"].to_numpy() if "source_row" in sub.columns else None
         out["detail"] = render_details(rule, table, sub, [failed[p] for p in pos.tolist()], shown)
         out["message_zh"] = hs[0]["message_zh"]
+        out["finding_id"] = [finding_id(rule, table, u, ident)
+                             for u, ident in zip(out["unit"], record_identities(table, sub), strict=True)]
+        out["_content"] = [c + "\x1f" + d for c, d in zip(record_contents(table, sub), out["detail"], strict=True)]
         if table in ("units", "submissions"):
             out["source_row"] = None
             if table == "units":
@@ -301,6 +310,7 @@ def _assemble(hits: list[dict], table_level: list[dict], derived: dict[str, pd.D
     for c in FINDING_COLUMNS:
         if c not in f.columns:
             f[c] = None
+    f["finding_id"] = unique_finding_ids(f["finding_id"].tolist(), f["_content"].tolist())
     f = f[list(FINDING_COLUMNS)]
     for c in FINDING_COLUMNS:
         f[c] = f[c].astype("Int64") if c == "source_row" else f[c].astype("str")

@@ -10,6 +10,7 @@ derived column and an expectation.
 
 from __future__ import annotations
 
+import hashlib
 import string
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from netmedia import paths, schema
+from netmedia.transform.text import fold
 
 FINDING_COLUMNS = (
     "rule",
@@ -33,6 +35,7 @@ FINDING_COLUMNS = (
     "source_row",
     "detail",
     "message_zh",
+    "finding_id",
 )
 
 FINDING_HEADERS_ZH = {
@@ -47,6 +50,7 @@ FINDING_HEADERS_ZH = {
     "source_row": "行号",
     "detail": "问题说明",
     "message_zh": "整改要求",
+    "finding_id": "问题编号",
 }
 
 FAILED_COLUMNS = "failed_columns"  # detail placeholder: Chinese headers of the columns whose check failed
@@ -69,6 +73,84 @@ def empty_findings() -> pd.DataFrame:
     cols = {c: pd.Series([], dtype="str") for c in FINDING_COLUMNS}
     cols["source_row"] = pd.Series([], dtype="Int64")
     return pd.DataFrame(cols)
+
+
+# --------------------------------------------------------------------------- finding identity
+
+#: The facts that make a finding's record the same record from one check, or one ingest, to the next, per table,
+#: when the record has no ``record_id``: derive's identity key of a platform; holder, category and account id (else
+#: account name: ``a|b`` is the first of the two that is filled) of a personal account. A table not listed is known
+#: by all its own columns (schema.toml); ``units`` and ``submissions`` findings are about the unit itself
+#: (R-complete, R-deadline), which every finding id holds.
+IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "platforms": ("duplicate_key",),
+    "personal_accounts": ("holder_name", "category", "account_id|platform_name"),
+    "units": (),
+    "submissions": (),
+}
+RECORD_ID = "record_id"
+FINDING_ID_PREFIX = "F"
+
+
+def _key_text(v: object) -> str:
+    return "" if _missing(v) else fold(str(v), keep_punctuation=True)
+
+
+def finding_id(rule: str, table: str, unit: object, identity: str) -> str:
+    """``F`` + 10 hex digits: a hash of the rule, the table, the unit and the record's identity. Never the
+    source file or row: the same fact keeps its id when a unit sends its rows again, in another order or file."""
+    key = "\x1f".join((rule, table, _key_text(unit), identity))
+    return FINDING_ID_PREFIX + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def record_identities(table: str, rows: pd.DataFrame) -> list[str]:
+    """The identity of each row of ``rows`` (a derived table's failing rows): its ``record_id`` when it has one,
+    else the facts of :data:`IDENTITY_COLUMNS` (all its schema columns for a table not listed there)."""
+    cols = IDENTITY_COLUMNS.get(table)
+    if cols is None:
+        cols = _own_columns(table, rows)
+    facts = [_first_filled(rows, spec.split("|")) for spec in cols]
+    ids = rows[RECORD_ID].tolist() if RECORD_ID in rows.columns else [None] * len(rows)
+    out = []
+    for i, rid in enumerate(ids):
+        out.append("id:" + _key_text(rid) if _key_text(rid) else "\x1f".join(f[i] for f in facts))
+    return out
+
+
+def _first_filled(rows: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    """Per row, the key text of the first of ``columns`` that is filled ("" when none is)."""
+    values = [[_key_text(v) for v in rows[c].tolist()] for c in columns if c in rows.columns]
+    return [next((v for v in vs if v), "") for vs in zip(*values, strict=True)] if values else [""] * len(rows)
+
+
+def record_contents(table: str, rows: pd.DataFrame) -> list[str]:
+    """Each row's own values (its schema columns, no provenance): what tells apart two findings whose identity is
+    one (a platform filed twice), in an order that does not depend on where the rows were filed."""
+    values = [rows[c].tolist() for c in _own_columns(table, rows)]
+    return ["\x1f".join(_key_text(v[i]) for v in values) for i in range(len(rows))]
+
+
+def _own_columns(table: str, rows: pd.DataFrame) -> tuple[str, ...]:
+    """The schema columns of ``table`` that ``rows`` has (none for a table the schema does not know)."""
+    try:
+        names = schema.column_names(table)
+    except KeyError:
+        names = ()
+    return tuple(c for c in names if c in rows.columns)
+
+
+def unique_finding_ids(ids: Sequence[str], order: Sequence[str]) -> list[str]:
+    """``ids`` made unique: where findings share an id (two rows of one identity), the first by ``order``
+    (their contents and details) keeps it and the others get ``-2``, ``-3``…; so the suffixes follow the
+    facts, not the order the rows came in."""
+    groups: dict[str, list[int]] = {}
+    for i, fid in enumerate(ids):
+        groups.setdefault(fid, []).append(i)
+    out = list(ids)
+    for fid, members in groups.items():
+        for n, i in enumerate(sorted(members, key=lambda k: order[k]), start=1):
+            out[i] = fid if n == 1 else f"{fid}-{n}"
+    return out
 
 
 # --------------------------------------------------------------------------- texts with placeholders
