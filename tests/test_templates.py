@@ -268,10 +268,12 @@ def test_rectification_reply_is_no_return(tmp_path, config):
             st.write_row(r, 0, row)
         st.hide()
     res = season.ingest(raw, None, config)
-    assert res.tables["platforms"].empty and res.tables["rejects"].empty
+    # no return: no platform row; its one reply has no 问题编号 column to say what it answers, so it is set aside
+    assert res.tables["platforms"].empty and res.tables["replies"].empty
+    assert res.tables["rejects"][["source_row", "raw"]].values.tolist() == [[3, "已整改"]]
     subs = res.tables["submissions"]
     reply = subs[subs["source_file"] == "整改清单回执.xlsx"]
-    assert reply["status"].tolist() == ["skipped"] and reply["template"].tolist() == ["rectification 1 2023"]
+    assert len(reply) == 1 and reply["annex"].isna().all() and reply["unit"].isna().all()
 
 
 # ------------------------------------------------------------------ CLI
