@@ -25,6 +25,7 @@ from netmedia.config import Config, load_config
 from netmedia.extract import sources, tables
 from netmedia.transform import annex, records, returns
 from netmedia.transform.units import UnitMatcher
+from netmedia.validate import changes
 
 if TYPE_CHECKING:
     from netmedia.report.dashboard import DashboardPaths
@@ -70,7 +71,7 @@ def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: i
 
 
 # ------------------------------------------------------------------ ingest
-TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "record_history")
 ERROR_LOG = "ingest_errors.log"
 
 
@@ -166,6 +167,10 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
                                                status="skipped", message=m) for r, m in messages.items())
     frames = returns.frames(rows)
     frames.update(rosters)
+    # record ids and the record history against the previous round's archive (none without ``out``: all new)
+    previous = changes.load_previous(out, config.round.previous)
+    frames = changes.assign_record_ids(frames, previous)
+    frames[changes.HISTORY] = changes.record_history(frames, previous, str(config.round.name))
     frames = {t: frames[t] for t in TABLES}
     subs = frames["submissions"]
     # a consolidated registry names its units per row, not per file
