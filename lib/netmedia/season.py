@@ -281,6 +281,44 @@ def column_maps(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                        "冲突"])
 
 
+def record_changes(clean: str | Path, *, unchanged: bool = False) -> pd.DataFrame:
+    """The round's record history for people (notebook 04; Chinese column names): one row per new, closed,
+    missing record and per changed field (``unchanged``: the unchanged records too), with the record's name
+    (this round's, or the previous round's for a missing one) and how the unit's records were followed: by the
+    record ids of the template it returned, or by identity key for an old-style return."""
+    from netmedia.validate import checks
+
+    tables = checks.load_clean_tables(clean)
+    hist = tables.get(changes.HISTORY)
+    spec = {k: schema.table_setting(changes.HISTORY, k, {}) for k in ("change_zh", "basis_zh")}
+    if hist is None:
+        hist = returns.typed_frame(changes.HISTORY, [])
+        hist["previous_platform_name"] = pd.Series([], dtype="str")
+    if not unchanged:
+        hist = hist[hist["change"] != "unchanged"]
+    names = pd.concat([tables[t][["record_id", "platform_name"]] for t in changes.RECORD_TABLES
+                       if t in tables and "record_id" in tables[t].columns] or [pd.DataFrame(columns=["record_id"])])
+    name_of = names.drop_duplicates("record_id").set_index("record_id")["platform_name"]
+    subs = tables.get("submissions", pd.DataFrame())
+    by_template = set(subs.loc[subs["template"].notna(), "unit"]) if "template" in subs.columns else set()
+    field_zh = [schema.zh_headers(t).get(f, f) if isinstance(f, str) else f
+                for t, f in zip(hist["table"], hist["field"], strict=True)]
+    out = pd.DataFrame({
+        "单位": hist["unit"],
+        "数据表": hist["table"].map(lambda t: schema.table_setting(t, "template_sheet", t)),
+        "变化": hist["change"].map(spec["change_zh"]),
+        "名称": hist["record_id"].map(name_of).fillna(hist["previous_platform_name"]),
+        "字段": field_zh,
+        "原值": hist["old"],
+        "新值": hist["new"],
+        "记录编号": hist["record_id"],
+        "依据": hist["unit"].isin(by_template).map({True: spec["basis_zh"]["template"],
+                                                  False: spec["basis_zh"]["old_style"]}),
+        "轮次": hist["round"],
+    })
+    return out.astype("str").reset_index(drop=True)
+
+
 # ------------------------------------------------------------------ check
 @dataclass
 class CheckReport:

@@ -15,9 +15,9 @@ Every row of a record table (platforms, personal accounts, groups) gets a ``reco
 
 The record history compares each record with its previous-round record (by ``record_id``):
 
-- ``closed``: marked 已注销 in the template's 本轮状态, or its 运行状态 became closed since the previous round;
-- ``new``: no previous record (whatever 本轮状态 says: a row marked 新增 that is a previous record by identity
-  key is compared like any other, and that record is not missing);
+- ``closed``: a previous record marked 已注销 in the template's 本轮状态, or whose 运行状态 became closed;
+- ``new``: no previous record, whatever 本轮状态 says (a row marked 新增 that is a previous record by identity
+  key is compared like any other, and that record is not missing; one marked 已注销 is a new, closed record);
 - ``changed``: one row per field whose value differs (schema columns but ``not_compared``; old and new as text);
 - ``unchanged``: none differs;
 - ``missing``: a previous record, not closed then, of a unit that returned something this round, that no row of
@@ -150,8 +150,8 @@ def _changes(table: str, cur: pd.DataFrame, prev: pd.DataFrame | None, round_nam
                                          how="left", indicator=True)
     had = m["_merge"] == "both"
     status, status_prev = _column(m, "status"), _column(m, "status_prev")
-    closed = (_column(m, "round_status") == CLOSED).fillna(False).astype(bool) | (
-        had & (status == CLOSED).fillna(False).astype(bool) & (status_prev != CLOSED).fillna(True).astype(bool))
+    closed = had & ((_column(m, "round_status") == CLOSED).fillna(False).astype(bool) | (
+        (status == CLOSED).fillna(False).astype(bool) & (status_prev != CLOSED).fillna(True).astype(bool)))
     change = pd.Series("unchanged", index=m.index, dtype="str")
     change[~had] = "new"
     change[closed] = CLOSED
