@@ -1,4 +1,4 @@
-"""Command line: ``netmedia ingest | check | sample | run``.
+"""Command line: ``netmedia ingest | check | templates | sample | run``.
 
 Exit codes are part of the interface so CI can gate a season: 0 the run
 completed (check: no violation), 1 check found violations (run: a notebook
@@ -51,6 +51,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
+def cmd_templates(args: argparse.Namespace) -> int:
+    from netmedia.season import templates_step
+
+    clean = Path(args.clean)
+    if not clean.is_dir():
+        print(f"netmedia templates: clean tables folder not found: {clean}", file=sys.stderr)
+        return EXIT_USAGE
+    made = templates_step(clean, Path(args.out), _config(args), wait=args.wait)
+    print(f"{len(made)} templates written to {Path(args.out).resolve()}")
+    return EXIT_OK
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from netmedia import samples
 
@@ -94,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=str(paths.REPORTS), help="reports folder (default: reports/)")
     _wait_option(s)
     s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("templates", help="write next round's pre-filled template per unit from the clean tables")
+    s.add_argument("clean", nargs="?", default=str(paths.DATA_CLEAN), help="clean tables folder (default: data_clean/)")
+    s.add_argument("--out", default=str(paths.OUTBOX / "templates"),
+                   help="output folder (default: outbox/templates/; personal data, git-ignored)")
+    _wait_option(s)
+    s.set_defaults(func=cmd_templates)
 
     s = sub.add_parser("sample", help="write a synthetic demo season (units, staff, returns, truth.json)")
     s.add_argument("out", help="folder to write (normally data_raw/)")

@@ -15,5 +15,6 @@ DATA_RAW = ROOT / "data_raw"
 REFERENCE_DIR_NAME = "reference"
 DATA_CLEAN = ROOT / "data_clean"
 REPORTS = ROOT / "reports"
+OUTBOX = ROOT / "outbox"  # what goes out to units (templates, mail drafts): personal data, git-ignored
 EXPECTATIONS = ROOT / "expectations"
 NOTEBOOKS = ROOT / "notebooks"

@@ -32,6 +32,10 @@ class Column:
     required: bool
     zh: str
     synonyms: tuple[str, ...]
+    template: bool = True  # typed by units: written in the pre-filled templates (false: derived by the ingest)
+    template_hidden: bool = False  # written hidden and locked in the templates (record_id)
+    choices: str | None = None  # the vocabulary of the column's dropdown in the templates (choice_words)
+    input: str | None = None  # the input message of the column in the templates (data/templates.toml)
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,9 @@ class Vocabulary:
     ignore_headers: tuple[str, ...] = ()
 
     def words(self, section: str) -> Words:
-        """(code, words) of ``platform_types``, ``status`` or ``holder_role``."""
-        return getattr(self, section)
+        """(code, words) of ``platform_types``, ``status`` or ``holder_role`` (none for a list the analyst cannot
+        extend, such as ``round_status``)."""
+        return getattr(self, section, ())
 
     def header_labels(self, table: str) -> Words:
         """(column, labels) the analyst added for ``table``."""
@@ -130,9 +135,19 @@ def columns(table: str) -> tuple[Column, ...]:
             required=bool(c.get("required", False)),
             zh=c["zh"],
             synonyms=tuple(c.get("synonyms", ())),
+            template=bool(c.get("template", True)),
+            template_hidden=bool(c.get("template_hidden", False)),
+            choices=c.get("choices"),
+            input=c.get("input"),
         )
         for c in spec["columns"]
     )
+
+
+def template_tables() -> dict[str, str]:
+    """Table -> its sheet name in the pre-filled templates, for the tables with ``template_sheet``, in file
+    order."""
+    return {t: spec["template_sheet"] for t, spec in _schema()["tables"].items() if "template_sheet" in spec}
 
 
 @cache
@@ -260,6 +275,15 @@ def category_zh(code: str) -> str:
 def package_words(section: str) -> Words:
     """(code, words) of a word list of ``data/categories.toml`` (``status``, ``holder_role``), in file order."""
     return tuple((code, tuple(words)) for code, words in _categories()[section].items())
+
+
+def choice_words(vocabulary: str) -> tuple[tuple[str, str], ...]:
+    """(code, the word a template's dropdown offers for it) of a ``choices`` vocabulary: ``categories``: the
+    platform types' Chinese names (the classed categories); any other: a word list of ``data/categories.toml``,
+    the first word of each code."""
+    if vocabulary == "categories":
+        return tuple((c.code, c.zh) for c in categories() if c.platform_class > 0)
+    return tuple((code, words[0]) for code, words in package_words(vocabulary) if words)
 
 
 @cache

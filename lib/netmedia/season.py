@@ -260,7 +260,7 @@ def rejects_by_reason(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 #: How a column's field was decided (``submissions.column_map``'s ``basis``), for people.
-BASIS_ZH = {"header": "表头", "values": "取值", "both": "表头+取值", "none": "未识别"}
+BASIS_ZH = {"header": "表头", "values": "取值", "both": "表头+取值", "none": "未识别", "stamp": "模板印记"}
 
 
 def column_maps(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -397,6 +397,28 @@ def dashboard_step(clean: Path, reports: Path, config: Config, *, wait: float = 
     return dashboard.DashboardPaths(moved(made.html), moved(made.charts_dir),
                                     {k: moved(v) for k, v in made.png.items()},
                                     {k: moved(v) for k, v in made.svg.items()}, made.export_seconds)
+
+
+TEMPLATE_NEEDS = ("units", "platforms")  # the clean tables without which no template can be made
+
+
+def templates_step(clean: Path, out: Path, config: Config, *, wait: float = 0.0) -> list[Path]:
+    """The next round's pre-filled templates (:func:`netmedia.report.templates.write_templates`), one per roster
+    unit, from the clean tables under ``clean``, written into a staging folder swapped in at ``out`` (the
+    previous templates there replaced). FileNotFoundError when ``clean`` lacks the roster or the platforms."""
+    from netmedia.report import templates
+    from netmedia.validate import checks
+
+    clean, out = Path(clean), Path(out)
+    missing = [t for t in TEMPLATE_NEEDS if not (clean / f"{t}.parquet").exists()]
+    if missing:
+        raise FileNotFoundError(f"no clean tables {', '.join(missing)} in {clean} (run `netmedia ingest` first)")
+    with outputs.lock([clean, out], wait=wait):
+        tables_ = checks.load_clean_tables(clean)
+        old = [p.name for p in out.glob("*.xlsx")] if out.is_dir() else []
+        with outputs.staged(out, skip=old) as new:
+            made = templates.write_templates(tables_, new, config)
+    return [out / p.name for p in made]
 
 
 # ------------------------------------------------------------------ run

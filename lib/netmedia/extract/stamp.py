@@ -41,11 +41,19 @@ class Stamp:
     round: str  # the round the workbook was made for
     unit: str  # the roster unit it was made for
     sheets: dict[str, SheetLayout] = field(default_factory=dict)  # sheet name -> layout
+    source_round: str = ""  # the round whose data the workbook was made from (a template's pre-filled rows)
+    aside: tuple[str, ...] = ()  # the workbook's other sheets that hold no return data (instructions, lists)
+
+    @property
+    def label(self) -> str:
+        """"<kind> <version> <round>": what ``submissions.template`` says of a stamped workbook."""
+        return f"{self.kind} {self.version} {self.round}"
 
     def rows(self) -> list[list[str]]:
         """The stamp sheet's cells, row by row."""
         out = [[MAGIC, FORMAT], ["kind", self.kind], ["version", self.version], ["round", self.round],
-               ["unit", self.unit]]
+               ["unit", self.unit], ["source_round", self.source_round],
+               ["aside", json.dumps(list(self.aside), ensure_ascii=False)]]
         for name, lay in self.sheets.items():
             out.append(["sheet", name, json.dumps({"table": lay.table, "header_row": lay.header_row,
                                                    "columns": list(lay.columns)}, ensure_ascii=False)])
@@ -68,7 +76,8 @@ def parse_stamp(rows: list[list[object]]) -> Stamp | None:
             values[cells[0]] = cells[1]
     if values.get("kind") not in KINDS:
         return None
-    return Stamp(values["kind"], values.get("version", ""), values.get("round", ""), values.get("unit", ""), sheets)
+    return Stamp(values["kind"], values.get("version", ""), values.get("round", ""), values.get("unit", ""), sheets,
+                 values.get("source_round", ""), tuple(json.loads(values.get("aside") or "[]")))
 
 
 def read_stamp(source: str | Path | bytes) -> Stamp | None:

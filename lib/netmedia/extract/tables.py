@@ -29,6 +29,7 @@ import python_calamine as pc
 
 from netmedia.config import Limits
 from netmedia.extract.guard import UnreadableFile, check_file
+from netmedia.extract.stamp import STAMP_SHEET, SheetLayout, Stamp, parse_stamp
 from netmedia.schema import norm_header
 from netmedia.transform.text import clean
 
@@ -55,6 +56,9 @@ HEADER_AGAIN_SHARE = 0.6
 LONG_TEXT = 60
 #: A header cell longer than this is unlikely (titles and notes are longer).
 SHORT_TEXT = 40
+
+#: The message of a sheet of a stamped workbook that holds no return data (the stamp, instructions, lists): not read.
+TEMPLATE_ASIDE = "no return data: a sheet of netmedia's own workbook (stamp, instructions or lists)"
 
 ROW_KINDS = ("title", "header", "section", "instruction", "footer", "example", "data", "unrecognised")
 
@@ -103,6 +107,8 @@ class SheetTable:
     n_cols: int = 0
     message: str = ""
     header_by: str = ""  # "layout": no row named enough columns, the header was taken by its layout
+    stamp: Stamp | None = None  # the workbook's stamp (a workbook netmedia sent out), on each of its sheets
+    layout: SheetLayout | None = None  # this sheet's layout from the stamp: header row and fields, no guessing
     row_lists: RowLists = field(default_factory=RowLists)
     data_lists: DataLists = field(default_factory=DataLists)
 
@@ -427,18 +433,25 @@ def _classify_region(rows: list[_Row], header_keys: list[str] | None, hm: HMerge
 
 
 def _analyse(name: str, hidden: bool, raw: list[list[object]], merges: list[Merge], n_rows: int, n_cols: int,
-             scorer: Scorer | None) -> list[SheetTable]:
+             scorer: Scorer | None, stamp: Stamp | None = None) -> list[SheetTable]:
     """Find the header of one sheet, classify its non-empty rows and collect its data rows.
 
     Usually one table; a second header further down with the same labels in another order (a unit pasted two
-    tables one under the other) starts a second table of the same sheet, read with its own header.
+    tables one under the other) starts a second table of the same sheet, read with its own header. A sheet the
+    workbook's stamp lays out has its header where the stamp says (when that row is not empty), not searched.
     """
-    st = SheetTable(name, hidden, n_rows=n_rows, n_cols=n_cols, data_lists=_data_lists([], [], n_cols, merges))
+    layout = stamp.sheets.get(name) if stamp else None
+    st = SheetTable(name, hidden, n_rows=n_rows, n_cols=n_cols, data_lists=_data_lists([], [], n_cols, merges),
+                    stamp=stamp, layout=layout)
     rows = _nonempty_rows(raw, n_cols)
     if not rows:
         st.message = "empty sheet"
         return [st]
     hm = _hmerges_by_row(merges)
+    at = [k for k, row in enumerate(rows) if layout and row.r + 1 == layout.header_row]
+    if at:
+        return _tables_from(st, rows, at[0], False, hm, merges)
+    st.layout = None  # the stamped header row was emptied: the sheet is read as any return
     if scorer is None:
         k, two, msg = _find_header_generic(rows, hm)
     else:
@@ -569,14 +582,28 @@ def read_tables(source: str | Path | bytes, *, name: str | None = None, header_s
         if "password" in str(e).lower() or "encrypt" in str(e).lower():
             raise UnreadableFile("encrypted workbook") from e
         raise UnreadableFile(f"corrupt workbook: {_short(e)}") from e
-    return [st for idx, meta in enumerate(metas) for st in _read_sheet(wb, idx, meta, header_scorer, limits)]
+    stamp = _stamp(wb)
+    return [st for idx, meta in enumerate(metas) for st in _read_sheet(wb, idx, meta, header_scorer, limits, stamp)]
+
+
+def _stamp(wb: pc.CalamineWorkbook) -> Stamp | None:
+    """The workbook's stamp (:mod:`netmedia.extract.stamp`), read from the open workbook, or None."""
+    if STAMP_SHEET not in wb.sheet_names:
+        return None
+    try:
+        rows = wb.get_sheet_by_name(STAMP_SHEET).to_python()
+    except Exception as e:  # calamine raises several unrelated types for damaged sheets
+        raise UnreadableFile(f"corrupt workbook: sheet {STAMP_SHEET!r}: {_short(e)}") from e
+    return parse_stamp(rows)
 
 
 def _read_sheet(wb: pc.CalamineWorkbook, idx: int, meta: pc.SheetMetadata, scorer: Scorer | None,
-                limits: Limits) -> list[SheetTable]:
+                limits: Limits, stamp: Stamp | None = None) -> list[SheetTable]:
     """One sheet read and analysed (one table, or more pasted one under another), or a :class:`SheetTable`
-    saying why it was not."""
+    saying why it was not (a sheet of a stamped workbook that holds no return data is not read)."""
     hidden = meta.visible != pc.SheetVisibleEnum.Visible
+    if stamp is not None and (meta.name == STAMP_SHEET or meta.name in stamp.aside):
+        return [SheetTable(meta.name, hidden, message=TEMPLATE_ASIDE, stamp=stamp)]
     if idx >= limits.max_sheets:
         return [SheetTable(meta.name, hidden,
                            message=f"not read: more than {limits.max_sheets} sheets in the workbook")]
@@ -593,7 +620,7 @@ def _read_sheet(wb: pc.CalamineWorkbook, idx: int, meta: pc.SheetMetadata, score
         merges = sheet.merged_cell_ranges or []
     except Exception as e:  # calamine raises several unrelated types for damaged sheets
         raise UnreadableFile(f"corrupt workbook: sheet {meta.name!r}: {_short(e)}") from e
-    return _analyse(meta.name, hidden, raw, merges, n_rows, n_cols, scorer)
+    return _analyse(meta.name, hidden, raw, merges, n_rows, n_cols, scorer, stamp)
 
 
 def _short(e: BaseException) -> str:

@@ -285,6 +285,13 @@ def holder_role(v: object) -> str | None:
 
 
 @_cached
+def round_status(v: object) -> str | None:
+    """unchanged / changed / closed / new from the 本轮状态 cell of a pre-filled template; None when absent or
+    unclear."""
+    return _lookup("round_status", v)
+
+
+@_cached
 def owner_kind(cell: object, platform_name: object, unit_kind: object = None) -> str:
     """student_org when the unit is a student organisation or the cell/name says so; else unit."""
     if student_org_kind(unit_kind) or student_org_text(text(cell)) or student_org_text(text(platform_name)):

@@ -30,6 +30,7 @@ from netmedia.transform.normalize import (
     owner_kind,
     person,
     phone,
+    round_status,
     status,
     text,
     type_category,
@@ -156,12 +157,14 @@ def form_date(rows: tables.RowLists) -> dt.date | None:
 @dataclass
 class SheetSource:
     """Where a sheet comes from and what its workbook already told: the unit, the received time, the header
-    the generic reader finds (asked only when the sheet is no annex)."""
+    the generic reader finds (asked only when the sheet is no annex), the stamp's label of a workbook netmedia
+    sent out."""
 
     source_file: str
     file_unit: str | None
     received_at: dt.datetime | None
     generic_header: Callable[[str], list[str]]
+    template: str | None = None
 
 
 def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
@@ -171,8 +174,11 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
     out = Rows()
     if st.n_read == 0 and st.message in ("", EMPTY_SHEET):
         return out  # an empty sheet holds nothing to account for
-    sub = submission(sf, sh, rows_read=st.n_read, received_at=where.received_at)
+    sub = submission(sf, sh, rows_read=st.n_read, received_at=where.received_at, template=where.template)
     out.submissions.append(sub)
+    if st.message == tables.TEMPLATE_ASIDE:  # netmedia's own stamp, instructions or lists: no return data
+        sub.update(status="skipped", message=st.message, unit=where.file_unit)
+        return out
 
     def reject_all(reason: str, status_: str) -> Rows:
         if st.n_read == 0:
@@ -186,7 +192,10 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
         return reject_all(st.message, "rejected")
     if st.hidden:
         return reject_all("hidden sheet", "hidden")
-    annex_no, smap = _columns(st, ctx) if st.header_row else (None, None)
+    if st.layout is not None:
+        annex_no, smap = _layout_columns(st)
+    else:
+        annex_no, smap = _columns(st, ctx) if st.header_row else (None, None)
     if smap is not None:
         sub["column_map"] = smap.to_json(st.header_row)
     if annex_no is None or smap is None:
@@ -249,6 +258,18 @@ def _columns(st: tables.SheetTable, ctx: Context) -> tuple[str | None, roles.She
                         by_section)
 
 
+def _layout_columns(st: tables.SheetTable) -> tuple[str | None, roles.SheetMap | None]:
+    """The annex and columns of a stamped sheet as its stamp lays them out (basis ``stamp``): the header is not
+    guessed and the labels are not read (a unit renaming one changes nothing)."""
+    lay = st.layout
+    annex_of = {t: a for a, t in annex.ANNEX_TABLE.items()}
+    if lay is None or lay.table not in annex_of:
+        return None, None
+    cols = [roles.Column(j, st.header[j] if j < len(st.header) else "", f, basis="stamp", score=1.0)
+            for j, f in enumerate(lay.columns)]
+    return annex_of[lay.table], roles.SheetMap(lay.table, cols, ok=True)
+
+
 def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str | None, hint: str,
            domains: tuple[str, ...]) -> dict:
     """The clean record of one data row of ``table`` (``cell(column)`` gives the raw cell, None when absent).
@@ -276,6 +297,8 @@ def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str 
         "remarks": text(cell("remarks")),
         "category": category,
         "category_source": source,
+        "record_id": text(cell("record_id")),
+        "round_status": round_status(cell("round_status")),
     }
     if table == "platforms":
         status_raw = text(cell("status"))

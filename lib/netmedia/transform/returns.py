@@ -27,6 +27,8 @@ from netmedia.transform.records import Context, Rows
 
 RETURN_TABLES = ("platforms", "personal_accounts", "rejects", "submissions")  # the tables the returns make
 REJECT_COLUMNS = ("source_file", "source_sheet", "source_row", "reason", "raw")  # not in the schema
+#: The submissions message of a returned rectification list (stamp kind ``rectification``): no return.
+REPLY_SKIPPED = "rectification list reply (整改清单回执): not a return"
 
 
 def ingest_source(src: sources.Source, ctx: Context) -> Rows:
@@ -49,6 +51,12 @@ def ingest_source(src: sources.Source, ctx: Context) -> Rows:
         out = records.rejected_file(src.source_file, f"unreadable workbook: {type(e).__name__}: {e}")
         out.errors.append(f"{src.source_file}\n{''.join(traceback.format_exception(e))}")
         return out
+    stamp = next((s.stamp for s in sheets if s.stamp is not None), None)
+    if stamp is not None and stamp.kind == "rectification":  # TODO(replies14): route to replies.reply_rows
+        out = Rows()
+        out.submissions.append(records.submission(src.source_file, None, status="skipped", message=REPLY_SKIPPED,
+                                                  received_at=src.received_at, template=stamp.label))
+        return out
     if not any(s.n_read for s in sheets) and all(s.message in ("", records.EMPTY_SHEET) for s in sheets):
         return records.rejected_file(src.source_file, "empty workbook")
     visible = [s for s in sheets if s.n_read and not s.hidden]
@@ -63,8 +71,10 @@ def ingest_source(src: sources.Source, ctx: Context) -> Rows:
                             for s in ctx.reader(src.data, name=name, limits=ctx.config.limits)})
         return generic.get(sheet, [])
 
-    where = records.SheetSource(src.source_file, _file_unit(name, src.label, visible, ctx),
-                                src.received_at or _form_time(visible), generic_header)
+    # a template's unit is the one it was made for
+    unit = (ctx.matcher.match(stamp.unit) or stamp.unit) if stamp else _file_unit(name, src.label, visible, ctx)
+    where = records.SheetSource(src.source_file, unit, src.received_at or _form_time(visible), generic_header,
+                                stamp.label if stamp else None)
     out = Rows()
     for st in sheets:
         try:

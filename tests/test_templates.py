@@ -1,0 +1,279 @@
+"""Pre-filled templates (issue 14 item 1) and reading them back (the reading half of item 2).
+
+The clean tables are written here by hand; the expected cells, dropdown lists and read-back values are written
+out literally below, not taken from the schema or the vocabulary the code uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import xlsxwriter
+from openpyxl.utils import get_column_letter
+
+from netmedia import cli, season
+from netmedia.config import load_config
+from netmedia.extract.stamp import STAMP_SHEET, SheetLayout, Stamp, read_stamp
+from netmedia.report import templates
+from netmedia.transform.returns import typed_frame
+
+P2, P3 = "附件2 网络媒体平台", "附件3 个人网络媒体平台"
+UNITS = ["水利学院", "图书馆", "外国语学院"]  # 外国语学院 registered nothing
+
+PLATFORMS = [
+    dict(unit="水利学院", platform_type_raw="微信公众号", category="wechat_official", platform_name="水利青年",
+         account_id="slqn2020", supervisor="张三", supervisor_title="党委书记", operator="李四",
+         operator_phone="13800000360", last_updated_on=dt.date(2023, 3, 1), followers=1200, status="running",
+         record_id="P0000000001", round_status="unchanged"),
+    dict(unit="水利学院", platform_type_raw="微博", category="weibo", platform_name="水利学院微博", account_id="5512345678",
+         supervisor="张三", operator="王五", operator_phone="13900000001", status="stopped", record_id="P0000000002"),
+    dict(unit="水利学院", platform_type_raw="抖音", category="douyin", platform_name="水院抖音", account_id="sydy",
+         supervisor="张三", operator="赵六", operator_phone="13700000002", status="running", record_id="P0000000003"),
+    dict(unit="水利学院", platform_type_raw="快手", category="kuaishou", platform_name="已关的快手", account_id="ks1",
+         supervisor="张三", operator="赵六", operator_phone="13700000002", status="closed", record_id="P0000000004",
+         round_status="closed"),  # closed this round: not carried forward
+    dict(unit="图书馆", platform_type_raw="网站", category="website_campus", platform_name="图书馆主页",
+         url="lib.ncwu.edu.cn", supervisor="孙七", operator="周八", operator_phone="0371-69127000", status="running",
+         record_id="P0000000005"),
+    dict(unit=None, platform_type_raw="微博", platform_name="无主微博", record_id="P0000000006"),  # no roster unit
+]
+ACCOUNTS = [
+    dict(unit="水利学院", holder_name="吴九", holder_role="staff", platform_type_raw="抖音", category="douyin",
+         platform_name="=吴老师讲水利", account_id="wls", record_id="A0000000001"),
+]
+
+
+def _tables() -> dict[str, pd.DataFrame]:
+    return {"platforms": typed_frame("platforms", PLATFORMS),
+            "personal_accounts": typed_frame("personal_accounts", ACCOUNTS),
+            "units": typed_frame("units", [{"unit": u, "kind": "学院"} for u in UNITS])}
+
+
+@pytest.fixture
+def config():
+    return load_config()
+
+
+@pytest.fixture
+def made(tmp_path, config) -> Path:
+    out = tmp_path / "templates"
+    templates.write_templates(_tables(), out, config)
+    return out
+
+
+def _table(ws) -> tuple[list[str], list[dict]]:
+    """Header (row 2) and the data rows under it as header -> value."""
+    header = [c.value for c in ws[2]]
+    rows = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=3, values_only=True) if any(r)]
+    return header, rows
+
+
+def _letter(ws, label: str) -> str:
+    return get_column_letter([c.value for c in ws[2]].index(label) + 1)
+
+
+def _validations(ws) -> dict[str, object]:
+    """First cell of each validation's range -> the validation."""
+    return {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+
+
+# ------------------------------------------------------------------ writing
+def test_one_file_per_roster_unit_blank_ones_included(made):
+    assert sorted(p.name for p in made.iterdir()) == sorted(f"{u}.xlsx" for u in UNITS)
+    blank = openpyxl.load_workbook(made / "外国语学院.xlsx")
+    for sheet in (P2, P3):
+        header, rows = _table(blank[sheet])
+        assert rows == [] and ("平台名称" in header or "平台(账号)名称" in header)
+        assert "本轮状态" in header and "记录编号" in header
+
+
+def test_prefilled_values_and_hidden_record_id(made):
+    wb = openpyxl.load_workbook(made / "水利学院.xlsx")
+    ws = wb[P2]
+    header, rows = _table(ws)
+    # only the columns a unit types: no derived ones
+    assert not {"平台类别", "平台分类代码", "分类依据", "运行状态（原文）"} & set(header)
+    got = [(r["平台名称"], r["运营管理负责人"], r["联系电话"], r["运行状态"], r["记录编号"], r["本轮状态"]) for r in rows]
+    assert got == [("水利青年", "李四", "13800000360", "正常", "P0000000001", "无变化"),
+                   ("水利学院微博", "王五", "13900000001", "停用", "P0000000002", "无变化"),
+                   ("水院抖音", "赵六", "13700000002", "正常", "P0000000003", "无变化")]
+    assert rows[0]["最近更新时间"] == dt.datetime(2023, 3, 1) and rows[0]["粉丝数"] == 1200
+    assert ws.column_dimensions[_letter(ws, "记录编号")].hidden
+    assert not ws.column_dimensions[_letter(ws, "本轮状态")].hidden
+    a = wb[P3]
+    _, rows3 = _table(a)
+    assert [(r["姓名"], r["身份"], r["平台(账号)名称"], r["记录编号"]) for r in rows3] == [
+        ("吴九", "教职工", "=吴老师讲水利", "A0000000001")]
+    name_cell = a.cell(3, [c.value for c in a[2]].index("平台(账号)名称") + 1)
+    assert name_cell.data_type == "s" and name_cell.quotePrefix  # stays text when edited
+    _, lib_rows = _table(openpyxl.load_workbook(made / "图书馆.xlsx")[P2])
+    assert [r["平台名称"] for r in lib_rows] == ["图书馆主页"]
+
+
+def test_data_validations(made):
+    ws = openpyxl.load_workbook(made / "水利学院.xlsx")[P2]
+    dvs = _validations(ws)
+    status = dvs[f"{_letter(ws, '本轮状态')}3"]
+    assert status.type == "list" and status.formula1 == '"无变化,有变更,已注销,新增"'
+    assert dvs[f"{_letter(ws, '运行状态')}3"].formula1 == '"正常,停用,已注销"'
+    types = dvs[f"{_letter(ws, '平台类型')}3"].formula1.strip('"').split(",")
+    assert {"微信公众号", "微博", "抖音", "校内网站", "其他"} <= set(types)
+    assert str(status.sqref).endswith(str(3 + 3 + 300 - 1))  # three pre-filled rows + the blank rows
+    assert dvs[f"{_letter(ws, '最近更新时间')}3"].promptTitle == "日期"
+    assert dvs[f"{_letter(ws, '联系电话')}3"].prompt
+    a = openpyxl.load_workbook(made / "水利学院.xlsx")[P3]
+    assert _validations(a)[f"{_letter(a, '身份')}3"].formula1 == '"教职工,学生"'
+
+
+def test_long_list_goes_to_hidden_list_sheet(tmp_path):
+    words = tuple(f"很长的选项名称第{i:02d}项" for i in range(30))  # 30 x 12 characters: beyond Excel's 255
+    short = ("甲", "乙")
+    path = tmp_path / "lists.xlsx"
+    with xlsxwriter.Workbook(str(path)) as wb:
+        ws = wb.add_worksheet("data")
+        lists = templates.ListSheet(wb, "下拉列表")
+        assert lists.source("short", short) == ["甲", "乙"]
+        ws.data_validation(2, 0, 50, 0, {"validate": "list", "source": lists.source("long", words)})
+        lists.write()
+    wb = openpyxl.load_workbook(path)
+    assert wb["下拉列表"].sheet_state == "hidden"
+    assert [c.value for c in wb["下拉列表"]["A"]][1:] == list(words)
+    (dv,) = wb["data"].data_validations.dataValidation
+    assert dv.formula1 == "'下拉列表'!$A$2:$A$31"
+
+
+def test_protection(made):
+    wb = openpyxl.load_workbook(made / "水利学院.xlsx")
+    ws = wb[P2]
+    assert ws.protection.sheet
+    assert ws.protection.insertRows is False  # False: inserting rows is not protected
+    assert ws["A2"].protection.locked and ws["A1"].protection.locked  # header and title
+    assert not ws["A3"].protection.locked and not ws[f"{_letter(ws, '本轮状态')}3"].protection.locked
+    assert ws[f"{_letter(ws, '记录编号')}3"].protection.locked
+    assert wb[STAMP_SHEET].sheet_state == "hidden"
+    assert "填表说明" in wb.sheetnames and wb.sheetnames[0] == "填表说明"
+
+
+def test_stamp(made, config):
+    stamp = read_stamp(made / "水利学院.xlsx")
+    assert (stamp.kind, stamp.unit, stamp.round, stamp.source_round) == ("template", "水利学院", "2024", "2023")
+    assert stamp.sheets[P2].table == "platforms" and stamp.sheets[P2].header_row == 2
+    assert stamp.sheets[P3].columns[-2:] == ("record_id", "round_status")
+    assert "填表说明" in stamp.aside
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_converts_a_template_to_pdf(made, tmp_path):
+    out = tmp_path / "pdf"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(out), str(made / "水利学院.xlsx")], check=True, timeout=240,
+                   capture_output=True)
+    pdf = out / "水利学院.pdf"
+    assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"
+
+
+# ------------------------------------------------------------------ reading back
+def _roster(raw: Path) -> None:
+    (raw / "reference").mkdir(parents=True)
+    with xlsxwriter.Workbook(str(raw / "reference" / "units.xlsx")) as wb:
+        ws = wb.add_worksheet("单位")
+        for r, row in enumerate([["单位名称", "单位类别"], *([u, "学院"] for u in UNITS)]):
+            ws.write_row(r, 0, row)
+
+
+def _returned(made: Path, raw: Path) -> None:
+    """水利学院's template edited as a unit would, saved under a name that names no unit."""
+    wb = openpyxl.load_workbook(made / "水利学院.xlsx")
+    ws = wb[P2]
+    col = {c.value: c.column for c in ws[2]}
+    ws.cell(3, col["运营管理负责人"], "钱十")  # 水利青年: operator changed
+    ws.cell(3, col["本轮状态"], "有变更")
+    ws.cell(4, col["本轮状态"], "已注销")  # 水利学院微博 closed
+    ws.cell(2, col["运营管理负责人"], "管理员是谁")  # a renamed header: the layout still says operator
+    ws.delete_rows(5)  # 水院抖音 deleted without a word
+    new = {"单位名称": "水利学院", "平台类型": "小红书", "平台名称": "水利红书", "账号ID": "slhs", "主管领导": "张三",
+           "运营管理负责人": "李四", "联系电话": "13800000360", "本轮状态": "新增"}
+    for label, v in new.items():
+        ws.cell(5, col[label], v)
+    wb.save(raw / "回执.xlsx")
+
+
+def test_returned_template_ingests_by_its_layout(made, tmp_path, config):
+    raw = tmp_path / "raw"
+    _roster(raw)
+    _returned(made, raw)
+    res = season.ingest(raw, None, config)
+    p = res.tables["platforms"]
+    got = {r.platform_name: (r.unit, r.operator, None if pd.isna(r.record_id) else r.record_id, r.round_status)
+           for r in p.itertuples()}
+    assert got == {"水利青年": ("水利学院", "钱十", "P0000000001", "changed"),
+                   "水利学院微博": ("水利学院", "王五", "P0000000002", "closed"),
+                   "水利红书": ("水利学院", "李四", None, "new")}
+    a = res.tables["personal_accounts"]
+    assert a[["holder_name", "record_id", "round_status"]].values.tolist() == [["吴九", "A0000000001", "unchanged"]]
+    rej = res.tables["rejects"]
+    assert sorted(set(rej["reason"])) == ["header row", "title row"]  # the title and header of each data sheet
+    assert set(rej["source_sheet"]) == {P2, P3}
+    subs = res.tables["submissions"]
+    mine = subs[subs["source_file"] == "回执.xlsx"].set_index("source_sheet")
+    assert set(mine.loc[["填表说明", STAMP_SHEET], "status"]) == {"skipped"}
+    assert mine.loc[P2, "rows_clean"] == 3 and mine.loc[P2, "unit"] == "水利学院"
+    assert set(mine["template"]) == {"template 1 2024"}
+    assert '"basis": "stamp"' in mine.loc[P2, "column_map"] and "管理员是谁" in mine.loc[P2, "column_map"]
+    assert subs.loc[subs["source_file"].str.startswith("reference/"), "template"].isna().all()
+
+
+def test_free_form_return_has_no_record_identity(tmp_path, config):
+    """A workbook without a stamp is read as before: record_id and round_status stay empty."""
+    raw = tmp_path / "raw"
+    _roster(raw)
+    with xlsxwriter.Workbook(str(raw / "水利学院.xlsx")) as wb:
+        ws = wb.add_worksheet("附件2")
+        for r, row in enumerate([["单位名称", "平台类型", "平台名称", "账号ID", "主管领导", "运营管理负责人", "联系电话"],
+                                 ["水利学院", "微博", "水利微博", "5512345678", "张三", "李四", "13800000360"]]):
+            ws.write_row(r, 0, row)
+    res = season.ingest(raw, None, config)
+    p = res.tables["platforms"]
+    assert len(p) == 1 and p["record_id"].isna().all() and p["round_status"].isna().all()
+    assert res.tables["submissions"]["template"].isna().all()
+
+
+def test_rectification_reply_is_no_return(tmp_path, config):
+    raw = tmp_path / "raw"
+    _roster(raw)
+    stamp = Stamp("rectification", "1", "2023", "水利学院",
+                  {"整改清单": SheetLayout("findings", 2, ("unit", "detail", "reply"))})
+    with xlsxwriter.Workbook(str(raw / "整改清单回执.xlsx")) as wb:
+        ws = wb.add_worksheet("整改清单")
+        for r, row in enumerate([["水利学院整改清单"], ["单位名称", "问题", "单位回复"],
+                                 ["水利学院", "僵尸账号", "已整改"]]):
+            ws.write_row(r, 0, row)
+        st = wb.add_worksheet(STAMP_SHEET)
+        for r, row in enumerate(stamp.rows()):
+            st.write_row(r, 0, row)
+        st.hide()
+    res = season.ingest(raw, None, config)
+    assert res.tables["platforms"].empty and res.tables["rejects"].empty
+    subs = res.tables["submissions"]
+    reply = subs[subs["source_file"] == "整改清单回执.xlsx"]
+    assert reply["status"].tolist() == ["skipped"] and reply["template"].tolist() == ["rectification 1 2023"]
+
+
+# ------------------------------------------------------------------ CLI
+def test_cli_exit_codes(tmp_path, capsys):
+    clean = tmp_path / "clean"
+    out = tmp_path / "outbox" / "templates"
+    assert cli.main(["templates", str(tmp_path / "nowhere"), "--out", str(out)]) == cli.EXIT_USAGE
+    clean.mkdir()
+    assert cli.main(["templates", str(clean), "--out", str(out)]) == cli.EXIT_USAGE  # no clean tables
+    for name, df in _tables().items():
+        df.to_parquet(clean / f"{name}.parquet")
+    assert cli.main(["--config", str(tmp_path / "none.toml"), "templates", str(clean), "--out", str(out)]) == 2
+    assert cli.main(["templates", str(clean), "--out", str(out)]) == cli.EXIT_OK
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{u}.xlsx" for u in UNITS)
