@@ -141,17 +141,22 @@ def _returning_units(tables: Mapping[str, pd.DataFrame]) -> set[str]:
     return units
 
 
+def _closed(records: pd.DataFrame) -> pd.Series:
+    """Closed: its 运行状态 says so, or its 本轮状态 (a template row marked 已注销 and left 正常 is closed too)."""
+    return ((_column(records, "status") == CLOSED) | (_column(records, "round_status") == CLOSED)).fillna(False)
+
+
 def _changes(table: str, cur: pd.DataFrame, prev: pd.DataFrame | None, round_name: str,
              returning: set[str]) -> pd.DataFrame:
     prev = prev if prev is not None else cur.iloc[0:0]
     fields = [f for f in compared_fields(table) if f in cur.columns and f in prev.columns]
-    before = prev.drop_duplicates("record_id")[["record_id", *fields]]
-    m = cur.reset_index(drop=True).merge(before.rename(columns={f: f"{f}_prev" for f in fields}), on="record_id",
-                                         how="left", indicator=True)
-    had = m["_merge"] == "both"
-    status, status_prev = _column(m, "status"), _column(m, "status_prev")
-    closed = had & ((_column(m, "round_status") == CLOSED).fillna(False).astype(bool) | (
-        (status == CLOSED).fillna(False).astype(bool) & (status_prev != CLOSED).fillna(True).astype(bool)))
+    before = prev.drop_duplicates("record_id")[["record_id", *fields]].rename(columns={f: f"{f}_prev" for f in fields})
+    before["closed_prev"] = _closed(prev.drop_duplicates("record_id")).astype(bool).to_numpy()
+    m = cur.reset_index(drop=True).merge(before, on="record_id", how="left", indicator=True)
+    had = (m["_merge"] == "both").astype(bool)
+    marked = (_column(m, "round_status") == CLOSED).fillna(False).astype(bool)
+    became = (_column(m, "status") == CLOSED).fillna(False).astype(bool) & ~m["closed_prev"].fillna(False).astype(bool)
+    closed = had & (marked | became)
     change = pd.Series("unchanged", index=m.index, dtype="str")
     change[~had] = "new"
     change[closed] = CLOSED
@@ -170,8 +175,7 @@ def _changes(table: str, cur: pd.DataFrame, prev: pd.DataFrame | None, round_nam
     for i, (f, (d, old, new)) in enumerate(differs.items()):
         part = base[d].assign(field=f, old=old[d], new=new[d], _f=i)
         rows.append(part)
-    gone = prev[~prev["record_id"].isin(set(m["record_id"]))
-                & (_column(prev, "status") != CLOSED).fillna(True).astype(bool)
+    gone = prev[~prev["record_id"].isin(set(m["record_id"])) & ~_closed(prev).astype(bool)
                 & _column(prev, "unit").isin(returning).fillna(False).astype(bool)]
     rows.append(pd.DataFrame({"record_id": gone["record_id"], "unit": _column(gone, "unit"), "table": table,
                               "round": round_name, "change": "missing", "_pos": range(len(m), len(m) + len(gone)),
