@@ -236,3 +236,119 @@ def test_record_changes_for_people(tmp_path, with_ids):
     assert shown.loc[shown["记录编号"] == "P5555555555", "依据"].iloc[0] != missing["依据"]  # old-style vs template
     op = shown[shown["记录编号"] == "P1111111111"].iloc[0]
     assert (op["字段"], op["原值"], op["新值"]) == ("运营管理负责人", "张三", "赵六")
+
+
+# ------------------------------------------------------------------ acceptance: the round trip (issue 14)
+P2, P3 = "附件2 网络媒体平台", "附件3 个人网络媒体平台"
+ROSTER = ["水利学院", "图书馆", "外国语学院"]
+HEAD2 = ["单位名称", "平台类型", "平台名称", "账号ID", "主管领导", "运营管理负责人", "联系电话", "最近更新时间", "运行状态"]
+SEASON_N = {  # season 2023: free-form returns, as units type them
+    "水利学院.xlsx": {
+        "附件2": [HEAD2,
+                 ["水利学院", "微信公众号", "水利青年", "slqn2020", "张三", "李四", "13800000360", "2023-03-01", "正常"],
+                 ["水利学院", "微博", "水利学院微博", "5512345678", "张三", "王五", "13900000001", "2023-03-02", "正常"],
+                 ["水利学院", "抖音", "水院抖音", "sydy", "张三", "赵六", "13700000002", "2023-03-03", "正常"],
+                 ["水利学院", "哔哩哔哩", "水院B站", "slbili", "张三", "赵六", "13700000002", "2023-03-04", "正常"]],
+        "附件3": [["所在单位", "姓名", "身份", "平台类型", "平台(账号)名称", "账号ID", "联系电话"],
+                 ["水利学院", "吴九", "教职工", "抖音", "华水吴老师", "wls", "13600000003"]],
+    },
+    "图书馆.xlsx": {
+        "附件2": [HEAD2, ["图书馆", "微信公众号", "华水图书馆", "ncwulib", "孙七", "周八", "0371-69127000", "2023-03-05",
+                         "正常"]],
+    },
+}
+
+
+def _write_raw(raw, files: dict) -> None:
+    import xlsxwriter
+
+    (raw / "reference").mkdir(parents=True)
+    with xlsxwriter.Workbook(str(raw / "reference" / "units.xlsx")) as wb:
+        ws = wb.add_worksheet("单位")
+        for r, row in enumerate([["单位名称", "单位类别"], *([u, "学院"] for u in ROSTER)]):
+            ws.write_row(r, 0, row)
+    for name, sheets in files.items():
+        with xlsxwriter.Workbook(str(raw / name)) as wb:
+            for sheet, rows in sheets.items():
+                ws = wb.add_worksheet(sheet)
+                for r, row in enumerate(rows):
+                    ws.write_row(r, 0, row)
+
+
+def _edit_as_units_would(made, raw) -> None:
+    """水利学院: change an operator, close a platform, add two, delete one pre-filled row; 图书馆 and 外国语学院
+    send their templates back untouched."""
+    import shutil
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(made / "水利学院.xlsx")
+    ws = wb[P2]
+    col = {c.value: c.column for c in ws[2]}
+    names = [ws.cell(r, col["平台名称"]).value for r in range(3, 7)]
+    assert names == ["水利青年", "水利学院微博", "水院抖音", "水院B站"]  # the pre-filled rows, in filed order
+    ws.cell(3, col["运营管理负责人"], "钱十")  # 水利青年: operator changed
+    ws.cell(3, col["本轮状态"], "有变更")
+    ws.cell(4, col["本轮状态"], "已注销")  # 水利学院微博 closed
+    ws.delete_rows(5)  # 水院抖音 deleted without a word
+    added = [["水利学院", "小红书", "水利红书", "slhs", "张三", "李四", "13800000360", "新增"],
+             ["水利学院", "快手", "水院快手", "slks", "张三", "赵六", "13700000002", "新增"]]
+    for r, values in enumerate(added, start=6):  # under 水院B站 (now row 5)
+        for label, v in zip(["单位名称", "平台类型", "平台名称", "账号ID", "主管领导", "运营管理负责人", "联系电话", "本轮状态"],
+                            values, strict=True):
+            ws.cell(r, col[label], v)
+    wb.save(raw / "水利学院-2024年度备案表.xlsx")
+    for unit in ("图书馆", "外国语学院"):
+        shutil.copy(made / f"{unit}.xlsx", raw / f"{unit}-回执.xlsx")
+
+
+def test_round_trip(tmp_path):
+    """Season N ingested, its templates written, edited as units would, ingested as round N+1: the record history
+    holds exactly the edits, and the deleted row is an R-complete finding in the unit's rectification list."""
+    import dataclasses
+
+    from netmedia import season
+
+    base = load_config()
+    n = dataclasses.replace(base, round=dataclasses.replace(base.round, name="2023", year=2023, previous="2022"))
+    n1 = dataclasses.replace(base, round=dataclasses.replace(base.round, name="2024", year=2024, previous="2023"))
+    clean, raw_n, raw_n1, made = (tmp_path / d for d in ("clean", "raw2023", "raw2024", "templates"))
+    _write_raw(raw_n, SEASON_N)
+    first = season.ingest(raw_n, clean, n)
+    assert set(first.tables["record_history"]["change"]) == {"new"}  # no round 2022 archived: all new
+    season.templates_step(clean, made, n)
+    _write_raw(raw_n1, {})
+    _edit_as_units_would(made, raw_n1)
+    season.ingest(raw_n1, clean, n1)
+
+    old = pd.read_parquet(clean / "rounds" / "2023" / "platforms.parquet").set_index("platform_name")["record_id"]
+    cur = pd.read_parquet(clean / "platforms.parquet").set_index("platform_name")["record_id"]
+    acc = pd.read_parquet(clean / "personal_accounts.parquet")["record_id"].tolist()
+    assert (cur["水利青年"], cur["水利学院微博"], cur["水院B站"], cur["华水图书馆"]) == (
+        old["水利青年"], old["水利学院微博"], old["水院B站"], old["华水图书馆"])  # ids kept by the templates
+    pl = "platforms"
+    want = pd.DataFrame([
+        H(old["水利青年"], "水利学院", pl, "changed", "operator", "李四", "钱十"),
+        H(old["水利学院微博"], "水利学院", pl, "closed"),
+        H(old["水院B站"], "水利学院", pl, "unchanged"),
+        H(cur["水利红书"], "水利学院", pl, "new"),
+        H(cur["水院快手"], "水利学院", pl, "new"),
+        H(old["华水图书馆"], "图书馆", pl, "unchanged"),
+        H(old["水院抖音"], "水利学院", pl, "missing"),
+        H(acc[0], "水利学院", "personal_accounts", "unchanged"),
+    ], columns=["record_id", "unit", "table", "round", "change", "field", "old", "new"], dtype="str")
+    got = pd.read_parquet(clean / "record_history.parquet")
+
+    def ordered(df: pd.DataFrame) -> pd.DataFrame:  # the files' order is the reader's, not part of the changes
+        return df.sort_values(["record_id", "field"]).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(ordered(got), ordered(want))
+
+    tables = checks.load_clean_tables(clean)
+    f = checks.run_checks(tables, n1).findings
+    mine = f[f["table"] == "record_history"]
+    assert mine[["rule", "unit", "platform_name", "account_id", "source_file", "source_sheet"]].values.tolist() == [
+        ["R-complete", "水利学院", "水院抖音", "sydy", "水利学院-2024年度备案表.xlsx", P2]]
+    lists = rectification.rectification_frame(f, tables)
+    listed = lists[(lists["unit"] == "水利学院") & (lists["rule"] == "R-complete")]
+    assert listed["platform_name"].tolist() == ["水院抖音"] and "漏报或隐瞒" in listed["detail"].iloc[0]
