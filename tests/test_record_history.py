@@ -352,3 +352,10 @@ def test_round_trip(tmp_path):
     lists = rectification.rectification_frame(f, tables)
     listed = lists[(lists["unit"] == "水利学院") & (lists["rule"] == "R-complete")]
     assert listed["platform_name"].tolist() == ["水院抖音"] and "漏报或隐瞒" in listed["detail"].iloc[0]
+
+
+def test_record_changes_of_a_folder_without_history(tmp_path):
+    from netmedia import season
+
+    shown = season.record_changes(tmp_path)  # a clean folder from before record histories
+    assert shown.empty and list(shown.columns)[:4] == ["单位", "数据表", "变化", "名称"]

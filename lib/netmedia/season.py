@@ -110,6 +110,9 @@ class IngestResult:
         else:
             lines.append("  units with no submission: 0")
         lines.extend(f"  {m}" for m in self.roster_messages)
+        if changes.HISTORY in t:  # against the previous round's archive (validate.changes; notebook 04 lists them)
+            counts = t[changes.HISTORY].drop_duplicates(["table", "record_id"])["change"].value_counts()
+            lines.append("  record history: " + ", ".join(f"{counts.get(c, 0)} {c}" for c in changes.CHANGES))
         if self.errors:
             where = f": tracebacks in {self.error_log}" if self.error_log else ""
             lines.append(f"  ERRORS: {len(self.errors)} sheets or workbooks failed in netmedia itself (a bug, "
@@ -296,8 +299,9 @@ def record_changes(clean: str | Path, *, unchanged: bool = False) -> pd.DataFram
         hist["previous_platform_name"] = pd.Series([], dtype="str")
     if not unchanged:
         hist = hist[hist["change"] != "unchanged"]
-    names = pd.concat([tables[t][["record_id", "platform_name"]] for t in changes.RECORD_TABLES
-                       if t in tables and "record_id" in tables[t].columns] or [pd.DataFrame(columns=["record_id"])])
+    named = [tables[t][["record_id", "platform_name"]] for t in changes.RECORD_TABLES
+             if t in tables and {"record_id", "platform_name"} <= set(tables[t].columns)]
+    names = pd.concat(named) if named else pd.DataFrame({"record_id": [], "platform_name": []}, dtype="str")
     name_of = names.drop_duplicates("record_id").set_index("record_id")["platform_name"]
     subs = tables.get("submissions", pd.DataFrame())
     by_template = set(subs.loc[subs["template"].notna(), "unit"]) if "template" in subs.columns else set()

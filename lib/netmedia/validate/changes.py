@@ -19,7 +19,7 @@ The record history compares each record with its previous-round record (by ``rec
 - ``new``: no previous record, whatever 本轮状态 says (a row marked 新增 that is a previous record by identity
   key is compared like any other, and that record is not missing; one marked 已注销 is a new, closed record);
 - ``changed``: one row per field whose value differs (schema columns but ``not_compared``; old and new as text);
-- ``unchanged``: none differs;
+- ``unchanged``: none differs (本轮状态 无变化 / 有变更 is not taken on trust: the fields are compared);
 - ``missing``: a previous record, not closed then, of a unit that returned something this round, that no row of
   this round carries. For a unit that returned the template it is the pre-filled row deleted without being
   marked closed, a finding (R-complete, :func:`netmedia.validate.derive.derive_record_history`); for a unit that
