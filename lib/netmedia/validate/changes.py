@@ -120,9 +120,10 @@ def assign_record_ids(tables: Mapping[str, pd.DataFrame],
     """``tables`` with a ``record_id`` on every row of its record tables (others unchanged); ``previous_tables``:
     the previous round's archived tables (empty for none; their ids are :func:`previous_with_ids`)."""
     out = dict(tables)
+    previous = previous_with_ids(previous_tables)
     for table in RECORD_TABLES:
         if table in tables:
-            out[table] = with_ids(table, tables[table], previous_with_ids(previous_tables).get(table))
+            out[table] = with_ids(table, tables[table], previous.get(table))
     return out
 
 
@@ -160,7 +161,6 @@ def _changes(table: str, cur: pd.DataFrame, prev: pd.DataFrame | None, round_nam
     change = pd.Series("unchanged", index=m.index, dtype="str")
     change[~had] = "new"
     change[closed] = CLOSED
-    rows = []
     differs = {}
     for f in fields:
         old, new = _text(m[f"{f}_prev"]), _text(m[f])
@@ -169,6 +169,7 @@ def _changes(table: str, cur: pd.DataFrame, prev: pd.DataFrame | None, round_nam
     for d, _old, _new in differs.values():
         any_diff |= d
     change[any_diff] = "changed"
+    rows = []
     base = pd.DataFrame({"record_id": m["record_id"], "unit": _column(m, "unit"), "table": table,
                          "round": round_name, "change": change, "_pos": range(len(m)), "_f": -1})
     rows.append(base[change != "changed"])
