@@ -138,6 +138,15 @@ def tables() -> dict[str, pd.DataFrame]:
         "units": units,
         "staff": staff,
         "submissions": subs,
+        "record_history": frame(
+            "record_history",
+            [
+                {"record_id": "P0123456789", "unit": "水利学院", "table": "platforms", "round": "2023", "change": "new"},
+                # a record an old-style return no longer lists: in the history, not a finding (no template returned)
+                {"record_id": "P9876543210", "unit": "电力学院", "table": "platforms", "round": "2023",
+                 "change": "missing"},
+            ],
+        ),
     }
 
 

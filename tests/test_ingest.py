@@ -133,14 +133,15 @@ def test_outputs_written(season, tmp_path):
     (out / "ingest_errors.log").write_text("from an earlier run", encoding="utf-8")
     config = load_config()
     res = ns.ingest(raw, out, config, workers=1, progress=False)
-    names = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies")
+    names = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies", "record_history")
     assert tuple(res.tables) == names
     for t in names:
         back = pd.read_parquet(out / f"{t}.parquet")
         assert list(back.columns) == list(res.tables[t].columns)
         assert len(back) == len(res.tables[t])
         archived = out / "rounds" / str(config.round.name) / f"{t}.parquet"
-        assert archived.exists() == (t in ("platforms", "personal_accounts", "submissions", "units")), t
+        assert archived.exists() == (t in ("platforms", "personal_accounts", "submissions", "units",
+                                           "record_history")), t
     assert not (out / "clean_tables.xlsx").exists()
     assert not (out / "ingest_errors.log").exists()  # a stale log is removed: nothing failed this time
 

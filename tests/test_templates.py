@@ -7,6 +7,7 @@ out literally below, not taken from the schema or the vocabulary the code uses.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -217,11 +218,11 @@ def test_returned_template_ingests_by_its_layout(made, tmp_path, config):
     _returned(made, raw)
     res = season.ingest(raw, None, config)
     p = res.tables["platforms"]
-    got = {r.platform_name: (r.unit, r.operator, None if pd.isna(r.record_id) else r.record_id, r.round_status)
-           for r in p.itertuples()}
+    got = {r.platform_name: (r.unit, r.operator, "minted" if r.platform_name == "水利红书" and re.fullmatch(
+        r"P[0-9a-f]{10}", r.record_id) else r.record_id, r.round_status) for r in p.itertuples()}
     assert got == {"水利青年": ("水利学院", "钱十", "P0000000001", "changed"),
                    "水利学院微博": ("水利学院", "王五", "P0000000002", "closed"),
-                   "水利红书": ("水利学院", "李四", None, "new")}
+                   "水利红书": ("水利学院", "李四", "minted", "new")}  # no id typed: the ingest mints one (changes14)
     a = res.tables["personal_accounts"]
     assert a[["holder_name", "holder_role", "record_id", "round_status"]].values.tolist() == [
         ["吴九", "staff", "A0000000001", "unchanged"], ["郑十", "student", "A0000000002", "unchanged"]]
@@ -239,7 +240,7 @@ def test_returned_template_ingests_by_its_layout(made, tmp_path, config):
 
 
 def test_free_form_return_has_no_record_identity(tmp_path, config):
-    """A workbook without a stamp is read as before: record_id and round_status stay empty."""
+    """A workbook without a stamp is read as before: no round_status, and a record_id minted by the ingest."""
     raw = tmp_path / "raw"
     _roster(raw)
     with xlsxwriter.Workbook(str(raw / "水利学院.xlsx")) as wb:
@@ -249,7 +250,8 @@ def test_free_form_return_has_no_record_identity(tmp_path, config):
             ws.write_row(r, 0, row)
     res = season.ingest(raw, None, config)
     p = res.tables["platforms"]
-    assert len(p) == 1 and p["record_id"].isna().all() and p["round_status"].isna().all()
+    assert len(p) == 1 and p["round_status"].isna().all()
+    assert p["record_id"].str.fullmatch(r"P[0-9a-f]{10}").all()  # none read: minted by the ingest (changes14)
     assert res.tables["submissions"]["template"].isna().all()
 
 

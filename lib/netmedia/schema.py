@@ -170,6 +170,11 @@ def column_names(table: str) -> tuple[str, ...]:
     return tuple(c.name for c in columns(table))
 
 
+def table_setting(table: str, key: str, default: object = None) -> object:
+    """A setting of ``[tables.<table>]`` in schema.toml other than its columns (``default`` when absent)."""
+    return _schema()["tables"].get(table, {}).get(key, default)
+
+
 def zh_headers(table: str) -> dict[str, str]:
     """Canonical column name -> Chinese header for outputs."""
     out = {c.name: c.zh for c in columns(table)}

@@ -25,6 +25,7 @@ from netmedia.config import Config, load_config
 from netmedia.extract import sources, tables
 from netmedia.transform import annex, records, returns
 from netmedia.transform.units import UnitMatcher
+from netmedia.validate import changes
 
 if TYPE_CHECKING:
     from netmedia.report.dashboard import DashboardPaths
@@ -71,7 +72,7 @@ def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: i
 
 
 # ------------------------------------------------------------------ ingest
-TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies")
+TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies", "record_history")
 ERROR_LOG = "ingest_errors.log"
 
 
@@ -110,6 +111,9 @@ class IngestResult:
         else:
             lines.append("  units with no submission: 0")
         lines.extend(f"  {m}" for m in self.roster_messages)
+        if changes.HISTORY in t:  # against the previous round's archive (validate.changes; notebook 04 lists them)
+            counts = t[changes.HISTORY].drop_duplicates(["table", "record_id"])["change"].value_counts()
+            lines.append("  record history: " + ", ".join(f"{counts.get(c, 0)} {c}" for c in changes.CHANGES))
         if self.errors:
             where = f": tracebacks in {self.error_log}" if self.error_log else ""
             lines.append(f"  ERRORS: {len(self.errors)} sheets or workbooks failed in netmedia itself (a bug, "
@@ -167,6 +171,10 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
                                                status="skipped", message=m) for r, m in messages.items())
     frames = returns.frames(rows)
     frames.update(rosters)
+    # record ids and the record history against the previous round's archive (none without ``out``: all new)
+    previous = changes.load_previous(out, config.round.previous)
+    frames = changes.assign_record_ids(frames, previous)
+    frames[changes.HISTORY] = changes.record_history(frames, previous, str(config.round.name))
     frames = {t: frames[t] for t in TABLES}
     subs = frames["submissions"]
     # a consolidated registry names its units per row, not per file
@@ -275,6 +283,45 @@ def column_maps(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                          "冲突": c["conflict"] or ""})
     return pd.DataFrame(rows, columns=["来源文件", "工作表", "附件", "表头行", "列", "表头", "识别为", "依据", "得分",
                                        "冲突"])
+
+
+def record_changes(clean: str | Path, *, unchanged: bool = False) -> pd.DataFrame:
+    """The round's record history for people (notebook 04; Chinese column names): one row per new, closed,
+    missing record and per changed field (``unchanged``: the unchanged records too), with the record's name
+    (this round's, or the previous round's for a missing one) and how the unit's records were followed: by the
+    record ids of the template it returned, or by identity key for an old-style return."""
+    from netmedia.validate import checks
+
+    tables = checks.load_clean_tables(clean)
+    hist = tables.get(changes.HISTORY)
+    spec = {k: schema.table_setting(changes.HISTORY, k, {}) for k in ("change_zh", "basis_zh")}
+    if hist is None:
+        hist = returns.typed_frame(changes.HISTORY, [])
+        hist["previous_platform_name"] = pd.Series([], dtype="str")
+    if not unchanged:
+        hist = hist[hist["change"] != "unchanged"]
+    named = [tables[t][["record_id", "platform_name"]] for t in changes.RECORD_TABLES
+             if t in tables and {"record_id", "platform_name"} <= set(tables[t].columns)]
+    names = pd.concat(named) if named else pd.DataFrame({"record_id": [], "platform_name": []}, dtype="str")
+    name_of = names.drop_duplicates("record_id").set_index("record_id")["platform_name"]
+    subs = tables.get("submissions", pd.DataFrame())
+    by_template = set(subs.loc[subs["template"].notna(), "unit"]) if "template" in subs.columns else set()
+    field_zh = [schema.zh_headers(t).get(f, f) if isinstance(f, str) else f
+                for t, f in zip(hist["table"], hist["field"], strict=True)]
+    out = pd.DataFrame({
+        "单位": hist["unit"],
+        "数据表": hist["table"].map(lambda t: schema.table_setting(t, "template_sheet", t)),
+        "变化": hist["change"].map(spec["change_zh"]),
+        "名称": hist["record_id"].map(name_of).fillna(hist["previous_platform_name"]),
+        "字段": field_zh,
+        "原值": hist["old"],
+        "新值": hist["new"],
+        "记录编号": hist["record_id"],
+        "依据": hist["unit"].isin(by_template).map({True: spec["basis_zh"]["template"],
+                                                  False: spec["basis_zh"]["old_style"]}),
+        "轮次": hist["round"],
+    })
+    return out.astype("str").reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ check

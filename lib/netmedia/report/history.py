@@ -20,7 +20,7 @@ import pandas as pd
 from netmedia.config import Config
 from netmedia.validate.derive import duplicate_key, is_zombie
 
-ARCHIVED = ("platforms", "personal_accounts", "submissions", "units")
+ARCHIVED = ("platforms", "personal_accounts", "submissions", "units", "record_history")
 SUPERSEDED = re.compile(r"\.\d{8}T\d{6}(-\d+)?$")
 CHANGES_ZH = {
     "new": "新增",
@@ -55,7 +55,7 @@ def archive_round(clean_dir: str | Path, config: Config, round_name: str | None 
 
     An archive is written once: an earlier archive of the same round is first kept aside by :func:`supersede`
     (never overwritten, never listed as a round). The zombie cutoff is stored so a later round compares
-    against the rule as it stood then.
+    against the rule as it stood then, and the previous round, the one its record history was made against.
     """
     src = Path(clean_dir)
     name = str(round_name or config.round.name)
@@ -66,7 +66,7 @@ def archive_round(clean_dir: str | Path, config: Config, round_name: str | None 
         p = src / f"{table}.parquet"
         if p.exists():
             shutil.copyfile(p, dest / p.name)
-    meta = {"round": name, "reference_date": config.round.reference_date.isoformat(),
+    meta = {"round": name, "previous": config.round.previous, "reference_date": config.round.reference_date.isoformat(),
             "zombie_cutoff": config.zombie_cutoff.isoformat(), "deadline": config.round.deadline.isoformat()}
     (dest / "round.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return dest

@@ -52,7 +52,7 @@ __all__ = [
     "write_findings",
 ]
 
-CLEAN_TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies")
+CLEAN_TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies", "record_history")
 # Rules judged per file or per unit rather than per record row.
 FILE_LEVEL_RULES = {"R-deadline"}
 
@@ -74,13 +74,19 @@ class CheckResult:
 
 
 def load_clean_tables(clean_dir: str | Path) -> dict[str, pd.DataFrame]:
-    """``<clean_dir>/<table>.parquet`` for each clean table present (platforms, personal_accounts, ...)."""
+    """``<clean_dir>/<table>.parquet`` for each clean table present (platforms, personal_accounts, ...); the record
+    history with the previous round's name and account id of each missing record, from the archive
+    (:func:`netmedia.validate.changes.with_previous_labels`), so that its finding names the record."""
+    from netmedia.validate.changes import HISTORY, with_previous_labels
+
     d = Path(clean_dir)
     out: dict[str, pd.DataFrame] = {}
     for t in CLEAN_TABLES:
         p = d / f"{t}.parquet"
         if p.exists():
             out[t] = pd.read_parquet(p)
+    if HISTORY in out:
+        out[HISTORY] = with_previous_labels(out[HISTORY], d)
     return out
 
 

@@ -83,6 +83,8 @@ DERIVED_COLUMNS = {
     ),
     "units": ("has_submission",),
     "submissions": ("received_date", "is_late"),
+    "record_history": ("source_file", "source_sheet", "source_row", "platform_name", "account_id",
+                       "missing_from_template"),
 }
 
 
@@ -300,11 +302,16 @@ def is_zombie(platforms: pd.DataFrame, cutoff: object) -> pd.Series:
 def platform_identity(platforms: pd.DataFrame) -> pd.Series:
     """What makes a platform the same one: its account id (NFKC, no whitespace, lower case), else its URL
     (``url_key``), else its name (``norm_name``, lower case); NA when it has none of them."""
-    acc = _per_distinct(
-        _blank_to_na(_col(platforms, "account_id")),
+    acc = _account_id_key(platforms)
+    return acc.fillna(url_key(_col(platforms, "url"))).fillna(norm_name(_col(platforms, "platform_name")).str.lower())
+
+
+def _account_id_key(records: pd.DataFrame) -> pd.Series:
+    """An account id as compared: NFKC, no whitespace, lower case (NA when blank)."""
+    return _per_distinct(
+        _blank_to_na(_col(records, "account_id")),
         lambda u: _strip_ws(u.str.normalize("NFKC")).str.lower(),
     )
-    return acc.fillna(url_key(_col(platforms, "url"))).fillna(norm_name(_col(platforms, "platform_name")).str.lower())
 
 
 def duplicate_key(platforms: pd.DataFrame) -> pd.Series:
@@ -619,8 +626,66 @@ def derive_submissions(submissions: pd.DataFrame, config: Config) -> pd.DataFram
     return out
 
 
+# --------------------------------------------------------------------------- record identity, record history
+
+
+def account_key(accounts: pd.DataFrame) -> pd.Series:
+    """What makes a personal account the same one from round to round: ``<holder>|<category>|<account id, else
+    name>`` (the holder as :func:`norm_name`, ``?`` for a missing holder or category; the account id as
+    :func:`platform_identity` compares it, else the name lower case); NA without account id and name."""
+    ident = _account_id_key(accounts).fillna(norm_name(_col(accounts, "platform_name")).str.lower())
+    holder = norm_name(_col(accounts, "holder_name")).fillna("?")
+    return (holder + "|" + _col(accounts, "category").fillna("?") + "|" + ident).mask(ident.isna())
+
+
+#: The identity key of each record table: the same key in two rounds is the same record (record ids are kept by
+#: it for rows that come without one, :mod:`netmedia.validate.changes`).
+IDENTITY_KEYS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
+    "platforms": duplicate_key,
+    "personal_accounts": account_key,
+}
+
+
+def identity_key(table: str, records: pd.DataFrame) -> pd.Series:
+    """:data:`IDENTITY_KEYS` of ``table``'s rows (all NA for a table without one), as text."""
+    key = IDENTITY_KEYS.get(table)
+    if key is None:
+        return pd.Series(pd.NA, index=records.index, dtype="str")
+    return key(records).astype("str")
+
+
+def derive_record_history(history: pd.DataFrame, submissions: pd.DataFrame | None) -> pd.DataFrame:
+    """The record history plus R-complete's fact on it, ``missing_from_template``: the unit returned this round's
+    template (a submission with ``template``) and the record it was pre-filled with is not in it and not marked
+    closed (change ``missing``). A unit that sent an old-style return was never shown the record to mark: its
+    ``missing`` records are in the history, not findings.
+
+    The finding points at the returned template: ``source_file`` and the sheet of the record's table (its
+    ``annex`` in schema.toml; the unit's last template when it sent several), ``source_row`` blank (the row was
+    deleted; it is in no returned file). ``platform_name`` and ``account_id`` are the record's in the previous
+    round (``previous_platform_name``, ``previous_account_id``, joined by
+    :func:`netmedia.validate.checks.load_clean_tables` from the archive), so the finding names it."""
+    out = history.reset_index(drop=True).copy()
+    subs = submissions if submissions is not None else pd.DataFrame(columns=["unit", "annex", "template"])
+    tmpl = subs[_col(subs, "template").notna() & _col(subs, "unit").notna()]
+    annex = out["table"].map(lambda t: str(schema.table_setting(t, "annex", "")), na_action="ignore")
+    files = tmpl.drop_duplicates("unit", keep="last").set_index("unit")["source_file"]
+    sheets = tmpl[tmpl["annex"].notna()].drop_duplicates(["unit", "annex"], keep="last")
+    sheet_of = dict(zip(zip(sheets["unit"], sheets["annex"], strict=True), sheets["source_sheet"], strict=True))
+    returned = out["unit"].isin(files.index).fillna(False).astype(bool)
+    out["source_file"] = out["unit"].map(files).astype("str").where(returned)
+    out["source_sheet"] = pd.Series([sheet_of.get((u, a)) for u, a in zip(out["unit"], annex, strict=True)],
+                                    index=out.index, dtype="str").where(returned)
+    out["source_row"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    out["platform_name"] = _col(out, "previous_platform_name")
+    out["account_id"] = _col(out, "previous_account_id")
+    out["missing_from_template"] = ((out["change"] == "missing").fillna(False).astype(bool) & returned).astype("boolean")
+    return out
+
+
 def derive_all(tables: dict[str, pd.DataFrame], config: Config) -> dict[str, pd.DataFrame]:
-    """Derived copies of every rule table present in ``tables`` (platforms, personal_accounts, units, submissions)."""
+    """Derived copies of every rule table present in ``tables`` (platforms, personal_accounts, units, submissions,
+    record_history)."""
     units = tables.get("units")
     staff = tables.get("staff")
     out: dict[str, pd.DataFrame] = {}
@@ -633,4 +698,6 @@ def derive_all(tables: dict[str, pd.DataFrame], config: Config) -> dict[str, pd.
         out["units"] = derive_units(units, tables.get("submissions"), records)
     if tables.get("submissions") is not None:
         out["submissions"] = derive_submissions(tables["submissions"], config)
+    if tables.get("record_history") is not None:
+        out["record_history"] = derive_record_history(tables["record_history"], tables.get("submissions"))
     return out

@@ -27,6 +27,7 @@ SUITE_ORDER = (
     "personal_accounts.compliance",
     "submissions.compliance",
     "units.compliance",
+    "record_history.compliance",
 )
 
 
