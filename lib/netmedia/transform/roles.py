@@ -617,19 +617,26 @@ def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], colum
     it is remembered for those (:func:`_decide`): copies of one return come back (a mail forwarded twice, a zip
     re-sent, one template filled in by many units). Don't change the map returned.
     """
-    samples = tuple(tuple((type(v), v) for v in islice((v for v in col if v is not None), VALUE_SAMPLE))
-                    for col in columns)  # (type, value): 1, 1.0 and True are different cells
-    return _decide(tuple(map(tuple, header_parts)), tuple(labels), samples, hint, annex.hint3(hint_text),
+    return _decide(tuple(map(tuple, header_parts)), tuple(labels), tuple(map(_sample, columns)), hint, annex.hint3(hint_text),
                    sections_name_type, look)
+
+
+Sample = tuple[tuple[object, ...], tuple[type, ...]]
+
+
+def _sample(column: Sequence[object]) -> Sample:
+    """A column's first :data:`VALUE_SAMPLE` non-blank values and their types (1, 1.0 and True are equal values,
+    and different cells): what :func:`decide` depends on, as a key of its cache."""
+    values = tuple([v for v in column if v is not None][:VALUE_SAMPLE])
+    return values, tuple(map(type, values))
 
 
 @schema.vocabulary_cache
 @lru_cache(maxsize=4096)
-def _decide(header_parts: tuple[tuple[str, ...], ...], labels: tuple[str, ...],
-            samples: tuple[tuple[tuple[type, object], ...], ...], hint: str, h3: bool, sections_name_type: bool,
-            look: Lookups) -> tuple[str | None, SheetMap]:
-    """:func:`decide` on each column's sample of (type, value) pairs."""
-    sv = SheetValues([[v for _, v in col] for col in samples], look)
+def _decide(header_parts: tuple[tuple[str, ...], ...], labels: tuple[str, ...], samples: tuple[Sample, ...],
+            hint: str, h3: bool, sections_name_type: bool, look: Lookups) -> tuple[str | None, SheetMap]:
+    """:func:`decide` on each column's sample (:func:`_sample`)."""
+    sv = SheetValues([list(values) for values, _ in samples], look)
     columns = sv.columns
     plain = _plainly_one_annex(tuple(map(tuple, header_parts)), tuple(j for j in range(len(columns)) if sv.values(j)),
                                h3)
