@@ -34,7 +34,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import islice
 
 from netmedia import paths, schema
@@ -393,11 +393,16 @@ class SheetMap:
                     out[c.j] = m["u"] or m["v"]
         return out
 
+    @cached_property
+    def entries(self) -> tuple[tuple[str, str, str | None, str, float, str | None], ...]:
+        """The columns as the column map shows them (letter, label, field, basis, score, conflict), worked out
+        once: the map of a return comes from :func:`decide`'s cache for every copy of it, and is not changed."""
+        return tuple((col_letter(c.j), c.label, c.field, c.basis, round(c.score, 2), c.conflict)
+                     for c in self.columns if c.label or c.field)
+
     def to_json(self, header_row: int | None) -> str:
         """The column map as stored in ``submissions.column_map`` (brief decision 5)."""
-        entries = tuple((col_letter(c.j), c.label, c.field, c.basis, round(c.score, 2), c.conflict)
-                        for c in self.columns if c.label or c.field)
-        return _column_map_json(entries, header_row)
+        return _column_map_json(self.entries, header_row)
 
 
 @lru_cache(maxsize=4096)  # copies of one template give the same map: its JSON is written once
