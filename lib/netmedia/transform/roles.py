@@ -473,7 +473,8 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
             continue
         own = FIELD_ROLE.get(fld)
         # values compatible with a plain label confirm it (a URL under 账号); a weak label needs its own role
-        accepted = {own} if strength <= SCORE_WEAK else {own, *COMPATIBLE.get(fld, ())}
+        # the label's own role first: most values show it, and the other detectors are not asked about them
+        accepted = (own,) if strength <= SCORE_WEAK else (own, *sorted(COMPATIBLE.get(fld, ()), key=ROLE_ORDER.index))
         agree = sv.accepts(j, accepted) if own and has_values else 0.0
         if agree >= AGREE_SHARE:
             col.field, col.basis, col.score, col.header, col.role = fld, "both", 1 - (1 - strength) * (1 - agree), \
