@@ -170,8 +170,8 @@ def typed_frame(table: str, rows: list[dict]) -> pd.DataFrame:
             df[c] = pd.to_datetime(df[c], errors="coerce").astype(dtype)
         elif dtype == "Int64":
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
-        else:
-            df[c] = df[c].astype("str").where(df[c].notna(), None) if len(df) else df[c].astype("str")
+        elif df[c].dtype != dtype:  # text: a column of strings already comes as ``str``; a missing value stays one
+            df[c] = df[c].astype(dtype)
     return df
 
 
