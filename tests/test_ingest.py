@@ -445,7 +445,11 @@ def test_typed_frame_gives_the_schema_dtypes():
     assert str(df["followers"].dtype) == "Int64" and df["followers"].tolist()[0] == 12000
     assert str(df["last_updated_on"].dtype) == "datetime64[us]"
     assert df["platform_name"].tolist()[0] == "甲" and pd.isna(df["platform_name"].iloc[1])
-    assert len(returns.typed_frame("rejects", [])) == 0
+    # text is pandas' str, also a column no row gives (url) and the columns of a frame without rows
+    assert [str(df[c].dtype) for c in ("unit", "platform_name", "url")] == ["str", "str", "str"]
+    assert df["url"].isna().all()
+    empty = returns.typed_frame("rejects", [])
+    assert len(empty) == 0 and [str(t) for t in empty.dtypes] == ["str", "str", "Int64", "str", "str"]
 
 
 def test_the_runtime_does_not_import_the_generator():

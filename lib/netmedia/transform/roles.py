@@ -34,7 +34,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import islice
 
 from netmedia import paths, schema
@@ -393,11 +393,16 @@ class SheetMap:
                     out[c.j] = m["u"] or m["v"]
         return out
 
+    @cached_property
+    def entries(self) -> tuple[tuple[str, str, str | None, str, float, str | None], ...]:
+        """The columns as the column map shows them (letter, label, field, basis, score, conflict), worked out
+        once: the map of a return comes from :func:`decide`'s cache for every copy of it, and is not changed."""
+        return tuple((col_letter(c.j), c.label, c.field, c.basis, round(c.score, 2), c.conflict)
+                     for c in self.columns if c.label or c.field)
+
     def to_json(self, header_row: int | None) -> str:
         """The column map as stored in ``submissions.column_map`` (brief decision 5)."""
-        entries = tuple((col_letter(c.j), c.label, c.field, c.basis, round(c.score, 2), c.conflict)
-                        for c in self.columns if c.label or c.field)
-        return _column_map_json(entries, header_row)
+        return _column_map_json(self.entries, header_row)
 
 
 @lru_cache(maxsize=4096)  # copies of one template give the same map: its JSON is written once
@@ -468,7 +473,8 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
             continue
         own = FIELD_ROLE.get(fld)
         # values compatible with a plain label confirm it (a URL under 账号); a weak label needs its own role
-        accepted = {own} if strength <= SCORE_WEAK else {own, *COMPATIBLE.get(fld, ())}
+        # the label's own role first: most values show it, and the other detectors are not asked about them
+        accepted = (own,) if strength <= SCORE_WEAK else (own, *sorted(COMPATIBLE.get(fld, ()), key=ROLE_ORDER.index))
         agree = sv.accepts(j, accepted) if own and has_values else 0.0
         if agree >= AGREE_SHARE:
             col.field, col.basis, col.score, col.header, col.role = fld, "both", 1 - (1 - strength) * (1 - agree), \
@@ -617,19 +623,26 @@ def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], colum
     it is remembered for those (:func:`_decide`): copies of one return come back (a mail forwarded twice, a zip
     re-sent, one template filled in by many units). Don't change the map returned.
     """
-    samples = tuple(tuple((type(v), v) for v in islice((v for v in col if v is not None), VALUE_SAMPLE))
-                    for col in columns)  # (type, value): 1, 1.0 and True are different cells
-    return _decide(tuple(map(tuple, header_parts)), tuple(labels), samples, hint, annex.hint3(hint_text),
+    return _decide(tuple(map(tuple, header_parts)), tuple(labels), tuple(map(_sample, columns)), hint, annex.hint3(hint_text),
                    sections_name_type, look)
+
+
+Sample = tuple[tuple[object, ...], tuple[type, ...]]
+
+
+def _sample(column: Sequence[object]) -> Sample:
+    """A column's first :data:`VALUE_SAMPLE` non-blank values and their types (1, 1.0 and True are equal values,
+    and different cells): what :func:`decide` depends on, as a key of its cache."""
+    values = tuple([v for v in column if v is not None][:VALUE_SAMPLE])
+    return values, tuple(map(type, values))
 
 
 @schema.vocabulary_cache
 @lru_cache(maxsize=4096)
-def _decide(header_parts: tuple[tuple[str, ...], ...], labels: tuple[str, ...],
-            samples: tuple[tuple[tuple[type, object], ...], ...], hint: str, h3: bool, sections_name_type: bool,
-            look: Lookups) -> tuple[str | None, SheetMap]:
-    """:func:`decide` on each column's sample of (type, value) pairs."""
-    sv = SheetValues([[v for _, v in col] for col in samples], look)
+def _decide(header_parts: tuple[tuple[str, ...], ...], labels: tuple[str, ...], samples: tuple[Sample, ...],
+            hint: str, h3: bool, sections_name_type: bool, look: Lookups) -> tuple[str | None, SheetMap]:
+    """:func:`decide` on each column's sample (:func:`_sample`)."""
+    sv = SheetValues([list(values) for values, _ in samples], look)
     columns = sv.columns
     plain = _plainly_one_annex(tuple(map(tuple, header_parts)), tuple(j for j in range(len(columns)) if sv.values(j)),
                                h3)
