@@ -70,7 +70,7 @@ def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: i
 
 
 # ------------------------------------------------------------------ ingest
-TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+TABLES = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff")
 ERROR_LOG = "ingest_errors.log"
 
 
@@ -169,7 +169,8 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
     frames = {t: frames[t] for t in TABLES}
     subs = frames["submissions"]
     # a consolidated registry names its units per row, not per file
-    named = [subs.loc[subs["annex"].notna(), "unit"], frames["platforms"]["unit"], frames["personal_accounts"]["unit"]]
+    named = [subs.loc[subs["annex"].notna(), "unit"],
+             *(frames[t]["unit"] for t in ("platforms", "personal_accounts", "groups"))]
     submitted = set(pd.concat(named).dropna())
     res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, rows.errors,
                        roster_messages=list(messages.values()))

@@ -25,7 +25,7 @@ from netmedia.extract import sources, tables
 from netmedia.transform import annex, records
 from netmedia.transform.records import Context, Rows
 
-RETURN_TABLES = ("platforms", "personal_accounts", "rejects", "submissions")  # the tables the returns make
+RETURN_TABLES = ("platforms", "personal_accounts", "groups", "rejects", "submissions")  # the tables the returns make
 REJECT_COLUMNS = ("source_file", "source_sheet", "source_row", "reason", "raw")  # not in the schema
 
 
@@ -162,6 +162,6 @@ def typed_frame(table: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def frames(rows: Rows) -> dict[str, pd.DataFrame]:
-    """The four tables the returns make, typed."""
+    """The tables the returns make (:data:`RETURN_TABLES`), typed."""
     return {t: typed_frame(t, getattr(rows, t)) for t in RETURN_TABLES}
 

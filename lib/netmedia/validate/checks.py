@@ -48,7 +48,7 @@ __all__ = [
     "write_findings",
 ]
 
-CLEAN_TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+CLEAN_TABLES = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff")
 # Rules judged per file or per unit rather than per record row.
 FILE_LEVEL_RULES = {"R-deadline"}
 
