@@ -133,7 +133,7 @@ def test_outputs_written(season, tmp_path):
     (out / "ingest_errors.log").write_text("from an earlier run", encoding="utf-8")
     config = load_config()
     res = ns.ingest(raw, out, config, workers=1, progress=False)
-    names = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+    names = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff")
     assert tuple(res.tables) == names
     for t in names:
         back = pd.read_parquet(out / f"{t}.parquet")

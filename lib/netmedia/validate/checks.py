@@ -96,6 +96,7 @@ def display_parameters(config: Config) -> dict[str, str]:
         "deadline": config.round.deadline.isoformat(),
         "zombie_months": str(config.thresholds.zombie_months),
         "zombie_months_zh": zh_number(config.thresholds.zombie_months),
+        "group_min_members": str(config.thresholds.group_min_members),
         "reference_date": config.round.reference_date.isoformat(),
         "school": config.institution.name_zh,
     }
