@@ -140,7 +140,7 @@ def test_outputs_written(season, tmp_path):
         assert list(back.columns) == list(res.tables[t].columns)
         assert len(back) == len(res.tables[t])
         archived = out / "rounds" / str(config.round.name) / f"{t}.parquet"
-        assert archived.exists() == (t in ("platforms", "personal_accounts", "submissions", "units")), t
+        assert archived.exists() == (t in ("platforms", "personal_accounts", "groups", "submissions", "units")), t
     assert not (out / "clean_tables.xlsx").exists()
     assert not (out / "ingest_errors.log").exists()  # a stale log is removed: nothing failed this time
 

@@ -97,6 +97,7 @@ COMPATIBLE = {
     # a group is often named after its unit; its platform (微信群, QQ群) reads as a platform type
     "group_name": {"type", "unit", "person", "account"},
     "group_platform_raw": {"type", "text"},
+    "purpose": set(CLEAR_ROLES),  # free text: 学生事务通知 holds 学生
 }
 #: Role -> the field it gives in each record table (person and date roles are placed by :func:`_place`).
 ROLE_FIELD = {
