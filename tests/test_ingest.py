@@ -82,7 +82,7 @@ def test_row_accounting_holds_for_every_sheet(season):
     subs, rej = res.tables["submissions"], res.tables["rejects"]
     assert (subs["rows_read"] == subs["rows_clean"] + subs["rows_rejected"]).all()
     clean = pd.concat([res.tables[t][["source_file", "source_sheet", "source_row"]]
-                       for t in ("platforms", "personal_accounts")])
+                       for t in ("platforms", "personal_accounts", "groups")])
     for (f, s), sub in subs.groupby(["source_file", "source_sheet"], dropna=True):
         n_clean = ((clean["source_file"] == f) & (clean["source_sheet"] == s)).sum()
         n_rej = ((rej["source_file"] == f) & (rej["source_sheet"] == s)).sum()

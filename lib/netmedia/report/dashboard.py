@@ -10,7 +10,7 @@
   browser for all charts, using the system chromium (``make sysdeps``); kaleido is
   never asked to download a browser.
 
-Only units, categories and counts reach these files (see ``netmedia.report.charts``).
+Only units, categories, group names and counts reach these files (see ``netmedia.report.charts``).
 """
 
 from __future__ import annotations
@@ -92,6 +92,17 @@ def _summary(tables: Mapping[str, pd.DataFrame], findings: pd.DataFrame | None, 
     if findings is not None:
         out.append(("检查问题", str(len(findings))))
     return out
+
+
+def groups_summary(tables: Mapping[str, pd.DataFrame], config: Config) -> list[tuple[str, str]]:
+    """The key figures of the internet groups (Annex 4): groups counted (at least the threshold's members) and
+    groups to dissolve; none without a groups table. Counts only: no owner reaches the page."""
+    groups = tables.get("groups")
+    if groups is None or groups.empty:
+        return []
+    d = derive.derive_groups(groups, config)
+    return [(f"互联网群组（{config.thresholds.group_min_members}人及以上）", str(int(d["counted"].fillna(False).sum()))),
+            ("应解散群组", str(int(d["must_dissolve"].fillna(False).sum())))]
 
 
 def render_html(figures: Mapping[str, go.Figure], config: Config, summary: list[tuple[str, str]] = ()) -> str:
@@ -223,7 +234,8 @@ def build_dashboard(
     out.mkdir(parents=True, exist_ok=True)
     figures = charts.all_charts(tables, findings, config)
     html_path = out / "dashboard.html"
-    html_path.write_text(render_html(figures, config, _summary(tables, findings, config)), encoding="utf-8")
+    summary = _summary(tables, findings, config) + groups_summary(tables, config)
+    html_path.write_text(render_html(figures, config, summary), encoding="utf-8")
     charts_dir = out / "charts"
     if not images:
         return DashboardPaths(html_path, charts_dir)
