@@ -201,6 +201,23 @@ def test_dashboard_counts_equal_the_clean_table(generated):
                                                          ("应解散群组", str(len(dissolve)))]
 
 
+def test_group_charts_on_hand_made_rows():
+    """Four groups of two units, counted by hand: 水利学院 two counted (企业微信群, QQ群), 电力学院 one counted
+    (企业微信群) and one of 9 members (企业微信群) that is temporary and ended: the one group to dissolve."""
+    base = dict(EXPECTED_GROUPS[1], source_file="x.xlsx", source_sheet="附件4")
+    rows = [dict(base, source_row=3), dict(base, group_platform="qq", group_platform_raw="QQ群", source_row=4),
+            dict(base, unit="电力学院", group_name="电院群", source_row=5),
+            dict(base, unit="电力学院", group_name="电院临时群", member_count=9, group_kind="temporary",
+                 end_on=dt.date(2023, 1, 1), source_row=6)]
+    g = returns.typed_frame("groups", rows)
+    traces = {t.name: dict(zip(t.y, t.x, strict=True)) for t in charts.groups_by_unit(g, CFG).data}
+    assert traces == {"计入统计": {"水利学院": 2, "电力学院": 1}, "不足统计人数": {"电力学院": 1}}
+    traces = {t.name: dict(zip(t.x, t.y, strict=True)) for t in charts.groups_by_platform(g, CFG).data}
+    assert traces == {"计入统计": {"企业微信群": 2, "QQ群": 1}, "不足统计人数": {"企业微信群": 1}}
+    cells = charts.dissolve_list(g, CFG).data[0].cells.values
+    assert [list(c) for c in cells] == [["电力学院"], ["电院临时群"], ["企业微信群"], ["2023-01-01"], ["已过结束时间"]]
+
+
 def test_no_groups_table_no_groups_figures():
     assert dashboard.groups_summary({}, CFG) == []
     empty = returns.typed_frame("groups", [])

@@ -757,6 +757,8 @@ def dissolve_table(groups: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 def dissolve_list(groups: pd.DataFrame, config: Config) -> go.Figure:
     """The dissolve list as a table figure (one row per group to dissolve)."""
+    if not _usable(groups, "group_name"):
+        return empty_figure(TITLE_DISSOLVE)
     t = dissolve_table(groups, config)
     if t.empty:
         return empty_figure(TITLE_DISSOLVE, note="暂无应解散的群组")
