@@ -95,7 +95,7 @@ class IngestResult:
         lines.append(f"  sheets/files reported: {len(subs)} ({(subs['status'] == 'ok').sum()} ok, "
                      f"{(subs['status'] == 'rejected').sum()} rejected, {(subs['status'] == 'skipped').sum()} skipped, "
                      f"{(subs['status'] == 'hidden').sum()} hidden)")
-        for name in ("platforms", "personal_accounts", "units", "staff"):
+        for name in ("platforms", "personal_accounts", "groups", "units", "staff"):
             lines.append(f"  {name}: {len(t[name])} clean rows")
         rej = t["rejects"]
         lines.append(f"  rejects: {len(rej)}")
