@@ -161,13 +161,8 @@ def _kpis_by_hand(clean: Path, reports: Path, config) -> dict[str, str]:
     zombies = ((last < pd.Timestamp(config.zombie_cutoff)) & (p["status"] != "closed")).sum()
     roster = set(pd.read_parquet(clean / "units.parquet")["unit"].dropna())
     submitted = roster & set(pd.read_parquet(clean / "submissions.parquet")["unit"].dropna())
-    g = pd.read_parquet(clean / "groups.parquet")  # internet groups: 10 members or more; temporary and ended or not needed
-    temporary, ref = g["group_kind"] == "temporary", pd.Timestamp(config.round.reference_date)
-    dissolve = temporary & ((pd.to_datetime(g["end_on"]) < ref) | (g["still_needed"] == "no")).fillna(False)
     return {"登记平台": str(len(p)), "僵尸平台": str(int(zombies)), "已报送单位": f"{len(submitted)}/{len(roster)}",
-            "检查问题": str(len(pd.read_parquet(reports / "findings.parquet"))),
-            "互联网群组（10人及以上）": str(int((g["member_count"] >= 10).fillna(False).sum())),
-            "应解散群组": str(int(dissolve.fillna(False).sum()))}
+            "检查问题": str(len(pd.read_parquet(reports / "findings.parquet")))}
 
 
 @pytest.mark.slow

@@ -94,17 +94,6 @@ def _summary(tables: Mapping[str, pd.DataFrame], findings: pd.DataFrame | None, 
     return out
 
 
-def groups_summary(tables: Mapping[str, pd.DataFrame], config: Config) -> list[tuple[str, str]]:
-    """The key figures of the internet groups (Annex 4): groups counted (at least the threshold's members) and
-    groups to dissolve; none without a groups table. Counts only: no owner reaches the page."""
-    groups = tables.get("groups")
-    if groups is None or groups.empty:
-        return []
-    d = derive.derive_groups(groups, config)
-    return [(f"互联网群组（{config.thresholds.group_min_members}人及以上）", str(int(d["counted"].fillna(False).sum()))),
-            ("应解散群组", str(int(d["must_dissolve"].fillna(False).sum())))]
-
-
 def render_html(figures: Mapping[str, go.Figure], config: Config, summary: list[tuple[str, str]] = ()) -> str:
     """The page: plotly.js inlined with the first figure only, no MathJax, no external URL."""
     specs = {s.name: s for s in charts.CHARTS}
@@ -234,8 +223,7 @@ def build_dashboard(
     out.mkdir(parents=True, exist_ok=True)
     figures = charts.all_charts(tables, findings, config)
     html_path = out / "dashboard.html"
-    summary = _summary(tables, findings, config) + groups_summary(tables, config)
-    html_path.write_text(render_html(figures, config, summary), encoding="utf-8")
+    html_path.write_text(render_html(figures, config, _summary(tables, findings, config)), encoding="utf-8")
     charts_dir = out / "charts"
     if not images:
         return DashboardPaths(html_path, charts_dir)

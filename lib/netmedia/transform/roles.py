@@ -619,7 +619,7 @@ def plain_fields(sheet: SheetMap) -> set[str]:
 
 def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], columns: Sequence[list[object]],
            hint_text: str, hint: str, look: Lookups, sections_name_type: bool = False) -> tuple[str | None, SheetMap]:
-    """Which annex a sheet is ('2', '3' or None) and its columns for it (for None: for the annex it came closest
+    """Which annex a sheet is ('2', '3', '4' or None) and its columns for it (for None: for the annex it came closest
     to, so that its column map can still be shown).
 
     ``hint_text``: the title rows and sheet name (附件3 / 师生 / 个人 break a tie); ``hint``: the sheet's own
@@ -672,8 +672,8 @@ def _plainly_one_annex(header_parts: tuple[tuple[str, ...], ...], valued: tuple[
     """The annex a sheet is whatever its values say, if its labels settle it; else None (values are needed).
 
     Settled: every column holding values is named plainly (or is a 序号), each field once, the annex fits by its
-    labels alone and outranks the other annex by its labels (values only confirm labels there, or report a
-    conflict: they change no field). Most returns are such sheets: the other annex's map is then not built.
+    labels alone and outranks every other annex by its labels (values only confirm labels there, or report a
+    conflict: they change no field). Most returns are such sheets: the other annexes' maps are then not built.
     """
     keys = {}
     for no, table in annex.ANNEX_TABLE.items():
