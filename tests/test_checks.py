@@ -62,6 +62,25 @@ def arow(row: int, **kw) -> dict:
     return base | kw
 
 
+def grow(row: int, **kw) -> dict:
+    """A valid Annex 4 (groups) row at Excel row ``row``, overridden by ``kw`` (reference date 2023-04-25)."""
+    base = {
+        "unit": "水利学院",
+        "group_name": f"水利学院工作群{row}",
+        "group_platform_raw": "微信群",
+        "group_platform": "wechat",
+        "purpose": "工作通知",
+        "group_kind": "long_term",
+        "owner": "孙八",
+        "owner_role": "staff",
+        "member_count": 50,
+        "source_file": SRC,
+        "source_sheet": "附件4",
+        "source_row": row,
+    }
+    return base | kw
+
+
 PLATFORMS = [
     prow(4),  # clean
     prow(5, last_updated_on="2023-01-25"),  # exactly on the cutoff: passes
@@ -91,6 +110,19 @@ ACCOUNTS = [
     arow(8, platform_name="华水垃圾"),  # defamatory: R-naming
     arow(9, platform_name="我的日常"),  # R-scope (warning)
     arow(10, holder_name=None, phone="abc"),  # R-required + R-phone
+]
+
+
+GROUPS = [
+    grow(3),  # clean
+    grow(4, member_count=9),  # R-group-size (warning)
+    grow(5, member_count=10),  # exactly the threshold: counted
+    grow(6, group_kind="temporary", end_on="2023-04-24"),  # ended the day before the reference date: R-dissolve
+    grow(7, group_kind="temporary", end_on="2023-04-25", still_needed="yes"),  # ends on it: passes
+    grow(8, group_kind="temporary", still_needed="no"),  # no longer needed: R-dissolve
+    grow(9, still_needed="no", end_on="2022-01-01"),  # long-term: never R-dissolve
+    grow(10, owner=None, member_count=None),  # R-required (one finding), no R-group-size without a count
+    grow(11, group_kind="temporary", end_on="2023-03-01", still_needed="no", member_count=3),  # both rules
 ]
 
 
@@ -135,6 +167,7 @@ def tables() -> dict[str, pd.DataFrame]:
     return {
         "platforms": frame("platforms", PLATFORMS),
         "personal_accounts": frame("personal_accounts", ACCOUNTS),
+        "groups": frame("groups", GROUPS),
         "units": units,
         "staff": staff,
         "submissions": subs,
@@ -199,6 +232,12 @@ def test_required_one_finding_per_row(result):
     d = f[(f["rule"] == "R-required") & (f["table"] == "platforms")]["detail"].iloc[0]
     assert d == "缺少必填项：主管领导、联系电话、最近更新时间"
     assert rows(result, "R-required", "personal_accounts") == [10]
+    assert rows(result, "R-required", "groups") == [10]
+
+
+def test_group_size_and_dissolve(result):
+    assert rows(result, "R-group-size", "groups") == [4, 11]
+    assert rows(result, "R-dissolve", "groups") == [6, 8, 11]
 
 
 def test_phone_duplicate_category(result):
@@ -236,7 +275,7 @@ def test_no_unexpected_findings(result):
     f = result.findings
     assert set(f["rule"]) == {
         "R-zombie", "R-closed", "R-leader", "R-operator", "R-required", "R-phone", "R-duplicate",
-        "R-category", "R-naming", "R-scope", "R-complete", "R-deadline",
+        "R-category", "R-naming", "R-scope", "R-complete", "R-deadline", "R-group-size", "R-dissolve",
     }
     clean_platform_rows = {4, 5, 7, 11}
     pf = f[(f["table"] == "platforms") & (f["source_file"] == SRC)]
@@ -267,6 +306,12 @@ DETAILS = {
     ("R-zombie", "platforms", 8): "最近更新时间 2022-12-01 早于 2023-01-25",
     ("R-deadline", "submissions", None): "报送时间 2023-04-27 09:00 晚于截止日期 2023-04-25",
     ("R-scope", "personal_accounts", 9): "账号名称“我的日常”不含学校或单位的名称（全称、简称）",
+    ("R-required", "groups", 10): "群组“水利学院工作群10”缺少必填项：群主、成员人数",
+    ("R-group-size", "groups", 4): "群组“水利学院工作群4”成员 9 人，少于 10 人，不计入统计",
+    ("R-group-size", "groups", 11): "群组“水利学院工作群11”成员 3 人，少于 10 人，不计入统计",
+    ("R-dissolve", "groups", 6): "临时群组“水利学院工作群6”（群主 孙八）结束时间 2023-04-24 已过",
+    ("R-dissolve", "groups", 8): "临时群组“水利学院工作群8”（群主 孙八）已标注不再需要",
+    ("R-dissolve", "groups", 11): "临时群组“水利学院工作群11”（群主 孙八）结束时间 2023-03-01 已过；已标注不再需要",
 }
 
 
@@ -278,7 +323,7 @@ def test_detail_texts(result):
     }
     assert got == DETAILS
     sev = dict(zip(f["rule"], f["severity"], strict=True))
-    assert {r for r, s in sev.items() if s == "warning"} == {"R-scope", "R-deadline"}
+    assert {r for r, s in sev.items() if s == "warning"} == {"R-scope", "R-deadline", "R-group-size"}
 
 
 def test_detail_clauses_on_hand_made_rows():

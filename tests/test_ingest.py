@@ -82,7 +82,7 @@ def test_row_accounting_holds_for_every_sheet(season):
     subs, rej = res.tables["submissions"], res.tables["rejects"]
     assert (subs["rows_read"] == subs["rows_clean"] + subs["rows_rejected"]).all()
     clean = pd.concat([res.tables[t][["source_file", "source_sheet", "source_row"]]
-                       for t in ("platforms", "personal_accounts")])
+                       for t in ("platforms", "personal_accounts", "groups")])
     for (f, s), sub in subs.groupby(["source_file", "source_sheet"], dropna=True):
         n_clean = ((clean["source_file"] == f) & (clean["source_sheet"] == s)).sum()
         n_rej = ((rej["source_file"] == f) & (rej["source_sheet"] == s)).sum()
@@ -133,14 +133,14 @@ def test_outputs_written(season, tmp_path):
     (out / "ingest_errors.log").write_text("from an earlier run", encoding="utf-8")
     config = load_config()
     res = ns.ingest(raw, out, config, workers=1, progress=False)
-    names = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies", "record_history")
+    names = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff", "replies", "record_history")
     assert tuple(res.tables) == names
     for t in names:
         back = pd.read_parquet(out / f"{t}.parquet")
         assert list(back.columns) == list(res.tables[t].columns)
         assert len(back) == len(res.tables[t])
         archived = out / "rounds" / str(config.round.name) / f"{t}.parquet"
-        assert archived.exists() == (t in ("platforms", "personal_accounts", "submissions", "units",
+        assert archived.exists() == (t in ("platforms", "personal_accounts", "groups", "submissions", "units",
                                            "record_history")), t
     assert not (out / "clean_tables.xlsx").exists()
     assert not (out / "ingest_errors.log").exists()  # a stale log is removed: nothing failed this time

@@ -84,9 +84,9 @@ def check_accounting(src: sources.Source, res: records.Rows, truth: dict[str, li
     """
     f = src.source_file
     assert not res.errors, res.errors[:1]
-    recs = res.platforms + res.personal_accounts + res.rejects
+    recs = res.platforms + res.personal_accounts + res.groups + res.rejects
     assert all(r["source_file"] == f for r in recs + res.submissions), f
-    keyed = [(r["source_sheet"], r["source_row"]) for r in res.platforms + res.personal_accounts]
+    keyed = [(r["source_sheet"], r["source_row"]) for r in res.platforms + res.personal_accounts + res.groups]
     keyed += [(r["source_sheet"], r["source_row"]) for r in res.rejects if r["source_row"] is not None]
     dup = [k for k, n in Counter(keyed).items() if n > 1]
     assert not dup, f"rows accounted twice in {f}: {dup[:5]}"

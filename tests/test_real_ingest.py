@@ -35,7 +35,7 @@ def test_ingest_reports_each_real_workbook_as_not_an_annex_table(result):
     assert set(subs.loc[subs["status"] == "skipped", "source_file"]) <= {"SOURCES.md", "reference/units.xlsx",
                                                                           "reference/staff.xlsx"}
     # every sheet with content is named as not an annex table, with the header it found
-    named = subs[subs["message"].str.startswith("not an Annex 2/3 table", na=False)]
+    named = subs[subs["message"].str.startswith("not an Annex 2/3/4 table", na=False)]
     assert set(named["source_file"]) == set(files)
     assert (subs["rows_read"] == subs["rows_clean"] + subs["rows_rejected"]).all()
     lists = named[named["source_file"].str.startswith("01-")]["message"].iloc[0]

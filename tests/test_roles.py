@@ -205,7 +205,7 @@ def test_a_sheet_without_type_hint_or_type_column_is_still_no_annex() -> None:
     rows = [["单位名称", "账号名称", "账号"], ["水利学院", "华水水利", "hsxw1951"]]
     out = _ingest("x.xlsx", book(("Sheet1", rows)))
     assert out.submissions[0]["annex"] is None and out.platforms == []
-    assert out.submissions[0]["message"].startswith("not an Annex 2/3 table")
+    assert out.submissions[0]["message"].startswith("not an Annex 2/3/4 table")
 
 
 # ---------------------------------------------------------------------------------------------- layouts

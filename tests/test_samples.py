@@ -35,7 +35,8 @@ CLASS = {"website_campus": 1, "website_external": 2, "weibo": 3, "wechat_officia
          "wechat_miniprogram": 3, "miniprogram": 3, "qq_channel": 3, "qzone": 3, "zhihu": 3, "xiaohongshu": 3,
          "tieba": 4, "news_app": 5, "bilibili": 6, "douyin": 6, "kuaishou": 6, "video_other": 6, "live_streaming": 7}
 EXPECTED_60 = {"R-category": 2, "R-closed": 3, "R-complete": 1, "R-deadline": 2, "R-duplicate": 4, "R-leader": 3,
-               "R-naming": 3, "R-operator": 3, "R-phone": 3, "R-required": 4, "R-scope": 2, "R-zombie": 4}
+               "R-naming": 3, "R-operator": 3, "R-phone": 3, "R-required": 5, "R-scope": 2, "R-zombie": 4,
+               "R-group-size": 3, "R-dissolve": 4}
 
 
 @pytest.fixture(scope="module")
@@ -165,19 +166,20 @@ def test_clean_season_has_no_violations_and_no_bad_values(clean_season):
 # ---- truth is in the workbooks --------------------------------------------------------------------------
 def test_every_truth_row_is_at_its_source_row(season, opened):
     _, truth, _ = season
-    for table in ("platforms", "personal_accounts"):
+    for table, name in (("platforms", "platform_name"), ("personal_accounts", "platform_name"),
+                        ("groups", "group_name")):
         assert truth[table]
         for r in truth[table]:
             rows, visible = opened[r["source_file"]][r["source_sheet"]]
             assert visible
             cells = {fold(c) for c in rows[r["source_row"] - 1]}
-            assert fold(r["platform_name"]) in cells, (r["source_file"], r["source_row"], r["platform_name"])
+            assert fold(r[name]) in cells, (r["source_file"], r["source_row"], r[name])
 
 
 def test_every_nonempty_row_is_accounted_for(season, opened):
     _, truth, _ = season
     data = {(r["source_file"], r["source_sheet"], r["source_row"])
-            for t in ("platforms", "personal_accounts") for r in truth[t]}
+            for t in ("platforms", "personal_accounts", "groups") for r in truth[t]}
     other = {(r["source_file"], r["source_sheet"], r["source_row"]) for r in truth["non_data_rows"]}
     hidden = {(r["source_file"], r["source_sheet"], r["source_row"]) for r in truth["hidden_rows"]}
     assert not data & other and truth["hidden_rows"]
@@ -233,6 +235,21 @@ HEADER_LABELS: dict[str, dict[str | None, set[str]]] = {
         "remarks": {"备注", "说明"},
         None: {"序号", "审核意见", "是否备案"},
     },
+    "groups": {
+        "unit": {"所在单位", "单位", "单位名称", "所属单位", "部门"},
+        "group_name": {"群组名称", "群名称", "群名", "群聊名称"},
+        "group_platform_raw": {"群组类型", "群类型", "群组平台", "群平台"},
+        "purpose": {"用途", "建群目的", "群组用途", "主要用途"},
+        "group_kind": {"群组性质", "长期/临时", "群性质"},
+        "owner": {"群主", "群主姓名", "群管理员", "建群人"},
+        "owner_role": {"群主身份", "身份", "人员类别"},
+        "member_count": {"成员人数", "群成员数", "群人数", "人数"},
+        "created_on": {"建群时间", "建群日期", "创建时间"},
+        "end_on": {"结束时间", "结束日期", "截止时间"},
+        "still_needed": {"是否仍需保留", "是否仍需要", "是否需要保留"},
+        "remarks": {"备注", "说明"},
+        None: {"序号", "审核意见", "是否备案"},
+    },
 }
 # The official template's label of each column (what the clean, official-layout season writes).
 OFFICIAL_LABELS = {
@@ -245,6 +262,9 @@ OFFICIAL_LABELS = {
                           "platform_type_raw": "平台类型", "platform_name": "平台(账号)名称", "account_id": "账号ID",
                           "url": "网址/链接", "followers": "粉丝数", "last_updated_on": "最近更新时间",
                           "phone": "联系电话", "remarks": "备注"},
+    "groups": {"unit": "所在单位", "group_name": "群组名称", "group_platform_raw": "群组类型", "purpose": "用途",
+               "group_kind": "群组性质", "owner": "群主", "owner_role": "群主身份", "member_count": "成员人数",
+               "created_on": "建群时间", "end_on": "结束时间", "still_needed": "是否仍需保留", "remarks": "备注"},
 }
 # Labels units that rename their columns write (issue 13: real templates drift); an analyst reads each at a glance.
 RENAMED_LABELS: dict[str, dict[str, set[str]]] = {
@@ -261,6 +281,14 @@ RENAMED_LABELS: dict[str, dict[str, set[str]]] = {
         "platform_type_raw": {"平台", "开设平台", "媒体形式"}, "platform_name": {"网名", "用户名"}, "account_id": {"账户"},
         "url": {"主页地址", "个人主页"}, "followers": {"粉丝", "关注者数量"}, "last_updated_on": {"最近发文", "最后发布日期"},
         "phone": {"联络方式", "联络电话"}, "remarks": {"附注"},
+    },
+    "groups": {
+        "unit": {"院系", "所在院系"}, "group_name": {"群聊名字", "群名（全称）"},
+        "group_platform_raw": {"所用群平台", "群组类型(微信/QQ等)"}, "purpose": {"建群用途说明", "主要用途及事由"},
+        "group_kind": {"群性质(长期/临时)", "长期或临时群"}, "owner": {"群主(管理员)", "建群人姓名"},
+        "owner_role": {"师生类别", "教工或学生"}, "member_count": {"群内人数", "成员规模"},
+        "created_on": {"群创建时间", "建群时间(年月日)"}, "end_on": {"预计结束日期", "计划结束时间"},
+        "still_needed": {"是否仍需保留(是/否)", "仍需保留与否"},
     },
 }
 # Two-row headers: the (upper, lower) cells of the columns grouped under one parent.
@@ -471,6 +499,16 @@ def independent_findings(root: Path, truth: dict) -> set[tuple]:
             add("R-scope", r)
         if r["phone"] and not is_phone(r["phone"]):
             add("R-phone", r)
+    ref = dt.date.fromisoformat(truth["reference_date"])
+    for r in truth["groups"]:  # 10 members or more are counted; a temporary group ended or not needed is dissolved
+        if any(r.get(k) in (None, "") for k in ("unit", "group_name", "group_platform_raw", "purpose", "group_kind",
+                                                 "owner", "member_count")):
+            add("R-required", r)
+        if r["member_count"] is not None and r["member_count"] < 10:
+            add("R-group-size", r)
+        ended = r["end_on"] is not None and dt.date.fromisoformat(r["end_on"]) < ref
+        if r["group_kind"] == "temporary" and (ended or r["still_needed"] == "no"):
+            add("R-dissolve", r)
     submitted = {s["unit"] for s in truth["submissions"]}
     for r in units:
         if fold(r[0]) not in submitted:

@@ -193,7 +193,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
     for name in raw:
         if name not in sections:
             raise bad(name, f"unknown section; one of: {', '.join(sections)}")
-    tables = (*schema.RECORD_TABLES, "units", "staff")
+    tables = (*schema.RECORD_TABLES, schema.GROUP_TABLE, "units", "staff")
     return Vocabulary(
         headers=tuple((t, col, labels) for t in section("headers", tables)
                       for col, labels in words(f"headers.{t}", schema.readable_columns(t))),

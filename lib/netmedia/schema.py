@@ -21,7 +21,8 @@ from typing import TypeVar
 from netmedia import paths
 from netmedia.transform.text import fold
 
-RECORD_TABLES = ("platforms", "personal_accounts")
+RECORD_TABLES = ("platforms", "personal_accounts")  # the platform tables (Annex 2 and 3)
+GROUP_TABLE = "groups"  # Annex 4: internet groups, read from the returns like the platform tables
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 
 
@@ -67,8 +68,8 @@ class Vocabulary:
     ignore_headers: tuple[str, ...] = ()
 
     def words(self, section: str) -> Words:
-        """(code, words) of ``platform_types``, ``status`` or ``holder_role`` (none for a list the analyst cannot
-        extend, such as ``round_status``)."""
+        """(code, words) of ``platform_types``, ``status`` or ``holder_role``; none for a list the analyst cannot
+        extend (``round_status``, ``group_platform``, ``group_kind``, ``still_needed``)."""
         return getattr(self, section, ())
 
     def header_labels(self, table: str) -> Words:
@@ -161,7 +162,7 @@ def provenance_columns() -> tuple[Column, ...]:
 def output_columns(table: str) -> tuple[str, ...]:
     """Column order of the clean ``table`` as written to Parquet/xlsx."""
     names = tuple(c.name for c in columns(table))
-    if table in RECORD_TABLES:
+    if table in (*RECORD_TABLES, GROUP_TABLE):
         names += PROVENANCE
     return names
 
@@ -275,7 +276,8 @@ def category_zh(code: str) -> str:
 
 
 def package_words(section: str) -> Words:
-    """(code, words) of a word list of ``data/categories.toml`` (``status``, ``holder_role``), in file order."""
+    """(code, words) of a word list of ``data/categories.toml`` (``status``, ``holder_role``, ``group_platform``,
+    ``group_kind``, ``still_needed``), in file order."""
     return tuple((code, tuple(words)) for code, words in _categories()[section].items())
 
 

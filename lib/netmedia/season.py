@@ -72,7 +72,7 @@ def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: i
 
 
 # ------------------------------------------------------------------ ingest
-TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies", "record_history")
+TABLES = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff", "replies", "record_history")
 ERROR_LOG = "ingest_errors.log"
 
 
@@ -97,7 +97,7 @@ class IngestResult:
         lines.append(f"  sheets/files reported: {len(subs)} ({(subs['status'] == 'ok').sum()} ok, "
                      f"{(subs['status'] == 'rejected').sum()} rejected, {(subs['status'] == 'skipped').sum()} skipped, "
                      f"{(subs['status'] == 'hidden').sum()} hidden)")
-        for name in ("platforms", "personal_accounts", "units", "staff", "replies"):
+        for name in ("platforms", "personal_accounts", "groups", "units", "staff", "replies"):
             lines.append(f"  {name}: {len(t[name])} clean rows")
         rej = t["rejects"]
         lines.append(f"  rejects: {len(rej)}")
@@ -178,7 +178,8 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
     frames = {t: frames[t] for t in TABLES}
     subs = frames["submissions"]
     # a consolidated registry names its units per row, not per file
-    named = [subs.loc[subs["annex"].notna(), "unit"], frames["platforms"]["unit"], frames["personal_accounts"]["unit"]]
+    named = [subs.loc[subs["annex"].notna(), "unit"],
+             *(frames[t]["unit"] for t in ("platforms", "personal_accounts", "groups"))]
     submitted = set(pd.concat(named).dropna())
     res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, rows.errors,
                        roster_messages=list(messages.values()))

@@ -7,8 +7,8 @@ every chart. Titles, axes, legends and hover text are Chinese. Empty or missing
 input gives a figure with the annotation "暂无数据", never an exception.
 
 Shareable output: the charts only ever read units, categories, classes, statuses,
-dates, follower counts and rule ids, never operator/supervisor names, phones or
-staff ids, so nothing personal can reach a chart or the dashboard.
+dates, follower counts, group names and counts, and rule ids, never operator/supervisor/group owner names,
+phones or staff ids, so nothing personal can reach a chart or the dashboard.
 
 ``all_charts(tables, findings, config)`` builds every chart, in dashboard order;
 ``CHART_SIZES`` fixes each chart's pixel size for export.
@@ -694,6 +694,111 @@ def rectification_progress(status: pd.DataFrame) -> go.Figure:
 
 
 # ---------------------------------------------------------------------------
+# Internet groups (Annex 4): counts only, never an owner
+# ---------------------------------------------------------------------------
+
+TITLE_GROUPS_UNIT = "各单位互联网群组数量"
+TITLE_GROUPS_PLATFORM = "互联网群组数量（按群组类型）"
+TITLE_DISSOLVE = "应解散的临时群组"
+GROUP_COUNTED, GROUP_SMALL, GROUP_NO_COUNT = "计入统计", "不足统计人数", "人数未填"
+GROUP_BUCKET_COLORS = {GROUP_COUNTED: "#1f77b4", GROUP_SMALL: "#aec7e8", GROUP_NO_COUNT: UNKNOWN_COLOR}
+#: The dissolve list's columns: what identifies a group to the department, never its owner (issue 15).
+DISSOLVE_COLUMNS = {"unit": "单位", "group_name": "群组名称", "platform": "群组类型", "end_on": "结束时间",
+                    "reason": "应解散原因"}
+
+
+def group_platform_label(code: object) -> str:
+    """A group platform code's Chinese name: the first word of its list (data/categories.toml [group_platform])."""
+    words = dict(schema.package_words("group_platform"))
+    return words[code][0] if isinstance(code, str) and code in words else "未填"
+
+
+def group_buckets(groups: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """One row per group: its unit, platform label and size bucket (计入统计: R-group-size's ``counted`` from
+    :func:`netmedia.validate.derive.derive_groups`, 不足统计人数, 人数未填)."""
+    d = derive.derive_groups(groups, config)
+    counted = d["counted"]
+    bucket = pd.Series(GROUP_NO_COUNT, index=d.index, dtype="str")
+    bucket = bucket.mask(counted.eq(True).fillna(False), GROUP_COUNTED).mask(counted.eq(False).fillna(False),
+                                                                               GROUP_SMALL)
+    return pd.DataFrame({
+        "unit": _units_col(d), "platform": d["group_platform"].map(group_platform_label).astype("str"),
+        "bucket": bucket,
+    })  # fmt: skip
+
+
+def _group_bars(df: pd.DataFrame, key: str, title: str, size: tuple[int, int], horizontal: bool) -> go.Figure:
+    """Group counts per ``key`` (unit or platform), stacked by size bucket, largest total first."""
+    totals = df[key].value_counts()
+    order = sorted(totals.index, key=lambda k: (int(totals[k]), k), reverse=True)
+    if horizontal:
+        order = order[::-1]  # bottom -> top
+    fig = go.Figure()
+    for bucket, color in GROUP_BUCKET_COLORS.items():
+        c = df.loc[df["bucket"] == bucket, key].value_counts()
+        if c.empty:
+            continue
+        keys = [k for k in order if k in c.index]
+        n = [int(c[k]) for k in keys]
+        xy = {"y": keys, "x": n, "orientation": "h"} if horizontal else {"x": keys, "y": n}
+        fig.add_bar(**xy, name=bucket, marker_color=color,
+                    hovertemplate=f"%{{{'y' if horizontal else 'x'}}}<br>{bucket}：%{{{'x' if horizontal else 'y'}}} 个"
+                                  "<extra></extra>")
+    axis = dict(categoryorder="array", categoryarray=order)
+    fig.update_yaxes(**axis) if horizontal else fig.update_xaxes(**axis)
+    count_title = "群组数（个）"
+    return _base(fig, title, size, barmode="stack", legend_title_text="成员人数",
+                 **({"xaxis_title": count_title, "yaxis_title": ""} if horizontal else
+                    {"yaxis_title": count_title, "xaxis_title": "群组类型"}))
+
+
+def groups_by_unit(groups: pd.DataFrame, config: Config) -> go.Figure:
+    """Horizontal bars, one row per unit: its groups, stacked by whether they are counted (10 members or more)."""
+    if not _usable(groups, "unit", "member_count"):
+        return empty_figure(TITLE_GROUPS_UNIT, TALL_SIZE)
+    return _group_bars(group_buckets(groups, config), "unit", TITLE_GROUPS_UNIT, TALL_SIZE, horizontal=True)
+
+
+def groups_by_platform(groups: pd.DataFrame, config: Config) -> go.Figure:
+    """Bars per group platform (微信群, QQ群…), stacked by whether the groups are counted."""
+    if not _usable(groups, "group_platform", "member_count"):
+        return empty_figure(TITLE_GROUPS_PLATFORM)
+    return _group_bars(group_buckets(groups, config), "platform", TITLE_GROUPS_PLATFORM, DEFAULT_SIZE,
+                       horizontal=False)
+
+
+def dissolve_table(groups: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The groups R-dissolve says must be dissolved (``must_dissolve``): unit, name, platform, end date and why,
+    sorted by unit; no owner."""
+    if not _usable(groups, "group_name"):
+        return pd.DataFrame(columns=list(DISSOLVE_COLUMNS.values()))
+    d = derive.derive_groups(groups, config)
+    d = d[d["must_dissolve"].fillna(False).astype(bool)]
+    why = ["；".join(w for w, on in (("已过结束时间", e), ("已标注不再需要", n)) if on)
+           for e, n in zip(d["group_expired"].fillna(False), d["group_not_needed"].fillna(False), strict=True)]
+    out = pd.DataFrame({
+        "unit": _units_col(d), "group_name": d["group_name"].fillna("（无名称）"),
+        "platform": d["group_platform"].map(group_platform_label).astype("str"),
+        "end_on": _dates(d["end_on"]).dt.strftime("%Y-%m-%d").fillna("—"), "reason": why,
+    })  # fmt: skip
+    return out.sort_values(["unit", "group_name"], kind="stable").rename(columns=DISSOLVE_COLUMNS).reset_index(drop=True)
+
+
+def dissolve_list(groups: pd.DataFrame, config: Config) -> go.Figure:
+    """The dissolve list as a table figure (one row per group to dissolve)."""
+    if not _usable(groups, "group_name"):
+        return empty_figure(TITLE_DISSOLVE)
+    t = dissolve_table(groups, config)
+    if t.empty:
+        return empty_figure(TITLE_DISSOLVE, note="暂无应解散的群组")
+    fig = go.Figure(go.Table(
+        header=dict(values=list(t.columns), fill_color="#8b1a1a", font=dict(color="white", size=14), align="left"),
+        cells=dict(values=[t[c].tolist() for c in t.columns], align="left", height=26),
+    ))  # fmt: skip
+    return _base(fig, TITLE_DISSOLVE, DEFAULT_SIZE)
+
+
+# ---------------------------------------------------------------------------
 # All charts, in dashboard order
 # ---------------------------------------------------------------------------
 
@@ -765,6 +870,12 @@ CHARTS: tuple[ChartSpec, ...] = (
               lambda t, f, c: followers_by_category(_t(t, "platforms"))),
     ChartSpec("rectification_progress", "整改进度", TITLE_RECTIFICATION, TALL_SIZE,
               lambda t, f, c: rectification_progress(_t(t, RECTIFICATION_STATUS))),
+    ChartSpec("groups_by_unit", "互联网群组", TITLE_GROUPS_UNIT, TALL_SIZE,
+              lambda t, f, c: groups_by_unit(_t(t, "groups"), c)),
+    ChartSpec("groups_by_platform", "互联网群组", TITLE_GROUPS_PLATFORM, DEFAULT_SIZE,
+              lambda t, f, c: groups_by_platform(_t(t, "groups"), c)),
+    ChartSpec("dissolve_list", "互联网群组", TITLE_DISSOLVE, DEFAULT_SIZE,
+              lambda t, f, c: dissolve_list(_t(t, "groups"), c)),
 )  # fmt: skip
 
 CHART_SIZES: dict[str, tuple[int, int]] = {s.name: s.size for s in CHARTS}

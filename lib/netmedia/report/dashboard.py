@@ -10,7 +10,7 @@
   browser for all charts, using the system chromium (``make sysdeps``); kaleido is
   never asked to download a browser.
 
-Only units, categories and counts reach these files (see ``netmedia.report.charts``).
+Only units, categories, group names and counts reach these files (see ``netmedia.report.charts``).
 """
 
 from __future__ import annotations

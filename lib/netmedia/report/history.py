@@ -20,7 +20,7 @@ import pandas as pd
 from netmedia.config import Config
 from netmedia.validate.derive import duplicate_key, is_zombie
 
-ARCHIVED = ("platforms", "personal_accounts", "submissions", "units", "record_history")
+ARCHIVED = ("platforms", "personal_accounts", "groups", "submissions", "units", "record_history")
 SUPERSEDED = re.compile(r"\.\d{8}T\d{6}(-\d+)?$")
 CHANGES_ZH = {
     "new": "新增",

@@ -89,6 +89,11 @@ _ROW_FIELDS: dict[str, dict[str, str]] = {
         "phone": "phone",
         "last_updated_on": "last_updated_on",
     },
+    "groups": {  # an internet group: its owner is named only here, in the unit's own list
+        "platform_name": "group_name",
+        "platform_type": "group_platform_raw",
+        "operator": "owner",
+    },
 }
 _KEY = ["table", "source_file", "source_sheet", "source_row"]
 _FREE_TEXT = ("requirement", "detail", "platform_name", "account_id", "supervisor", "operator")

@@ -22,6 +22,8 @@ truth.json keys:
 - ``sheets``: one per visible data sheet: source_file, source_sheet, table, header_rows (1-based), columns
   {letter: canonical column or null}. For a two-row header a child cell maps by itself, else as
   parent+child (主管领导 + 姓名 -> supervisor; 运营管理负责人 + 联系电话 -> operator_phone).
+- ``groups``: the internet groups (Annex 4) as ``platforms`` below: group_platform / group_kind / owner_role /
+  still_needed as codes (wechat…, long_term/temporary, staff/student, yes/no), member_count an int
 - ``platforms`` / ``personal_accounts``: canonical values (names without spaces, phones as digits or
   0371-69127000, ISO dates, followers as int, status running/stopped/closed/unknown, ``unit`` the
   roster name even when an alias was written) plus source_file/source_sheet/source_row
@@ -96,7 +98,8 @@ def generate(out_dir: str | Path, *, n_units: int = 60, seed: int = 0, violation
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     builder = Builder(cfg, rng, n_units=n_units, violations=violations, messy=messy,
-                      rows_per_unit=rows_per_unit, personal_per_unit=personal_per_unit)
+                      rows_per_unit=rows_per_unit, personal_per_unit=personal_per_unit,
+                      group_rng=random.Random(f"groups:{seed}"))
     if previous_of:
         _carry_over(builder, previous_of)
     season = builder.build()
@@ -133,7 +136,7 @@ def generate(out_dir: str | Path, *, n_units: int = 60, seed: int = 0, violation
         "variants": dict(sorted(variants.items())), "rates": RATES if messy else {},
         "violation_counts": dict(sorted(Counter(f["rule"] for f in found).items())),
         "units": units, "submissions": w.submissions, "sheets": w.sheets,
-        "platforms": w.platforms, "personal_accounts": w.personal,
+        "platforms": w.platforms, "personal_accounts": w.personal, "groups": w.groups,
         "non_data_rows": w.non_data, "hidden_rows": w.hidden, "violations": found,
         "students": sorted(builder.students),
     }

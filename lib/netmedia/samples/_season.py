@@ -30,11 +30,13 @@ MOBILE_RE_PREFIX = "3456789"
 # Planted rows per 60 units (scaled by round(n_units / 60), at least 1): (rule(s), kind, count), from demo.toml.
 PLATFORM_PLANTS = tuple((tuple(rules), kind, n) for rules, kind, n in V.demo_data()["platform_plants"])
 PERSONAL_PLANTS = tuple((tuple(rules), kind, n) for rules, kind, n in V.demo_data()["personal_plants"])
+GROUP_PLANTS = tuple((tuple(rules), kind, n) for rules, kind, n in V.demo_data()["group_plants"])
+GROUP_SHARE = 0.5  # the share of submitting units that list groups (1-3 clean ones each)
 DUPLICATE_GROUPS = (("cross_unit", 1), ("within_unit", 1))  # each group is 2 rows, every row a finding
 COMPLETE_UNITS = 1
 LATE_UNITS = 2
 
-SEVERITY = {"R-scope": "warning", "R-deadline": "warning"}
+SEVERITY = {"R-scope": "warning", "R-deadline": "warning", "R-group-size": "warning"}
 
 HOMOPHONES = ("滑水", "花水", "哗水", "花北水利水电大学")  # of 华水 / 华北水利水电大学 (checked at build)
 SCOPELESS = ("周末去爬山", "猫咪日常", "考研上岸日记", "小城故事多", "一起看日落", "晚风读书会", "厨房小白记",
@@ -71,7 +73,7 @@ class Unit:
 
 @dataclass
 class Rec:
-    table: str  # platforms | personal_accounts
+    table: str  # platforms | personal_accounts | groups
     unit: Unit
     v: dict
     force: dict = field(default_factory=dict)  # canonical column -> exact cell to write (kind, value)
@@ -97,6 +99,7 @@ class Season:
     late: list[str]  # R-deadline units (order: eml first, then 填表日期)
     tags: Counter
     index: V.NameIndex
+    groups: dict[str, list[Rec]] = field(default_factory=dict)  # unit name -> its internet groups (Annex 4)
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
@@ -106,8 +109,11 @@ def add_months(d: dt.date, months: int) -> dt.date:
 
 class Builder:
     def __init__(self, cfg: Config, rng: random.Random, *, n_units: int, violations: bool, messy: bool,
-                 rows_per_unit: tuple[int, int], personal_per_unit: tuple[int, int]):
+                 rows_per_unit: tuple[int, int], personal_per_unit: tuple[int, int],
+                 group_rng: random.Random | None = None):
         self.cfg, self.rng, self.messy, self.violations = cfg, rng, messy, violations
+        # groups are drawn from their own stream: the platform rows of a seed stay what they were without them
+        self.group_rng = group_rng or random.Random(0)
         self.n_units = n_units
         self.rows_per_unit, self.personal_per_unit = rows_per_unit, personal_per_unit
         self.scale = max(1, round(n_units / 60))
@@ -470,7 +476,98 @@ class Builder:
         for x in _all(recs):
             if x.table == "platforms":
                 assert (keys[dup_key(x.v)] > 1) == ("R-duplicate" in x.rules), x.v
-        return Season(self.cfg, units, self.people, recs, missing, late, self.tags, self.index)
+        groups = self._groups(submitting)
+        for rec in _all(groups):
+            self._assert_rules(rec)
+        return Season(self.cfg, units, self.people, recs, missing, late, self.tags, self.index, groups)
+
+    # ---- internet groups (Annex 4) -----------------------------------------------------------------
+    def group(self, u: Unit, kind: str = "long_term") -> Rec:
+        """A clean group of ``u``: at least the threshold's members; a temporary one ends on or after the
+        reference date and is still needed (or says nothing)."""
+        g, ref = self.group_rng, self.ref
+        code, texts, _ = g.choices(V.GROUP_PLATFORMS, [w for *_, w in V.GROUP_PLATFORMS])[0]
+        staff = g.random() < 0.7
+        owner = g.choice([*u.staff, u.deputy]) if staff else self._group_student()
+        role = "staff" if staff else "student"
+        created = ref - dt.timedelta(days=g.randint(30, 1500))
+        end = ref + dt.timedelta(days=g.randint(0, 200)) if kind == "temporary" else None
+        needed = g.choice(("yes", None)) if kind == "temporary" else g.choice(("yes", None, None))
+        v = {
+            "group_name": g.choice((u.name, *u.aliases)) + g.choice(V.demo_data()["group_name_suffixes"]),
+            "group_platform": code, "group_platform_raw": g.choice(texts),
+            "purpose": g.choice(V.demo_data()["group_purposes"]),
+            "group_kind": kind, "group_kind_raw": g.choice(V.GROUP_KIND_TEXTS[kind]),
+            "owner": owner, "owner_role": role, "owner_role_raw": g.choice(V.ROLE_TEXTS[role]),
+            "member_count": g.randint(self.cfg.thresholds.group_min_members, 600),
+            "created_on": created, "end_on": end,
+            "still_needed": needed, "still_needed_raw": g.choice(V.STILL_NEEDED_TEXTS[needed]) if needed else None,
+            "remarks": None,
+        }
+        return Rec("groups", u, v)
+
+    def _group_student(self) -> str:
+        g = self.group_rng
+        while True:
+            n = g.choice(V.SURNAMES) + g.choice(V.GIVEN) + (g.choice(V.GIVEN) if g.random() < 0.6 else "")
+            if n not in self.used_names:
+                self.used_names.add(n)
+                self.students.append(n)
+                return n
+
+    def _needed(self, v: dict, answer: str | None) -> None:
+        v["still_needed"] = answer
+        v["still_needed_raw"] = self.group_rng.choice(V.STILL_NEEDED_TEXTS[answer]) if answer else None
+
+    def plant_group(self, u: Unit, rules: tuple[str, ...], kind: str) -> Rec:
+        g, ref = self.group_rng, self.ref
+        rec = self.group(u, "temporary" if kind in ("expired", "not_needed", "small_expired") else
+                         g.choice(("long_term", "temporary")))
+        v = rec.v
+        if kind in ("small", "small_expired"):
+            v["member_count"] = g.randint(2, self.cfg.thresholds.group_min_members - 1)
+        if kind in ("expired", "small_expired"):
+            v["end_on"] = ref - dt.timedelta(days=g.randint(1, 300))
+            v["created_on"] = v["end_on"] - dt.timedelta(days=g.randint(30, 400))
+            self._needed(v, g.choice(("yes", "no", None)))
+        elif kind == "not_needed":
+            v["end_on"] = g.choice((None, ref + dt.timedelta(days=g.randint(0, 90))))
+            self._needed(v, "no")
+        elif kind == "no_owner":
+            v["owner"], v["owner_role"], v["owner_role_raw"] = None, None, None
+            rec.force["owner"] = ("s", "")
+        rec.rules, rec.tags = rules, (f"group_{kind}",)
+        return rec
+
+    def _groups(self, submitting: list[Unit]) -> dict[str, list[Rec]]:
+        """Each submitting unit's groups: clean ones for about :data:`GROUP_SHARE` of the units, the season's
+        edge cases (a temporary group ending on the reference date, one of exactly the threshold's members, a
+        long-term group marked not needed: no rule) and, with violations, the planted ones."""
+        g = self.group_rng
+        out: dict[str, list[Rec]] = {u.name: [] for u in submitting}
+        if not submitting:
+            return out
+        for u in submitting:
+            if g.random() < GROUP_SHARE:
+                out[u.name] += [self.group(u, g.choice(("long_term", "long_term", "temporary")))
+                                for _ in range(g.randint(1, 3))]
+        edge = self.group(g.choice(submitting), "temporary")
+        edge.v["end_on"], edge.tags = self.ref, ("group_ends_on_reference_date",)
+        at = self.group(g.choice(submitting))
+        at.v["member_count"], at.tags = self.cfg.thresholds.group_min_members, ("group_at_threshold",)
+        kept = self.group(g.choice(submitting))
+        self._needed(kept.v, "no")
+        kept.tags = ("long_term_group_not_needed",)
+        for rec in (edge, at, kept):
+            out[rec.unit.name].append(rec)
+        if self.violations:
+            for rules, kind, n in GROUP_PLANTS:
+                for _ in range(n * self.scale):
+                    u = g.choice(submitting)
+                    out[u.name].append(self.plant_group(u, rules, kind))
+        for rows in out.values():
+            g.shuffle(rows)
+        return out
 
     def _duplicates(self, submitting: list[Unit], recs: dict[str, list[Rec]]) -> None:
         r = self.rng
@@ -546,6 +643,16 @@ def dup_key(v: dict) -> tuple[str, str]:
 def rule_failures(v: dict, table: str, u: Unit, b: Builder) -> list[str]:
     """Row-level rules of docs/rules.md (all but R-duplicate, R-complete and R-deadline) for canonical values."""
     out = []
+    if table == "groups":
+        req = ("group_name", "group_platform_raw", "purpose", "group_kind", "owner", "member_count")
+        if any(v.get(k) in (None, "") for k in req):
+            out.append("R-required")
+        if v["member_count"] is not None and v["member_count"] < b.cfg.thresholds.group_min_members:
+            out.append("R-group-size")
+        ended = v["end_on"] is not None and v["end_on"] < b.ref
+        if v["group_kind"] == "temporary" and (ended or v["still_needed"] == "no"):
+            out.append("R-dissolve")
+        return out
     if table == "platforms":
         req = ("platform_type_raw", "platform_name", "supervisor", "operator", "operator_phone", "last_updated_on")
         if any(v.get(k) in (None, "") for k in req):

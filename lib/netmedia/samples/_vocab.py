@@ -186,6 +186,20 @@ HEADER_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "remarks": ("备注", "说明"),
     },
 }
+HEADER_LABELS["groups"] = {
+    "unit": ("所在单位", "单位", "单位名称", "所属单位", "部门"),
+    "group_name": ("群组名称", "群名称", "群名", "群聊名称"),
+    "group_platform_raw": ("群组类型", "群类型", "群组平台", "群平台"),
+    "purpose": ("用途", "建群目的", "群组用途", "主要用途"),
+    "group_kind": ("群组性质", "长期/临时", "群性质"),
+    "owner": ("群主", "群主姓名", "群管理员", "建群人"),
+    "owner_role": ("群主身份", "身份", "人员类别"),
+    "member_count": ("成员人数", "群成员数", "群人数", "人数"),
+    "created_on": ("建群时间", "建群日期", "创建时间"),
+    "end_on": ("结束时间", "结束日期", "截止时间"),
+    "still_needed": ("是否仍需保留", "是否仍需要", "是否需要保留"),
+    "remarks": ("备注", "说明"),
+}
 DRIFT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "platforms": {
         "unit": ("院系", "所属部门"),
@@ -216,7 +230,26 @@ DRIFT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "phone": ("联络方式", "联络电话"),
         "remarks": ("附注",),
     },
+    "groups": {
+        "unit": ("院系", "所在院系"),
+        "group_name": ("群聊名字", "群名（全称）"),
+        "group_platform_raw": ("所用群平台", "群组类型(微信/QQ等)"),
+        "purpose": ("建群用途说明", "主要用途及事由"),
+        "group_kind": ("群性质(长期/临时)", "长期或临时群"),
+        "owner": ("群主(管理员)", "建群人姓名"),
+        "owner_role": ("师生类别", "教工或学生"),
+        "member_count": ("群内人数", "成员规模"),
+        "created_on": ("群创建时间", "建群时间(年月日)"),
+        "end_on": ("预计结束日期", "计划结束时间"),
+        "still_needed": ("是否仍需保留(是/否)", "仍需保留与否"),
+    },
 }
+# Internet groups: (platform code, the words units type for it, weight); the kind and still-needed answers.
+GROUP_PLATFORMS = (("wechat", ("微信群", "微信"), 50), ("qq", ("QQ群", "qq群"), 25), ("wecom", ("企业微信群", "企业微信"), 10),
+                   ("dingtalk", ("钉钉群", "钉钉"), 8), ("feishu", ("飞书群",), 4), ("weibo", ("微博群",), 3))
+GROUP_KIND_TEXTS = {"long_term": ("长期", "长期群", "常设"), "temporary": ("临时", "临时群", "短期")}
+STILL_NEEDED_TEXTS = {"yes": ("是", "需要", "仍需保留"), "no": ("否", "不再需要", "可解散")}
+ROLE_TEXTS = {"staff": ("教职工", "教师", "辅导员", "职工"), "student": ("学生", "本科生", "研究生")}
 
 
 def norm_text(s: str) -> str:

@@ -36,7 +36,7 @@ RATES = {
     "instruction_row": 0.2, "example_row": 0.15, "blank_rows": 0.04, "footer_rows": 0.4, "hidden_sheet": 0.1,
     "sheet_per_class": 0.08, "section_rows": 0.1, "annex3_omitted_when_empty": 0.5, "sheet_named_generic": 0.1,
     "unit_cell_alias": 0.25, "name_with_spaces": 0.1, "phone_formatted": 0.3, "phone_as_number": 0.07,
-    "account_id_as_number": 0.5, "opened_on_text": 0.05,
+    "account_id_as_number": 0.5, "opened_on_text": 0.05, "member_count_with_unit": 0.2,
 }
 DATE_FORMATS = (("excel_date", 40), ("serial_number", 10), ("dotted", 12), ("cn_text", 12), ("month_only", 8),
                 ("yy_dash", 8), ("iso_text", 10))
@@ -45,11 +45,18 @@ FOLLOWER_FORMATS = (("int", 50), ("wan", 20), ("thousands_comma", 20), ("approx"
 PLATFORM_BLOCKS = (("unit",), ("owner_kind",), ("platform_type_raw",), ("platform_name",), ("account_id",), ("url",),
                    ("supervisor", "supervisor_title"), ("operator", "operator_phone"), ("opened_on",),
                    ("last_updated_on",), ("followers",), ("status",), ("remarks",))
+GROUP_BLOCKS = (("unit",), ("group_name",), ("group_platform_raw",), ("purpose",), ("group_kind",),
+                ("owner", "owner_role"), ("member_count",), ("created_on",), ("end_on",), ("still_needed",),
+                ("remarks",))
+BLOCKS = {"groups": GROUP_BLOCKS}  # the platform tables' are below
+ANNEX_NO = {"platforms": 2, "personal_accounts": 3, "groups": 4}
+TITLE_WHAT = {2: "网络媒体平台备案信息汇总表", 3: "师生个人网络媒体平台备案信息汇总表", 4: "互联网群组统计表"}
 PERSONAL_BLOCKS = (("unit",), ("holder_name",), ("holder_role",), ("platform_type_raw",), ("platform_name",),
                    ("account_id",), ("url",), ("followers",), ("last_updated_on",), ("phone",), ("remarks",))
 OPTIONAL = {"platforms": ("owner_kind", "supervisor_title", "opened_on", "followers", "status", "remarks", "url"),
             "personal_accounts": ("holder_role", "url", "followers", "last_updated_on", "phone", "remarks",
-                                  "account_id")}
+                                  "account_id"),
+            "groups": ("owner_role", "created_on", "remarks")}
 EXTRAS = ("审核意见", "是否备案")
 TWO_ROW_GROUPS = {("supervisor", "supervisor_title"): ("主管领导", ("姓名", "职务")),
                   ("operator", "operator_phone"): ("运营管理负责人", ("姓名", "联系电话"))}
@@ -90,6 +97,9 @@ class Writer:
         self.v: Counter = Counter()
         self.platforms: list[dict] = []
         self.personal: list[dict] = []
+        self.groups: list[dict] = []
+        # the groups sheets are laid out from their own stream: a seed's platform sheets stay what they were
+        self.group_rng = random.Random(f"groups-layout:{seed}")
         self.non_data: list[dict] = []
         self.hidden: list[dict] = []
         self.sheets: list[dict] = []
@@ -108,6 +118,11 @@ class Writer:
         if not self.messy:
             return ("d", d), d
         r = self.rng
+        if role in ("created_on", "end_on"):  # a group's dates decide R-dissolve: never month precision
+            fmt = r.choices([f for f, _ in DATE_FORMATS if f != "month_only"],
+                            [w for f, w in DATE_FORMATS if f != "month_only"])[0]
+            self.v[f"date_{fmt}"] += 1
+            return self._date_cell(d, fmt), d
         if role == "opened_on" and r.random() < RATES["opened_on_text"]:
             self.v["opened_on_text"] += 1
             return ("s", r.choice(("至今", "不定期"))), None
@@ -122,13 +137,17 @@ class Writer:
                 self.v["date_month_only"] += 1
                 return ("s", f"{d.year}/{d.month}"), first
         self.v[f"date_{fmt}"] += 1
+        return self._date_cell(d, fmt), d
+
+    @staticmethod
+    def _date_cell(d: dt.date, fmt: str) -> tuple:
         if fmt == "excel_date":
-            return ("d", d), d
+            return ("d", d)
         if fmt == "serial_number":
-            return ("n", (d - dt.date(1899, 12, 30)).days), d
+            return ("n", (d - dt.date(1899, 12, 30)).days)
         text = {"dotted": f"{d.year}.{d.month}.{d.day}", "cn_text": f"{d.year}年{d.month}月{d.day}日",
                 "yy_dash": f"{d.year % 100:02d}-{d.month}-{d.day}", "iso_text": d.isoformat()}[fmt]
-        return ("s", text), d
+        return ("s", text)
 
     def r_name(self, n: str | None) -> tuple | None:
         if not n:
@@ -204,12 +223,17 @@ class Writer:
                 c = self.r_unit(rec.unit)
             elif col == "owner_kind":
                 c = self.owner_cell(rec)
-            elif col in ("supervisor", "operator", "holder_name"):
+            elif col in ("supervisor", "operator", "holder_name", "owner"):
                 c = self.r_name(v[col])
             elif col in ("operator_phone", "phone"):
                 c = self.r_phone(v[col])
-            elif col in ("opened_on", "last_updated_on"):
+            elif col in ("opened_on", "last_updated_on", "created_on", "end_on"):
                 c, v[col] = self.r_date(v[col], role=col)
+            elif col == "member_count":
+                c = ("s", f"{v[col]}人") if self.p("member_count_with_unit") else ("n", v[col])
+                self.v["member_count_with_unit"] += c[0] == "s"
+            elif col in ("group_kind", "still_needed", "owner_role"):
+                c = ("s", v[f"{col}_raw"]) if v[f"{col}_raw"] else None
             elif col == "followers":
                 c = self.r_followers(v[col])
             elif col == "account_id":
@@ -233,7 +257,10 @@ class Writer:
 
     def truth_record(self, rec: Rec, v: dict) -> dict:
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
-        if rec.table == "platforms":
+        if rec.table == "groups":
+            keys = ("group_name", "group_platform", "group_platform_raw", "purpose", "group_kind", "owner", "owner_role",
+                    "member_count", "created_on", "end_on", "still_needed", "remarks")
+        elif rec.table == "platforms":
             keys = ("owner_kind", "category", "platform_class", "platform_type_raw", "platform_name", "account_id",
                     "url", "supervisor", "supervisor_title", "operator", "operator_phone", "opened_on",
                     "last_updated_on", "followers", "status", "status_raw", "remarks")
@@ -253,7 +280,7 @@ class Writer:
                    sections: bool = False) -> SheetPlan:
         r, messy = self.rng, self.messy
         plan = SheetPlan(sheet_name, table)
-        blocks = list(PLATFORM_BLOCKS if table == "platforms" else PERSONAL_BLOCKS)
+        blocks = list(BLOCKS.get(table) or (PLATFORM_BLOCKS if table == "platforms" else PERSONAL_BLOCKS))
         # which optional columns may be dropped in this sheet
         if self.p("missing_optional_columns"):
             droppable = [c for c in OPTIONAL[table] if self._droppable(table, c, recs)]
@@ -293,14 +320,13 @@ class Writer:
         want_titles = titles if titles is not None else (not messy or self.p("title_rows"))
         unit_txt = u.name if not u.aliases or not messy or r.random() < 0.6 else r.choice(u.aliases)
         if want_titles or force_unit_row or force_date_row:
-            annex = 2 if table == "platforms" else 3
+            annex = ANNEX_NO[table]
             if want_titles:
                 self.v["title_rows"] += 1
                 if not messy or r.random() < 0.8:
                     plan.lines.append(Line("title", {0: ("s", f"附件{annex}")}))
                 if not messy or r.random() < 0.8:
-                    what = "网络媒体平台" if annex == 2 else "师生个人网络媒体平台"
-                    plan.lines.append(Line("title", {0: ("s", f"《{self.cfg.institution.name_zh}{what}备案信息汇总表》")},
+                    plan.lines.append(Line("title", {0: ("s", f"《{self.cfg.institution.name_zh}{TITLE_WHAT[annex]}》")},
                                            span=width > 1))
             show_unit = force_unit_row or (want_titles and (not messy or r.random() < 0.6))
             show_date = fill_date is not None and (force_date_row or (want_titles and (not messy or self.p("fill_date_row"))))
@@ -426,7 +452,10 @@ class Writer:
               "account_id": "gh_xxxxxxxxxxxx", "url": "https://xx.ncwu.edu.cn/", "supervisor": "张某某",
               "supervisor_title": "院长", "operator": "李某某", "operator_phone": "138XXXXXXXX",
               "opened_on": "2018年9月1日", "last_updated_on": "2023年4月1日", "followers": "1000", "status": "正常",
-              "holder_name": "王某某", "holder_role": "教职工", "phone": "139XXXXXXXX", "remarks": ""}
+              "holder_name": "王某某", "holder_role": "教职工", "phone": "139XXXXXXXX", "remarks": "",
+              "group_name": "XX学院教职工群", "group_platform_raw": "微信群", "purpose": "工作通知", "group_kind": "长期",
+              "owner": "王某某", "owner_role": "教职工", "member_count": "50", "created_on": "2020年9月1日",
+              "end_on": "", "still_needed": "是"}
         cells = {i: ("s", ex[c]) for i, c in enumerate(cols) if c and ex.get(c)}
         first = cells.get(0, ("s", ""))[1]
         cells[0] = ("s", "示例" if cols[0] is None or not first else "例：" + first)
@@ -492,7 +521,8 @@ class Writer:
                         self.hidden.append(where)
                 elif ln.kind == "data":
                     final = plan.finals[i] | where
-                    (self.platforms if ln.rec.table == "platforms" else self.personal).append(final)
+                    {"platforms": self.platforms, "personal_accounts": self.personal,
+                     "groups": self.groups}[ln.rec.table].append(final)
                     ln.rec.where = where  # type: ignore[attr-defined]
                     ln.rec.final = final  # type: ignore[attr-defined]
                 elif ln.kind != "blank" and ln.cells:
@@ -508,6 +538,7 @@ class Writer:
         rd = cfg.round
         plats = [x for x in recs if x.table == "platforms"]
         pers = [x for x in recs if x.table == "personal_accounts"]
+        groups = self.s.groups.get(u.name, [])
         if not self.messy:
             variant = "single_workbook"
         elif late_kind == "eml" or on_deadline_evening:
@@ -572,6 +603,8 @@ class Writer:
                     self.v["sheet_named_generic"] += 1
                 plans.append(self.plan_table("personal_accounts", pers, u, sheet_name=name, fill_date=fill,
                                              force_unit_row=force_unit, force_date_row=force_date))
+            if 2 in annexes and groups:
+                plans.append(self.groups_sheet(groups, u, fill, force_unit, force_date))
             if 2 in annexes and plats and self.p("hidden_sheet"):
                 self.v["hidden_sheet"] += 1
                 plans.append(self.plan_hidden(u, plats))
@@ -643,6 +676,16 @@ class Writer:
                 msg.set_boundary(f"=====netmedia-{self.seed}-{self.eml_count}=====")
                 self._write(epath, msg.as_bytes())
 
+    def groups_sheet(self, groups: list[Rec], u: Unit, fill: dt.date, force_unit: bool, force_date: bool) -> SheetPlan:
+        """The unit's groups (Annex 4) sheet, beside its Annex 2 sheet, laid out from the groups' own stream."""
+        saved, self.rng = self.rng, self.group_rng
+        try:
+            name = "附件4" if not self.p("sheet_named_generic") else self.rng.choice(("互联网群组", "群组统计"))
+            return self.plan_table("groups", groups, u, sheet_name=name, fill_date=fill, force_unit_row=force_unit,
+                                   force_date_row=force_date)
+        finally:
+            self.rng = saved
+
     def _write(self, rel: str, data: bytes) -> None:
         p = self.out / rel
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -651,14 +694,15 @@ class Writer:
     # ---- violations ----------------------------------------------------------------------------------
     def violations(self) -> list[dict]:
         out = []
-        for rows in self.s.recs.values():
+        for rows in (*self.s.recs.values(), *self.s.groups.values()):
             for rec in rows:
                 for rule in rec.rules:
                     w = getattr(rec, "where", None)
                     assert w is not None, "planted row was not written"
                     out.append({"rule": rule, "severity": SEVERITY.get(rule, "violation"), "table": rec.table,
-                                "unit": rec.unit.canon, **w, "platform_name": rec.final["platform_name"],
-                                "account_id": rec.final["account_id"], "kind": rec.tags[0] if rec.tags else None})
+                                "unit": rec.unit.canon, **w,
+                                "platform_name": rec.final.get("platform_name", rec.final.get("group_name")),
+                                "account_id": rec.final.get("account_id"), "kind": rec.tags[0] if rec.tags else None})
         for name in self.s.missing:
             out.append({"rule": "R-complete", "severity": "violation", "table": "units",
                         "unit": unicodedata.normalize("NFKC", name),
@@ -669,7 +713,7 @@ class Writer:
                 out.append({"rule": "R-deadline", "severity": "warning", "table": "submissions", "unit": sub["unit"],
                             "source_file": sub["source_file"], "source_sheet": None, "source_row": None,
                             "platform_name": None, "account_id": None, "kind": "late"})
-        order = {"platforms": 0, "personal_accounts": 1, "units": 2, "submissions": 3}
+        order = {"platforms": 0, "personal_accounts": 1, "groups": 2, "units": 3, "submissions": 4}
         out.sort(key=lambda f: (f["rule"], order[f["table"]], f["source_file"] or "", f["source_sheet"] or "",
                                 f["source_row"] or 0, f["unit"]))
         return out

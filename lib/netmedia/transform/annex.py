@@ -14,19 +14,23 @@ from functools import lru_cache
 
 from netmedia import schema
 
-ANNEX_TABLE = {"2": "platforms", "3": "personal_accounts"}
+ANNEX_TABLE = {"2": "platforms", "3": "personal_accounts", "4": "groups"}
 # Columns whose content makes a row a record; a data row with none of them
 # (e.g. a template row holding only its 序号) is rejected as empty.
 CONTENT_COLUMNS = {
     "platforms": ("platform_name", "account_id", "url", "platform_type_raw", "supervisor", "operator", "operator_phone"),
     "personal_accounts": ("holder_name", "platform_name", "account_id", "url", "platform_type_raw", "phone"),
+    "groups": ("group_name", "group_platform_raw", "purpose", "owner", "member_count"),
 }
-# A sheet is an annex table only if it has one of these besides a name.
-IDENTIFYING = {"platform_type_raw", "account_id", "url"}
-# Columns that tell Annex 3 from Annex 2 when a header could be either.
+# The column naming a record: a sheet without it is no annex table.
+NAME_COLUMN = {"platforms": "platform_name", "personal_accounts": "platform_name", "groups": "group_name"}
+# A sheet is an annex table only if it has one of these besides a name (a group: its platform, size or kind).
+IDENTIFYING = {"platform_type_raw", "account_id", "url", "group_platform_raw", "member_count", "group_kind"}
+# Columns that tell one annex from another when a header could be either.
 DISTINCTIVE = {
     "platforms": ("supervisor", "operator", "supervisor_title", "status", "opened_on", "owner_kind"),
     "personal_accounts": ("holder_name", "holder_role"),
+    "groups": ("group_kind", "member_count", "owner", "purpose", "end_on", "still_needed"),
 }
 # A label names its column plainly (enough to make a sheet an annex) at this header_match strength: a synonym, or
 # one of 3+ characters inside it. Two-character synonyms inside a longer label (类别 in 项目类别) are too weak.
@@ -110,17 +114,20 @@ def header_match(table: str, parts: tuple[str, ...]) -> tuple[str | None, float]
 def fits(table: str, cmap: dict[int, str], plain: set[str], hint_type: bool = False) -> bool:
     """Whether a column map is an annex table of ``table``.
 
-    It names the platform, says plainly what kind of platform it is or where it lives (``plain``: the
-    identifying columns named by a plain label or clearly shown by their values; ``hint_type``: the sheet
-    name or the account column's label names the platform type, as on a registry's 微信 sheet), and has two
-    platform fields besides the name (the hint's type counts as one). Annex 3 also names the account's holder.
+    It names the platform (a group: the group), says plainly what kind of platform it is or where it lives
+    (``plain``: the identifying columns named by a plain label or clearly shown by their values; ``hint_type``:
+    the sheet name or the account column's label names the platform type, as on a registry's 微信 sheet), and
+    has two fields besides the name (the hint's type counts as one on a platform sheet). Annex 3 also names the
+    account's holder.
     """
     cols = set(cmap.values())
-    content = cols & set(CONTENT_COLUMNS[table]) - {"platform_name"}
+    name = NAME_COLUMN[table]
+    content = cols & set(CONTENT_COLUMNS[table]) - {name}
+    hint_type = hint_type and "platform_type_raw" in CONTENT_COLUMNS[table]
     if hint_type:
         content.add("platform_type_raw")
     holder = table != "personal_accounts" or "holder_name" in cols
-    return "platform_name" in cols and bool(plain & IDENTIFYING or hint_type) and len(content) >= 2 and holder
+    return name in cols and bool(plain & IDENTIFYING or hint_type) and len(content) >= 2 and holder
 
 
 def rank(annex: str, cmap: dict[int, str], ok: bool, hint3: bool) -> tuple[bool, int, int, bool]:
@@ -137,7 +144,7 @@ def hint3(hint_text: str) -> bool:
 
 
 def choose_annex(header_parts: list[tuple[str, ...]], hint_text: str = "") -> tuple[str | None, dict[int, str]]:
-    """Which annex a header belongs to ('2', '3' or None) and its column map (empty for None), from the labels
+    """Which annex a header belongs to ('2', '3', '4' or None) and its column map (empty for None), from the labels
     alone (:mod:`netmedia.transform.roles` adds the values and the sheet's hint).
 
     When both annexes fit, the one with more of its distinctive columns wins, then the one with more columns,

@@ -284,6 +284,28 @@ def holder_role(v: object) -> str | None:
     return _lookup("holder_role", v)
 
 
+@schema.vocabulary_cache
+@_cached
+def group_platform(v: object) -> str | None:
+    """wechat / qq / dingtalk / … from a group's 群组类型 cell; ``other`` for a type no list names, None when
+    blank."""
+    return _lookup("group_platform", v) or ("other" if text(v) else None)
+
+
+@schema.vocabulary_cache
+@_cached
+def group_kind(v: object) -> str | None:
+    """long_term / temporary from a group's 群组性质 cell (长期 / 临时); None when absent or unclear."""
+    return _lookup("group_kind", v)
+
+
+@schema.vocabulary_cache
+@_cached
+def still_needed(v: object) -> str | None:
+    """yes / no from a group's 是否仍需保留 cell; None when absent or unclear."""
+    return _lookup("still_needed", v)
+
+
 @_cached
 def round_status(v: object) -> str | None:
     """unchanged / changed / closed / new from the 本轮状态 cell of a pre-filled template; None when absent or

@@ -25,6 +25,8 @@ from netmedia.transform.normalize import (
     account_id,
     count,
     date,
+    group_kind,
+    group_platform,
     holder_role,
     is_blank,
     owner_kind,
@@ -32,6 +34,7 @@ from netmedia.transform.normalize import (
     phone,
     round_status,
     status,
+    still_needed,
     text,
     type_category,
 )
@@ -86,13 +89,14 @@ class Rows:
 
     platforms: list[dict] = field(default_factory=list)
     personal_accounts: list[dict] = field(default_factory=list)
+    groups: list[dict] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)
     submissions: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     replies: list[dict] = field(default_factory=list)  # replies in returned rectification lists (transform.replies)
 
     def add(self, other: Rows) -> None:
-        for name in ("platforms", "personal_accounts", "rejects", "submissions", "errors", "replies"):
+        for name in ("platforms", "personal_accounts", "groups", "rejects", "submissions", "errors", "replies"):
             getattr(self, name).extend(getattr(other, name))
 
     def reject(self, source_file: str, sheet: str | None, row: int | None, reason: str, raw: str | None) -> None:
@@ -202,7 +206,7 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
     if annex_no is None or smap is None:
         header = st.header if st.header_row else where.generic_header(sh)
         found = " | ".join(h for h in header if h) or "none"
-        return reject_all(f"not an Annex 2/3 table (header found: {found})", "rejected")
+        return reject_all(f"not an Annex 2/3/4 table (header found: {found})", "rejected")
 
     table = annex.ANNEX_TABLE[annex_no]
     cmap, scale, account_label = smap.cmap, smap.scale(st.data_lists.columns), roles.account_label(smap)
@@ -211,7 +215,7 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
         unit = unit_named_in(rows)
     sub.update(annex=annex_no, unit=unit)
 
-    kept = out.platforms if table == "platforms" else out.personal_accounts
+    kept = getattr(out, table)
     reasons: dict[int, str] = {}  # data rows that are no record -> why
     dl = st.data_lists
     unit_cells = next((dl.columns[j] for j, c in cmap.items() if c == "unit"), ())
@@ -227,7 +231,11 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
             continue
         row_unit = row_units.row_unit(cells, unit, consolidated, ctx.matcher)  # None: kept, R-unit's row
         hint = _hint(dl.section[i], sh, account_label)
-        rec = record(table, cells.get, row_unit, ctx.roster_kind.get(row_unit), hint, ctx.config.institution.domains)
+        if table == "groups":
+            rec = group_record(cells.get, row_unit)
+        else:
+            rec = record(table, cells.get, row_unit, ctx.roster_kind.get(row_unit), hint,
+                         ctx.config.institution.domains)
         rec.update(source_file=sf, source_sheet=sh, source_row=source_row)
         kept.append(rec)
 
@@ -318,6 +326,27 @@ def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str 
         rec.update(holder_name=person(cell("holder_name")), holder_role=holder_role(cell("holder_role")),
                    phone=phone(cell("phone")))
     return rec
+
+
+def group_record(cell: Callable[[str], object], unit: str | None) -> dict:
+    """The clean record of one data row of an Annex 4 (groups) sheet (``cell(column)`` gives the raw cell, None
+    when absent): the typed platform kept beside its code, the kind and still-needed answers as their codes."""
+    platform_raw = text(cell("group_platform_raw"))
+    return {
+        "unit": unit,
+        "group_name": text(cell("group_name")),
+        "group_platform_raw": platform_raw,
+        "group_platform": group_platform(platform_raw),
+        "purpose": text(cell("purpose")),
+        "group_kind": group_kind(cell("group_kind")),
+        "owner": person(cell("owner")),
+        "owner_role": holder_role(cell("owner_role")),
+        "member_count": count(cell("member_count")),
+        "created_on": date(cell("created_on")),
+        "end_on": date(cell("end_on")),
+        "still_needed": still_needed(cell("still_needed")),
+        "remarks": text(cell("remarks")),
+    }
 
 
 def platform_category(type_raw: str | None, url: str | None, acc: str | None, hint: str | None,

@@ -27,7 +27,7 @@ from netmedia.extract.stamp import Stamp
 from netmedia.transform import annex, records, replies
 from netmedia.transform.records import Context, Rows
 
-RETURN_TABLES = ("platforms", "personal_accounts", "rejects", "submissions", "replies")  # the tables the returns make
+RETURN_TABLES = ("platforms", "personal_accounts", "groups", "rejects", "submissions", "replies")  # the tables the returns make
 REJECT_COLUMNS = ("source_file", "source_sheet", "source_row", "reason", "raw")  # not in the schema
 
 

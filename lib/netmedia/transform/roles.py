@@ -77,6 +77,9 @@ FIELD_ROLE = {
     "supervisor": "person", "operator": "person", "holder_name": "person", "operator_phone": "phone",
     "phone": "phone", "opened_on": "date", "last_updated_on": "date", "followers": "count", "status": "status",
     "holder_role": "holder_role", "platform_name": "text", "supervisor_title": "job_title", "owner_kind": "text",
+    # Annex 4 (groups)
+    "group_name": "text", "owner": "person", "owner_role": "holder_role", "member_count": "count",
+    "created_on": "date", "end_on": "date", "still_needed": "yes_no",
 }
 #: Roles a field's values may show besides its own without contradicting the label: an account id may be a URL
 #: (decision 3), a phone or digits; a platform is often named after its unit or its type; remarks hold anything.
@@ -89,6 +92,12 @@ COMPATIBLE = {
     # a date typed as Excel's serial number (45123: a cell without date format) reads as a count, and is a date
     "opened_on": {"count"},
     "last_updated_on": {"count"},
+    "created_on": {"count"},
+    "end_on": {"count"},
+    # a group is often named after its unit; its platform (微信群, QQ群) reads as a platform type
+    "group_name": {"type", "unit", "person", "account"},
+    "group_platform_raw": {"type", "text"},
+    "purpose": set(CLEAR_ROLES),  # free text: 学生事务通知 holds 学生
 }
 #: Role -> the field it gives in each record table (person and date roles are placed by :func:`_place`).
 ROLE_FIELD = {
@@ -97,6 +106,7 @@ ROLE_FIELD = {
     "personal_accounts": {"type": "platform_type_raw", "url": "url", "account": "account_id", "phone": "phone",
                           "count": "followers", "holder_role": "holder_role", "unit": "unit",
                           "person": "holder_name"},
+    "groups": {"count": "member_count", "holder_role": "owner_role", "unit": "unit", "person": "owner"},
 }
 #: What a platform's name may look like: any text, a person's or a unit's name, an id, a type word (水利之声,
 #: 华水水利, 水利学院, hsxw1951, 水利学院抖音号).
@@ -564,11 +574,12 @@ def _place(table: str, cols: list[Column], sv: SheetValues, taken: set[str], wea
         elif role not in ("text", "row_number", "yes_no"):
             for c in group:
                 give(c, ROLE_FIELD[table].get(role))
-    if "platform_name" not in taken:
+    name_field = annex.NAME_COLUMN[table]
+    if name_field not in taken:
         texts = [c for c in cols if c.field is None and sv.share(c.j, NAME_ROLES) >= VALUE_MIN_SHARE]
         if texts:
             name = max(texts, key=lambda c: (len(set(sv.values(c.j))), -c.j))
-            give(name, "platform_name")
+            give(name, name_field)
             name.score = sv.share(name.j, NAME_ROLES)
     for c in cols:
         if c.field is None:
@@ -579,6 +590,8 @@ def _place_dates(table: str, group: list[Column], sv: SheetValues, give: Callabl
     def median(c: Column) -> dt.date:
         return statistics.median_low([d for d in map(normalize.date, sv.values(c.j)) if d])
 
+    if table not in ("platforms", "personal_accounts"):
+        return  # a group's dates (created, ends) cannot be told apart by their values: only labels place them
     ordered = sorted(group, key=median)
     if len(ordered) == 1 or table != "platforms":  # Annex 3 has no opening date
         give(ordered[-1], "last_updated_on")
@@ -612,7 +625,7 @@ def plain_fields(sheet: SheetMap) -> set[str]:
 
 def decide(header_parts: Sequence[tuple[str, ...]], labels: Sequence[str], columns: Sequence[list[object]],
            hint_text: str, hint: str, look: Lookups, sections_name_type: bool = False) -> tuple[str | None, SheetMap]:
-    """Which annex a sheet is ('2', '3' or None) and its columns for it (for None: for the annex it came closest
+    """Which annex a sheet is ('2', '3', '4' or None) and its columns for it (for None: for the annex it came closest
     to, so that its column map can still be shown).
 
     ``hint_text``: the title rows and sheet name (附件3 / 师生 / 个人 break a tie); ``hint``: the sheet's own
@@ -672,8 +685,8 @@ def _plainly_one_annex(header_parts: tuple[tuple[str, ...], ...], valued: tuple[
     """The annex a sheet is whatever its values say, if its labels settle it; else None (values are needed).
 
     Settled: every column holding values is named plainly (or is a 序号), each field once, the annex fits by its
-    labels alone and outranks the other annex by its labels (values only confirm labels there, or report a
-    conflict: they change no field). Most returns are such sheets: the other annex's map is then not built.
+    labels alone and outranks every other annex by its labels (values only confirm labels there, or report a
+    conflict: they change no field). Most returns are such sheets: the other annexes' maps are then not built.
     """
     keys = {}
     for no, table in annex.ANNEX_TABLE.items():
@@ -685,9 +698,7 @@ def _plainly_one_annex(header_parts: tuple[tuple[str, ...], ...], valued: tuple[
         plain = {f for j, f in cmap.items() if f in annex.IDENTIFYING and found[j][1] >= annex.PLAIN}
         ok = named and once and annex.fits(table, cmap, plain)
         keys[no] = (ok, annex.rank(no, {j: f for j, (f, _) in enumerate(found) if f}, True, h3)[1:])
-    (a, (ok_a, rank_a)), (b, (ok_b, rank_b)) = keys.items()
-    if ok_a and rank_a > rank_b:
-        return a
-    if ok_b and rank_b > rank_a:
-        return b
+    for no, (ok, key) in keys.items():
+        if ok and all(key > other for o, (_, other) in keys.items() if o != no):
+            return no
     return None

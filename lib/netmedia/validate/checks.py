@@ -52,7 +52,7 @@ __all__ = [
     "write_findings",
 ]
 
-CLEAN_TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff", "replies", "record_history")
+CLEAN_TABLES = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff", "replies", "record_history")
 # Rules judged per file or per unit rather than per record row.
 FILE_LEVEL_RULES = {"R-deadline"}
 
@@ -106,6 +106,7 @@ def display_parameters(config: Config) -> dict[str, str]:
         "deadline": config.round.deadline.isoformat(),
         "zombie_months": str(config.thresholds.zombie_months),
         "zombie_months_zh": zh_number(config.thresholds.zombie_months),
+        "group_min_members": str(config.thresholds.group_min_members),
         "reference_date": config.round.reference_date.isoformat(),
         "school": config.institution.name_zh,
     }

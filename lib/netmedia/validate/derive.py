@@ -81,6 +81,7 @@ DERIVED_COLUMNS = {
         "name_in_scope",
         "phone_ok",
     ),
+    "groups": ("counted", "group_expired", "group_not_needed", "must_dissolve"),
     "units": ("has_submission",),
     "submissions": ("received_date", "is_late"),
     "record_history": ("source_file", "source_sheet", "source_row", "platform_name", "account_id",
@@ -600,6 +601,34 @@ def derive_personal_accounts(df: pd.DataFrame, units: pd.DataFrame | None, confi
     return out
 
 
+# --------------------------------------------------------------------------- groups (Annex 4)
+
+
+def derive_groups(df: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Annex 4 rows plus the facts of the group rules (see DERIVED_COLUMNS):
+
+    - ``counted`` (R-group-size): at least ``[thresholds] group_min_members`` members; NA without a count (a
+      missing count is R-required's). Only counted groups are the notice's scope 4.
+    - ``group_expired``: a temporary group whose end date is before the round's reference date;
+      ``group_not_needed``: a temporary group marked no longer needed (是否仍需保留 = 否);
+      ``must_dissolve`` (R-dissolve): either. A long-term group is never to be dissolved by this rule.
+    """
+    out = df.reset_index(drop=True).copy()
+    for c in ("unit", "group_name", "group_platform_raw", "purpose", "group_kind", "owner"):
+        if c in out.columns:
+            out[c] = _blank_to_na(out[c])
+    members = pd.to_numeric(_col(out, "member_count", "Int64"), errors="coerce").astype("Int64")
+    out["counted"] = (members >= config.thresholds.group_min_members).astype("boolean")
+    temporary = (_col(out, "group_kind") == "temporary").fillna(False).astype(bool)
+    end = pd.to_datetime(_col(out, "end_on", "datetime64[us]"), errors="coerce")
+    expired = (end < pd.Timestamp(config.round.reference_date)).fillna(False).astype(bool)
+    not_needed = (_col(out, "still_needed") == "no").fillna(False).astype(bool)
+    out["group_expired"] = pd.Series(temporary & expired, index=out.index, dtype="boolean")
+    out["group_not_needed"] = pd.Series(temporary & not_needed, index=out.index, dtype="boolean")
+    out["must_dissolve"] = (out["group_expired"] | out["group_not_needed"]).astype("boolean")
+    return out
+
+
 # --------------------------------------------------------------------------- units, submissions
 
 
@@ -684,8 +713,8 @@ def derive_record_history(history: pd.DataFrame, submissions: pd.DataFrame | Non
 
 
 def derive_all(tables: dict[str, pd.DataFrame], config: Config) -> dict[str, pd.DataFrame]:
-    """Derived copies of every rule table present in ``tables`` (platforms, personal_accounts, units, submissions,
-    record_history)."""
+    """Derived copies of every rule table present in ``tables`` (platforms, personal_accounts, groups, units,
+    submissions, record_history)."""
     units = tables.get("units")
     staff = tables.get("staff")
     out: dict[str, pd.DataFrame] = {}
@@ -693,8 +722,10 @@ def derive_all(tables: dict[str, pd.DataFrame], config: Config) -> dict[str, pd.
         out["platforms"] = derive_platforms(tables["platforms"], units, staff, config)
     if tables.get("personal_accounts") is not None:
         out["personal_accounts"] = derive_personal_accounts(tables["personal_accounts"], units, config)
+    if tables.get("groups") is not None:
+        out["groups"] = derive_groups(tables["groups"], config)
     if units is not None:
-        records = (tables.get("platforms"), tables.get("personal_accounts"))
+        records = (tables.get("platforms"), tables.get("personal_accounts"), tables.get("groups"))
         out["units"] = derive_units(units, tables.get("submissions"), records)
     if tables.get("submissions") is not None:
         out["submissions"] = derive_submissions(tables["submissions"], config)

@@ -25,6 +25,8 @@ SUITE_ORDER = (
     "platforms.compliance",
     "personal_accounts.structure",
     "personal_accounts.compliance",
+    "groups.structure",
+    "groups.compliance",
     "submissions.compliance",
     "units.compliance",
     "record_history.compliance",
