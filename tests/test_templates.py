@@ -24,7 +24,7 @@ from netmedia.extract.stamp import STAMP_SHEET, SheetLayout, Stamp, read_stamp
 from netmedia.report import templates
 from netmedia.transform.returns import typed_frame
 
-P2, P3 = "附件2 网络媒体平台", "附件3 个人网络媒体平台"
+P2, P3, P4 = "附件2 网络媒体平台", "附件3 个人网络媒体平台", "附件4 互联网群组"
 UNITS = ["水利学院", "图书馆", "外国语学院"]  # 外国语学院 registered nothing
 
 PLATFORMS = [
@@ -229,7 +229,7 @@ def test_returned_template_ingests_by_its_layout(made, tmp_path, config):
     assert p.set_index("platform_name").loc["水利青年", "status"] == "running"
     rej = res.tables["rejects"]
     assert sorted(set(rej["reason"])) == ["header row", "title row"]  # the title and header of each data sheet
-    assert set(rej["source_sheet"]) == {P2, P3}
+    assert set(rej["source_sheet"]) == {P2, P3, P4}  # the groups sheet: blank, its title and header only
     subs = res.tables["submissions"]
     mine = subs[subs["source_file"] == "回执.xlsx"].set_index("source_sheet")
     assert set(mine.loc[["填表说明", STAMP_SHEET], "status"]) == {"skipped"}
