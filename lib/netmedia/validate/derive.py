@@ -667,11 +667,20 @@ def account_key(accounts: pd.DataFrame) -> pd.Series:
     return (holder + "|" + _col(accounts, "category").fillna("?") + "|" + ident).mask(ident.isna())
 
 
+def group_key(groups: pd.DataFrame) -> pd.Series:
+    """What makes an internet group the same one from round to round: ``<platform>|<name>`` (the platform code,
+    ``?`` when missing; the name as :func:`norm_name`, lower case); NA without a name. Groups have no account id:
+    a renamed group is a new one unless its template row carries the record id."""
+    name = norm_name(_col(groups, "group_name")).str.lower()
+    return (_col(groups, "group_platform").fillna("?") + "|" + name).mask(name.isna())
+
+
 #: The identity key of each record table: the same key in two rounds is the same record (record ids are kept by
 #: it for rows that come without one, :mod:`netmedia.validate.changes`).
 IDENTITY_KEYS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
     "platforms": duplicate_key,
     "personal_accounts": account_key,
+    "groups": group_key,
 }
 
 

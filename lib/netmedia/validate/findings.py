@@ -22,6 +22,7 @@ import pandas as pd
 
 from netmedia import paths, schema
 from netmedia.transform.text import fold
+from netmedia.validate.derive import IDENTITY_KEYS, identity_key
 
 FINDING_COLUMNS = (
     "rule",
@@ -77,17 +78,8 @@ def empty_findings() -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- finding identity
 
-#: The facts that make a finding's record the same record from one check, or one ingest, to the next, per table,
-#: when the record has no ``record_id``: derive's identity key of a platform; holder, category and account id (else
-#: account name: ``a|b`` is the first of the two that is filled) of a personal account. A table not listed is known
-#: by all its own columns (schema.toml); ``units`` and ``submissions`` findings are about the unit itself
-#: (R-complete, R-deadline), which every finding id holds.
-IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "platforms": ("duplicate_key",),
-    "personal_accounts": ("holder_name", "category", "account_id|platform_name"),
-    "units": (),
-    "submissions": (),
-}
+#: Tables whose findings are about the unit itself (R-complete, R-deadline), which every finding id holds.
+UNIT_LEVEL_TABLES = ("units", "submissions")
 RECORD_ID = "record_id"
 FINDING_ID_PREFIX = "F"
 
@@ -105,22 +97,16 @@ def finding_id(rule: str, table: str, unit: object, identity: str) -> str:
 
 def record_identities(table: str, rows: pd.DataFrame) -> list[str]:
     """The identity of each row of ``rows`` (a derived table's failing rows): its ``record_id`` when it has one,
-    else the facts of :data:`IDENTITY_COLUMNS` (all its schema columns for a table not listed there)."""
-    cols = IDENTITY_COLUMNS.get(table)
-    if cols is None:
-        cols = _own_columns(table, rows)
-    facts = [_first_filled(rows, spec.split("|")) for spec in cols]
+    else derive's identity key of its table (:data:`netmedia.validate.derive.IDENTITY_KEYS`), else (a table
+    without one) all its schema columns; nothing for a finding about the unit itself."""
+    if table in UNIT_LEVEL_TABLES:
+        facts = [""] * len(rows)
+    elif table in IDENTITY_KEYS:
+        facts = [_key_text(v) for v in identity_key(table, rows).tolist()]
+    else:
+        facts = record_contents(table, rows)
     ids = rows[RECORD_ID].tolist() if RECORD_ID in rows.columns else [None] * len(rows)
-    out = []
-    for i, rid in enumerate(ids):
-        out.append("id:" + _key_text(rid) if _key_text(rid) else "\x1f".join(f[i] for f in facts))
-    return out
-
-
-def _first_filled(rows: pd.DataFrame, columns: Sequence[str]) -> list[str]:
-    """Per row, the key text of the first of ``columns`` that is filled ("" when none is)."""
-    values = [[_key_text(v) for v in rows[c].tolist()] for c in columns if c in rows.columns]
-    return [next((v for v in vs if v), "") for vs in zip(*values, strict=True)] if values else [""] * len(rows)
+    return ["id:" + _key_text(rid) if _key_text(rid) else fact for rid, fact in zip(ids, facts, strict=True)]
 
 
 def record_contents(table: str, rows: pd.DataFrame) -> list[str]:
