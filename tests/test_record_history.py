@@ -359,3 +359,21 @@ def test_record_changes_of_a_folder_without_history(tmp_path):
 
     shown = season.record_changes(tmp_path)  # a clean folder from before record histories
     assert shown.empty and list(shown.columns)[:4] == ["单位", "数据表", "变化", "名称"]
+
+
+def test_groups_followed_by_platform_and_name():
+    """Groups have no account id: an old-style return's group is the previous one when its platform and name are
+    the same (case and full-width folded); a renamed group is new and the old one missing from the history."""
+    before = {"groups": frame("groups", [
+        {"unit": "水利学院", "group_name": "2023级新生群", "group_platform": "wechat", "member_count": 120},
+        {"unit": "水利学院", "group_name": "水院教工群", "group_platform": "qq", "member_count": 80},
+    ], record_id=["G1111111111", "G2222222222"])}
+    now = {"groups": frame("groups", [
+        {"unit": "水利学院", "group_name": "２０２３级新生群", "group_platform": "wechat", "member_count": 130,
+         "source_file": "水利学院.xlsx", "source_sheet": "群组", "source_row": 3},
+        {"unit": "水利学院", "group_name": "水院教职工群", "group_platform": "qq", "member_count": 80,
+         "source_file": "水利学院.xlsx", "source_sheet": "群组", "source_row": 4},
+    ])}
+    ids = changes.assign_record_ids(now, before)["groups"]["record_id"].tolist()
+    assert ids[0] == "G1111111111"  # same platform and name: the previous group
+    assert ids[1] not in ("G1111111111", "G2222222222") and re.fullmatch(r"G[0-9a-f]{10}", ids[1])
