@@ -53,6 +53,16 @@ def _page(doc) -> None:
         s.top_margin = s.bottom_margin = Cm(2.2)
 
 
+def _widths(table, cm: tuple[float, ...]) -> None:
+    """Column widths (Word reads the cells' widths; LibreOffice the grid's): on every row, the loop rows too."""
+    table.autofit = False
+    for row in table.rows:
+        for cell, w in zip(row.cells, cm, strict=True):
+            cell.width = Cm(w)
+    for col, w in zip(table.columns, cm, strict=True):
+        col.width = Cm(w)
+
+
 def _center(doc, text: str, style: str = "Normal", size: float | None = None, bold: bool = False):
     p = doc.add_paragraph(style=style)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -98,11 +108,11 @@ def annex1_template():
             label, tag = pairs[0]
             cells[0].text = label
             merged = cells[1].merge(cells[3])
-            merged.text = "{{ %s }}" % tag
+            merged.text = "{{ " + tag + " }}"
         else:
             for i, (label, tag) in enumerate(pairs):
                 cells[2 * i].text = label
-                cells[2 * i + 1].text = "{{ %s }}" % tag
+                cells[2 * i + 1].text = "{{ " + tag + " }}"
     opinion = table.add_row().cells
     opinion[0].text = "单位意见"
     box = opinion[1].merge(opinion[3])
@@ -117,7 +127,7 @@ def annex1_template():
             cell.width = widths[i]
     doc.add_paragraph("说明：本表由{{ department }}根据各单位报送的《网络媒体平台备案信息汇总表》（附件2）生成，"
                       "请核对无误后由主管领导签字、加盖单位公章，报送{{ department }}。内容有误的，请在备注中更正后签字。"
-                      " 记录编号：{{ record_id }}")
+                      "{% if record_id %}记录编号：{{ record_id }}{% endif %}")
     return doc
 
 
@@ -154,6 +164,7 @@ def circular_template():
     row = t.add_row().cells
     row[0].text = "合计"
     row[2].text = "{{ n_platforms }}"
+    _widths(t, (2.0, 6.0, 4.0))
     doc.add_paragraph("其中，三个月以上未更新的“僵尸”平台{{ n_zombie }}个（以{{ reference_date }}为准，最近更新早于"
                       "{{ zombie_cutoff }}且未注销）。检查共发现问题{{ n_findings }}条，其中违规{{ n_violations }}条、"
                       "提示{{ n_warnings }}条，涉及{{ n_units_with_findings }}个单位（各单位问题见附表）。")
@@ -176,6 +187,7 @@ def circular_template():
                                                  "{{ r.findings }}", "{{ r.per_platform }}"), strict=True):
             cell.text = text
         t.add_row().cells[0].text = "{%tr endfor %}"
+        _widths(t, (1.6, 6.4, 2.4, 2.4, 3.2))
 
     doc.add_heading("三、整改要求", level=1)
     doc.add_paragraph("各单位已收到本单位的整改清单。请存在问题的单位对照清单逐项整改：“僵尸”平台和不再使用的平台应及时"
@@ -194,6 +206,7 @@ def circular_template():
                                              "{{ r.warnings }}", "{{ r.rules }}"), strict=True):
         cell.text = text
     t.add_row().cells[0].text = "{%tr endfor %}"
+    _widths(t, (1.4, 4.2, 1.9, 1.9, 6.6))
     doc.add_paragraph("")
     p = doc.add_paragraph("{{ school }}{{ department }}")
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -26,10 +26,9 @@ from docxtpl import DocxTemplate
 
 from netmedia import schema
 from netmedia.config import Config
+from netmedia.report.documents import FORMS_DIR
 from netmedia.report.rectification import UNKNOWN_UNIT, safe_filename
 from netmedia.report.registry import OWNER_KIND_ZH, STATUS_ZH, class_sheet_name, platform_class_of
-
-FORMS_DIR = "附件1"
 
 
 def _text(v: object) -> str:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from netmedia.config import Config, ConfigError
 
+FORMS_DIR = "附件1"  # under reports/: the Annex 1 forms, a folder and a zip per unit
 ANNEX1_TEMPLATE = "annex1_template.docx"
 CIRCULAR_TEMPLATE = "circular_template.docx"
 DEFAULT_CHARTS = ("platforms_by_class", "zombie_by_unit", "unit_ranking", "submission_progress")
