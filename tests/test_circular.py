@@ -15,7 +15,8 @@ from pathlib import Path
 
 import docx
 import pandas as pd
-from test_annex1 import dark_share, needs_office, season_docs  # noqa: F401 - the shared season fixture
+from test_annex1 import dark_share, needs_office
+from test_annex1 import season_docs as shared_season  # noqa: F401 - the fixture `season_docs`, registered by its own name
 
 from netmedia.report import privacy
 
