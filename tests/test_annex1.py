@@ -2,7 +2,8 @@
 blank, a zip per unit, PDFs by LibreOffice that render; and the privacy choice (the forms keep the operator's
 phone and are internal; the gate passes).
 
-The season is a small generated one run through the real steps (ingest, check, dashboard, documents). Expected
+The season is a small generated one run through the real steps (ingest, check, dashboard, documents:
+``documents_season``). Expected
 values are read from the clean Parquet table with pandas and shown with hand-written words, never through
 netmedia.report.annex1.
 """
@@ -18,8 +19,9 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
+from documents_season import documents_season
 
-from netmedia import paths, samples, season
+from netmedia import paths, season
 from netmedia.config import ConfigError, load_config
 from netmedia.report import documents, privacy
 
@@ -35,18 +37,9 @@ LABELS = {"填报单位": "unit", "主体类型": "owner_kind", "平台名称": 
           "联系电话": "operator_phone", "备注": "remarks"}
 
 
-@pytest.fixture(scope="session")
-def season_docs(tmp_path_factory):
-    """A 12-unit demo season through every step; the documents with PDFs (when LibreOffice is installed)."""
-    base = tmp_path_factory.mktemp("docs_season")
-    raw, clean, reports = base / "raw", base / "clean", base / "reports"
-    config = load_config()
-    samples.generate(raw, n_units=12, seed=3, config=config)
-    season.ingest(raw, clean, config)
-    season.check_season(clean, reports, config, data_docs=False)
-    season.dashboard_step(clean, reports, config)
-    made = season.documents_step(clean, reports, config)
-    return clean, reports, config, made
+@pytest.fixture
+def season_docs():
+    return documents_season()
 
 
 def _categories() -> dict:

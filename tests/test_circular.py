@@ -2,7 +2,7 @@
 pandas), its red and black lists follow the stated rule, it embeds the configured charts as PNG, holds no personal
 data, and converts to a PDF that renders.
 
-Uses the season of ``test_annex1`` (a 12-unit demo season through every step).
+Uses the season of ``documents_season`` (a 12-unit demo season through every step), as ``test_annex1`` does.
 """
 
 from __future__ import annotations
@@ -15,10 +15,16 @@ from pathlib import Path
 
 import docx
 import pandas as pd
+import pytest
+from documents_season import documents_season
 from test_annex1 import dark_share, needs_office
-from test_annex1 import season_docs as shared_season  # noqa: F401 - the fixture `season_docs`, registered by its own name
 
 from netmedia.report import privacy
+
+
+@pytest.fixture
+def season_docs():
+    return documents_season()
 
 
 def circular_text(reports: Path) -> tuple[str, list[list[list[str]]]]:
