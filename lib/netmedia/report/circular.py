@@ -27,7 +27,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from netmedia import schema
-from netmedia.config import Config
+from netmedia.config import Config, ConfigError
 from netmedia.report import charts
 from netmedia.report.documents import Settings
 from netmedia.report.rectification import UNKNOWN_UNIT, reply_deadline_for
@@ -132,7 +132,7 @@ def chart_images(doc: DocxTemplate, charts_dir: Path, names: tuple[str, ...]) ->
     out = []
     for name in names:
         if name not in titles:
-            raise ValueError(f"[documents] charts: unknown chart {name!r}; one of: {', '.join(titles)}")
+            raise ConfigError(f"[documents] charts: unknown chart {name!r}; one of: {', '.join(titles)}")
         path = Path(charts_dir) / f"{name}.png"
         if not path.is_file():
             raise FileNotFoundError(f"chart image missing (the dashboard writes it): {path}")
