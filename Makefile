@@ -24,13 +24,15 @@ $(STAMP): pyproject.toml
 
 venv install: $(STAMP) ## create .venv and install netmedia with its dependencies
 
-sysdeps: ## Debian packages for chart export (chromium, CJK fonts) and asset vendoring (npm); works as root without sudo
-	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi 'Noto.*CJK' && command -v npm >/dev/null; then \
-	  echo "sysdeps: chromium, fonts-noto-cjk and npm present"; \
+sysdeps: ## Debian packages for chart export (chromium, CJK fonts), asset vendoring (npm) and PDFs (LibreOffice, poppler); works as root without sudo
+	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi 'Noto.*CJK' && command -v npm >/dev/null \
+	    && command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then \
+	  echo "sysdeps: chromium, fonts-noto-cjk, npm, libreoffice-writer-nogui and poppler-utils present"; \
 	else \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk npm >/dev/null && \
-	  echo "sysdeps: installed chromium, fonts-noto-cjk and npm"; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk npm \
+	    libreoffice-writer-nogui poppler-utils >/dev/null && \
+	  echo "sysdeps: installed chromium, fonts-noto-cjk, npm, libreoffice-writer-nogui and poppler-utils"; \
 	fi
 
 run: $(STAMP) sysdeps ## run the whole season (demo season when data_raw/ is empty) into reports/

@@ -7,6 +7,7 @@ demo season is generated), then looks at the outputs as an analyst would.
 from __future__ import annotations
 
 import re
+import shutil
 import struct
 import xml.etree.ElementTree as ET
 import zipfile
@@ -115,11 +116,27 @@ def test_workbooks_on_disk(run):
     assert not pd.read_parquet(clean / "rejects.parquet")["reason"].str.startswith("sheet failed").any()
 
 
+def test_the_circular_and_the_annex1_forms_are_written(run):
+    """`make run` writes the season's circular and one Annex 1 form per platform (a zip per unit), and PDFs
+    beside them when LibreOffice is installed ([documents] pdf = true in config/institution.toml)."""
+    _, clean, reports = run
+    platforms = pd.read_parquet(clean / "platforms.parquet")
+    assert (reports / "情况通报.docx").stat().st_size > 50_000  # the charts are in it
+    forms = sorted((reports / "附件1").rglob("*.docx"))
+    assert len(forms) == len(platforms)
+    assert {f.parent.name for f in forms} == set(platforms["unit"].dropna())
+    assert sorted(z.stem for z in (reports / "附件1").glob("*.zip")) == sorted({f.parent.name for f in forms})
+    if shutil.which("soffice"):
+        assert (reports / "情况通报.pdf").read_bytes()[:5] == b"%PDF-"
+        assert all(f.with_suffix(".pdf").is_file() for f in forms)
+    assert "附件1" not in {p.relative_to(reports).parts[0] for p in privacy.shareable_outputs(reports)}
+
+
 def _shareable_files(reports: Path) -> list[Path]:
-    """The outputs meant to leave the department: dashboard, charts, Data Docs, rectification lists."""
+    """The outputs meant to leave the department: dashboard, charts, Data Docs, rectification lists, circular."""
     return [reports / "dashboard.html", *sorted((reports / "charts").iterdir()),
             *sorted(p for p in (reports / "data_docs").rglob("*") if p.is_file()),
-            *sorted((reports / "整改清单").glob("*.xlsx"))]
+            *sorted((reports / "整改清单").glob("*.xlsx")), reports / "情况通报.docx"]
 
 
 def _png_text_chunks(data: bytes) -> str:
@@ -146,6 +163,9 @@ def _file_texts(path: Path) -> list[str]:
         with zipfile.ZipFile(path) as z:
             xml = "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
         return [cells, xml]
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(path) as z:
+            return ["\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))]
     data = path.read_bytes()
     if data.startswith(b"\x89PNG"):
         return [_png_text_chunks(data)]

@@ -29,6 +29,7 @@ from netmedia.validate import changes
 
 if TYPE_CHECKING:
     from netmedia.report.dashboard import DashboardPaths
+    from netmedia.report.documents import Written
     from netmedia.report.mail import MailResult
 
 outputs.die_with_run()  # in a notebook kernel of ``netmedia run``: die with the run, never write on after it
@@ -486,6 +487,30 @@ def templates_step(clean: Path, out: Path, config: Config, *, wait: float = 0.0)
     return [out / p.name for p in made]
 
 
+def documents_step(clean: Path, reports: Path, config: Config, *, wait: float = 0.0) -> Written:
+    """The season's documents after the dashboard (:func:`netmedia.report.documents.write_documents`): the Annex 1
+    forms (``附件1/<单位>/``, a zip per unit), the circular ``情况通报.docx`` with the dashboard's charts, and
+    their PDFs when ``[documents] pdf`` is on and LibreOffice is installed. Written into a staging folder swapped
+    in at ``reports`` when all is written, the other steps' reports carried over (a PDF of the previous run's
+    circular is not: this run may write none). Returns what was written, with paths under ``reports``."""
+    from netmedia.report import documents
+    from netmedia.report.circular import CIRCULAR_FILE
+    from netmedia.validate import checks
+
+    reports = Path(reports)
+    with outputs.lock([clean, reports], wait=wait):
+        tables = checks.load_clean_tables(clean)
+        findings = pd.read_parquet(reports / "findings.parquet")
+        with outputs.staged(reports, skip=[Path(CIRCULAR_FILE).with_suffix(".pdf").name]) as new:
+            made = documents.write_documents(tables, findings, new, config, charts_dir=reports / "charts")
+
+    def moved(ps: list[Path]) -> list[Path]:
+        return [reports / p.relative_to(new) for p in ps]
+
+    return documents.Written(reports / made.circular.relative_to(new), moved(made.forms), moved(made.zips),
+                             moved(made.pdfs), made.pdf_seconds, made.pdf_skipped)
+
+
 # ------------------------------------------------------------------ run
 def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel: str | None = None,
                wait: float = 0.0) -> int:
@@ -525,6 +550,7 @@ def run_season(raw: Path, config: Config, *, reports: Path, clean: Path, kernel:
         f"  data docs:            {reports / 'data_docs' / 'index.html'}",
         f"  consolidated tables:  {reports / '网络媒体平台备案信息汇总表.xlsx'}, {reports / '师生网络媒体平台备案信息汇总表.xlsx'}",
         f"  rectification lists:  {reports / '整改清单'}",
+        f"  circular, Annex 1:    {reports / '情况通报.docx'}, {reports / '附件1'} (the forms keep phones: internal)",
         f"  findings:             {reports / 'findings.xlsx'}",
         f"  clean tables:         {clean} (Parquet), {reports / 'clean_tables.xlsx'}",
         f"  executed notebooks:   {reports / NOTEBOOK_DIR}",

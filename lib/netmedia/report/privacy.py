@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from netmedia.report.documents import FORMS_DIR
 from netmedia.report.registry import PERSONAL_FILE, PLATFORMS_FILE
 from netmedia.transform import phones
 from netmedia.transform.phones import MASK
@@ -374,10 +375,11 @@ def scan_for_personal_data(
 # --- the shareable outputs of a reports folder --------------------------------------------------
 
 # What stays in the department (full phones by design): the consolidated registry workbooks, the findings
-# (the department's working list), the clean tables for people, and the executed notebooks.
+# (the department's working list), the clean tables for people, the executed notebooks, and the Annex 1 forms
+# (each unit's filing of its own platforms, operator's phone included; a unit gets only its own zip).
 INTERNAL_FILES = frozenset({PLATFORMS_FILE, PERSONAL_FILE, "clean_tables.xlsx"})
 INTERNAL_STEMS = frozenset({"findings"})
-INTERNAL_DIRS = frozenset({"notebooks"})
+INTERNAL_DIRS = frozenset({"notebooks", FORMS_DIR})
 # Data Docs' third-party assets (bootstrap, vega, fonts), copied unchanged: no data of ours, and thousands of
 # numbers a short staff id could match by chance.
 VENDORED_DIR = ("data_docs", "static")
