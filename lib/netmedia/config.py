@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from netmedia import paths, schema
 from netmedia.schema import Vocabulary
@@ -70,6 +72,14 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     path: Path | None = None
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    # The TOML's sections as read, for the steps that own them ([documents], [rectification]): the file is read
+    # once, here; each step reads and checks its own section through :meth:`section`.
+    sections: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """The TOML section ``name`` as read ({} when the file has none)."""
+        value = self.sections.get(name, {})
+        return dict(value) if isinstance(value, Mapping) else {}
 
     @property
     def zombie_cutoff(self) -> dt.date:
@@ -150,7 +160,7 @@ def load_config(path: str | Path | None = None, vocabulary: str | Path | None = 
     except (KeyError, TypeError, ValueError) as e:
         raise ConfigError(f"config file {p}: missing or bad key: {e}") from e
     vocab = load_vocabulary(Path(vocabulary) if vocabulary else p.parent / VOCABULARY_TOML)
-    return Config(institution, round_, thresholds, words, limits, p, vocab)
+    return Config(institution, round_, thresholds, words, limits, p, vocab, raw)
 
 
 def load_vocabulary(path: Path) -> Vocabulary:

@@ -8,7 +8,6 @@ here, beside the code that uses it, as ``[rectification]`` is read by the rectif
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -48,15 +47,8 @@ def package_template(name: str) -> Path:
 def settings(config: Config) -> Settings:
     """The ``[documents]`` section of the institution TOML (defaults where a key is missing); ConfigError when a
     key is unknown, a value has the wrong type or a named template does not exist."""
-    section: dict = {}
-    base = Path(".")
-    if config.path is not None and Path(config.path).exists():
-        path = Path(config.path)
-        base = path.parent
-        try:
-            section = tomllib.loads(path.read_text(encoding="utf-8")).get("documents", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise ConfigError(f"config file unreadable: {path}: {e}") from e
+    section = config.section("documents")
+    base = Path(config.path).parent if config.path is not None else Path(".")
     known = {"annex1_template", "circular_template", "pdf", "charts", "ranking"}
     unknown = sorted(set(section) - known)
     if unknown:

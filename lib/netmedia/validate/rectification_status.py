@@ -19,9 +19,7 @@ date) and, for reproducible runs, ``as_of`` (default: today).
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Iterable
-from pathlib import Path
 
 import pandas as pd
 
@@ -32,16 +30,6 @@ STATUS_COLUMNS = ("finding_id", "unit", "rule", "status", "reply", "replied_at")
 STATUSES = ("open", "replied", "resolved", "overdue")
 #: The statuses as people read them (notebook 04, the dashboard).
 STATUS_ZH = {"open": "待整改", "replied": "已回复", "resolved": "已整改", "overdue": "逾期"}
-
-
-def _section(config: Config) -> dict:
-    """The ``[rectification]`` section of the institution TOML the config was read from ({} when none)."""
-    if config.path is None or not Path(config.path).exists():
-        return {}
-    try:
-        return tomllib.loads(Path(config.path).read_text(encoding="utf-8")).get("rectification", {})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return {}
 
 
 def _date(v: object) -> dt.date | None:
@@ -60,7 +48,7 @@ def _date(v: object) -> dt.date | None:
 def reply_deadline_for(config: Config) -> dt.date:
     """The date units must reply by: ``[rectification] reply_deadline`` (a date) or ``reply_days``
     (days after the round's deadline) in the institution TOML, else the round deadline + 15 days."""
-    section = _section(config)
+    section = config.section("rectification")
     fixed = _date(section.get("reply_deadline"))
     if fixed is not None:
         return fixed
@@ -69,7 +57,7 @@ def reply_deadline_for(config: Config) -> dt.date:
 
 def as_of_for(config: Config, today: dt.date | None = None) -> dt.date:
     """The date the statuses are judged on: ``[rectification] as_of`` when set (reproducible runs), else today."""
-    return _date(_section(config).get("as_of")) or today or dt.date.today()
+    return _date(config.section("rectification").get("as_of")) or today or dt.date.today()
 
 
 def _text(v: object) -> str | None:
