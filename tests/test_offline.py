@@ -16,7 +16,6 @@ from test_dashboard import PLOTLY_MAP_ICONS
 from netmedia import samples, season
 from netmedia.config import load_config
 from netmedia.report import charts, dashboard, offline
-from netmedia.validate import checks
 
 # (HTML, the one request it makes): each kind of request, written by hand
 CAUGHT = [
@@ -100,7 +99,7 @@ def small_season(tmp_path_factory):
     samples.generate(raw, n_units=12, seed=5, config=config)
     season.ingest(raw, clean, config)
     report = season.check_season(clean, reports, config)
-    tables = checks.load_clean_tables(clean)
+    tables = season.dashboard_tables(clean, reports)
     dashboard.build_dashboard(tables, report.findings, config, reports, images=False)
     return clean, reports, tables, report.findings, config
 

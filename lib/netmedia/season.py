@@ -440,20 +440,30 @@ def _read_status(reports: str | Path) -> pd.DataFrame | None:
     return pd.read_parquet(p) if p.exists() else None
 
 
+def dashboard_tables(clean: str | Path, reports: str | Path) -> dict[str, pd.DataFrame]:
+    """What the dashboard draws (``dashboard_step``, notebook 03): the clean tables, and the findings' statuses
+    when the check step wrote them (unit and status only, for the rectification progress chart: never the
+    replies' texts)."""
+    from netmedia.report import charts
+    from netmedia.validate import checks
+
+    tables = checks.load_clean_tables(clean)
+    status = _read_status(reports)
+    if status is not None:
+        tables[charts.RECTIFICATION_STATUS] = status[["unit", "status"]]
+    return tables
+
+
 def dashboard_step(clean: Path, reports: Path, config: Config, *, wait: float = 0.0) -> DashboardPaths:
     """The dashboard (``dashboard.html``, ``charts/``) from the clean tables and ``reports/findings.parquet``,
     written into a staging folder swapped in at ``reports`` when all is written (the check step's reports
     carried over). Returns :func:`netmedia.report.dashboard.build_dashboard`'s paths, moved to ``reports``."""
-    from netmedia.report import charts, dashboard
-    from netmedia.validate import checks
+    from netmedia.report import dashboard
 
     reports = Path(reports)
     with outputs.lock([clean, reports], wait=wait):
-        tables = checks.load_clean_tables(clean)
+        tables = dashboard_tables(clean, reports)
         findings = pd.read_parquet(reports / "findings.parquet")
-        status = _read_status(reports)  # the rectification progress chart's counts (never the reply texts)
-        if status is not None:
-            tables[charts.RECTIFICATION_STATUS] = status[["unit", "status"]]
         with outputs.staged(reports) as new:
             made = dashboard.build_dashboard(tables, findings, config, new)
 
