@@ -97,7 +97,8 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(y, m, min(day.day, last))
 
 
-def _date(v: object, key: str) -> dt.date:
+def parse_date(v: object) -> dt.date | None:
+    """A TOML date (or datetime, or ISO text) as a date; None when it is none."""
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, dt.date):
@@ -105,9 +106,26 @@ def _date(v: object, key: str) -> dt.date:
     if isinstance(v, str):
         try:
             return dt.date.fromisoformat(v)
-        except ValueError as e:
-            raise ConfigError(f"{key}: not a date: {v!r}") from e
-    raise ConfigError(f"{key}: not a date: {v!r}")
+        except ValueError:
+            return None
+    return None
+
+
+def _date(v: object, key: str) -> dt.date:
+    d = parse_date(v)
+    if d is None:
+        raise ConfigError(f"{key}: not a date: {v!r}")
+    return d
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file's content; ConfigError naming ``what`` and the file when it is missing or malformed."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(f"{what} not found: {path}") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{what} unreadable: {path}: {e}") from e
 
 
 def _tuple(v: object) -> tuple[str, ...]:
@@ -123,12 +141,7 @@ def load_config(path: str | Path | None = None, vocabulary: str | Path | None = 
     ``vocabulary.toml`` in the same folder; a missing file is an empty vocabulary); ConfigError when either is
     missing (the institution) or malformed."""
     p = Path(path) if path else paths.INSTITUTION_TOML
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ConfigError(f"config file not found: {p}") from e
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError(f"config file unreadable: {p}: {e}") from e
+    raw = read_toml(p, "config file")
     try:
         ins = raw["institution"]
         rnd = raw["round"]

@@ -53,25 +53,19 @@ def _category(v: object) -> str:
     return schema.category_zh(_text(v)) if _text(v) else ""
 
 
+#: The form's tags that show the ``platforms`` column of the same name as text.
+TEXT_FIELDS = ("unit", "platform_name", "account_id", "url", "supervisor", "supervisor_title", "operator",
+               "operator_phone", "remarks", "record_id")
 #: The form's tags filled from a ``platforms`` row: tag -> (column, how the value is shown).
 FIELDS: dict[str, tuple[str, Callable[[object], str]]] = {
-    "unit": ("unit", _text),
+    **{tag: (tag, _text) for tag in TEXT_FIELDS},
     "owner_kind": ("owner_kind", _coded(OWNER_KIND_ZH)),
-    "platform_name": ("platform_name", _text),
     "platform_type": ("platform_type_raw", _text),
     "category": ("category", _category),
-    "account_id": ("account_id", _text),
-    "url": ("url", _text),
     "opened_on": ("opened_on", _day),
     "last_updated_on": ("last_updated_on", _day),
     "followers": ("followers", _number),
     "status": ("status", _coded(STATUS_ZH)),
-    "supervisor": ("supervisor", _text),
-    "supervisor_title": ("supervisor_title", _text),
-    "operator": ("operator", _text),
-    "operator_phone": ("operator_phone", _text),
-    "remarks": ("remarks", _text),
-    "record_id": ("record_id", _text),
 }
 
 

@@ -805,6 +805,9 @@ def dissolve_list(groups: pd.DataFrame, config: Config) -> go.Figure:
 
 @dataclass(frozen=True)
 class ChartSpec:
+    """One chart of the dashboard: its file name, section, title, export size, and how it is drawn from the
+    tables, the findings and the config."""
+
     name: str
     section: str
     title: str
@@ -874,8 +877,7 @@ CHARTS: tuple[ChartSpec, ...] = (
               lambda t, f, c: groups_by_unit(_t(t, "groups"), c)),
     ChartSpec("groups_by_platform", "互联网群组", TITLE_GROUPS_PLATFORM, DEFAULT_SIZE,
               lambda t, f, c: groups_by_platform(_t(t, "groups"), c)),
-    ChartSpec("dissolve_list", "互联网群组", TITLE_DISSOLVE, DEFAULT_SIZE,
-              lambda t, f, c: dissolve_list(_t(t, "groups"), c)),
+    ChartSpec("dissolve_list", "互联网群组", TITLE_DISSOLVE, DEFAULT_SIZE, lambda t, f, c: dissolve_list(_t(t, "groups"), c)),
 )  # fmt: skip
 
 CHART_SIZES: dict[str, tuple[int, int]] = {s.name: s.size for s in CHARTS}

@@ -27,7 +27,6 @@ import re
 import smtplib
 import ssl
 import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -36,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from netmedia import paths
-from netmedia.config import Config, ConfigError
+from netmedia.config import Config, ConfigError, read_toml
 from netmedia.report.rectification import SUBDIR as RECTIFICATION_SUBDIR
 from netmedia.report.rectification import reply_deadline_for, safe_filename
 
@@ -113,12 +112,7 @@ def _check_placeholders(text: str, where: str, path: Path) -> str:
 def load_wording(path: Path) -> Wording:
     """Read and check the wording file; ConfigError names the file and the key when it is missing, malformed,
     lacks a kind's subject or body, or uses an unknown placeholder (a typo would otherwise reach a hundred units)."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ConfigError(f"mail wording not found: {path}") from e
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError(f"mail wording unreadable: {path}: {e}") from e
+    raw = read_toml(path, "mail wording")
 
     def text(section: dict, key: str, where: str, required: bool = True) -> str:
         v = section.get(key, "")

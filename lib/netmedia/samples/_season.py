@@ -137,8 +137,9 @@ class Builder:
         self._check_units()
 
     # ---- people and units -------------------------------------------------------------------------
-    def new_name(self) -> str:
-        r = self.rng
+    def new_name(self, rng: random.Random | None = None) -> str:
+        """A person's name not used yet, drawn from ``rng`` (default: the season's own stream)."""
+        r = rng or self.rng
         while True:
             n = r.choice(V.SURNAMES) + r.choice(V.GIVEN) + (r.choice(V.GIVEN) if r.random() < 0.6 else "")
             if n not in self.used_names:
@@ -507,13 +508,9 @@ class Builder:
         return Rec("groups", u, v)
 
     def _group_student(self) -> str:
-        g = self.group_rng
-        while True:
-            n = g.choice(V.SURNAMES) + g.choice(V.GIVEN) + (g.choice(V.GIVEN) if g.random() < 0.6 else "")
-            if n not in self.used_names:
-                self.used_names.add(n)
-                self.students.append(n)
-                return n
+        n = self.new_name(self.group_rng)
+        self.students.append(n)
+        return n
 
     def _needed(self, v: dict, answer: str | None) -> None:
         v["still_needed"] = answer

@@ -292,25 +292,13 @@ def group_platform(v: object) -> str | None:
     return _lookup("group_platform", v) or ("other" if text(v) else None)
 
 
-@schema.vocabulary_cache
 @_cached
-def group_kind(v: object) -> str | None:
-    """long_term / temporary from a group's 群组性质 cell (长期 / 临时); None when absent or unclear."""
-    return _lookup("group_kind", v)
+def coded(vocabulary: str, v: object) -> str | None:
+    """The code a cell's word names in one of the fixed word lists of ``categories.toml`` that the analyst cannot
+    extend: ``group_kind`` (长期 / 临时), ``still_needed`` (是 / 否), ``round_status`` (本轮状态 of a pre-filled
+    template: 无变化 / 有变更 / 已注销 / 新增); None when absent or unclear."""
+    return _lookup(vocabulary, v)
 
-
-@schema.vocabulary_cache
-@_cached
-def still_needed(v: object) -> str | None:
-    """yes / no from a group's 是否仍需保留 cell; None when absent or unclear."""
-    return _lookup("still_needed", v)
-
-
-@_cached
-def round_status(v: object) -> str | None:
-    """unchanged / changed / closed / new from the 本轮状态 cell of a pre-filled template; None when absent or
-    unclear."""
-    return _lookup("round_status", v)
 
 
 @_cached

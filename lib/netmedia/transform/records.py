@@ -23,18 +23,16 @@ from netmedia.extract import tables
 from netmedia.transform import annex, normalize, platform_urls, roles, row_units
 from netmedia.transform.normalize import (
     account_id,
+    coded,
     count,
     date,
-    group_kind,
     group_platform,
     holder_role,
     is_blank,
     owner_kind,
     person,
     phone,
-    round_status,
     status,
-    still_needed,
     text,
     type_category,
 )
@@ -307,7 +305,7 @@ def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str 
         "category": category,
         "category_source": source,
         "record_id": text(cell("record_id")),
-        "round_status": round_status(cell("round_status")),
+        "round_status": coded("round_status", cell("round_status")),
     }
     if table == "platforms":
         status_raw = text(cell("status"))
@@ -338,13 +336,13 @@ def group_record(cell: Callable[[str], object], unit: str | None) -> dict:
         "group_platform_raw": platform_raw,
         "group_platform": group_platform(platform_raw),
         "purpose": text(cell("purpose")),
-        "group_kind": group_kind(cell("group_kind")),
+        "group_kind": coded("group_kind", cell("group_kind")),
         "owner": person(cell("owner")),
         "owner_role": holder_role(cell("owner_role")),
         "member_count": count(cell("member_count")),
         "created_on": date(cell("created_on")),
         "end_on": date(cell("end_on")),
-        "still_needed": still_needed(cell("still_needed")),
+        "still_needed": coded("still_needed", cell("still_needed")),
         "remarks": text(cell("remarks")),
     }
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from netmedia.config import Config
+from netmedia.config import Config, parse_date
 
 DEFAULT_REPLY_DAYS = 15  # reply deadline = round deadline + this, unless configured
 STATUS_COLUMNS = ("finding_id", "unit", "rule", "status", "reply", "replied_at")
@@ -32,24 +32,11 @@ STATUSES = ("open", "replied", "resolved", "overdue")
 STATUS_ZH = {"open": "待整改", "replied": "已回复", "resolved": "已整改", "overdue": "逾期"}
 
 
-def _date(v: object) -> dt.date | None:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, str):
-        try:
-            return dt.date.fromisoformat(v)
-        except ValueError:
-            return None
-    return None
-
-
 def reply_deadline_for(config: Config) -> dt.date:
     """The date units must reply by: ``[rectification] reply_deadline`` (a date) or ``reply_days``
     (days after the round's deadline) in the institution TOML, else the round deadline + 15 days."""
     section = config.section("rectification")
-    fixed = _date(section.get("reply_deadline"))
+    fixed = parse_date(section.get("reply_deadline"))
     if fixed is not None:
         return fixed
     return config.round.deadline + dt.timedelta(days=int(section.get("reply_days", DEFAULT_REPLY_DAYS)))
@@ -57,7 +44,7 @@ def reply_deadline_for(config: Config) -> dt.date:
 
 def as_of_for(config: Config, today: dt.date | None = None) -> dt.date:
     """The date the statuses are judged on: ``[rectification] as_of`` when set (reproducible runs), else today."""
-    return _date(config.section("rectification").get("as_of")) or today or dt.date.today()
+    return parse_date(config.section("rectification").get("as_of")) or today or dt.date.today()
 
 
 def _text(v: object) -> str | None:
