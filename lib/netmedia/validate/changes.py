@@ -149,7 +149,9 @@ def _closed(records: pd.DataFrame) -> pd.Series:
 
 def _changes(table: str, cur: pd.DataFrame, prev: pd.DataFrame | None, round_name: str,
              returning: set[str]) -> pd.DataFrame:
-    prev = prev if prev is not None else cur.iloc[0:0]
+    if prev is None or not len(prev):  # no previous round: every record is new
+        return pd.DataFrame({"record_id": cur["record_id"].to_numpy(), "unit": _column(cur, "unit").to_numpy(),
+                             "table": table, "round": round_name, "change": "new"})
     fields = [f for f in compared_fields(table) if f in cur.columns and f in prev.columns]
     before = prev.drop_duplicates("record_id")[["record_id", *fields]].rename(columns={f: f"{f}_prev" for f in fields})
     before["closed_prev"] = _closed(prev.drop_duplicates("record_id")).astype(bool).to_numpy()
@@ -162,9 +164,10 @@ def _changes(table: str, cur: pd.DataFrame, prev: pd.DataFrame | None, round_nam
     change[~had] = "new"
     change[closed] = CLOSED
     differs = {}
+    kept = m[had & ~closed]  # the fields of the records in both rounds, not closed now, are compared
     for f in fields:
-        old, new = _text(m[f"{f}_prev"]), _text(m[f])
-        differs[f] = (old.fillna("\x00") != new.fillna("\x00")) & had & ~closed, old, new
+        old, new = _text(kept[f"{f}_prev"]), _text(kept[f])
+        differs[f] = (old.fillna("\x00") != new.fillna("\x00")).reindex(m.index, fill_value=False), old, new
     any_diff = pd.Series(False, index=m.index)
     for d, _old, _new in differs.values():
         any_diff |= d
@@ -174,7 +177,9 @@ def _changes(table: str, cur: pd.DataFrame, prev: pd.DataFrame | None, round_nam
                          "round": round_name, "change": change, "_pos": range(len(m)), "_f": -1})
     rows.append(base[change != "changed"])
     for i, (f, (d, old, new)) in enumerate(differs.items()):
-        part = base[d].assign(field=f, old=old[d], new=new[d], _f=i)
+        rows_changed = base.index[d.to_numpy()]  # old, new are indexed by the rows compared: aligned here
+        part = base.loc[rows_changed].assign(field=f, old=old.reindex(rows_changed), new=new.reindex(rows_changed),
+                                             _f=i)
         rows.append(part)
     gone = prev[~prev["record_id"].isin(set(m["record_id"])) & ~_closed(prev).astype(bool)
                 & _column(prev, "unit").isin(returning).fillna(False).astype(bool)]
