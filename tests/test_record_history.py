@@ -377,3 +377,35 @@ def test_groups_followed_by_platform_and_name():
     ids = changes.assign_record_ids(now, before)["groups"]["record_id"].tolist()
     assert ids[0] == "G1111111111"  # same platform and name: the previous group
     assert ids[1] not in ("G1111111111", "G2222222222") and re.fullmatch(r"G[0-9a-f]{10}", ids[1])
+
+
+def test_untouched_templates_come_back_unchanged(tmp_path):
+    """A generated season's templates (platforms, personal accounts and groups) returned as they were sent: every
+    record comes back with its id and nothing changed; the count is every record of a unit, counted here from the
+    first round's Parquet files."""
+    import dataclasses
+    import shutil
+
+    from netmedia import samples, season
+
+    config = load_config()
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    samples.generate(raw, n_units=6, seed=11, config=config)
+    season.ingest(raw, clean, config)
+    made = season.templates_step(clean, tmp_path / "templates", config)
+    raw2 = tmp_path / "raw2"
+    shutil.copytree(raw / "reference", raw2 / "reference")
+    for p in made:
+        shutil.copy(p, raw2 / p.name)
+    nxt = dataclasses.replace(config, round=dataclasses.replace(
+        config.round, name="2024", previous=str(config.round.name), year=config.round.year + 1))
+    res = season.ingest(raw2, clean, nxt)
+    first = {t: pd.read_parquet(clean / "rounds" / str(config.round.name) / f"{t}.parquet")
+             for t in ("platforms", "personal_accounts", "groups")}
+    open_records = sum(int(df["unit"].notna().sum()) for df in first.values())  # a row without its unit: no template
+    assert len(first["groups"]) > 0 and open_records > 0
+    hist = res.tables["record_history"]
+    assert hist["change"].tolist() == ["unchanged"] * open_records
+    for t, df in first.items():
+        assert set(res.tables[t]["record_id"]) <= set(df["record_id"]), t
+        assert res.tables[t]["round_status"].eq("unchanged").all(), t  # read from each sheet's 本轮状态 (无变化)

@@ -344,6 +344,8 @@ def group_record(cell: Callable[[str], object], unit: str | None) -> dict:
         "end_on": date(cell("end_on")),
         "still_needed": coded("still_needed", cell("still_needed")),
         "remarks": text(cell("remarks")),
+        "record_id": text(cell("record_id")),
+        "round_status": coded("round_status", cell("round_status")),
     }
 
 
