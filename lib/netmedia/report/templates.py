@@ -35,6 +35,7 @@ from netmedia.report.xlsx import (
     DATE_FORMAT,
     QUOTE_PREFIX,
     WORKBOOK_OPTIONS,
+    Formats,
     RichLookAlike,
     cell_value,
     display_width,
@@ -114,7 +115,7 @@ def write_template(path: Path, unit: str, frames: Mapping[str, pd.DataFrame | No
     w = wording()
     stamp = stamp_for(unit, config)
     with xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": False}) as wb:  # filled by column
-        fmts = _Formats(wb)
+        fmts = Formats(wb)
         _instructions(wb.add_worksheet(w["sheets"]["instructions"]), stamp, fmts)
         lists = ListSheet(wb, w["sheets"]["lists"])
         for sheet, layout in stamp.sheets.items():
@@ -126,20 +127,6 @@ def write_template(path: Path, unit: str, frames: Mapping[str, pd.DataFrame | No
                 ws.write_string(r, j, v)
         ws.hide()
     return path
-
-
-class _Formats:
-    """xlsxwriter formats built once per property set."""
-
-    def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        self.wb = wb
-        self.cache: dict[tuple, object] = {}
-
-    def get(self, props: Mapping[str, object]) -> object:
-        key = tuple(sorted(props.items()))
-        if key not in self.cache:
-            self.cache[key] = self.wb.add_format(dict(props))
-        return self.cache[key]
 
 
 class ListSheet:
@@ -170,7 +157,7 @@ class ListSheet:
         ws.hide()
 
 
-def _instructions(ws: Worksheet, stamp: Stamp, fmts: _Formats) -> None:
+def _instructions(ws: Worksheet, stamp: Stamp, fmts: Formats) -> None:
     ws.set_column(0, 0, 110)
     for r, line in enumerate(wording()["instructions"]):
         text = line.format(unit=stamp.unit, round=stamp.round, source_round=stamp.source_round)
@@ -179,7 +166,7 @@ def _instructions(ws: Worksheet, stamp: Stamp, fmts: _Formats) -> None:
 
 
 def _data_sheet(ws: Worksheet, sheet: str, layout: SheetLayout, df: pd.DataFrame | None, stamp: Stamp,
-                config: Config, fmts: _Formats, lists: ListSheet) -> None:
+                config: Config, fmts: Formats, lists: ListSheet) -> None:
     """One table's sheet: title, header, the pre-filled rows, and the dropdowns, input messages and protection of
     the data rows."""
     w = wording()
@@ -206,7 +193,7 @@ def _cell_props(c: schema.Column) -> dict[str, object]:
     return {**props, "num_format": DATE_FORMAT} if c.dtype == "date" else props
 
 
-def _prefill(ws: Worksheet, cols: tuple[schema.Column, ...], df: pd.DataFrame, first: int, fmts: _Formats) -> None:
+def _prefill(ws: Worksheet, cols: tuple[schema.Column, ...], df: pd.DataFrame, first: int, fmts: Formats) -> None:
     """The unit's rows, a column at a time (``schema.toml``: ``template_from``, else codes as their dropdown
     words), 本轮状态 as 无变化."""
     for j, c in enumerate(cols):

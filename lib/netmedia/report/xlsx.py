@@ -207,7 +207,7 @@ def date_props(cells: Sequence[object]) -> dict[str, object]:
     return {"num_format": DATETIME_FORMAT if with_time else DATE_FORMAT}
 
 
-class _Formats:
+class Formats:
     """xlsxwriter formats built once per distinct property set (Excel caps the number of formats)."""
 
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
@@ -236,7 +236,7 @@ def _write_rich_look_alike(ws: Worksheet, row: int, col: int, text: str, fmt: Fo
     return ws.write_rich_string(row, col, runs[0], fmt, runs[1], fmt, runs[2], fmt)
 
 
-def _merged_text(fmts: _Formats, ws: Worksheet, row: int, ncols: int, text: str, props: Mapping[str, object]) -> None:
+def _merged_text(fmts: Formats, ws: Worksheet, row: int, ncols: int, text: str, props: Mapping[str, object]) -> None:
     """A line of text across the table's width (title, notes)."""
     value = cell_value(text)
     fmt = fmts.for_value(props, value)
@@ -246,7 +246,7 @@ def _merged_text(fmts: _Formats, ws: Worksheet, row: int, ncols: int, text: str,
         ws.write(row, 0, value, fmt)
 
 
-def _write_sheet(fmts: _Formats, ws: Worksheet, spec: SheetSpec) -> None:
+def _write_sheet(fmts: Formats, ws: Worksheet, spec: SheetSpec) -> None:
     """One sheet, top to bottom (constant_memory: a row is final once the next one is started)."""
     df = spec.df
     cols = list(df.columns)
@@ -345,7 +345,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFra
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS) as wb:
-        fmts = _Formats(wb)
+        fmts = Formats(wb)
         taken: set[str] = set()
         for name, spec in sheets.items():
             ws = wb.add_worksheet(sheet_name(name, taken))
