@@ -24,6 +24,9 @@ from netmedia.transform.text import fold
 RECORD_TABLES = ("platforms", "personal_accounts")  # the platform tables (Annex 2 and 3)
 GROUP_TABLE = "groups"  # Annex 4: internet groups, read from the returns like the platform tables
 PROVENANCE = ("source_file", "source_sheet", "source_row")
+#: The clean tables of a season, as the ingest writes them to ``data_clean/`` and the checks load them.
+CLEAN_TABLES = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff", "replies",
+                "record_history")
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def ensure_demo(raw: Path, config: Config, *, n_units: int = DEMO_UNITS, seed: i
 
 
 # ------------------------------------------------------------------ ingest
-TABLES = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff", "replies", "record_history")
+TABLES = schema.CLEAN_TABLES
 ERROR_LOG = "ingest_errors.log"
 
 

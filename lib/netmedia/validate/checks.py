@@ -52,7 +52,7 @@ __all__ = [
     "write_findings",
 ]
 
-CLEAN_TABLES = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff", "replies", "record_history")
+CLEAN_TABLES = schema.CLEAN_TABLES
 # Rules judged per file or per unit rather than per record row.
 FILE_LEVEL_RULES = {"R-deadline"}
 
