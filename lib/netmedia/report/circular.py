@@ -32,6 +32,7 @@ from netmedia.report import charts
 from netmedia.report.documents import Settings
 from netmedia.report.rectification import UNKNOWN_UNIT, reply_deadline_for
 from netmedia.report.registry import platform_class_of
+from netmedia.report.zh import zh_date
 from netmedia.validate import derive
 from netmedia.validate.findings import rule_name
 
@@ -39,10 +40,6 @@ CIRCULAR_FILE = "情况通报.docx"
 UNCLASSIFIED = "未分类"
 IMAGE_WIDTH = Mm(160)  # the text width of an A4 page with 2.5 cm margins
 IMAGE_MAX_HEIGHT = Mm(200)
-
-
-def zh_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def rate(part: int, whole: int) -> str:

@@ -38,6 +38,7 @@ from netmedia import paths
 from netmedia.config import Config, ConfigError, read_toml
 from netmedia.report.rectification import SUBDIR as RECTIFICATION_SUBDIR
 from netmedia.report.rectification import reply_deadline_for, safe_filename
+from netmedia.report.zh import zh_date
 
 MAIL_TOML = "mail.toml"  # beside the institution TOML
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -194,14 +195,6 @@ class MailResult:
         else:
             lines.append("  未发送 nothing sent (drafts only; --send sends them)")
         return "\n".join(lines)
-
-
-def zh_date(d: object) -> str:
-    """2023年4月25日 (blank for a missing date)."""
-    if d is None or pd.isna(d):  # None, NaN, NaT (a date never is)
-        return ""
-    d = pd.Timestamp(d)
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 _ADDRESS_SPLIT = re.compile(r"[;；,，、\s]+")

@@ -33,6 +33,7 @@ from netmedia.config import Config
 from netmedia.extract.stamp import SheetLayout, Stamp
 from netmedia.report.privacy import PersonalDataMasker, mask_phone
 from netmedia.report.xlsx import SheetSpec, write_workbook
+from netmedia.report.zh import zh_date
 from netmedia.validate.findings import FINDING_COLUMNS, rule_name, rules, severity_label, severity_rank
 from netmedia.validate.rectification_status import DEFAULT_REPLY_DAYS, reply_deadline_for
 
@@ -212,10 +213,6 @@ def rectification_frame(
     return m[cols].reset_index(drop=True)
 
 
-def _zh_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _sentences(texts: pd.Series) -> str | None:
     """The distinct requirement sentences of a group of findings, one per line."""
     distinct = list(dict.fromkeys(t for t in map(_text, texts) if t))
@@ -234,7 +231,7 @@ def _unit_sheets(unit: str, rows: pd.DataFrame, config: Config, reply_by: dt.dat
     notes = [
         f"经审核，贵单位报送的网络媒体平台备案信息中有以下问题共 {n} 条"
         f"（{severity_label('violation')} {n_v} 条，{severity_label('warning')} {n_w} 条）。"
-        f"请于 {_zh_date(reply_by)} 前在“{LIST_COLUMNS['reply'][0]}”栏逐条填写整改情况"
+        f"请于 {zh_date(reply_by)} 前在“{LIST_COLUMNS['reply'][0]}”栏逐条填写整改情况"
         f"（如：已更正、已注销关停、情况说明），经单位党政主要负责人审核后报送{inst.department}。",
         "“行号”为该条信息在贵单位报送表格中的行号；联系电话已隐去中间四位。",
     ]
