@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 from hostile_corpus import Sheet, sparse_corners_xlsx, xlsx  # noqa: E402
 
 from netmedia.config import Limits  # noqa: E402
+from netmedia.extract.stamp import STAMP_SHEET, read_stamp  # noqa: E402
 from netmedia.extract.tables import SheetTable, UnreadableFile, read_tables  # noqa: E402
 from netmedia.schema import header_synonyms, norm_header  # noqa: E402
 
@@ -519,6 +520,23 @@ def test_zip_guard_refuses_an_unsupported_compression_method() -> None:
         buf[pos + 10 : pos + 12] = (99).to_bytes(2, "little")
 
     assert _reason(_patched_sheet(data, method_99)).startswith("corrupt workbook: damaged sheet data")
+
+
+def test_a_damaged_stamp_sheet_is_a_corrupt_workbook() -> None:
+    """A workbook whose hidden stamp sheet calamine cannot read is set aside as corrupt, naming the sheet (the
+    ingest reads the stamp from the workbook it has open); the tests' own reader finds no stamp in it."""
+    data = book(("S", [HEADER, _record(1)]), (STAMP_SHEET, [["netmedia", "1"], ["kind", "template"]]))
+    src = zipfile.ZipFile(io.BytesIO(data))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as z:
+        for info in src.infolist():  # the stamp sheet (the second) names a shared string the workbook lacks
+            z.writestr(info, b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>9999</v></c></row></sheetData>'
+                             b"</worksheet>" if info.filename == "xl/worksheets/sheet2.xml" else src.read(info))
+    # read before any sheet: with the sheet limit at one, the stamp sheet is never read as a sheet
+    assert _reason(damaged.getvalue(), limits=Limits(max_sheets=1)).startswith(
+        f"corrupt workbook: sheet {STAMP_SHEET!r}: ")
+    assert read_stamp(damaged.getvalue()) is None
+    assert read_stamp(data) is not None and read_tables(data)[0].stamp == read_stamp(data)
 
 
 def _sheet_xml(body: bytes) -> bytes:

@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from netmedia.config import Limits
 
-__all__ = ["UnreadableFile", "check_file", "check_sheet_extent"]
+__all__ = ["UnreadableFile", "check_file", "check_sheet_extent", "error_text"]
 
 
 class UnreadableFile(Exception):
@@ -30,6 +30,13 @@ class UnreadableFile(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+def error_text(e: BaseException) -> str:
+    """``Type: message`` of a library's error, cut to 200 characters: an :class:`UnreadableFile` reason quotes
+    what calamine said about a damaged file, and stays one short line in the rejects table."""
+    s = f"{type(e).__name__}: {e}"
+    return s if len(s) <= 200 else s[:197] + "..."
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

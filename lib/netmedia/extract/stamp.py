@@ -18,6 +18,8 @@ from pathlib import Path
 
 import python_calamine as pc
 
+from netmedia.extract.guard import UnreadableFile, error_text
+
 STAMP_SHEET = "netmedia_stamp"  # hidden sheet; the ingest never reads it as data
 MAGIC = "netmedia"  # A1: this word, B1: the stamp format version
 FORMAT = "1"
@@ -80,14 +82,30 @@ def parse_stamp(rows: list[list[object]]) -> Stamp | None:
                  values.get("source_round", ""), tuple(json.loads(values.get("aside") or "[]")))
 
 
+def workbook_stamp(wb: pc.CalamineWorkbook) -> Stamp | None:
+    """The stamp of a workbook already open, or None when it has none. It reads the stamp sheet alone, so the
+    ingest, which opens each workbook once to read its sheets, learns its layout at the cost of one small sheet.
+
+    Raises :class:`~netmedia.extract.guard.UnreadableFile` (``corrupt workbook: sheet 'netmedia_stamp': …``)
+    when calamine cannot read the stamp sheet: the ingest sets such a workbook aside as corrupt."""
+    if STAMP_SHEET not in wb.sheet_names:
+        return None
+    try:
+        rows = wb.get_sheet_by_name(STAMP_SHEET).to_python()
+    except Exception as e:  # calamine raises several unrelated types for damaged sheets
+        raise UnreadableFile(f"corrupt workbook: sheet {STAMP_SHEET!r}: {error_text(e)}") from e
+    return parse_stamp(rows)
+
+
 def read_stamp(source: str | Path | bytes) -> Stamp | None:
-    """The stamp of a workbook (path or bytes), or None when it has none or cannot be read."""
+    """The stamp of a workbook (path or bytes), or None when it has none or cannot be read: for a reader that
+    has no workbook open (the tests look at what netmedia wrote)."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if STAMP_SHEET not in wb.sheet_names:
-            return None
-        rows = wb.get_sheet_by_name(STAMP_SHEET).to_python()
     except Exception:  # calamine raises several unrelated types for damaged files: such a file has no stamp
         return None
-    return parse_stamp(rows)
+    try:
+        return workbook_stamp(wb)
+    except UnreadableFile:  # a damaged stamp sheet: no stamp
+        return None

@@ -28,8 +28,8 @@ import pandas as pd
 import python_calamine as pc
 
 from netmedia.config import Limits
-from netmedia.extract.guard import UnreadableFile, check_file
-from netmedia.extract.stamp import STAMP_SHEET, SheetLayout, Stamp, parse_stamp
+from netmedia.extract.guard import UnreadableFile, check_file, error_text
+from netmedia.extract.stamp import STAMP_SHEET, SheetLayout, Stamp, workbook_stamp
 from netmedia.schema import norm_header
 from netmedia.transform.text import clean
 
@@ -581,20 +581,9 @@ def read_tables(source: str | Path | bytes, *, name: str | None = None, header_s
     except Exception as e:  # calamine raises several unrelated types for damaged files
         if "password" in str(e).lower() or "encrypt" in str(e).lower():
             raise UnreadableFile("encrypted workbook") from e
-        raise UnreadableFile(f"corrupt workbook: {_short(e)}") from e
-    stamp = _stamp(wb)
+        raise UnreadableFile(f"corrupt workbook: {error_text(e)}") from e
+    stamp = workbook_stamp(wb)
     return [st for idx, meta in enumerate(metas) for st in _read_sheet(wb, idx, meta, header_scorer, limits, stamp)]
-
-
-def _stamp(wb: pc.CalamineWorkbook) -> Stamp | None:
-    """The workbook's stamp (:mod:`netmedia.extract.stamp`), read from the open workbook, or None."""
-    if STAMP_SHEET not in wb.sheet_names:
-        return None
-    try:
-        rows = wb.get_sheet_by_name(STAMP_SHEET).to_python()
-    except Exception as e:  # calamine raises several unrelated types for damaged sheets
-        raise UnreadableFile(f"corrupt workbook: sheet {STAMP_SHEET!r}: {_short(e)}") from e
-    return parse_stamp(rows)
 
 
 def _read_sheet(wb: pc.CalamineWorkbook, idx: int, meta: pc.SheetMetadata, scorer: Scorer | None,
@@ -619,10 +608,5 @@ def _read_sheet(wb: pc.CalamineWorkbook, idx: int, meta: pc.SheetMetadata, score
         raw = sheet.to_python(skip_empty_area=False) if n_rows else []
         merges = sheet.merged_cell_ranges or []
     except Exception as e:  # calamine raises several unrelated types for damaged sheets
-        raise UnreadableFile(f"corrupt workbook: sheet {meta.name!r}: {_short(e)}") from e
+        raise UnreadableFile(f"corrupt workbook: sheet {meta.name!r}: {error_text(e)}") from e
     return _analyse(meta.name, hidden, raw, merges, n_rows, n_cols, scorer, stamp)
-
-
-def _short(e: BaseException) -> str:
-    s = f"{type(e).__name__}: {e}"
-    return s if len(s) <= 200 else s[:197] + "..."
