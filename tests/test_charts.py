@@ -162,6 +162,7 @@ def test_by_owner_kind(platforms):
     assert [t.name for t in fig.data] == ["单位", "学生组织"]
     totals = {t.name: sum(t.y) for t in fig.data}
     assert totals == {"单位": 7, "学生组织": 4}
+    assert fig.layout.title.text.endswith("（单位 7 个，学生组织 4 个）")
 
 
 def test_zombie_rule_and_buckets(platforms, config):

@@ -203,6 +203,28 @@ def test_personal_registry(tmp_path, written, tables):
     assert summary[-1]["单位名称"] == "合计" and summary[-1]["合计"] == len(tables["personal_accounts"])
 
 
+# The words the registry showed for each code before they were read from categories.toml, written by hand.
+SHOWN = {"owner_kind": {"unit": "单位", "student_org": "学生组织"},
+         "status": {"running": "正常运行", "stopped": "停用", "closed": "已注销", "unknown": "未知"},
+         "holder_role": {"staff": "教职工", "student": "学生"}}
+
+
+def test_codes_shown_as_their_words(tmp_path):
+    """Every code of 主体类型, 运行状态 and 身份 is shown as the same word as before (unknown as 未知)."""
+    codes = [(k, s) for k in SHOWN["owner_kind"] for s in SHOWN["status"]]
+    p = [_p("水利学院", "weibo", f"平台{i}", i, owner_kind=k, status=s) for i, (k, s) in enumerate(codes, 1)]
+    a = [dict(unit="水利学院", holder_name=f"张{i}", holder_role=r, platform_type_raw="微博", category="weibo",
+              platform_name=f"账号{i}", source_file=F.format("水利学院"), source_sheet="附件3", source_row=i)
+         for i, r in enumerate(SHOWN["holder_role"], 1)]
+    tables = {"platforms": _frame("platforms", p), "personal_accounts": _frame("personal_accounts", a)}
+    write_registry(tables, tmp_path, load_config())
+    _h, rows = _rows(openpyxl.load_workbook(tmp_path / PLATFORMS_FILE)["3-新媒体平台"])
+    assert sorted((r["主体类型"], r["运行状态"]) for r in rows) == \
+        sorted((SHOWN["owner_kind"][k], SHOWN["status"][s]) for k, s in codes)
+    _h, rows = _rows(openpyxl.load_workbook(tmp_path / PERSONAL_FILE)["3-新媒体平台"])
+    assert sorted(r["身份"] for r in rows) == sorted(SHOWN["holder_role"].values())
+
+
 def test_summary_frame_and_empty_tables(tmp_path, tables):
     s = summary_frame(tables["platforms"].iloc[0:0])
     assert list(s["unit"]) == ["合计"] and int(s["合计"].iloc[0]) == 0

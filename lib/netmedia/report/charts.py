@@ -31,6 +31,7 @@ from plotly.subplots import make_subplots
 
 from netmedia import schema
 from netmedia.config import Config
+from netmedia.report.registry import OWNER_KIND_ZH
 from netmedia.validate import derive
 from netmedia.validate.findings import rules as rule_specs
 from netmedia.validate.rectification_status import STATUS_ZH, STATUSES, progress_by_unit
@@ -79,8 +80,8 @@ ZOMBIE, ACTIVE, CLOSED, NO_DATE = "僵尸", "活跃", "已关停/停用", "更�
 STATUS_BUCKETS = (ZOMBIE, ACTIVE, CLOSED, NO_DATE)
 STATUS_COLORS = {ZOMBIE: "#d62728", ACTIVE: "#2ca02c", CLOSED: "#7f7f7f", NO_DATE: "#f2b134"}
 
-OWNER_KIND_ZH = {"unit": "单位", "student_org": "学生组织"}
-OWNER_KIND_COLORS = {"单位": "#1f77b4", "学生组织": "#ff7f0e", "未识别": UNKNOWN_COLOR}
+OWNER_KIND_COLORS = {"unit": "#1f77b4", "student_org": "#ff7f0e"}  # by code; the words are registry.OWNER_KIND_ZH
+NO_OWNER_KIND = "未识别"
 
 RANKING_COLORS = {"红榜": "#c0392b", "黑榜": "#2c3e50"}
 UNKNOWN_UNIT = "（未识别单位）"
@@ -280,25 +281,26 @@ def platforms_by_owner_kind(platforms: pd.DataFrame) -> go.Figure:
     """Grouped bars per class: platforms run by units vs by student organisations."""
     if not _usable(platforms, "owner_kind", "platform_class"):
         return empty_figure(TITLE_BY_OWNER)
-    kind = platforms["owner_kind"].map(OWNER_KIND_ZH, na_action="ignore").astype("str").fillna("未识别")
+    kind = platforms["owner_kind"].map(OWNER_KIND_ZH, na_action="ignore").astype("str").fillna(NO_OWNER_KIND)
     cls = pd.to_numeric(platforms["platform_class"], errors="coerce").astype("Int64")
     labels = [class_label(k) for k in schema.class_names()]
     cls_label = cls.map(lambda v: class_label(v) if pd.notna(v) else "未分类")
     if cls.isna().any():
         labels.append("未分类")
     fig = go.Figure()
-    for kz in ("单位", "学生组织", "未识别"):
+    colors = {OWNER_KIND_ZH[code]: color for code, color in OWNER_KIND_COLORS.items()}
+    for kz in (*OWNER_KIND_ZH.values(), NO_OWNER_KIND):
         mask = kind.eq(kz)
         if not mask.any():
             continue
         c = cls_label[mask].value_counts()
         fig.add_bar(
-            x=labels, y=[int(c.get(lab, 0)) for lab in labels], name=kz, marker_color=OWNER_KIND_COLORS[kz],
+            x=labels, y=[int(c.get(lab, 0)) for lab in labels], name=kz, marker_color=colors.get(kz, UNKNOWN_COLOR),
             hovertemplate=f"主体：{kz}<br>类别：%{{x}}<br>平台数：%{{y}}<extra></extra>",
         )  # fmt: skip
-    total = {kz: int(kind.eq(kz).sum()) for kz in ("单位", "学生组织")}
+    totals = "，".join(f"{kz} {int(kind.eq(kz).sum())} 个" for kz in OWNER_KIND_ZH.values())
     return _base(
-        fig, TITLE_BY_OWNER + f"（单位 {total['单位']} 个，学生组织 {total['学生组织']} 个）",
+        fig, TITLE_BY_OWNER + f"（{totals}）",
         barmode="group", xaxis_title="平台类别", yaxis_title="平台数（个）", legend_title_text="开办主体",
     )  # fmt: skip
 

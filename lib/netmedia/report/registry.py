@@ -36,10 +36,11 @@ UNCLASSIFIED = "未分类"
 NO_UNIT = "（未填写单位）"
 TOTAL = "合计"
 
-# Codes in the clean tables -> the words shown in the registry.
-OWNER_KIND_ZH = {"unit": "单位", "student_org": "学生组织"}
-STATUS_ZH = {"running": "正常运行", "stopped": "停用", "closed": "已注销", "unknown": "未知"}
-HOLDER_ROLE_ZH = {"staff": "教职工", "student": "学生"}
+# Codes in the clean tables -> the words shown in the registry, the Annex 1 forms and the charts: the first word of
+# each code in data/categories.toml.
+OWNER_KIND_ZH = dict(schema.choice_words("owner_kind_words"))  # 单位 / 学生组织
+STATUS_ZH = dict(schema.choice_words("status_words"))  # 正常运行 / 停用 / 已注销 / 未知
+HOLDER_ROLE_ZH = dict(schema.choice_words("holder_role"))  # 教职工 / 学生
 _CODE_MAPS = {"owner_kind": OWNER_KIND_ZH, "status": STATUS_ZH, "holder_role": HOLDER_ROLE_ZH,
               "round_status": dict(schema.choice_words("round_status"))}  # 无变化 / 有变更 / 已注销 / 新增
 
