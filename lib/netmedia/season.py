@@ -177,11 +177,7 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
     frames = changes.assign_record_ids(frames, previous)
     frames[changes.HISTORY] = changes.record_history(frames, previous, str(config.round.name))
     frames = {t: frames[t] for t in TABLES}
-    subs = frames["submissions"]
-    # a consolidated registry names its units per row, not per file
-    named = [subs.loc[subs["annex"].notna(), "unit"],
-             *(frames[t]["unit"] for t in ("platforms", "personal_accounts", "groups"))]
-    submitted = set(pd.concat(named).dropna())
+    submitted = changes.returning_units(frames)
     res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, rows.errors,
                        roster_messages=list(messages.values()))
     if out is not None:

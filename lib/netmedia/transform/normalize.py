@@ -219,6 +219,7 @@ def _words(section: str) -> tuple[tuple[str, str], ...]:
     return tuple((_key(w), code) for code, words in lists for w in words if _key(w))
 
 
+@_cached  # every row's address is asked for its host several times (category, class, R-url)
 def url_host(url: object) -> str | None:
     """Lower-case host of a URL typed with or without scheme ('www.ncwu.edu.cn/x' -> 'www.ncwu.edu.cn')."""
     s = text(url)

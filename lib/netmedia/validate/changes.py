@@ -77,13 +77,16 @@ def _minted(table: str, records: pd.DataFrame, taken: set[str]) -> pd.Series:
     where = ("row:" + _column(records, "source_file").fillna("") + "|" + _column(records, "source_sheet").fillna("")
              + "|" + _column(records, "source_row").astype("str").fillna(""))
     text = table + "\x1f" + _column(records, "unit").fillna("") + "\x1f" + key.fillna(where)
-    ids = []
+    prefix, ids = _prefix(table), []
+    tried: dict[str, int] = {}  # base -> the suffix to try next (a record copied n times does not retry 1..n)
     for t in text.tolist():
-        base = _prefix(table) + hashlib.sha1(t.encode("utf-8")).hexdigest()[:10]
-        rid, n = base, 1
+        base = prefix + hashlib.sha1(t.encode("utf-8")).hexdigest()[:10]
+        n = tried.get(base, 1)
+        rid = base if n == 1 else f"{base}-{n}"
         while rid in taken:
             n += 1
             rid = f"{base}-{n}"
+        tried[base] = n + 1
         taken.add(rid)
         ids.append(rid)
     return pd.Series(ids, index=records.index, dtype="str")
@@ -132,14 +135,13 @@ def previous_with_ids(previous_tables: Mapping[str, pd.DataFrame]) -> dict[str, 
     return {t: with_ids(t, df) for t, df in previous_tables.items() if t in RECORD_TABLES}
 
 
-def _returning_units(tables: Mapping[str, pd.DataFrame]) -> set[str]:
-    """Units that returned something this round: a submission with an annex, or records (a consolidated registry)."""
+def returning_units(tables: Mapping[str, pd.DataFrame]) -> set[str]:
+    """Units that returned something this round: a submission with an annex, or records (a consolidated registry
+    names its units per row, not per file)."""
     subs = tables.get("submissions")
-    units = set(subs.loc[_column(subs, "annex").notna(), "unit"].dropna()) if subs is not None else set()
-    for table in RECORD_TABLES:
-        if table in tables:
-            units |= set(_column(tables[table], "unit").dropna())
-    return units
+    named = [subs.loc[_column(subs, "annex").notna(), "unit"]] if subs is not None else []
+    named += [_column(tables[t], "unit") for t in RECORD_TABLES if t in tables]
+    return {u for s in named for u in s.dropna().unique()}
 
 
 def _closed(records: pd.DataFrame) -> pd.Series:
@@ -197,7 +199,7 @@ def record_history(tables: Mapping[str, pd.DataFrame], previous_tables: Mapping[
     round's archive; empty for none: every record ``new``). Rows in table order, then the records' order (a
     changed record's fields in schema order), then the missing records in the previous round's order."""
     previous = previous_with_ids(previous_tables)
-    returning = _returning_units(tables)
+    returning = returning_units(tables)
     parts = [_changes(t, tables[t], previous.get(t), str(round_name), returning)
              for t in RECORD_TABLES if t in tables]
     cols = list(schema.column_names(HISTORY))
