@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -457,3 +458,15 @@ def test_the_runtime_does_not_import_the_generator():
     code = "import sys, netmedia.season, netmedia.cli; assert 'netmedia.samples' not in sys.modules"
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr[-1000:]
+
+
+def test_arrow_buffers_use_the_system_allocator():
+    """netmedia gives Arrow the C library's allocator (pyarrow's mimalloc added 0.15-0.3 s of system time to
+    two ingests in five, docs/performance.md); a user's ARROW_DEFAULT_MEMORY_POOL still decides."""
+    code = "import netmedia, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    got = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert got.stdout.strip() == "system"
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"
+    got = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert got.stdout.strip() == "jemalloc"

@@ -67,6 +67,8 @@ def parse(text: str) -> Phone | None:
     s = unicodedata.normalize("NFKC", text).strip()
     if not _TYPED.fullmatch(s) or not MIN_DIGITS <= sum(ch.isdigit() for ch in s) <= MAX_DIGITS:
         return None  # not typed as a number, or too short or long for any of the forms above
+    if s.isascii() and _MOBILE.fullmatch(s):  # typed as 11 plain digits: what the library would find, without it
+        return Phone("", s, True)
     try:
         n = phonenumbers.parse(s, "CN", keep_raw_input=True)
     except NumberParseException:
