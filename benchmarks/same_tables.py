@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-TABLES = ("platforms", "personal_accounts", "submissions", "rejects", "units", "staff")
+TABLES = ("platforms", "personal_accounts", "groups", "submissions", "rejects", "units", "staff", "record_history", "replies")
 SEASONS = ("demo", "season_1000", "hostile")
 REAL_WORKBOOKS = HERE.parent.parent / "shared" / "real-workbooks"
 OLD_CRASH = "sheet failed"

@@ -165,20 +165,21 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
     files = sources.candidate_files(root)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= 40 else 1
-    rows = returns.read_returns(files, root, ctx, workers=workers, progress=progress)
+    read = returns.read_returns(files, root, ctx, workers=workers, progress=progress)
     rosters = {"units": units, "staff": staff}
     messages = roster_messages(rosters)
-    rows.submissions.extend(records.submission(f"{paths.REFERENCE_DIR_NAME}/{ROSTER_FILES[r]}", None,
-                                               status="skipped", message=m) for r, m in messages.items())
-    frames = returns.frames(rows)
-    frames.update(rosters)
+    frames = {**read.tables, **rosters}
+    skipped = [records.submission(f"{paths.REFERENCE_DIR_NAME}/{ROSTER_FILES[r]}", None, status="skipped", message=m)
+               for r, m in messages.items()]
+    if skipped:
+        frames["submissions"] = returns.concat([frames["submissions"], returns.typed_frame("submissions", skipped)])
     # record ids and the record history against the previous round's archive (none without ``out``: all new)
     previous = changes.load_previous(out, config.round.previous)
     frames = changes.assign_record_ids(frames, previous)
     frames[changes.HISTORY] = changes.record_history(frames, previous, str(config.round.name))
     frames = {t: frames[t] for t in TABLES}
     submitted = changes.returning_units(frames)
-    res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, rows.errors,
+    res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, read.errors,
                        roster_messages=list(messages.values()))
     if out is not None:
         res.error_log = write_ingest(res, out, config)

@@ -1,10 +1,10 @@
 """Read every unit's returned workbook into rows of the clean tables, one file at a time, over a process pool.
 
-Each top-level file under the season's folder is one unit of work: its workbooks (itself, zip members, mail
+Each top-level file under the season's folder is read whole: its workbooks (itself, zip members, mail
 attachments: :mod:`netmedia.extract.sources`) are read by :func:`netmedia.extract.tables.read_tables`, and each
-sheet becomes rows by :func:`netmedia.transform.records.sheet_rows`. Workers send back plain rows; the parent
-concatenates them into typed frames with :func:`typed_frame`. Every non-empty row ends either in a clean table or
-in ``rejects`` with a reason.
+sheet becomes rows by :func:`netmedia.transform.records.sheet_rows`. A share of consecutive files becomes typed
+frames (:func:`typed_frame`) in the process that read it; the parent concatenates the shares. Every non-empty row
+ends either in a clean table or in ``rejects`` with a reason.
 
 A sheet whose processing raises is a bug in this code. In strict mode (the tests) the exception stops the run;
 otherwise the sheet's rows are rejected as "sheet failed: …" and its traceback is kept for the error log.
@@ -16,6 +16,7 @@ import datetime as dt
 import gc
 import multiprocessing
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -131,6 +132,27 @@ def ingest_file(path: Path, root: Path, ctx: Context) -> Rows:
 
 
 # ------------------------------------------------------------------ the pool
+@dataclass
+class Returns:
+    """What the returns make: their tables (:data:`RETURN_TABLES`, typed by :func:`typed_frame`, rows in file
+    order) and the tracebacks of the sheets that failed (non-strict runs only)."""
+
+    tables: dict[str, pd.DataFrame]
+    errors: list[str]
+
+
+def read_share(files: list[Path], root: Path, ctx: Context, bar: tqdm | None = None) -> Returns:
+    """The tables of ``files`` (under ``root``), read one file after another (``bar``: advanced per file)."""
+    rows = Rows()
+    for f in files:
+        rows.add(ingest_file(f, root, ctx))
+        if bar is not None:
+            bar.update()
+    return Returns(frames(rows), rows.errors)
+
+
+SHARES_PER_WORKER = 2  # a slow share (a consolidated registry of thousands of rows) does not hold the others up
+
 _WORKER: tuple[Path, Context] | None = None  # (root, context) of this worker process, set by _start_worker
 
 
@@ -140,16 +162,20 @@ def _start_worker(root: Path, ctx: Context) -> None:
     schema.use_vocabulary(ctx.config.vocabulary)  # a spawned worker does not inherit the parent's words
 
 
-def _worker_file(path: Path) -> Rows:
+def _worker_share(files: list[Path]) -> Returns:
     assert _WORKER is not None, "_start_worker runs first in every worker"
-    return ingest_file(path, *_WORKER)
+    return read_share(files, *_WORKER)
 
 
 def read_returns(files: list[Path], root: Path, ctx: Context, *, workers: int = 1,
-                 progress: bool | None = None) -> Rows:
-    """The rows of every file of ``files`` (under ``root``), in file order, read by ``workers`` processes.
+                 progress: bool | None = None) -> Returns:
+    """The tables of every file of ``files`` (under ``root``), rows in file order, read by ``workers`` processes.
 
-    ``progress``: show a progress bar (None: when stderr is a terminal).
+    ``progress``: show a progress bar (None: when stderr is a terminal). With several workers the files are
+    cut into :data:`SHARES_PER_WORKER` consecutive shares per worker; each worker reads a share and types its
+    tables itself, and the parent concatenates them in file order. Typed tables travel between processes
+    several times cheaper than the rows as dicts, and the typing runs in parallel instead of after the pool
+    (``docs/performance.md``, session 8).
 
     The objects alive when the read starts (modules, configuration, rosters: ~80,000 the collector tracks) are
     frozen (:func:`gc.freeze`) until it ends: the rows it makes trigger full garbage collections, which would
@@ -158,27 +184,26 @@ def read_returns(files: list[Path], root: Path, ctx: Context, *, workers: int = 
     """
     gc.freeze()
     try:
-        return _read(files, root, ctx, workers, progress)
+        with tqdm(total=len(files), desc="ingest", unit="file", disable=None if progress is None else not progress,
+                  leave=False) as bar:
+            parts = _read(files, root, ctx, workers, bar)
     finally:
         gc.unfreeze()
+    return Returns({t: concat([p.tables[t] for p in parts]) for t in RETURN_TABLES},
+                   [e for p in parts for e in p.errors])
 
 
-def _read(files: list[Path], root: Path, ctx: Context, workers: int, progress: bool | None) -> Rows:
-    out = Rows()
-    with tqdm(total=len(files), desc="ingest", unit="file", disable=None if progress is None else not progress,
-              leave=False) as bar:
-        if workers <= 1:
-            results = (ingest_file(f, root, ctx) for f in files)
-            for rows in results:
-                out.add(rows)
-                bar.update()
-        else:
-            with multiprocessing.Pool(workers, initializer=_start_worker, initargs=(root, ctx)) as pool:
-                # Chunks of consecutive files: few messages, and about eight chunks per worker to balance the load.
-                for rows in pool.imap(_worker_file, files, chunksize=max(1, len(files) // (workers * 8))):
-                    out.add(rows)
-                    bar.update()
-    return out
+def _read(files: list[Path], root: Path, ctx: Context, workers: int, bar: tqdm) -> list[Returns]:
+    n = min(len(files), workers * SHARES_PER_WORKER)
+    if workers <= 1 or n <= 1:
+        return [read_share(files, root, ctx, bar)]
+    shares = [files[k * len(files) // n:(k + 1) * len(files) // n] for k in range(n)]
+    parts = []
+    with multiprocessing.Pool(workers, initializer=_start_worker, initargs=(root, ctx)) as pool:
+        for share, part in zip(shares, pool.imap(_worker_share, shares, chunksize=1), strict=True):
+            parts.append(part)
+            bar.update(len(share))
+    return parts
 
 
 # ------------------------------------------------------------------ frames
@@ -205,4 +230,9 @@ def typed_frame(table: str, rows: list[dict]) -> pd.DataFrame:
 def frames(rows: Rows) -> dict[str, pd.DataFrame]:
     """The tables the returns make (:data:`RETURN_TABLES`), typed."""
     return {t: typed_frame(t, getattr(rows, t)) for t in RETURN_TABLES}
+
+
+def concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Typed frames of one table, one after another (a new 0-based index; their dtypes, which are the same)."""
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
