@@ -194,7 +194,7 @@ def test_groups_section_equals_the_seasons_groups_table(season_docs):
 
 
 def hand_written_groups() -> pd.DataFrame:
-    """Seven groups of three units, each row an edge of a rule (see the comments)."""
+    """Eight groups of three units and one without, each row an edge of a rule (see the comments)."""
     rows = [  # unit, platform code, kind, members, end, still needed, owner
         ("化学学院", "wechat", "temporary", 10, "2023-03-01", "yes", "郑一鸣"),  # exactly 10: counted; ended: dissolve
         ("化学学院", "qq", "long_term", 9, None, "no", "钱二丽"),  # 9: small; long-term marked not needed: kept
@@ -203,10 +203,11 @@ def hand_written_groups() -> pd.DataFrame:
         ("物理学院", "dingtalk", "temporary", 3, "2023-01-01", None, "周五洋"),  # small and ended: dissolve
         ("后勤处", "other", "long_term", None, None, "yes", "吴六顺"),  # no member count
         ("后勤处", "wechat", "long_term", 500, None, None, "冯七星"),
+        ("  ", "weibo", "temporary", 12, "2023-02-01", "yes", "褚八方"),  # no unit (blank): named 未识别单位
     ]
     df = pd.DataFrame(rows, columns=["unit", "group_platform", "group_kind", "member_count", "end_on", "still_needed",
                                      "owner"])
-    raw = {"wechat": "微信群", "qq": "QQ", "dingtalk": "钉钉", "other": "抖音粉丝群"}
+    raw = {"wechat": "微信群", "qq": "QQ", "dingtalk": "钉钉", "other": "抖音粉丝群", "weibo": "微博群"}
     return df.assign(group_name=[f"工作群{i}" for i in range(len(df))], group_platform_raw=df["group_platform"].map(raw),
                      purpose="工作通知", member_count=df["member_count"].astype("Int64"),
                      end_on=pd.to_datetime(df["end_on"]))
@@ -226,13 +227,14 @@ def render(season_docs, out: Path, groups: pd.DataFrame | None) -> tuple[str, li
 def test_groups_section_of_a_hand_written_groups_table(season_docs, tmp_path):
     text, tables = render(season_docs, tmp_path, hand_written_groups())
     section = groups_section(text)
-    assert ("各单位共登记工作、学习类互联网群组7个，涉及3个单位。其中成员10人及以上、计入统计范围的4个，"
+    assert ("各单位共登记工作、学习类互联网群组8个，涉及3个单位。其中成员10人及以上、计入统计范围的5个，"
             "成员不足10人、不计入统计的2个，未填写成员人数的1个。") in section
     (table,) = headed(tables, "群组类型")
     assert table == [["群组类型", "登记群组（个）", "计入统计（个）", "应解散（个）"],
-                     ["微信群", "3", "3", "1"], ["QQ群", "1", "0", "0"], ["钉钉群", "2", "1", "2"], ["其他", "1", "0", "0"],
-                     ["合计", "7", "4", "3"]]
-    assert ("应予解散的群组3个，涉及2个单位：物理学院（2个）、化学学院（1个）。请上述单位于2023年5月10日前解散相关群组"
+                     ["微信群", "3", "3", "1"], ["QQ群", "1", "0", "0"], ["钉钉群", "2", "1", "2"], ["微博群", "1", "1", "1"],
+                     ["其他", "1", "0", "0"], ["合计", "8", "5", "4"]]
+    assert ("应予解散的群组4个，涉及3个单位：物理学院（2个）、化学学院（1个）、未识别单位（1个）。"
+            "请上述单位于2023年5月10日前解散相关群组"
             in section)
     for owner in hand_written_groups()["owner"]:
         assert owner not in text

@@ -103,9 +103,11 @@ def group_figures(groups: pd.DataFrame, config: Config) -> dict[str, object]:
     """The circular's groups section: registered groups (``n_groups``, 0 for a season without Annex 4) and the
     units that registered any; those with ``group_min_members`` members or more (counted), fewer, or no count;
     the rows by platform; the groups to dissolve and, per unit (most first), how many. Units only, no owner."""
-    figures: dict[str, object] = {"group_min_members": config.thresholds.group_min_members, "n_groups": len(groups)}
+    figures: dict[str, object] = {"group_min_members": config.thresholds.group_min_members, "n_groups": len(groups),
+                                  "n_group_units": 0, "n_groups_counted": 0, "n_groups_small": 0,
+                                  "n_groups_no_count": 0, "group_platforms": [], "n_dissolve": 0, "dissolve_units": []}
     if not len(groups):
-        return figures
+        return figures  # every tag has a value: a school's own template may show them outside {% if n_groups %}
     d = derive.derive_groups(groups, config)
     counted, dissolve = d["counted"], d["must_dissolve"].eq(True).fillna(False).astype(bool)
     per_unit = d.loc[dissolve, "unit"].fillna(UNKNOWN_UNIT).value_counts()
