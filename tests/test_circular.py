@@ -1,12 +1,14 @@
 """The season's circular (issue 15): its figures equal the clean tables and findings (recomputed here with plain
-pandas), its red and black lists follow the stated rule, it embeds the configured charts as PNG, holds no personal
-data, and converts to a PDF that renders.
+pandas), its red and black lists follow the stated rule, its internet-groups section's figures equal the groups
+table (the season's, and one written by hand here; a season without groups gets one sentence), it embeds the
+configured charts as PNG, holds no personal data, and converts to a PDF that renders.
 
 Uses the season of ``documents_season`` (a 12-unit demo season through every step), as ``test_annex1`` does.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import subprocess
@@ -19,7 +21,8 @@ import pytest
 from documents_season import documents_season
 from test_annex1 import dark_share, needs_office
 
-from netmedia.report import privacy
+from netmedia.report import circular, documents, privacy
+from netmedia.validate import checks
 
 
 @pytest.fixture
@@ -32,6 +35,11 @@ def circular_text(reports: Path) -> tuple[str, list[list[list[str]]]]:
     text = "\n".join(p.text for p in d.paragraphs)
     tables = [[[c.text.strip() for c in row.cells] for row in t.rows] for t in d.tables]
     return text, tables
+
+
+def headed(tables: list[list[list[str]]], first_cell: str) -> list[list[list[str]]]:
+    """The tables whose header row starts with ``first_cell``, in document order."""
+    return [t for t in tables if t[0][0] == first_cell]
 
 
 def pct(a: int, b: int) -> str:
@@ -84,7 +92,7 @@ def test_red_and_black_lists_follow_the_stated_rule(season_docs):
     order = sorted(per.index, key=lambda u: (per.at[u, "ratio"], -per.at[u, "platforms"], u))
     top = min(rank_cfg["top"], (len(order) + 1) // 2)
     red, black = order[:top], order[::-1][:min(rank_cfg["top"], len(order) - top)]
-    red_table, black_table = tables[1], tables[2]
+    red_table, black_table = headed(tables, "名次")
     assert [row[1] for row in red_table[1:]] == red
     assert [row[1] for row in black_table[1:]] == black
     assert not set(red) & set(black)
@@ -140,3 +148,112 @@ def test_the_circular_converts_to_pdf_and_renders(season_docs, tmp_path):
         assert words in text
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", pages)[1]) >= 3
+
+
+# --------------------------------------------------------------------------- internet groups (Annex 4)
+
+REFERENCE_DATE = pd.Timestamp("2023-04-25")  # the round's reference date, by hand
+MIN_MEMBERS = 10  # the notice: groups of 10 members or more are counted
+
+
+def groups_section(text: str) -> str:
+    """The circular's text from the groups heading to the next heading."""
+    return text[text.index("二、互联网群组情况"):text.index("三、红黑榜")]
+
+
+def test_groups_section_equals_the_seasons_groups_table(season_docs):
+    clean, reports, _, _ = season_docs
+    text, tables = circular_text(reports)
+    section = groups_section(text)
+    g = pd.read_parquet(clean / "groups.parquet")
+    counted = g["member_count"] >= MIN_MEMBERS
+    small = g["member_count"] < MIN_MEMBERS
+    temporary = g["group_kind"] == "temporary"
+    dissolve = temporary & ((g["end_on"] < REFERENCE_DATE) | (g["still_needed"] == "no"))
+    assert small.sum() > 0 and dissolve.sum() > 1 and g["group_platform"].nunique() > 1  # not vacuous
+    assert (f"共登记工作、学习类互联网群组{len(g)}个，涉及{g['unit'].nunique()}个单位。其中成员{MIN_MEMBERS}人及以上、"
+            f"计入统计范围的{int(counted.sum())}个，成员不足{MIN_MEMBERS}人、不计入统计的{int(small.sum())}个") in section
+    assert ("未填写成员人数" in section) == bool(g["member_count"].isna().any())
+    words = {"wechat": "微信群", "wecom": "企业微信群", "qq": "QQ群", "dingtalk": "钉钉群", "feishu": "飞书群",
+             "weibo": "微博群", "other": "其他"}
+    (table,) = headed(tables, "群组类型")
+    want = {words[code]: [str(len(part)), str(int(counted[part.index].sum())), str(int(dissolve[part.index].sum()))]
+            for code, part in g.groupby("group_platform")}
+    assert {row[0]: row[1:] for row in table[1:-1]} == want
+    assert table[-1] == ["合计", str(len(g)), str(int(counted.sum())), str(int(dissolve.sum()))]
+    per_unit = g.loc[dissolve, "unit"].value_counts()
+    assert f"应予解散的群组{int(dissolve.sum())}个，涉及{len(per_unit)}个单位：" in section
+    named = re.findall(r"([^：、（]+)（(\d+)个）", section.split("涉及")[-1])
+    assert {u: int(n) for u, n in named} == per_unit.to_dict()
+    # the findings say the same: one R-dissolve finding per group to dissolve, R-group-size per small group
+    f = pd.read_parquet(reports / "findings.parquet")
+    assert f.loc[f["rule"] == "R-dissolve", "unit"].value_counts().to_dict() == per_unit.to_dict()
+    assert (f["rule"] == "R-group-size").sum() == small.sum()
+    for owner in g["owner"].dropna():
+        assert owner not in text
+
+
+def hand_written_groups() -> pd.DataFrame:
+    """Eight groups of three units and one without, each row an edge of a rule (see the comments)."""
+    rows = [  # unit, platform code, kind, members, end, still needed, owner
+        ("化学学院", "wechat", "temporary", 10, "2023-03-01", "yes", "郑一鸣"),  # exactly 10: counted; ended: dissolve
+        ("化学学院", "qq", "long_term", 9, None, "no", "钱二丽"),  # 9: small; long-term marked not needed: kept
+        ("化学学院", "wechat", "temporary", 40, "2023-04-25", "yes", "孙三强"),  # ends on the reference date: kept
+        ("物理学院", "dingtalk", "temporary", 200, "2023-12-31", "no", "李四海"),  # not needed any more: dissolve
+        ("物理学院", "dingtalk", "temporary", 3, "2023-01-01", None, "周五洋"),  # small and ended: dissolve
+        ("后勤处", "other", "long_term", None, None, "yes", "吴六顺"),  # no member count
+        ("后勤处", "wechat", "long_term", 500, None, None, "冯七星"),
+        ("  ", "weibo", "temporary", 12, "2023-02-01", "yes", "褚八方"),  # no unit (blank): named 未识别单位
+    ]
+    df = pd.DataFrame(rows, columns=["unit", "group_platform", "group_kind", "member_count", "end_on", "still_needed",
+                                     "owner"])
+    raw = {"wechat": "微信群", "qq": "QQ", "dingtalk": "钉钉", "other": "抖音粉丝群", "weibo": "微博群"}
+    return df.assign(group_name=[f"工作群{i}" for i in range(len(df))], group_platform_raw=df["group_platform"].map(raw),
+                     purpose="工作通知", member_count=df["member_count"].astype("Int64"),
+                     end_on=pd.to_datetime(df["end_on"]))
+
+
+def render(season_docs, out: Path, groups: pd.DataFrame | None) -> tuple[str, list[list[list[str]]]]:
+    """The circular of the documents season with ``groups`` as its Annex 4 (None: no Annex 4), no charts."""
+    clean, reports, config, _ = season_docs
+    tables = {k: v for k, v in checks.load_clean_tables(clean).items() if k != "groups"}
+    if groups is not None:
+        tables["groups"] = groups
+    settings = dataclasses.replace(documents.settings(config), charts=())
+    circular.write_circular(tables, pd.read_parquet(reports / "findings.parquet"), out, config, settings, out)
+    return circular_text(out)
+
+
+def test_groups_section_of_a_hand_written_groups_table(season_docs, tmp_path):
+    text, tables = render(season_docs, tmp_path, hand_written_groups())
+    section = groups_section(text)
+    assert ("各单位共登记工作、学习类互联网群组8个，涉及3个单位。其中成员10人及以上、计入统计范围的5个，"
+            "成员不足10人、不计入统计的2个，未填写成员人数的1个。") in section
+    (table,) = headed(tables, "群组类型")
+    assert table == [["群组类型", "登记群组（个）", "计入统计（个）", "应解散（个）"],
+                     ["微信群", "3", "3", "1"], ["QQ群", "1", "0", "0"], ["钉钉群", "2", "1", "2"], ["微博群", "1", "1", "1"],
+                     ["其他", "1", "0", "0"], ["合计", "8", "5", "4"]]
+    assert ("应予解散的群组4个，涉及3个单位：物理学院（2个）、化学学院（1个）、未识别单位（1个）。"
+            "请上述单位于2023年5月10日前解散相关群组"
+            in section)
+    for owner in hand_written_groups()["owner"]:
+        assert owner not in text
+
+
+def test_groups_section_without_groups_to_dissolve(season_docs, tmp_path):
+    kept = hand_written_groups().iloc[[1, 2, 5, 6]]
+    text, tables = render(season_docs, tmp_path, kept)
+    section = groups_section(text)
+    assert "共登记工作、学习类互联网群组4个，涉及2个单位" in section
+    assert "暂未发现应解散的临时群组" in section and "应予解散" not in section
+    assert headed(tables, "群组类型")[0][-1] == ["合计", "4", "2", "0"]
+
+
+@pytest.mark.parametrize("groups", ["absent", "empty"])
+def test_a_season_without_groups_says_none_were_registered(season_docs, tmp_path, groups):
+    empty = pd.read_parquet(season_docs[0] / "groups.parquet").iloc[0:0]
+    text, tables = render(season_docs, tmp_path, None if groups == "absent" else empty)
+    assert groups_section(text).splitlines()[1:] == ["本轮各单位均未登记互联网群组。"]
+    assert headed(tables, "群组类型") == []
+    assert "{{" not in text and "{%" not in text
+    assert len(headed(tables, "名次")) == 2  # the rest of the circular is there

@@ -134,6 +134,41 @@ def annex1_template():
 # --------------------------------------------------------------------------- the circular
 
 
+def _groups_section(doc) -> None:
+    """Annex 4 in the circular: the groups registered (by platform, in a table), those in the notice's scope
+    (``group_min_members`` members or more), the units with groups to dissolve and by when. A season without
+    groups gets one sentence instead (the table between ``{%p if %}`` and ``{%p else %}`` is left out)."""
+    doc.add_heading("二、互联网群组情况", level=1)
+    doc.add_paragraph("{%p if n_groups %}")
+    doc.add_paragraph("各单位共登记工作、学习类互联网群组{{ n_groups }}个，涉及{{ n_group_units }}个单位。其中成员"
+                      "{{ group_min_members }}人及以上、计入统计范围的{{ n_groups_counted }}个，成员不足"
+                      "{{ group_min_members }}人、不计入统计的{{ n_groups_small }}个"
+                      "{% if n_groups_no_count %}，未填写成员人数的{{ n_groups_no_count }}个{% endif %}。"
+                      "按群组类型统计如下：")
+    t = doc.add_table(rows=3, cols=4)
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(t.rows[0].cells, ("群组类型", "登记群组（个）", "计入统计（个）", "应解散（个）"), strict=True):
+        cell.text = text
+    t.rows[1].cells[0].text = "{%tr for g in group_platforms %}"
+    for cell, text in zip(t.rows[2].cells, ("{{ g.name }}", "{{ g.count }}", "{{ g.counted }}", "{{ g.dissolve }}"),
+                          strict=True):
+        cell.text = text
+    t.add_row().cells[0].text = "{%tr endfor %}"
+    row = t.add_row().cells
+    for cell, text in zip(row, ("合计", "{{ n_groups }}", "{{ n_groups_counted }}", "{{ n_dissolve }}"), strict=True):
+        cell.text = text
+    _widths(t, (4.0, 4.0, 4.0, 4.0))
+    doc.add_paragraph("{% if n_dissolve %}因临时性工作建立、已过结束时间或已无存在必要，应予解散的群组{{ n_dissolve }}个，"
+                      "涉及{{ dissolve_units|length }}个单位："
+                      "{% for u in dissolve_units %}{{ u.unit }}（{{ u.count }}个）{% if not loop.last %}、{% endif %}"
+                      "{% endfor %}。请上述单位于{{ reply_deadline }}前解散相关群组，并将解散情况报送{{ department }}。"
+                      "{% else %}经检查，暂未发现应解散的临时群组。{% endif %}")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("本轮各单位均未登记互联网群组。")
+    doc.add_paragraph("{%p endif %}")
+
+
 def circular_template():
     doc = Document()
     _page(doc)
@@ -173,7 +208,9 @@ def circular_template():
     _center(doc, "图{{ loop.index }}　{{ chart.title }}", size=10.5)
     doc.add_paragraph("{%p endfor %}")
 
-    doc.add_heading("二、红黑榜", level=1)
+    _groups_section(doc)
+
+    doc.add_heading("三、红黑榜", level=1)
     doc.add_paragraph("排名规则：{{ ranking_rule }}")
     for title, var in (("红榜（问题最少的单位）", "red"), ("黑榜（问题最多的单位）", "black")):
         doc.add_heading(title, level=2)
@@ -189,7 +226,7 @@ def circular_template():
         t.add_row().cells[0].text = "{%tr endfor %}"
         _widths(t, (1.6, 6.4, 2.4, 2.4, 3.2))
 
-    doc.add_heading("三、整改要求", level=1)
+    doc.add_heading("四、整改要求", level=1)
     doc.add_paragraph("各单位已收到本单位的整改清单。请存在问题的单位对照清单逐项整改：“僵尸”平台和不再使用的平台应及时"
                       "注销、关停，主管领导应为本单位党政一把手，运营管理负责人须为我校在职教职工，个人账号不得以学校名称"
                       "谐音、污名化方式命名。请于{{ reply_deadline }}前完成整改，并将整改情况报送{{ department }}。"

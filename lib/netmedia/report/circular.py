@@ -11,7 +11,9 @@ Every fact is read, never re-coded: zombies are :func:`netmedia.validate.derive.
 ``derive``'s ``is_late``, a unit's submission is ``derive``'s ``has_submission`` (through
 :func:`netmedia.report.charts.missing_unit_list`), the ranking is the dashboard's
 (:func:`netmedia.report.charts.unit_ranking_table`) and the rule's sentence and list length are config
-(``[documents.ranking]``). Only units, categories and counts reach the circular: it is shareable.
+(``[documents.ranking]``), the groups' facts are :func:`netmedia.validate.derive.derive_groups`' (``counted``,
+``must_dissolve``) and their platforms' words the word list's (:func:`netmedia.report.charts.group_platform_label`).
+Only units, categories and counts reach the circular: it is shareable (no group name, no owner).
 """
 
 from __future__ import annotations
@@ -86,6 +88,37 @@ def finding_figures(findings: pd.DataFrame) -> dict[str, int]:
             "n_units_with_findings": int(findings["unit"].nunique()) if len(findings) else 0}
 
 
+def group_platform_rows(d: pd.DataFrame) -> list[dict[str, object]]:
+    """Per group platform present (in the word list's order, then 未填): groups registered, those counted
+    (R-group-size's ``counted``) and those to dissolve (R-dissolve's ``must_dissolve``), from derived groups."""
+    label = d["group_platform"].map(charts.group_platform_label)
+    order = [word for _, word in schema.choice_words("group_platform")]
+    names = [w for w in order if (label == w).any()] + sorted(set(label) - set(order))
+    return [{"name": name, "count": int((label == name).sum()),
+             "counted": int(d.loc[label == name, "counted"].eq(True).fillna(False).sum()),
+             "dissolve": int(d.loc[label == name, "must_dissolve"].eq(True).fillna(False).sum())} for name in names]
+
+
+def group_figures(groups: pd.DataFrame, config: Config) -> dict[str, object]:
+    """The circular's groups section: registered groups (``n_groups``, 0 for a season without Annex 4) and the
+    units that registered any; those with ``group_min_members`` members or more (counted), fewer, or no count;
+    the rows by platform; the groups to dissolve and, per unit (most first), how many. Units only, no owner."""
+    figures: dict[str, object] = {"group_min_members": config.thresholds.group_min_members, "n_groups": len(groups),
+                                  "n_group_units": 0, "n_groups_counted": 0, "n_groups_small": 0,
+                                  "n_groups_no_count": 0, "group_platforms": [], "n_dissolve": 0, "dissolve_units": []}
+    if not len(groups):
+        return figures  # every tag has a value: a school's own template may show them outside {% if n_groups %}
+    d = derive.derive_groups(groups, config)
+    counted, dissolve = d["counted"], d["must_dissolve"].eq(True).fillna(False).astype(bool)
+    per_unit = d.loc[dissolve, "unit"].fillna(UNKNOWN_UNIT).value_counts()
+    return {**figures, "n_group_units": int(d["unit"].dropna().nunique()),
+            "n_groups_counted": int(counted.eq(True).fillna(False).sum()),
+            "n_groups_small": int(counted.eq(False).fillna(False).sum()), "n_groups_no_count": int(counted.isna().sum()),
+            "group_platforms": group_platform_rows(d), "n_dissolve": int(dissolve.sum()),
+            "dissolve_units": [{"unit": u, "count": int(n)}
+                               for u, n in sorted(per_unit.items(), key=lambda un: (-un[1], un[0]))]}
+
+
 def red_black(platforms: pd.DataFrame, findings: pd.DataFrame, top: int) -> tuple[list[dict], list[dict]]:
     """The red list (best ``top``) and black list (worst ``top``) of the dashboard's ranking, no unit on both:
     as the ranking chart splits it."""
@@ -153,7 +186,7 @@ def circular_context(tables: Mapping[str, pd.DataFrame], findings: pd.DataFrame,
         "reply_deadline": zh_date(reply_deadline_for(config)), "date": zh_date(today or dt.date.today()),
         **submission_figures(tables, config),
         "n_platforms": len(platforms), "classes": class_counts(platforms), "n_zombie": zombies,
-        **finding_figures(findings),
+        **finding_figures(findings), **group_figures(_table(tables, "groups"), config),
         "ranking_rule": settings.ranking.rule, "red": red, "black": black, "appendix": appendix(findings),
     }
 
