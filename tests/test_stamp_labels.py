@@ -23,11 +23,18 @@ def test_inserted_and_moved_columns_are_found_by_label():
 def test_deleted_renamed_or_doubled_label_is_absent():
     got = located_layout(LAYOUT, ["序号", "问题类型", "整改情况"])  # 问题编号 deleted
     assert got is not None and got.columns == (None, "rule_zh", "reply")
-    got = located_layout(LAYOUT, ["序号", "问题类型", "整改结果", "问题编号"])  # reply's label renamed
-    assert got is not None and got.columns == (None, "rule_zh", None, "finding_id")
+    got = located_layout(LAYOUT, ["序号", "备注", "问题类型", "整改结果", "问题编号"])  # renamed, one inserted
+    assert got is not None and got.columns == (None, None, "rule_zh", None, "finding_id")
     got = located_layout(LAYOUT, ["整改情况", "问题类型", "整改情况", "问题编号", "序号"])  # two 整改情况: neither
     assert got is not None and got.columns == (None, "rule_zh", None, "finding_id", None)
     assert located_layout(LAYOUT, ["甲", "乙", "丙"]) is None
+
+
+def test_label_retyped_in_place_keeps_its_column():
+    """Every other label is where it was written: no column moved, the retyped one is the reply's."""
+    assert located_layout(LAYOUT, ["序号", "问题类型", "整改结果", "问题编号"]) is LAYOUT
+    got = located_layout(LAYOUT, ["序号", "问题类型", "整改结果"])  # and the last column deleted
+    assert got is not None and got.columns == (None, "rule_zh", "reply")
 
 
 def test_stamp_without_labels_is_read_by_position():

@@ -94,27 +94,30 @@ def parse_stamp(rows: list[list[object]]) -> Stamp | None:
 
 def located_layout(layout: SheetLayout, header: list[str]) -> SheetLayout | None:
     """``layout`` checked against the labels a returned sheet has at its header row (``header``, column by
-    column): the layout itself when every label the writer put is still at its column (or the stamp kept no
-    labels); else each field at the one column whose label is the writer's label for it (compared after
-    :func:`~netmedia.transform.text.fold`), a field whose label is gone or found twice being absent, never
-    guessed; None when no field is found at all. A column the unit appended after the last one changes nothing.
+    column; labels compared after :func:`~netmedia.transform.text.fold`).
+
+    - No label the writer put is at another column than its own (none moved, at least one still in place, or the
+      stamp kept no labels): the stamp's positions stand, a column whose label the unit retyped included. A
+      column appended after the last one changes nothing.
+    - Else columns were inserted, deleted or moved: each field is at the one column carrying its label; a field
+      whose label is gone or found twice is absent, never guessed.
+    - None when no label of the layout is found at all.
     """
     if not layout.labels:
         return layout
     folded = [fold(h or "") for h in header]
-    written = [fold(label) for label in layout.labels]
-    if folded[:len(written)] == written:
-        return layout
-    at: dict[str, int] = {}
-    for f, label in zip(layout.columns, written, strict=True):
-        found = [j for j, h in enumerate(folded) if h == label]
-        if f and label and len(found) == 1:
-            at[f] = found[0]
-    if not at:
+    found = {f: [j for j, h in enumerate(folded) if h == fold(label)]
+             for f, label in zip(layout.columns, layout.labels, strict=True) if f and fold(label)}
+    stamped = {f: j for j, f in enumerate(layout.columns) if f}
+    moved = any(js and js != [stamped[f]] for f, js in found.items())
+    if not moved and any(found.values()):
+        return layout if len(header) >= len(layout.columns) else SheetLayout(
+            layout.table, layout.header_row, layout.columns[:len(header)], layout.labels[:len(header)])
+    field_at = {js[0]: f for f, js in found.items() if len(js) == 1}
+    if not field_at:
         return None
-    field_at = {j: f for f, j in at.items()}
-    columns = tuple(field_at.get(j) for j in range(len(header)))
-    return SheetLayout(layout.table, layout.header_row, columns, tuple(h or "" for h in header))
+    return SheetLayout(layout.table, layout.header_row, tuple(field_at.get(j) for j in range(len(header))),
+                       tuple(h or "" for h in header))
 
 
 def workbook_stamp(wb: pc.CalamineWorkbook) -> Stamp | None:
