@@ -471,3 +471,15 @@ def test_the_list_is_not_protected_so_the_reader_must_check(round_trip):
     stamp = read_stamp(round_trip["reports"] / "整改清单" / "水利学院.xlsx")
     lay = stamp.sheets["整改清单"]
     assert list(lay.labels) == [c.value for c in ws[lay.header_row]][:len(lay.labels)]
+
+
+def test_list_whose_header_row_was_emptied_is_rejected(round_trip, tmp_path):
+    def empty_header(ws, header_row: int, labels: list) -> None:
+        for j in range(1, len(labels) + 1):
+            ws.cell(header_row, j).value = None
+
+    raw = tmp_path / "raw"
+    _changed_list(round_trip, raw / "水利学院回复.xlsx", empty_header)
+    got = _ingest_one(raw)
+    assert got["replies"].empty  # no column is confirmed: nothing read by position
+    assert sorted(got["rejects"]["source_row"]) == [5, 6]  # and nothing lost

@@ -61,12 +61,12 @@ class _ListRow(NamedTuple):
 
 def _located(st: tables.SheetTable, stamp: Stamp) -> tuple[SheetLayout, dict[str, int]] | None:
     """The list sheet's layout and the column of each field the labels of its returned header row confirm
-    (:func:`~netmedia.extract.stamp.located_layout`); None for a sheet that is no list sheet, or whose stamped
-    header row was emptied (the reader then drops its layout)."""
+    (:func:`~netmedia.extract.stamp.located_layout`); None for a sheet that is no list sheet. A sheet whose
+    stamped header row was emptied (the reader then drops its layout and guesses a header) confirms no column."""
     layout = stamp.sheets.get(st.source_sheet)
-    if layout is None or layout.table != LIST_TABLE or st.layout is None:
+    if layout is None or layout.table != LIST_TABLE:
         return None
-    located = located_layout(layout, st.header)
+    located = located_layout(layout, st.header if st.layout is not None else [])
     columns = located.columns if located is not None else ()
     return layout, {f: j for j, f in enumerate(columns) if f and j < st.data_lists.width}
 
@@ -79,18 +79,18 @@ def _missing(layout: SheetLayout, f: str) -> str:
 def _list_rows(sheets: list[tables.SheetTable], stamp: Stamp) -> Iterator[_ListRow]:
     """Every list row below the stamp's header row whose reply cell holds text, read at the columns the header's
     labels confirm: a reply, or a reject when its finding id cannot be read. A sheet whose reply column is gone
-    gives every one of its data rows as a reject (which of them hold a reply cannot be told)."""
+    gives every one of its rows below the header as a reject (which of them hold a reply cannot be told)."""
     for st in sheets:
         found = _located(st, stamp)
         if found is None:
             continue
         layout, at = found
         dl = st.data_lists
-        if REPLY_FIELD not in at:
-            text = dict(zip(st.row_lists.source_row, st.row_lists.text, strict=True))
+        if REPLY_FIELD not in at:  # every non-empty row below the header (the reader may have found no data rows)
             reason = _missing(layout, REPLY_FIELD)
-            yield from (_ListRow(st.source_sheet, row, None, None, text[row], reason)
-                        for row in dl.source_row if row > layout.header_row and text.get(row))
+            yield from (_ListRow(st.source_sheet, row, None, None, text, reason)
+                        for row, text in zip(st.row_lists.source_row, st.row_lists.text, strict=True)
+                        if row > layout.header_row and text)
             continue
         answers = dl.columns[at[REPLY_FIELD]]
         ids = dl.columns[at[ID_FIELD]] if ID_FIELD in at else [None] * len(answers)
