@@ -106,8 +106,8 @@ def located_layout(layout: SheetLayout, header: list[str]) -> SheetLayout | None
     if not layout.labels:
         return layout
     folded = [fold(h or "") for h in header]
-    found = {f: [j for j, h in enumerate(folded) if h == fold(label)]
-             for f, label in zip(layout.columns, layout.labels, strict=True) if f and fold(label)}
+    written = {f: fold(label) for f, label in zip(layout.columns, layout.labels, strict=True) if f}
+    found = {f: [j for j, h in enumerate(folded) if h == label] for f, label in written.items() if label}
     stamped = {f: j for j, f in enumerate(layout.columns) if f}
     moved = any(js and js != [stamped[f]] for f, js in found.items())
     if not moved and any(found.values()):
