@@ -290,3 +290,57 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert cli.main(["--config", str(tmp_path / "none.toml"), "templates", str(clean), "--out", str(out)]) == 2
     assert cli.main(["templates", str(clean), "--out", str(out)]) == cli.EXIT_OK
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{u}.xlsx" for u in UNITS)
+
+
+# ------------------------------------------------------------------ columns changed in a returned template
+def _columns_changed(made: Path, raw: Path) -> None:
+    """水利学院's template with its sheet's protection lifted (no password: Excel's 撤销工作表保护), a column 说明
+    inserted before 平台名称 and 联系电话 cut and inserted before 平台类型."""
+    wb = openpyxl.load_workbook(made / "水利学院.xlsx")
+    ws = wb[P2]
+    ws.protection.sheet = False
+    col = {c.value: c.column for c in ws[2]}
+    ws.insert_cols(col["平台名称"])
+    ws.cell(2, col["平台名称"], "说明")
+    ws.cell(3, col["平台名称"], "单位自加说明")
+    phone = col["联系电话"] + 1  # shifted by the inserted column
+    cells = [ws.cell(r, phone).value for r in range(1, ws.max_row + 1)]
+    ws.delete_cols(phone)
+    ws.insert_cols(col["平台类型"])
+    for r, v in enumerate(cells, start=1):
+        ws.cell(r, col["平台类型"], v)
+    wb.save(raw / "回执.xlsx")
+
+
+def test_template_forbids_column_changes_but_protection_binds_no_one(made):
+    ws = openpyxl.load_workbook(made / "水利学院.xlsx")[P2]
+    assert ws.protection.sheet and ws.protection.insertColumns and ws.protection.deleteColumns  # True: forbidden
+    assert not ws.protection.password  # lifted with one click; LibreOffice, WPS or a script ignore it anyway
+
+
+def test_template_columns_located_by_label(made, tmp_path):
+    from netmedia.extract.stamp import located_layout
+    from netmedia.extract.tables import read_tables
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _columns_changed(made, raw)
+    st = next(s for s in read_tables(raw / "回执.xlsx") if s.source_sheet == P2)
+    lay = located_layout(st.layout, st.header)
+    assert lay is not None
+    got = {f: st.data_lists.columns[j][0] for j, f in enumerate(lay.columns) if f}  # 水利青年's row
+    assert got["platform_name"] == "水利青年" and got["operator"] == "李四"
+    assert got["operator_phone"] == "13800000360" and got["platform_type_raw"] == "微信公众号"
+    assert got["record_id"] == "P0000000001" and "单位自加说明" not in got.values()
+
+
+@pytest.mark.xfail(strict=True, reason="needs records._layout_columns to read stamp.located_layout (lead's hook); "
+                                       "remove this marker with the hook")
+def test_returned_template_with_changed_columns_ingests_by_label(made, tmp_path, config):
+    raw = tmp_path / "raw"
+    _roster(raw)
+    _columns_changed(made, raw)
+    p = season.ingest(raw, None, config).tables["platforms"].set_index("platform_name")
+    assert p.loc["水利青年", ["operator", "operator_phone", "record_id"]].tolist() == ["李四", "13800000360",
+                                                                                    "P0000000001"]
+    assert set(p.index) == {"水利青年", "水利学院微博", "水院抖音"}

@@ -19,6 +19,7 @@ from pathlib import Path
 import python_calamine as pc
 
 from netmedia.extract.guard import UnreadableFile, error_text
+from netmedia.transform.text import fold
 
 STAMP_SHEET = "netmedia_stamp"  # hidden sheet; the ingest never reads it as data
 MAGIC = "netmedia"  # A1: this word, B1: the stamp format version
@@ -29,11 +30,17 @@ KINDS = ("template", "rectification")
 @dataclass(frozen=True)
 class SheetLayout:
     """One data sheet of a stamped workbook: its table, its 1-based header row and, per column (A, B, …), the
-    field it holds (None: a column that is no field, e.g. 序号)."""
+    field it holds (None: a column that is no field, e.g. 序号), and the header label the writer put above each
+    column (empty in stamps written before labels were kept).
+
+    The labels let a reader check the layout against the workbook that came back: a unit may insert, delete or
+    move a column in Excel (sheet protection can be lifted and other software ignores it), and the stamp's
+    positions alone would then read one field's cells as another's (:func:`located_layout`)."""
 
     table: str
     header_row: int
     columns: tuple[str | None, ...]
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,10 @@ class Stamp:
                ["unit", self.unit], ["source_round", self.source_round],
                ["aside", json.dumps(list(self.aside), ensure_ascii=False)]]
         for name, lay in self.sheets.items():
-            out.append(["sheet", name, json.dumps({"table": lay.table, "header_row": lay.header_row,
-                                                   "columns": list(lay.columns)}, ensure_ascii=False)])
+            entry = {"table": lay.table, "header_row": lay.header_row, "columns": list(lay.columns)}
+            if lay.labels:
+                entry["labels"] = list(lay.labels)
+            out.append(["sheet", name, json.dumps(entry, ensure_ascii=False)])
         return out
 
 
@@ -73,13 +82,42 @@ def parse_stamp(rows: list[list[object]]) -> Stamp | None:
         cells = ["" if c is None else str(c) for c in row]
         if len(cells) >= 3 and cells[0] == "sheet":
             lay = json.loads(cells[2])
-            sheets[cells[1]] = SheetLayout(lay["table"], int(lay["header_row"]), tuple(lay["columns"]))
+            sheets[cells[1]] = SheetLayout(lay["table"], int(lay["header_row"]), tuple(lay["columns"]),
+                                           tuple(lay.get("labels", ())))
         elif len(cells) >= 2 and cells[0]:
             values[cells[0]] = cells[1]
     if values.get("kind") not in KINDS:
         return None
     return Stamp(values["kind"], values.get("version", ""), values.get("round", ""), values.get("unit", ""), sheets,
                  values.get("source_round", ""), tuple(json.loads(values.get("aside") or "[]")))
+
+
+def located_layout(layout: SheetLayout, header: list[str]) -> SheetLayout | None:
+    """``layout`` checked against the labels a returned sheet has at its header row (``header``, column by
+    column; labels compared after :func:`~netmedia.transform.text.fold`).
+
+    - No label the writer put is at another column than its own (none moved, at least one still in place, or the
+      stamp kept no labels): the stamp's positions stand, a column whose label the unit retyped included. A
+      column appended after the last one changes nothing.
+    - Else columns were inserted, deleted or moved: each field is at the one column carrying its label; a field
+      whose label is gone or found twice is absent, never guessed.
+    - None when no label of the layout is found at all.
+    """
+    if not layout.labels:
+        return layout
+    folded = [fold(h or "") for h in header]
+    written = {f: fold(label) for f, label in zip(layout.columns, layout.labels, strict=True) if f}
+    found = {f: [j for j, h in enumerate(folded) if h == label] for f, label in written.items() if label}
+    stamped = {f: j for j, f in enumerate(layout.columns) if f}
+    moved = any(js and js != [stamped[f]] for f, js in found.items())
+    if not moved and any(found.values()):
+        return layout if len(header) >= len(layout.columns) else SheetLayout(
+            layout.table, layout.header_row, layout.columns[:len(header)], layout.labels[:len(header)])
+    field_at = {js[0]: f for f, js in found.items() if len(js) == 1}
+    if not field_at:
+        return None
+    return SheetLayout(layout.table, layout.header_row, tuple(field_at.get(j) for j in range(len(header))),
+                       tuple(h or "" for h in header))
 
 
 def workbook_stamp(wb: pc.CalamineWorkbook) -> Stamp | None:

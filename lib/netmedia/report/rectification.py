@@ -302,8 +302,10 @@ def _unit_sheets(unit: str, rows: pd.DataFrame, config: Config, reply_by: dt.dat
 
 def list_stamp(unit: str, main: SheetSpec, config: Config) -> Stamp:
     """The stamp of a unit's list: kind ``rectification``, the round, the unit, and the list sheet's layout (its
-    header row and the field of each column), by which :mod:`netmedia.transform.replies` reads it back."""
-    layout = SheetLayout(LIST_TABLE, main.header_row, tuple(str(c) for c in main.df.columns))
+    header row, the field of each column and the label written above it), by which
+    :mod:`netmedia.transform.replies` reads it back."""
+    columns = tuple(str(c) for c in main.df.columns)
+    layout = SheetLayout(LIST_TABLE, main.header_row, columns, tuple((main.headers or {}).get(c, c) for c in columns))
     return Stamp("rectification", LIST_VERSION, str(config.round.name), unit, {LIST_SHEET: layout})
 
 

@@ -73,10 +73,16 @@ def template_columns(table: str) -> tuple[schema.Column, ...]:
     return tuple(c for c in schema.columns(table) if c.template)
 
 
+def header_label(c: schema.Column) -> str:
+    """The label above a column of a template's sheet (the stamp keeps it, to check a returned sheet's columns)."""
+    return wording()["record_id_header"] if c.template_hidden else c.zh
+
+
 def stamp_for(unit: str, config: Config) -> Stamp:
     """The stamp of ``unit``'s template: made from this round, for the next."""
     w = wording()
-    layouts = {sheet: SheetLayout(table, HEADER_ROW + 1, tuple(c.name for c in template_columns(table)))
+    layouts = {sheet: SheetLayout(table, HEADER_ROW + 1, tuple(c.name for c in template_columns(table)),
+                                  tuple(header_label(c) for c in template_columns(table)))
                for table, sheet in schema.template_tables().items()}
     return Stamp("template", str(w["version"]), next_round(config), unit, layouts, source_round=config.round.name,
                  aside=(w["sheets"]["instructions"], w["sheets"]["lists"]))
@@ -177,8 +183,7 @@ def _data_sheet(ws: Worksheet, sheet: str, layout: SheetLayout, df: pd.DataFrame
     ws.set_row(TITLE_ROW, 22)
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, len(cols) - 1, cell_value(title), fmts.get(_TITLE))
     for j, c in enumerate(cols):
-        label = w["record_id_header"] if c.template_hidden else c.zh
-        ws.write_string(HEADER_ROW, j, label, fmts.get(_HEAD))
+        ws.write_string(HEADER_ROW, j, header_label(c), fmts.get(_HEAD))
         ws.set_column(j, j, max(display_width(c.zh) + 4, 12), fmts.get(_cell_props(c)), {"hidden": c.template_hidden})
         _validation(ws, c, first, last, j, lists)
     if df is not None:

@@ -7,6 +7,12 @@ A list that comes back is read by that layout, never by guessing its header, and
 the department's own findings, so none of them becomes a platform, an account or a reject. Each row whose reply
 cell holds text becomes one reply; a row left empty is no reply.
 
+The layout is checked against the labels of the returned header row first (:func:`stamp.located_layout`): a unit
+that inserted, deleted or moved a column in Excel (the list is not protected, and protection would not bind other
+software) has each field read from the column that still carries its label. A reply whose finding id cannot be
+read (its cell cleared, or the 问题编号 column gone) is a reject, and so is every row of a sheet whose reply column
+is gone: a reply is never taken from a column the label does not confirm.
+
 ``replied_at`` is the mail's date when the list came by mail, else the modification time of the file under
 ``data_raw/`` (the caller gives one or the other as ``received_at``).
 """
@@ -15,9 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from netmedia.extract import tables
-from netmedia.extract.stamp import Stamp
+from netmedia.extract.stamp import SheetLayout, Stamp, located_layout
 from netmedia.transform.text import clean
 
 KIND = "rectification"  # the stamp kind of a rectification list
@@ -39,24 +46,60 @@ def _text(v: object) -> str | None:
     return s or None
 
 
-def _list_rows(sheets: list[tables.SheetTable], stamp: Stamp) -> Iterator[tuple[str, int, str | None, str, str | None]]:
-    """(sheet, row, finding id, reply, rule) of every list row below the stamp's header row whose reply cell holds
-    text, read at the columns the stamp's layout gives."""
+NO_ID = "reply without its 问题编号 (the hidden finding id was cleared or the row was added)"
+NO_COLUMN = "returned list: column {label} not found (the list's columns were changed)"
+
+
+class _ListRow(NamedTuple):
+    sheet: str
+    row: int
+    finding_id: str | None
+    rule: str | None
+    text: str  # the reply; for a reject, the row's text when its reply column is gone
+    reason: str | None  # None: a reply; else why the row is a reject
+
+
+def _located(st: tables.SheetTable, stamp: Stamp) -> tuple[SheetLayout, dict[str, int]] | None:
+    """The list sheet's layout and the column of each field the labels of its returned header row confirm
+    (:func:`~netmedia.extract.stamp.located_layout`); None for a sheet that is no list sheet. A sheet whose
+    stamped header row was emptied (the reader then drops its layout and guesses a header) confirms no column."""
+    layout = stamp.sheets.get(st.source_sheet)
+    if layout is None or layout.table != LIST_TABLE:
+        return None
+    located = located_layout(layout, st.header if st.layout is not None else [])
+    columns = located.columns if located is not None else ()
+    return layout, {f: j for j, f in enumerate(columns) if f and j < st.data_lists.width}
+
+
+def _missing(layout: SheetLayout, f: str) -> str:
+    """The reason of a row whose field ``f``'s column is gone, naming the label the list was written with."""
+    return NO_COLUMN.format(label=dict(zip(layout.columns, layout.labels, strict=False)).get(f, f))
+
+
+def _list_rows(sheets: list[tables.SheetTable], stamp: Stamp) -> Iterator[_ListRow]:
+    """Every list row below the stamp's header row whose reply cell holds text, read at the columns the header's
+    labels confirm: a reply, or a reject when its finding id cannot be read. A sheet whose reply column is gone
+    gives every one of its rows below the header as a reject (which of them hold a reply cannot be told)."""
     for st in sheets:
-        layout = stamp.sheets.get(st.source_sheet)
-        if layout is None or layout.table != LIST_TABLE:
+        found = _located(st, stamp)
+        if found is None:
             continue
+        layout, at = found
         dl = st.data_lists
-        at = {f: j for j, f in enumerate(layout.columns) if f and j < dl.width}
-        if REPLY_FIELD not in at:
+        if REPLY_FIELD not in at:  # every non-empty row below the header (the reader may have found no data rows)
+            reason = _missing(layout, REPLY_FIELD)
+            yield from (_ListRow(st.source_sheet, row, None, None, text, reason)
+                        for row, text in zip(st.row_lists.source_row, st.row_lists.text, strict=True)
+                        if row > layout.header_row and text)
             continue
         answers = dl.columns[at[REPLY_FIELD]]
         ids = dl.columns[at[ID_FIELD]] if ID_FIELD in at else [None] * len(answers)
+        no_id = NO_ID if ID_FIELD in at else _missing(layout, ID_FIELD)
         shown = dl.columns[at[RULE_FIELD]] if RULE_FIELD in at else [None] * len(answers)
         for row, fid, reply, rule in zip(dl.source_row, ids, answers, shown, strict=True):
-            text = _text(reply)
+            text, finding = _text(reply), _text(fid)
             if row > layout.header_row and text is not None:
-                yield st.source_sheet, row, _text(fid), text, _text(rule)
+                yield _ListRow(st.source_sheet, row, finding, _text(rule), text, None if finding else no_id)
 
 
 def reply_rows(source_file: str, sheets: list[tables.SheetTable], stamp: Stamp,
@@ -64,15 +107,19 @@ def reply_rows(source_file: str, sheets: list[tables.SheetTable], stamp: Stamp,
     """The replies of a returned list: one row (the ``replies`` table's columns) per list row below the stamp's
     header row whose finding id and reply cells hold text. The unit is the stamp's; ``received_at`` (the mail's
     date, else the file's modification time) is ``replied_at``."""
-    return [{"finding_id": fid, "unit": stamp.unit or None, "rule": rule, "reply": reply, "replied_at": received_at,
-             "source_file": source_file, "source_sheet": sheet, "source_row": row}
-            for sheet, row, fid, reply, rule in _list_rows(sheets, stamp) if fid is not None]
+    return [{"finding_id": r.finding_id, "unit": stamp.unit or None, "rule": r.rule, "reply": r.text,
+             "replied_at": received_at, "source_file": source_file, "source_sheet": r.sheet, "source_row": r.row}
+            for r in _list_rows(sheets, stamp) if r.reason is None]
 
 
-NO_ID = "reply without its 问题编号 (the hidden finding id was cleared or the row was added)"
+def list_rejects(sheets: list[tables.SheetTable], stamp: Stamp) -> list[tuple[str, int, str, str]]:
+    """(sheet, row, reason, text) of the rows of a returned list that are no reply: a reply no finding id goes
+    with (:data:`NO_ID`, or :data:`NO_COLUMN` when the 问题编号 column is gone) and every row of a sheet whose
+    reply column is gone (:data:`NO_COLUMN`). Set aside as rejects, never guessed."""
+    return [(r.sheet, r.row, r.reason, r.text) for r in _list_rows(sheets, stamp) if r.reason is not None]
 
 
 def replies_without_id(sheets: list[tables.SheetTable], stamp: Stamp) -> list[tuple[str, int, str]]:
-    """(sheet, row, reply) of the replies no finding id goes with: set aside as rejects (:data:`NO_ID`), never
-    guessed."""
-    return [(sheet, row, reply) for sheet, row, fid, reply, _rule in _list_rows(sheets, stamp) if fid is None]
+    """(sheet, row, text) of :func:`list_rejects` without their reasons: what ``returns._returned_list`` sets
+    aside (as :data:`NO_ID`) until it reads :func:`list_rejects` and gives each its own reason."""
+    return [(sheet, row, text) for sheet, row, _reason, text in list_rejects(sheets, stamp)]
