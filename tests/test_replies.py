@@ -485,8 +485,6 @@ def test_list_whose_header_row_was_emptied_is_rejected(round_trip, tmp_path):
     assert sorted(got["rejects"]["source_row"]) == [5, 6]  # and nothing lost
 
 
-@pytest.mark.xfail(strict=True, reason="needs returns._returned_list to read replies.list_rejects (lead's change); "
-                                       "remove this marker with it")
 def test_rejects_of_a_changed_list_carry_the_true_reason(round_trip, tmp_path):
     raw = tmp_path / "raw"
     _changed_list(round_trip, raw / "水利学院回复.xlsx", _delete(ID_LABEL))

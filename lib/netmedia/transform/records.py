@@ -20,6 +20,7 @@ from pathlib import Path
 from netmedia import schema
 from netmedia.config import Config
 from netmedia.extract import tables
+from netmedia.extract.stamp import located_layout
 from netmedia.transform import annex, normalize, platform_urls, roles, row_units
 from netmedia.transform.normalize import (
     account_id,
@@ -267,8 +268,10 @@ def _columns(st: tables.SheetTable, ctx: Context) -> tuple[str | None, roles.She
 
 def _layout_columns(st: tables.SheetTable) -> tuple[str | None, roles.SheetMap | None]:
     """The annex and columns of a stamped sheet as its stamp lays them out (basis ``stamp``): the header is not
-    guessed and the labels are not read (a unit renaming one changes nothing)."""
-    lay = st.layout
+    guessed. Its labels are checked against the stamp's (:func:`netmedia.extract.stamp.located_layout`): a unit
+    retyping one label changes nothing, a column inserted, deleted or moved is followed by its label, and a field
+    whose label is gone is absent, never guessed."""
+    lay = located_layout(st.layout, st.header) if st.layout is not None else None
     annex_of = {t: a for a, t in annex.ANNEX_TABLE.items()}
     if lay is None or lay.table not in annex_of:
         return None, None

@@ -117,9 +117,3 @@ def list_rejects(sheets: list[tables.SheetTable], stamp: Stamp) -> list[tuple[st
     with (:data:`NO_ID`, or :data:`NO_COLUMN` when the 问题编号 column is gone) and every row of a sheet whose
     reply column is gone (:data:`NO_COLUMN`). Set aside as rejects, never guessed."""
     return [(r.sheet, r.row, r.reason, r.text) for r in _list_rows(sheets, stamp) if r.reason is not None]
-
-
-def replies_without_id(sheets: list[tables.SheetTable], stamp: Stamp) -> list[tuple[str, int, str]]:
-    """(sheet, row, text) of :func:`list_rejects` without their reasons: what ``returns._returned_list`` sets
-    aside (as :data:`NO_ID`) until it reads :func:`list_rejects` and gives each its own reason."""
-    return [(sheet, row, text) for sheet, row, _reason, text in list_rejects(sheets, stamp)]

@@ -92,8 +92,8 @@ def _returned_list(src: sources.Source, sheets: list[tables.SheetTable], stamp: 
     can be late); its message names the unit."""
     out = Rows()
     out.replies.extend(replies.reply_rows(src.source_file, sheets, stamp, at))
-    for sheet, row, reply in replies.replies_without_id(sheets, stamp):
-        out.reject(src.source_file, sheet, row, replies.NO_ID, reply)
+    for sheet, row, reason, text in replies.list_rejects(sheets, stamp):
+        out.reject(src.source_file, sheet, row, reason, text)
     n, bad = len(out.replies), len(out.rejects)
     out.submissions.append(records.submission(src.source_file, None, rows_read=n + bad, rows_clean=n,
                                               rows_rejected=bad, status="ok",
