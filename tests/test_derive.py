@@ -201,9 +201,9 @@ def test_units_and_submissions(config, units):
     subs = frame(
         "submissions",
         [
-            {"source_file": "a.xlsx", "unit": "水院", "received_at": "2023-04-25 23:59"},
-            {"source_file": "b.xlsx", "unit": None, "received_at": "2023-04-26 00:01"},
-            {"source_file": "c.xlsx", "unit": "水利学院", "received_at": None},
+            {"source_file": "a.xlsx", "unit": "水院", "annex": "2", "received_at": "2023-04-25 23:59"},
+            {"source_file": "b.xlsx", "unit": None, "annex": "2", "received_at": "2023-04-26 00:01"},
+            {"source_file": "c.xlsx", "unit": "水利学院", "annex": "3", "received_at": None},
         ],
     )
     u = derive.derive_units(units, subs)
