@@ -178,12 +178,19 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
     frames = changes.assign_record_ids(frames, previous)
     frames[changes.HISTORY] = changes.record_history(frames, previous, str(config.round.name))
     frames = {t: frames[t] for t in TABLES}
-    submitted = derive.returned_units_of(frames)
-    res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, read.errors,
+    res = IngestResult(frames, len(files), units_without_return(frames), root, read.errors,
                        roster_messages=list(messages.values()))
     if out is not None:
         res.error_log = write_ingest(res, out, config)
     return res
+
+
+def units_without_return(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The roster units, in roster order, outside :func:`netmedia.validate.derive.returned_units` (the ingest
+    summary's "units with no submission"; R-complete's 未报送 findings and :func:`submission_status`'s 未报送 are
+    the same units)."""
+    returned = derive.returned_units_of(tables)
+    return [u for u in tables["units"]["unit"] if u not in returned]
 
 
 ROSTER_FILES = {"units": "units.xlsx", "staff": "staff.xlsx"}  # under data_raw/reference/
