@@ -365,9 +365,9 @@ def test_personal_accounts_get_the_address_columns(config, units):
 ROUND_ROSTER = [  # unit, aliases, kind
     ("水利学院", None, "学院"), ("电力学院", "电院", "学院"), ("土木与交通学院", None, "学院"), ("机械学院", None, "学院"),
     ("工会", None, "群团"), ("档案馆", None, "直属单位"), ("图书馆", None, "直属单位"), ("校团委", None, "群团"),
-    ("党委宣传部", None, "党群部门"),
+    ("党委宣传部", None, "党群部门"), ("学生工作部", None, "党群部门"),
 ]  # fmt: skip
-SUBMITTED = {"水利学院", "电力学院", "土木与交通学院", "机械学院", "工会"}
+SUBMITTED = {"水利学院", "电力学院", "土木与交通学院", "机械学院", "工会", "学生工作部"}
 STATE = {  # the 报送状态 a person reads for each roster unit
     "水利学院": "按时报送",  # its own Annex 2, before the deadline
     "电力学院": "逾期报送",  # its Annex 3 under its alias 电院, after the deadline
@@ -378,6 +378,7 @@ STATE = {  # the 报送状态 a person reads for each roster unit
     "图书馆": "未报送",  # only a reply to its rectification list
     "校团委": "未报送",  # only netmedia's own instruction sheet of the template, skipped
     "党委宣传部": "未报送",  # nothing
+    "学生工作部": "见汇总台账",  # named only by a group row of a consolidated Annex 4
 }
 
 
@@ -393,6 +394,7 @@ def round_tables() -> dict[str, pd.DataFrame]:
         sub("全校汇总台账.xlsx", "台账", None, "2", "2023-04-22 08:00", clean=2),
         sub("机械学院.xlsx", "附件3", "机械学院", "3", None, clean=0, rejected=2),
         sub("工会.xlsx", "附件4", "工会", "4", "2023-04-24 17:00"),
+        sub("全校群组汇总.xlsx", "群组", None, "4", "2023-04-22 08:00"),
         sub("档案馆.xlsx", "Sheet1", "档案馆", None, "2023-04-21 08:00", status="rejected", clean=0, rejected=3,
             message="not an Annex 2/3/4 table (header found: 序号 | 姓名)"),
         sub("档案馆(1).xls", None, None, None, None, status="rejected", clean=0, message="unreadable workbook"),
@@ -408,7 +410,8 @@ def round_tables() -> dict[str, pd.DataFrame]:
         "submissions": frame("submissions", subs),
         "platforms": frame("platforms", platforms),
         "personal_accounts": frame("personal_accounts", []),
-        "groups": frame("groups", [{"unit": "工会", "group_name": "工会会员群", "source_file": "工会.xlsx"}]),
+        "groups": frame("groups", [{"unit": "工会", "group_name": "工会会员群", "source_file": "工会.xlsx"},
+                                   {"unit": "学生工作部", "group_name": "辅导员群", "source_file": "全校群组汇总.xlsx"}]),
         "replies": frame("replies", [{"finding_id": "F1", "unit": "图书馆", "reply": "已整改",
                                       "source_file": "整改清单_图书馆.xlsx"}]),
         "rejects": frame("rejects", []),
@@ -435,7 +438,7 @@ def test_returned_units_one_definition_every_consumer(config, tmp_path):
     figures = circular.submission_figures(tables, config)
     said["circular missing_units"] = set(roster) - set(figures["missing_units"].split("、"))
     said["circular n_submitted"] = figures["n_submitted"]
-    n = len(SUBMITTED)  # 5 of the 9 roster units
+    n = len(SUBMITTED)  # 6 of the 10 roster units
     assert said == {"derive.returned_units": SUBMITTED, "R-complete has_submission": SUBMITTED,
                     "ingest no-return list": SUBMITTED, "submission_status": SUBMITTED,
                     "dashboard card": f"{n}/{len(roster)}", "circular missing_units": SUBMITTED,
