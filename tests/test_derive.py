@@ -438,11 +438,18 @@ def test_returned_units_one_definition_every_consumer(config, tmp_path):
     figures = circular.submission_figures(tables, config)
     said["circular missing_units"] = set(roster) - set(figures["missing_units"].split("、"))
     said["circular n_submitted"] = figures["n_submitted"]
+    # the record history: a unit's previous record that no row of this round carries is ``missing`` only when
+    # the unit returned something (one previous platform per roster unit, none listed again)
+    from netmedia.validate import changes
+    previous = {"platforms": frame("platforms", [{"unit": u, "category": "weibo", "platform_name": f"{u}旧微博",
+                                                  "account_id": f"old-{i}"} for i, u in enumerate(roster)])}
+    history = changes.record_history(changes.assign_record_ids(tables, previous), previous, "2024")
+    said["record history missing"] = set(history.loc[history["change"] == "missing", "unit"])
     n = len(SUBMITTED)  # 6 of the 10 roster units
     assert said == {"derive.returned_units": SUBMITTED, "R-complete has_submission": SUBMITTED,
                     "ingest no-return list": SUBMITTED, "submission_status": SUBMITTED,
                     "dashboard card": f"{n}/{len(roster)}", "circular missing_units": SUBMITTED,
-                    "circular n_submitted": n}
+                    "circular n_submitted": n, "record history missing": SUBMITTED}
     # the person's view: one row per roster unit (the alias 电院 is 电力学院's row), each with its state
     assert dict(zip(status["单位"], status["报送状态"], strict=True)) == STATE
     assert season.units_without_return(tables) == [u for u in roster if u not in SUBMITTED]  # roster order
