@@ -420,7 +420,7 @@ def round_tables() -> dict[str, pd.DataFrame]:
 
 def test_returned_units_one_definition_every_consumer(config, tmp_path):
     from netmedia import season
-    from netmedia.report import circular, dashboard
+    from netmedia.report import charts, circular, dashboard
 
     tables = round_tables()
     roster = [u for u, _, _ in ROUND_ROSTER]
@@ -435,6 +435,11 @@ def test_returned_units_one_definition_every_consumer(config, tmp_path):
     html = dashboard.build_dashboard(tables, None, config, tmp_path, images=False).html.read_text(encoding="utf-8")
     card = re.search(r"<b>([^<]*)</b>已报送单位", html)
     said["dashboard card"] = card[1] if card else None
+    progress = charts.submission_progress(tables["submissions"], tables["units"], config,
+                                          [tables["platforms"], tables["groups"]])
+    said["progress chart units"] = set(charts.submitted_units(tables["submissions"], tables["units"],
+                                                              [tables["platforms"], tables["groups"]]).index)
+    said["progress chart"] = [int(m) for a in progress.layout.annotations for m in re.findall(r"已报送 (\d+) 个单位", a.text)]
     figures = circular.submission_figures(tables, config)
     said["circular missing_units"] = set(roster) - set(figures["missing_units"].split("、"))
     said["circular n_submitted"] = figures["n_submitted"]
@@ -449,7 +454,8 @@ def test_returned_units_one_definition_every_consumer(config, tmp_path):
     assert said == {"derive.returned_units": SUBMITTED, "R-complete has_submission": SUBMITTED,
                     "ingest no-return list": SUBMITTED, "submission_status": SUBMITTED,
                     "dashboard card": f"{n}/{len(roster)}", "circular missing_units": SUBMITTED,
-                    "circular n_submitted": n, "record history missing": SUBMITTED}
+                    "circular n_submitted": n, "record history missing": SUBMITTED,
+                    "progress chart units": SUBMITTED, "progress chart": [n]}
     # the person's view: one row per roster unit (the alias 电院 is 电力学院's row), each with its state
     assert dict(zip(status["单位"], status["报送状态"], strict=True)) == STATE
     assert season.units_without_return(tables) == [u for u in roster if u not in SUBMITTED]  # roster order

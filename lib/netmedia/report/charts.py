@@ -523,13 +523,17 @@ def roster_units(units: pd.DataFrame | None) -> list[str]:
     return sorted(set(units["unit"].dropna().astype("str")))
 
 
-def submitted_units(submissions: pd.DataFrame | None) -> pd.Series:
-    """Unit -> first received day (NaT when no submission of the unit carries a date)."""
-    if not _usable(submissions, "unit", "received_at"):
-        return pd.Series(dtype="datetime64[ns]")
-    s = submissions[submissions["unit"].notna()]
-    day = _dates(s["received_at"])
-    return day.groupby(s["unit"].astype("str")).min()
+def submitted_units(submissions: pd.DataFrame | None, units: pd.DataFrame | None = None,
+                    records: Iterable[pd.DataFrame | None] = ()) -> pd.Series:
+    """Unit -> first received day of its own annexes, for every unit that returned something
+    (``derive.returned_units``, spelt as the roster spells it); NaT when none of its annexes carries a date or a
+    consolidated registry's rows alone name it."""
+    returned = derive.returned_units(submissions, records, units)
+    day = pd.Series(dtype="datetime64[ns]")
+    if _usable(submissions, "unit", "annex", "received_at"):
+        s = submissions[submissions["unit"].notna() & submissions["annex"].notna()]
+        day = _dates(s["received_at"]).groupby(derive.roster_spelling(s["unit"], units).astype("str")).min()
+    return day.reindex(sorted(returned)).astype("datetime64[ns]")
 
 
 def missing_unit_list(submissions: pd.DataFrame | None, units: pd.DataFrame | None,
@@ -547,7 +551,8 @@ def submission_progress(submissions: pd.DataFrame | None, units: pd.DataFrame | 
                         records: Iterable[pd.DataFrame | None] = ()) -> go.Figure:
     """Cumulative distinct units submitted by day (step line), the deadline as a vertical line, the roster total
     as a horizontal line, and the units still missing in an annotation."""
-    first = submitted_units(submissions)
+    records = list(records)  # read twice
+    first = submitted_units(submissions, units, records)
     roster = roster_units(units)
     missing = missing_unit_list(submissions, units, records)
     if first.empty and not roster:
