@@ -680,8 +680,8 @@ def derive_units(units: pd.DataFrame, submissions: pd.DataFrame | None,
                  records: Iterable[pd.DataFrame | None] = ()) -> pd.DataFrame:
     """Unit roster plus R-complete's fact ``has_submission``: the unit is in :func:`returned_units`."""
     out = units.reset_index(drop=True).copy()
-    got = returned_units(submissions, records, units)
-    out["has_submission"] = out["unit"].isin(got).astype("boolean")
+    got = norm_name(pd.Series(sorted(returned_units(submissions, records, units)), dtype="str"))
+    out["has_submission"] = norm_name(out["unit"]).isin(set(got)).astype("boolean")
     return out
 
 
