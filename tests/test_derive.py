@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -201,9 +203,9 @@ def test_units_and_submissions(config, units):
     subs = frame(
         "submissions",
         [
-            {"source_file": "a.xlsx", "unit": "水院", "received_at": "2023-04-25 23:59"},
-            {"source_file": "b.xlsx", "unit": None, "received_at": "2023-04-26 00:01"},
-            {"source_file": "c.xlsx", "unit": "水利学院", "received_at": None},
+            {"source_file": "a.xlsx", "unit": "水院", "annex": "2", "received_at": "2023-04-25 23:59"},
+            {"source_file": "b.xlsx", "unit": None, "annex": "2", "received_at": "2023-04-26 00:01"},
+            {"source_file": "c.xlsx", "unit": "水利学院", "annex": "3", "received_at": None},
         ],
     )
     u = derive.derive_units(units, subs)
@@ -355,3 +357,105 @@ def test_personal_accounts_get_the_address_columns(config, units):
     d = derive.derive_personal_accounts(a, units, config)
     assert d["url_platform_consistent"].tolist() == [False, True]
     assert d["category_zh"].tolist() == ["微博", "知乎"]
+
+
+# --------------------------------------------------------------------------- which units returned something
+# One hand-written round: the units an analyst counts as having submitted, and every place that says so.
+# deadline 2023-04-25 (config/institution.toml)
+ROUND_ROSTER = [  # unit, aliases, kind
+    ("水利学院", None, "学院"), ("电力学院", "电院", "学院"), ("土木与交通学院", None, "学院"), ("机械学院", None, "学院"),
+    ("工会", None, "群团"), ("档案馆", None, "直属单位"), ("图书馆", None, "直属单位"), ("校团委", None, "群团"),
+    ("党委宣传部", None, "党群部门"), ("学生工作部", None, "党群部门"),
+]  # fmt: skip
+SUBMITTED = {"水利学院", "电力学院", "土木与交通学院", "机械学院", "工会", "学生工作部"}
+STATE = {  # the 报送状态 a person reads for each roster unit
+    "水利学院": "按时报送",  # its own Annex 2, before the deadline
+    "电力学院": "逾期报送",  # its Annex 3 under its alias 电院, after the deadline
+    "土木与交通学院": "见汇总台账",  # named only by the rows of a consolidated registry
+    "机械学院": "已报送（时间不详）",  # an Annex 3 sheet every row of which was rejected, no date
+    "工会": "按时报送",  # an Annex 4 (groups) only
+    "档案馆": "未报送",  # its only sheet was no annex table, its other file unreadable
+    "图书馆": "未报送",  # only a reply to its rectification list
+    "校团委": "未报送",  # only netmedia's own instruction sheet of the template, skipped
+    "党委宣传部": "未报送",  # nothing
+    "学生工作部": "见汇总台账",  # named only by a group row of a consolidated Annex 4
+}
+
+
+def round_tables() -> dict[str, pd.DataFrame]:
+    def sub(file, sheet, unit, annex, at, status="ok", clean=1, rejected=0, message=None):
+        return {"source_file": file, "source_sheet": sheet, "unit": unit, "annex": annex, "received_at": at,
+                "rows_read": clean + rejected, "rows_clean": clean, "rows_rejected": rejected, "status": status,
+                "message": message}
+
+    subs = [
+        sub("水利学院.xlsx", "附件2", "水利学院", "2", "2023-04-20 09:00"),
+        sub("电院报送.xlsx", "附件3", "电院", "3", "2023-04-27 10:00"),
+        sub("全校汇总台账.xlsx", "台账", None, "2", "2023-04-22 08:00", clean=2),
+        sub("机械学院.xlsx", "附件3", "机械学院", "3", None, clean=0, rejected=2),
+        sub("工会.xlsx", "附件4", "工会", "4", "2023-04-24 17:00"),
+        sub("全校群组汇总.xlsx", "群组", None, "4", "2023-04-22 08:00"),
+        sub("档案馆.xlsx", "Sheet1", "档案馆", None, "2023-04-21 08:00", status="rejected", clean=0, rejected=3,
+            message="not an Annex 2/3/4 table (header found: 序号 | 姓名)"),
+        sub("档案馆(1).xls", None, None, None, None, status="rejected", clean=0, message="unreadable workbook"),
+        sub("整改清单_图书馆.xlsx", None, None, None, None, message="整改清单回复（图书馆）：1 条"),
+        sub("校团委.xlsx", "填报说明", "校团委", None, "2023-04-23 08:00", status="skipped", clean=0),
+        sub("reference/staff.xlsx", None, None, None, None, status="skipped", clean=0),
+    ]
+    platforms = [{"unit": "土木与交通学院", "platform_name": "土木交通青年", "source_file": "全校汇总台账.xlsx"},
+                 {"unit": "水利学院", "platform_name": "水利青年", "source_file": "全校汇总台账.xlsx"},
+                 {"unit": "水利学院", "platform_name": "水利学院官微", "source_file": "水利学院.xlsx"}]
+    return {
+        "units": frame("units", [dict(zip(("unit", "aliases", "kind"), r, strict=True)) for r in ROUND_ROSTER]),
+        "submissions": frame("submissions", subs),
+        "platforms": frame("platforms", platforms),
+        "personal_accounts": frame("personal_accounts", []),
+        "groups": frame("groups", [{"unit": "工会", "group_name": "工会会员群", "source_file": "工会.xlsx"},
+                                   {"unit": "学生工作部", "group_name": "辅导员群", "source_file": "全校群组汇总.xlsx"}]),
+        "replies": frame("replies", [{"finding_id": "F1", "unit": "图书馆", "reply": "已整改",
+                                      "source_file": "整改清单_图书馆.xlsx"}]),
+        "rejects": frame("rejects", []),
+    }
+
+
+def test_returned_units_one_definition_every_consumer(config, tmp_path):
+    from netmedia import season
+    from netmedia.report import charts, circular, dashboard
+
+    tables = round_tables()
+    roster = [u for u, _, _ in ROUND_ROSTER]
+    # each consumer's answer as the set of roster units that submitted, all compared at once (a failure shows
+    # which consumers disagree)
+    said = {"derive.returned_units": derive.returned_units_of(tables) & set(roster)}
+    units = derive.derive_all(tables, config)["units"]  # R-complete's fact
+    said["R-complete has_submission"] = set(units.loc[units["has_submission"].fillna(False).astype(bool), "unit"])
+    said["ingest no-return list"] = set(roster) - set(season.units_without_return(tables))
+    status = season.submission_status(tables, config)
+    said["submission_status"] = set(status.loc[status["报送状态"] != "未报送", "单位"]) & set(roster)
+    html = dashboard.build_dashboard(tables, None, config, tmp_path, images=False).html.read_text(encoding="utf-8")
+    card = re.search(r"<b>([^<]*)</b>已报送单位", html)
+    said["dashboard card"] = card[1] if card else None
+    progress = charts.submission_progress(tables["submissions"], tables["units"], config,
+                                          [tables["platforms"], tables["groups"]])
+    said["progress chart units"] = set(charts.submitted_units(tables["submissions"], tables["units"],
+                                                              [tables["platforms"], tables["groups"]]).index)
+    said["progress chart"] = [int(m) for a in progress.layout.annotations for m in re.findall(r"已报送 (\d+) 个单位", a.text)]
+    figures = circular.submission_figures(tables, config)
+    said["circular missing_units"] = set(roster) - set(figures["missing_units"].split("、"))
+    said["circular n_submitted"] = figures["n_submitted"]
+    # the record history: a unit's previous record that no row of this round carries is ``missing`` only when
+    # the unit returned something (one previous platform per roster unit, none listed again)
+    from netmedia.validate import changes
+    previous = {"platforms": frame("platforms", [{"unit": u, "category": "weibo", "platform_name": f"{u}旧微博",
+                                                  "account_id": f"old-{i}"} for i, u in enumerate(roster)])}
+    history = changes.record_history(changes.assign_record_ids(tables, previous), previous, "2024")
+    said["record history missing"] = set(history.loc[history["change"] == "missing", "unit"])
+    n = len(SUBMITTED)  # 6 of the 10 roster units
+    assert said == {"derive.returned_units": SUBMITTED, "R-complete has_submission": SUBMITTED,
+                    "ingest no-return list": SUBMITTED, "submission_status": SUBMITTED,
+                    "dashboard card": f"{n}/{len(roster)}", "circular missing_units": SUBMITTED,
+                    "circular n_submitted": n, "record history missing": SUBMITTED,
+                    "progress chart units": SUBMITTED, "progress chart": [n]}
+    # the person's view: one row per roster unit (the alias 电院 is 电力学院's row), each with its state
+    assert dict(zip(status["单位"], status["报送状态"], strict=True)) == STATE
+    assert season.units_without_return(tables) == [u for u in roster if u not in SUBMITTED]  # roster order

@@ -469,3 +469,40 @@ def test_arrow_buffers_use_the_system_allocator():
     env["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"
     got = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert got.stdout.strip() == "jemalloc"
+
+
+def test_units_that_sent_nothing_usable_are_listed_as_no_return(tmp_path):
+    """The ingest's "no return from" list on real files: a unit whose only sheet is no annex table, or whose only
+    file is unreadable, returned nothing (:func:`netmedia.validate.derive.returned_units`); a unit whose file
+    names it by its alias returned its Annex 2. The submission status and R-complete's fact say the same."""
+    import openpyxl
+
+    from netmedia.validate import derive
+
+    (tmp_path / "reference").mkdir()
+    roster = [["单位名称", "别名", "单位类别", "党组织书记", "行政负责人"], ["水利学院", "水院", "学院", "王一", "李二"],
+              ["电力学院", None, "学院", None, None], ["档案馆", None, "直属单位", None, None],
+              ["图书馆", None, "直属单位", None, None]]
+    for name, rows in {"units.xlsx": roster, "staff.xlsx": [["姓名", "工号", "所在单位", "人员状态"],
+                                                             ["张三", "1001", "水利学院", "在职"]]}.items():
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.save(tmp_path / "reference" / name)
+    returns_dir = tmp_path / "returns"
+    returns_dir.mkdir()
+    (returns_dir / "水院.xlsx").write_bytes(_workbook({"附件2": [
+        ["填报单位：水院"], HEADER2, [1, "公众号", "华水水利", "slxy", "王一", "张三", "13800000360", "2023-04-01"]]}))
+    (returns_dir / "档案馆.xlsx").write_bytes(_workbook({"Sheet1": [
+        ["序号", "姓名", "借阅日期", "归还日期"], [1, "李四", "2023-04-01", "2023-04-09"]]}))
+    (returns_dir / "电力学院.xlsx").write_bytes(b"this is no workbook at all")
+    res = ns.ingest(tmp_path, None, load_config(), workers=1, progress=False)
+    subs = res.tables["submissions"]
+    assert set(subs.loc[subs["status"] == "rejected", "source_file"]) == {"returns/档案馆.xlsx", "returns/电力学院.xlsx"}
+    assert res.units_missing == ["电力学院", "档案馆", "图书馆"]  # roster order
+    status = ns.submission_status(res.tables, load_config())
+    assert dict(zip(status["单位"], status["报送状态"], strict=True)) == {
+        "水利学院": "已报送（时间不详）",  # neither a mail nor a 填表日期 dates it
+        "电力学院": "未报送", "档案馆": "未报送", "图书馆": "未报送"}
+    units = derive.derive_units(res.tables["units"], subs, [res.tables["platforms"]])
+    assert units["has_submission"].tolist() == [True, False, False, False]

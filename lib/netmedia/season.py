@@ -25,7 +25,7 @@ from netmedia.config import Config, load_config
 from netmedia.extract import sources, tables
 from netmedia.transform import annex, records, returns
 from netmedia.transform.units import UnitMatcher
-from netmedia.validate import changes
+from netmedia.validate import changes, derive
 
 if TYPE_CHECKING:
     from netmedia.report.dashboard import DashboardPaths
@@ -178,12 +178,19 @@ def _ingest(raw: str | Path, out: Path | None, config: Config | None, workers: i
     frames = changes.assign_record_ids(frames, previous)
     frames[changes.HISTORY] = changes.record_history(frames, previous, str(config.round.name))
     frames = {t: frames[t] for t in TABLES}
-    submitted = changes.returning_units(frames)
-    res = IngestResult(frames, len(files), [u for u in units["unit"] if u not in submitted], root, read.errors,
+    res = IngestResult(frames, len(files), units_without_return(frames), root, read.errors,
                        roster_messages=list(messages.values()))
     if out is not None:
         res.error_log = write_ingest(res, out, config)
     return res
+
+
+def units_without_return(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The roster units, in roster order, outside :func:`netmedia.validate.derive.returned_units` (the ingest
+    summary's "units with no submission"; R-complete's 未报送 findings and :func:`submission_status`'s 未报送 are
+    the same units)."""
+    returned = derive.returned_units_of(tables)
+    return [u for u in tables["units"]["unit"] if u not in returned]
 
 
 ROSTER_FILES = {"units": "units.xlsx", "staff": "staff.xlsx"}  # under data_raw/reference/
@@ -224,12 +231,17 @@ def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
 
 
 def submission_status(tables: dict[str, pd.DataFrame], config: Config) -> pd.DataFrame:
-    """Per roster unit: annexes received, when, and whether on time (Chinese column names, for people).
+    """Per roster unit (and per unknown unit that sent an annex): annexes received, when, and whether on time
+    (Chinese column names, for people).
 
-    Lateness is R-deadline's fact, ``is_late``, computed in :mod:`netmedia.validate.derive`."""
-    from netmedia.validate.derive import derive_submissions
-
-    subs = derive_submissions(tables["submissions"], config)
+    Whether a unit submitted is :func:`netmedia.validate.derive.returned_units` (R-complete's fact, the ingest's
+    "no return from" list and the dashboard read the same set): 未报送 is exactly the roster units outside it.
+    A unit in it with no annex of its own was named by a consolidated registry's rows: 见汇总台账. Lateness is
+    R-deadline's fact, ``is_late``; the annexes are counted under the roster's spelling of the unit (an alias
+    is the unit)."""
+    units = tables["units"]
+    subs = derive.derive_submissions(tables["submissions"], config)
+    subs["unit"] = derive.roster_spelling(subs["unit"], units)
     got = subs[subs["annex"].notna() & subs["unit"].notna()]
     agg = got.groupby("unit").agg(
         annex2=("annex", lambda a: (a == "2").any()),
@@ -238,16 +250,14 @@ def submission_status(tables: dict[str, pd.DataFrame], config: Config) -> pd.Dat
         late=("is_late", "any"),
         rows=("rows_clean", "sum"),
     )
-    units = tables["units"][["unit", "kind"]].drop_duplicates("unit").set_index("unit")
-    out = units.join(agg, how="outer")
+    out = units[["unit", "kind"]].drop_duplicates("unit").set_index("unit").join(agg, how="outer")
+    returned = derive.returned_units_of(tables)
     state = pd.Series("按时报送", index=out.index, dtype="str")
-    state[out["received_at"].isna() & out["annex2"].fillna(False).astype(bool)] = "已报送（时间不详）"
+    own = out.index.isin(list(agg.index))  # sent an annex of its own
+    state[own & out["received_at"].isna()] = "已报送（时间不详）"  # no time: neither on time nor late
     state[out["late"].fillna(False).astype(bool)] = "逾期报送"
-    none = out["annex2"].isna() & out["annex3"].isna()
-    # a consolidated registry names its units per row: a unit with records in it has sent something
-    in_records = {u for t in ("platforms", "personal_accounts") if t in tables for u in tables[t]["unit"].dropna()}
-    state[none & out.index.isin(list(in_records))] = "见汇总台账"
-    state[none & ~out.index.isin(list(in_records))] = "未报送"
+    state[~own & out.index.isin(list(returned))] = "见汇总台账"
+    state[~out.index.isin(list(returned))] = "未报送"
     out["state"] = state
     out = out.drop(columns="late").reset_index().rename(columns={"index": "unit"})
     return out.rename(columns={"unit": "单位", "kind": "单位类别", "annex2": "附件2", "annex3": "附件3",

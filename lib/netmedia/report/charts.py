@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -523,30 +523,38 @@ def roster_units(units: pd.DataFrame | None) -> list[str]:
     return sorted(set(units["unit"].dropna().astype("str")))
 
 
-def submitted_units(submissions: pd.DataFrame | None) -> pd.Series:
-    """Unit -> first received day (NaT when no submission of the unit carries a date)."""
-    if not _usable(submissions, "unit", "received_at"):
-        return pd.Series(dtype="datetime64[ns]")
-    s = submissions[submissions["unit"].notna()]
-    day = _dates(s["received_at"])
-    return day.groupby(s["unit"].astype("str")).min()
+def submitted_units(submissions: pd.DataFrame | None, units: pd.DataFrame | None = None,
+                    records: Iterable[pd.DataFrame | None] = ()) -> pd.Series:
+    """Unit -> first received day of its own annexes, for every unit that returned something
+    (``derive.returned_units``, spelt as the roster spells it); NaT when none of its annexes carries a date or a
+    consolidated registry's rows alone name it."""
+    returned = derive.returned_units(submissions, records, units)
+    day = pd.Series(dtype="datetime64[ns]")
+    if _usable(submissions, "unit", "annex", "received_at"):
+        s = submissions[submissions["unit"].notna() & submissions["annex"].notna()]
+        day = _dates(s["received_at"]).groupby(derive.roster_spelling(s["unit"], units).astype("str")).min()
+    return day.reindex(sorted(returned)).astype("datetime64[ns]")
 
 
-def missing_unit_list(submissions: pd.DataFrame | None, units: pd.DataFrame | None) -> list[str]:
-    """Roster units with no submission at all (R-complete, ``derive.derive_units``' has_submission), sorted."""
+def missing_unit_list(submissions: pd.DataFrame | None, units: pd.DataFrame | None,
+                      records: Iterable[pd.DataFrame | None] = ()) -> list[str]:
+    """Roster units that returned nothing (R-complete, ``derive.derive_units``' has_submission; ``records``: the
+    record tables, whose rows name the units of a consolidated registry), sorted."""
     if not _usable(units, "unit"):
         return []
     roster = units[units["unit"].notna()]
-    missing = ~derive.derive_units(roster, submissions)["has_submission"].fillna(False).astype(bool).to_numpy()
+    missing = ~derive.derive_units(roster, submissions, records)["has_submission"].fillna(False).astype(bool).to_numpy()
     return sorted(set(roster["unit"].astype("str")[missing]))
 
 
-def submission_progress(submissions: pd.DataFrame | None, units: pd.DataFrame | None, config: Config) -> go.Figure:
+def submission_progress(submissions: pd.DataFrame | None, units: pd.DataFrame | None, config: Config,
+                        records: Iterable[pd.DataFrame | None] = ()) -> go.Figure:
     """Cumulative distinct units submitted by day (step line), the deadline as a vertical line, the roster total
     as a horizontal line, and the units still missing in an annotation."""
-    first = submitted_units(submissions)
+    records = list(records)  # read twice
+    first = submitted_units(submissions, units, records)
     roster = roster_units(units)
-    missing = missing_unit_list(submissions, units)
+    missing = missing_unit_list(submissions, units, records)
     if first.empty and not roster:
         return empty_figure(TITLE_PROGRESS)
     dated = first.dropna()
@@ -601,9 +609,10 @@ def submission_progress(submissions: pd.DataFrame | None, units: pd.DataFrame | 
     )  # fmt: skip
 
 
-def missing_units(submissions: pd.DataFrame | None, units: pd.DataFrame | None) -> go.Figure:
+def missing_units(submissions: pd.DataFrame | None, units: pd.DataFrame | None,
+                  records: Iterable[pd.DataFrame | None] = ()) -> go.Figure:
     """Table figure of roster units with no submission (unit names and roster kind only)."""
-    missing = missing_unit_list(submissions, units)
+    missing = missing_unit_list(submissions, units, records)
     if not missing:
         note = NO_DATA if not roster_units(units) else "全部单位均已报送"
         return empty_figure(TITLE_MISSING, note=note)
@@ -822,6 +831,11 @@ def _t(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
     return df if df is not None else pd.DataFrame()
 
 
+def _records(tables: Mapping[str, pd.DataFrame]) -> list[pd.DataFrame | None]:
+    """The record tables whose rows name the units that returned them (``derive.returned_units``)."""
+    return [tables.get(t) for t in derive.RETURN_RECORD_TABLES]
+
+
 TITLE_ROUNDS = "各轮次备案平台数量（按类别）"
 
 
@@ -868,9 +882,9 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("findings_heatmap", "合规检查", TITLE_HEATMAP, TALL_SIZE,
               lambda t, f, c: findings_heatmap(f if f is not None else pd.DataFrame())),
     ChartSpec("submission_progress", "报送进度", TITLE_PROGRESS, DEFAULT_SIZE,
-              lambda t, f, c: submission_progress(_t(t, "submissions"), _t(t, "units"), c)),
+              lambda t, f, c: submission_progress(_t(t, "submissions"), _t(t, "units"), c, _records(t))),
     ChartSpec("missing_units", "报送进度", TITLE_MISSING, DEFAULT_SIZE,
-              lambda t, f, c: missing_units(_t(t, "submissions"), _t(t, "units"))),
+              lambda t, f, c: missing_units(_t(t, "submissions"), _t(t, "units"), _records(t))),
     ChartSpec("followers_by_category", "粉丝规模", TITLE_FOLLOWERS, DEFAULT_SIZE,
               lambda t, f, c: followers_by_category(_t(t, "platforms"))),
     ChartSpec("rectification_progress", "整改进度", TITLE_RECTIFICATION, TALL_SIZE,

@@ -81,14 +81,13 @@ def _summary(tables: Mapping[str, pd.DataFrame], findings: pd.DataFrame | None, 
     p = tables.get("platforms")
     p = p if p is not None else pd.DataFrame()
     units = tables.get("units")
-    subs = tables.get("submissions")
     out = [("登记平台", str(len(p)))]
     if {"status", "last_updated_on"} <= set(p.columns) and len(p):
         out.append(("僵尸平台", str(int(derive.is_zombie(p, config.zombie_cutoff).sum()))))
     roster = charts.roster_units(units)
     if roster:
-        missing = charts.missing_unit_list(subs, units)
-        out.append(("已报送单位", f"{len(roster) - len(missing)}/{len(roster)}"))
+        returned = derive.returned_units_of(tables)  # R-complete's set, as the ingest and the status table
+        out.append(("已报送单位", f"{len(set(roster) & returned)}/{len(roster)}"))
     if findings is not None:
         out.append(("检查问题", str(len(findings))))
     return out

@@ -135,15 +135,6 @@ def previous_with_ids(previous_tables: Mapping[str, pd.DataFrame]) -> dict[str, 
     return {t: with_ids(t, df) for t, df in previous_tables.items() if t in RECORD_TABLES}
 
 
-def returning_units(tables: Mapping[str, pd.DataFrame]) -> set[str]:
-    """Units that returned something this round: a submission with an annex, or records (a consolidated registry
-    names its units per row, not per file)."""
-    subs = tables.get("submissions")
-    named = [subs.loc[_column(subs, "annex").notna(), "unit"]] if subs is not None else []
-    named += [_column(tables[t], "unit") for t in RECORD_TABLES if t in tables]
-    return {u for s in named for u in s.dropna().unique()}
-
-
 def _closed(records: pd.DataFrame) -> pd.Series:
     """Closed: its 运行状态 says so, or its 本轮状态 (a template row marked 已注销 and left 正常 is closed too)."""
     return ((_column(records, "status") == CLOSED) | (_column(records, "round_status") == CLOSED)).fillna(False)
@@ -199,7 +190,7 @@ def record_history(tables: Mapping[str, pd.DataFrame], previous_tables: Mapping[
     round's archive; empty for none: every record ``new``). Rows in table order, then the records' order (a
     changed record's fields in schema order), then the missing records in the previous round's order."""
     previous = previous_with_ids(previous_tables)
-    returning = returning_units(tables)
+    returning = derive.returned_units_of(tables)  # the one definition of a unit that returned something
     parts = [_changes(t, tables[t], previous.get(t), str(round_name), returning)
              for t in RECORD_TABLES if t in tables]
     cols = list(schema.column_names(HISTORY))

@@ -20,7 +20,7 @@ million platform rows derive in seconds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
 import numpy as np
@@ -632,14 +632,56 @@ def derive_groups(df: pd.DataFrame, config: Config) -> pd.DataFrame:
 # --------------------------------------------------------------------------- units, submissions
 
 
+#: The tables whose rows name the unit that returned them (a consolidated registry names its units per row).
+RETURN_RECORD_TABLES = ("platforms", "personal_accounts", "groups")
+
+
+def roster_spelling(unit: pd.Series, units: pd.DataFrame | None) -> pd.Series:
+    """A unit column with every name the roster knows (itself or an alias, as :func:`canonical_unit` compares
+    them) spelt as the roster spells the unit; other names unchanged. One unit, one spelling, in every count."""
+    if units is None or "unit" not in units.columns or units.empty:
+        return unit
+    roster = units["unit"].dropna()
+    spelt = dict(zip(norm_name(roster), roster, strict=True))
+    canon = canonical_unit(unit, units)
+    return pd.Series([spelt.get(c, u) if pd.notna(u) else u for u, c in zip(unit, canon, strict=True)],
+                     index=unit.index, dtype="str")
+
+
+def returned_units(submissions: pd.DataFrame | None, records: Iterable[pd.DataFrame | None] = (),
+                   units: pd.DataFrame | None = None) -> set[str]:
+    """THE units that returned something this round (R-complete's ``has_submission``, the ingest's "no return
+    from" list, the submission status, the dashboard's and the circular's 已报送 counts all read this set).
+
+    A unit returned something when a sheet of its own was read as an Annex 2/3/4 table (a submissions row with
+    ``annex`` and ``unit``; all its rows rejected still counts: it sent a return whose rows are findings), or a
+    clean record of ``records`` (platforms, personal accounts, groups) names it: a consolidated registry sent by
+    the department names its units per row. Not a return: a file or sheet refused (unreadable, not an annex
+    table, hidden: ``annex`` is blank; the rejects say why, and the unit is asked again as 未报送), netmedia's own
+    sheets skipped in a returned template, and a reply to a rectification list (its submissions row has no unit
+    or annex, and ``replies`` is not read here: answering findings is not registering platforms).
+
+    Names are spelt as the roster spells the unit (aliases resolved, :func:`roster_spelling`) when ``units`` is
+    given; a name the roster does not know stays as written."""
+    named = []
+    if submissions is not None and "unit" in submissions.columns:
+        named.append(submissions.loc[_col(submissions, "annex").notna(), "unit"])
+    named += [f["unit"] for f in records if f is not None and "unit" in f.columns]
+    got = sorted({u for s in named for u in s.dropna().unique()})
+    return set(roster_spelling(pd.Series(got, dtype="str"), units))
+
+
+def returned_units_of(tables: Mapping[str, pd.DataFrame]) -> set[str]:
+    """:func:`returned_units` of a season's tables (submissions, the record tables, the unit roster)."""
+    return returned_units(tables.get("submissions"), (tables.get(t) for t in RETURN_RECORD_TABLES), tables.get("units"))
+
+
 def derive_units(units: pd.DataFrame, submissions: pd.DataFrame | None,
                  records: Iterable[pd.DataFrame | None] = ()) -> pd.DataFrame:
-    """Unit roster plus ``has_submission``: any submission row names the unit, or (a consolidated registry,
-    one file for many units) any clean record of ``records`` carries it; aliases resolved."""
+    """Unit roster plus R-complete's fact ``has_submission``: the unit is in :func:`returned_units`."""
     out = units.reset_index(drop=True).copy()
-    named = [f["unit"] for f in (submissions, *records) if f is not None and "unit" in f.columns]
-    got = set(canonical_unit(pd.concat(named, ignore_index=True), units).dropna().tolist()) if named else set()
-    out["has_submission"] = norm_name(out["unit"]).isin(got).astype("boolean")
+    got = norm_name(pd.Series(sorted(returned_units(submissions, records, units)), dtype="str"))
+    out["has_submission"] = norm_name(out["unit"]).isin(set(got)).astype("boolean")
     return out
 
 
