@@ -190,7 +190,8 @@ def record_history(tables: Mapping[str, pd.DataFrame], previous_tables: Mapping[
     round's archive; empty for none: every record ``new``). Rows in table order, then the records' order (a
     changed record's fields in schema order), then the missing records in the previous round's order."""
     previous = previous_with_ids(previous_tables)
-    returning = derive.returned_units_of(tables)  # the one definition of a unit that returned something
+    # the one definition of a unit that returned something; needed only to tell the missing records
+    returning = derive.returned_units_of(tables) if previous else set()
     parts = [_changes(t, tables[t], previous.get(t), str(round_name), returning)
              for t in RECORD_TABLES if t in tables]
     cols = list(schema.column_names(HISTORY))
