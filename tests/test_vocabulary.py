@@ -246,6 +246,6 @@ def test_worker_processes_install_the_words_of_their_context(taught):
     units = returns.typed_frame("units", records.roster_rows(raw / "reference" / "units.xlsx", "units", cfg2))
     ctx = records.Context(cfg2, UnitMatcher(units, cfg2.thresholds.unit_match_score), strict=True)
     files = [raw / f"{UNIT}_附件2.xlsx"] * 2
-    rows = returns.read_returns(files, raw, ctx, workers=2, progress=False)
-    assert [r["category"] for r in rows.platforms] == ["news_app", "wechat_official", "news_app"] * 2
-    assert [r["remarks"] for r in rows.platforms] == ["校报合作", None, "学生运营"] * 2
+    platforms = returns.read_returns(files, raw, ctx, workers=2, progress=False).tables["platforms"]
+    assert platforms["category"].tolist() == ["news_app", "wechat_official", "news_app"] * 2
+    assert [None if pd.isna(v) else v for v in platforms["remarks"]] == ["校报合作", None, "学生运营"] * 2
