@@ -831,11 +831,6 @@ def _t(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
     return df if df is not None else pd.DataFrame()
 
 
-def _records(tables: Mapping[str, pd.DataFrame]) -> list[pd.DataFrame | None]:
-    """The record tables whose rows name the units that returned them (``derive.returned_units``)."""
-    return [tables.get(t) for t in derive.RETURN_RECORD_TABLES]
-
-
 TITLE_ROUNDS = "各轮次备案平台数量（按类别）"
 
 
@@ -882,9 +877,9 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("findings_heatmap", "合规检查", TITLE_HEATMAP, TALL_SIZE,
               lambda t, f, c: findings_heatmap(f if f is not None else pd.DataFrame())),
     ChartSpec("submission_progress", "报送进度", TITLE_PROGRESS, DEFAULT_SIZE,
-              lambda t, f, c: submission_progress(_t(t, "submissions"), _t(t, "units"), c, _records(t))),
+              lambda t, f, c: submission_progress(_t(t, "submissions"), _t(t, "units"), c, derive.return_records(t))),
     ChartSpec("missing_units", "报送进度", TITLE_MISSING, DEFAULT_SIZE,
-              lambda t, f, c: missing_units(_t(t, "submissions"), _t(t, "units"), _records(t))),
+              lambda t, f, c: missing_units(_t(t, "submissions"), _t(t, "units"), derive.return_records(t))),
     ChartSpec("followers_by_category", "粉丝规模", TITLE_FOLLOWERS, DEFAULT_SIZE,
               lambda t, f, c: followers_by_category(_t(t, "platforms"))),
     ChartSpec("rectification_progress", "整改进度", TITLE_RECTIFICATION, TALL_SIZE,
@@ -893,7 +888,8 @@ CHARTS: tuple[ChartSpec, ...] = (
               lambda t, f, c: groups_by_unit(_t(t, "groups"), c)),
     ChartSpec("groups_by_platform", "互联网群组", TITLE_GROUPS_PLATFORM, DEFAULT_SIZE,
               lambda t, f, c: groups_by_platform(_t(t, "groups"), c)),
-    ChartSpec("dissolve_list", "互联网群组", TITLE_DISSOLVE, DEFAULT_SIZE, lambda t, f, c: dissolve_list(_t(t, "groups"), c)),
+    ChartSpec("dissolve_list", "互联网群组", TITLE_DISSOLVE, DEFAULT_SIZE,
+              lambda t, f, c: dissolve_list(_t(t, "groups"), c)),
 )  # fmt: skip
 
 CHART_SIZES: dict[str, tuple[int, int]] = {s.name: s.size for s in CHARTS}

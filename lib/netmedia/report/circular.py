@@ -59,7 +59,7 @@ def submission_figures(tables: Mapping[str, pd.DataFrame], config: Config) -> di
     deadline (``is_late``), and the units still missing."""
     units, subs = _table(tables, "units"), _table(tables, "submissions")
     roster = charts.roster_units(units)
-    missing = charts.missing_unit_list(subs, units, [tables.get(t) for t in derive.RETURN_RECORD_TABLES])
+    missing = charts.missing_unit_list(subs, units, derive.return_records(tables))
     submitted = set(roster) - set(missing)
     late: set[str] = set()
     if len(subs) and "unit" in subs.columns:

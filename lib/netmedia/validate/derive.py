@@ -671,9 +671,15 @@ def returned_units(submissions: pd.DataFrame | None, records: Iterable[pd.DataFr
     return set(roster_spelling(pd.Series(got, dtype="str"), units))
 
 
+def return_records(tables: Mapping[str, pd.DataFrame]) -> list[pd.DataFrame | None]:
+    """A season's record tables whose rows name the units that returned them (:data:`RETURN_RECORD_TABLES`; None
+    for one it lacks): the ``records`` of :func:`returned_units`."""
+    return [tables.get(t) for t in RETURN_RECORD_TABLES]
+
+
 def returned_units_of(tables: Mapping[str, pd.DataFrame]) -> set[str]:
     """:func:`returned_units` of a season's tables (submissions, the record tables, the unit roster)."""
-    return returned_units(tables.get("submissions"), (tables.get(t) for t in RETURN_RECORD_TABLES), tables.get("units"))
+    return returned_units(tables.get("submissions"), return_records(tables), tables.get("units"))
 
 
 def derive_units(units: pd.DataFrame, submissions: pd.DataFrame | None,
