@@ -15,8 +15,13 @@ Methods, on the same files:
   ingest  ``netmedia.season.ingest(raw, out_dir, workers=1)`` and ``workers=2`` end to end (what ``netmedia ingest``
           runs: Parquet tables and the round's archive written; ``clean_tables.xlsx`` is the report stage's)
 
+IMPORTS: every method's libraries are imported before its timer starts (python_calamine for the floor, pandas
+and its openpyxl engine for the loop, netmedia and pandas' Parquet engine for the ingest): a one-time import is
+no per-workbook cost, and the pandas loop's would otherwise be extrapolated with it (until session 9 openpyxl
+was imported by the loop's first ``read_excel``, inside its timer, and counted ~3 times at 1,000 workbooks).
+
 Each measurement runs in a fresh subprocess so its peak RSS (process + children, sampled every 20 ms from
-/proc) is its own. The methods run in ``--repeat`` interleaved rounds (default 5): on a shared VM the speed
+/proc) is its own. The methods run in ``--repeat`` interleaved rounds (default 7): on a shared VM the speed
 drifts by +-30% within minutes, so the ratios c/a and b/c are taken within each round (its methods ran within a
 minute of each other) and the median over the rounds is reported; every time is kept, and the best time of each
 method is reported too. CPU seconds (process and children) are kept beside each time, and the pandas loop's CPU
@@ -215,6 +220,7 @@ def run_one(method: str, n: int) -> dict:
             secs, cpus = time.perf_counter() - t0, cpu() - c0
         return {"seconds": secs, "cpu_seconds": cpus, "workbooks": len(books), "peak_rss": peak.peak, "cells": cells}
     if method == "pandas":
+        import openpyxl  # noqa: F401  (pandas' Excel engine: libraries are imported before every timer, see IMPORTS)
         import pandas as pd
 
         from netmedia.config import Limits
@@ -235,6 +241,8 @@ def run_one(method: str, n: int) -> dict:
         return {"seconds": secs * scale, "cpu_seconds": cpus * scale, "measured_seconds": secs, "measured_workbooks": books,
                 "extrapolated": scale != 1, "workbooks": len(workbooks(root)), "peak_rss": peak.peak}
     if method.startswith("ingest"):
+        import pyarrow.parquet  # noqa: F401  (pandas' Parquet engine, which to_parquet imports on its first call)
+
         from netmedia.season import ingest
 
         workers = int(method.rsplit("_w", 1)[1])
@@ -269,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--methods", nargs="+", default=list(METHODS))
     ap.add_argument("--one", nargs=2, metavar=("METHOD", "N"), help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, default=RESULTS / "ingest.json")
-    ap.add_argument("--repeat", type=int, default=5,
+    ap.add_argument("--repeat", type=int, default=7,
                     help="interleaved rounds of all methods: the targets are judged on the median of the per-round ratios")
     ap.add_argument("--distinct", action="store_true",
                     help="seasons of distinct returns (more units) instead of copies of one 60-unit season")

@@ -146,6 +146,9 @@ def test_category(typed, url, code):
         ("QQ空间", "qzone"), ("QQ频道", "qq_channel"),
         ("微博主页", "weibo"),  # a 2-character platform beats the 2-character 主页 (an ambiguous website)
         ("B站直播", "bilibili"),
+        # words for any app name a mobile client only when no platform is named (抖音APP was news_app)
+        ("抖音APP", "douyin"), ("快手app", "kuaishou"), ("微博客户端", "weibo"), ("B站APP", "bilibili"),
+        ("小红书 APP", "xiaohongshu"), ("学校APP", "news_app"), ("新华社客户端", "news_app"), ("移动应用", "news_app"),
     ],
 )
 def test_notice_platform_words(typed, code):

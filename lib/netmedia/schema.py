@@ -49,6 +49,7 @@ class Category:
     platform_class: int
     zh: str
     synonyms: tuple[str, ...]
+    generic_synonyms: tuple[str, ...] = ()  # name the category only when the text names no other (APP, 客户端)
 
 
 Words = tuple[tuple[str, tuple[str, ...]], ...]  # (code or column, the words that name it), in file order
@@ -254,7 +255,8 @@ def _synonym_index(table: str) -> dict[str, list[tuple[int, str, str]]]:
 @cache
 def categories() -> tuple[Category, ...]:
     return tuple(
-        Category(c["code"], int(c["class"]), c["zh"], tuple(c.get("synonyms", ())))
+        Category(c["code"], int(c["class"]), c["zh"], tuple(c.get("synonyms", ())),
+                 tuple(c.get("generic_synonyms", ())))
         for c in _categories()["category"]
     )
 

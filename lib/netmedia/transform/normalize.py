@@ -204,11 +204,12 @@ def _key(s: object) -> str:
 @cache
 def _category_synonyms() -> tuple[tuple[str, str], ...]:
     """(folded word, category code), longest first; at equal length the analyst's words, then the package's
-    synonyms, then the categories' Chinese names, each in file order."""
+    synonyms, then the categories' Chinese names, each in file order; the generic words (APP, 客户端) last."""
     pairs = [(_key(s), code) for code, words in schema.vocabulary().platform_types for s in words]
     pairs += [(_key(s), c.code) for c in schema.categories() for s in c.synonyms]
     pairs += [(_key(c.zh), c.code) for c in schema.categories()]
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+    generic = [(_key(s), c.code) for c in schema.categories() for s in c.generic_synonyms]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])) + sorted(generic, key=lambda p: -len(p[0])))
 
 
 @schema.vocabulary_cache
