@@ -24,6 +24,10 @@ TYPED = [
     ("013800000360", ("13800000360", True)),  # the trunk 0 in front of a mobile
     ("19912345678", ("19912345678", True)),
     ("15400000360", ("15400000360", True)),  # a block not (yet) allocated: still a mobile's shape
+    ("179-4200-9332", ("17942009332", True)),  # and grouped (phonenumbers 9.0 does not read this block)
+    ("+86 179 4200 9332", ("17942009332", True)),
+    ("(86)13800000360", ("13800000360", True)),
+    ("+(86) 138-0000-0360", ("13800000360", True)),
     # landlines with area code
     ("0371-69127000", ("0371-69127000", True)),
     ("037169127000", ("0371-69127000", True)),
