@@ -40,6 +40,7 @@ from netmedia.report.xlsx import (
     cell_value,
     display_width,
     needs_quote_prefix,
+    print_setup,
 )
 
 #: Excel's limit on the text of an inline dropdown list (the words and their commas).
@@ -189,6 +190,7 @@ def _data_sheet(ws: Worksheet, sheet: str, layout: SheetLayout, df: pd.DataFrame
     if df is not None:
         _prefill(ws, cols, df, first, fmts)
     ws.freeze_panes(first, 0)
+    print_setup(ws, HEADER_ROW)
     ws.protect("", {"insert_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
 
 
