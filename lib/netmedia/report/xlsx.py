@@ -13,7 +13,8 @@ Presentation is declared per sheet with :class:`SheetSpec`: a merged title and
 note lines above the header, column widths (fixed or fitted to the content),
 per-column cell formats (e.g. a filled, empty reply column), per-row formats
 (e.g. a bold totals row), conditional formats, borders, and print setup
-(A4 landscape, fit to width, header row repeated, page-number footer), hidden columns (ids a returned
+(:func:`print_setup`, shared with the templates: A4 landscape, fit to width, header row repeated, narrow margins,
+page-number footer), hidden columns (ids a returned
 workbook is read back by), and an optional hidden stamp sheet (:mod:`netmedia.extract.stamp`).
 Formats are plain xlsxwriter format dicts (``{"bold": True, "bg_color": "#FFF2CC"}``).
 
@@ -333,8 +334,9 @@ def _write_sheet(fmts: Formats, ws: Worksheet, spec: SheetSpec) -> None:
 def print_setup(ws: Worksheet, header_row: int) -> None:
     """How every data sheet netmedia writes prints (templates, rectification lists, registries, the checks report):
     A4 landscape, one page wide and as many pages tall as the rows need, the header row ``header_row`` (0-based)
-    repeated on every page, narrow margins, centred, and the page number in the footer (第 &P 页，共 &N 页). The one place these settings live: a sheet printed on 30 A4 pages
-    side by side, or its header on the first page only, is of no use to the person who files it."""
+    repeated on every page, narrow margins, centred, and the page number in the footer (第 &P 页，共 &N 页).
+    The one place these settings live: a sheet printed on several pages side by side, or with its header on the
+    first page only, is of no use to the person who files it."""
     ws.set_landscape()
     ws.set_paper(A4)
     ws.fit_to_pages(1, 0)  # 1 wide, 0: as tall as needed
