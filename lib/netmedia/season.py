@@ -230,13 +230,20 @@ def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
     return out / ERROR_LOG if res.errors else None
 
 
+def submission_status_words() -> dict[str, str]:
+    """The 报送状态 word of each status code (on_time, undated, late, consolidated, missing): the
+    ``[submission_status_words]`` list of ``data/categories.toml``, read like every other shown word."""
+    return dict(schema.choice_words("submission_status_words"))
+
+
 def submission_status(tables: dict[str, pd.DataFrame], config: Config) -> pd.DataFrame:
     """Per roster unit (and per unknown unit that sent an annex): annexes received, when, and whether on time
     (Chinese column names, for people).
 
     Whether a unit submitted is :func:`netmedia.validate.derive.returned_units` (R-complete's fact, the ingest's
-    "no return from" list and the dashboard read the same set): 未报送 is exactly the roster units outside it.
-    A unit in it with no annex of its own was named by a consolidated registry's rows: 见汇总台账. Lateness is
+    "no return from" list and the dashboard read the same set): ``missing`` (未报送) is exactly the roster units
+    outside it. A unit in it with no annex of its own was named by a consolidated registry's rows:
+    ``consolidated`` (见汇总台账). The words: :func:`submission_status_words`. Lateness is
     R-deadline's fact, ``is_late``; the annexes are counted under the roster's spelling of the unit (an alias
     is the unit)."""
     units = tables["units"]
@@ -252,12 +259,13 @@ def submission_status(tables: dict[str, pd.DataFrame], config: Config) -> pd.Dat
     )
     out = units[["unit", "kind"]].drop_duplicates("unit").set_index("unit").join(agg, how="outer")
     returned = derive.returned_units_of(tables)
-    state = pd.Series("按时报送", index=out.index, dtype="str")
+    word = submission_status_words()
+    state = pd.Series(word["on_time"], index=out.index, dtype="str")
     own = out.index.isin(list(agg.index))  # sent an annex of its own
-    state[own & out["received_at"].isna()] = "已报送（时间不详）"  # no time: neither on time nor late
-    state[out["late"].fillna(False).astype(bool)] = "逾期报送"
-    state[~own & out.index.isin(list(returned))] = "见汇总台账"
-    state[~out.index.isin(list(returned))] = "未报送"
+    state[own & out["received_at"].isna()] = word["undated"]  # no time: neither on time nor late
+    state[out["late"].fillna(False).astype(bool)] = word["late"]
+    state[~own & out.index.isin(list(returned))] = word["consolidated"]
+    state[~out.index.isin(list(returned))] = word["missing"]
     out["state"] = state
     out = out.drop(columns="late").reset_index().rename(columns={"index": "unit"})
     return out.rename(columns={"unit": "单位", "kind": "单位类别", "annex2": "附件2", "annex3": "附件3",

@@ -591,7 +591,8 @@ def submission_progress(submissions: pd.DataFrame | None, units: pd.DataFrame | 
                        text=f"截止日期 {config.round.deadline:%Y-%m-%d}", font=dict(color="#d62728"))  # fmt: skip
     lines = [f"已报送 {len(first)} 个单位" + (f"（其中 {n_undated} 个报送时间不详）" if n_undated else "")]
     if roster:
-        lines.append(f"未报送 {len(missing)} 个单位" + ("：" if missing else ""))
+        missing_word = dict(schema.choice_words("submission_status_words"))["missing"]  # 未报送
+        lines.append(f"{missing_word} {len(missing)} 个单位" + ("：" if missing else ""))
         for i in range(0, min(len(missing), 24), 4):
             lines.append("、".join(missing[i : i + 4]))
         if len(missing) > 24:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from netmedia import paths
+from netmedia import paths, schema
 from netmedia.config import Config, ConfigError, read_toml
 from netmedia.report.rectification import SUBDIR as RECTIFICATION_SUBDIR
 from netmedia.report.rectification import reply_deadline_for, safe_filename
@@ -127,6 +127,11 @@ def load_wording(path: Path) -> Wording:
         statuses = k.get("statuses", [])
         if not isinstance(statuses, list) or not all(isinstance(s, str) for s in statuses):
             raise ConfigError(f"mail wording {path}: kinds.{name}.statuses: not a list of texts")
+        known = [word for _, word in schema.choice_words("submission_status_words")]
+        unknown = [s for s in statuses if s not in known]  # a typo would never match a unit: no reminder at all
+        if unknown:
+            raise ConfigError(f"mail wording {path}: kinds.{name}.statuses: unknown 报送状态 {unknown[0]}; "
+                              f"one of: {', '.join(known)}")
         kinds[name] = Kind(name, text(k, "label", f"kinds.{name}"), text(k, "subject", f"kinds.{name}"),
                            text(k, "body", f"kinds.{name}"), tuple(statuses))
     for name in FILE_KINDS:

@@ -5,8 +5,9 @@ Each unit gets ``<unit>.xlsx`` with one sheet per table that has ``template_shee
 of the clean tables pre-filled, a blank sheet when it registered nothing), a hidden, locked ``record_id`` column
 (the row's identity across rounds), a 本轮状态 dropdown (pre-filled rows: 无变化), dropdowns and input messages
 driven by the schema's ``choices`` and ``input`` keys, header rows protected and data rows editable (rows can be
-inserted), a 填表说明 sheet and the hidden stamp (:mod:`netmedia.extract.stamp`) from which the ingest reads the
-returned workbook by its layout, without guessing its header.
+inserted), data sheets that print one page wide (:func:`netmedia.report.xlsx.print_setup`), a 填表说明 sheet and
+the hidden stamp (:mod:`netmedia.extract.stamp`) from which the ingest reads the returned workbook by its layout,
+without guessing its header.
 
 The words (title, instructions, input messages, sheet names, version) are in ``data/templates.toml``. Only
 xlsxwriter's public API is used; values go through :func:`netmedia.report.xlsx.cell_value` and formula-like text
@@ -40,6 +41,7 @@ from netmedia.report.xlsx import (
     cell_value,
     display_width,
     needs_quote_prefix,
+    print_setup,
 )
 
 #: Excel's limit on the text of an inline dropdown list (the words and their commas).
@@ -189,6 +191,7 @@ def _data_sheet(ws: Worksheet, sheet: str, layout: SheetLayout, df: pd.DataFrame
     if df is not None:
         _prefill(ws, cols, df, first, fmts)
     ws.freeze_panes(first, 0)
+    print_setup(ws, HEADER_ROW)
     ws.protect("", {"insert_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
 
 

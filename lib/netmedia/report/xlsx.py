@@ -13,7 +13,8 @@ Presentation is declared per sheet with :class:`SheetSpec`: a merged title and
 note lines above the header, column widths (fixed or fitted to the content),
 per-column cell formats (e.g. a filled, empty reply column), per-row formats
 (e.g. a bold totals row), conditional formats, borders, and print setup
-(A4 landscape, fit to width, header row repeated, page-number footer), hidden columns (ids a returned
+(:func:`print_setup`, shared with the templates: A4 landscape, fit to width, header row repeated, narrow margins,
+page-number footer), hidden columns (ids a returned
 workbook is read back by), and an optional hidden stamp sheet (:mod:`netmedia.extract.stamp`).
 Formats are plain xlsxwriter format dicts (``{"bold": True, "bg_color": "#FFF2CC"}``).
 
@@ -57,6 +58,8 @@ QUOTE_PREFIX: dict[str, object] = {"quote_prefix": True}
 
 A4 = 9  # Excel paper code
 PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+#: Excel's "narrow" page margins (inches; header and footer 0.3, xlsxwriter's default).
+NARROW_MARGINS = {"left": 0.25, "right": 0.25, "top": 0.75, "bottom": 0.75}
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -101,7 +104,7 @@ class SheetSpec:
     freeze: bool = True  # freeze panes below the header row
     freeze_cols: int = 0  # also freeze this many leading columns
     autofilter: bool = True  # filter buttons on the header row
-    footer: str | None = None  # print footer (xlsxwriter codes); landscape sheets default to page numbers
+    footer: str | None = None  # print footer (xlsxwriter codes); landscape sheets default to PAGE_FOOTER
     header_height: float | None = None  # header row height in points
     tab_color: str | None = None
     hidden: Sequence[str] = ()  # columns written but hidden (ids a returned workbook is read back by)
@@ -321,17 +324,26 @@ def _write_sheet(fmts: Formats, ws: Worksheet, spec: SheetSpec) -> None:
     if spec.autofilter and cols:
         ws.autofilter(top, 0, max(last, top), len(cols) - 1)
     if spec.landscape:
-        ws.set_landscape()
-        ws.set_paper(A4)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(top)
-        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-        ws.center_horizontally()
-    footer = spec.footer if spec.footer is not None else (PAGE_FOOTER if spec.landscape else None)
-    if footer:
-        ws.set_footer(footer)
+        print_setup(ws, top)
+    if spec.footer:
+        ws.set_footer(spec.footer)  # after print_setup: replaces its page-number footer
     if spec.tab_color:
         ws.set_tab_color(spec.tab_color)
+
+
+def print_setup(ws: Worksheet, header_row: int) -> None:
+    """How every data sheet netmedia writes prints (templates, rectification lists, registries, the checks report):
+    A4 landscape, one page wide and as many pages tall as the rows need, the header row ``header_row`` (0-based)
+    repeated on every page, narrow margins, centred, and the page number in the footer (第 &P 页，共 &N 页).
+    The one place these settings live: a sheet printed on several pages side by side, or with its header on the
+    first page only, is of no use to the person who files it."""
+    ws.set_landscape()
+    ws.set_paper(A4)
+    ws.fit_to_pages(1, 0)  # 1 wide, 0: as tall as needed
+    ws.repeat_rows(header_row)
+    ws.set_margins(**NARROW_MARGINS)
+    ws.center_horizontally()
+    ws.set_footer(PAGE_FOOTER)
 
 
 def write_workbook(path: str | Path, sheets: Mapping[str, SheetSpec | pd.DataFrame],
