@@ -16,7 +16,7 @@ from workbooks import book
 
 from netmedia.config import load_config
 from netmedia.extract import sources
-from netmedia.transform import returns, roles
+from netmedia.transform import detectors, returns, roles
 from netmedia.transform.records import Context, Rows
 from netmedia.transform.units import UnitMatcher
 
@@ -39,7 +39,7 @@ def _ingest(file_name: str, data: bytes, ctx: Context | None = None) -> Rows:
     return out
 
 
-def _best_role(values: list[object], look: roles.Lookups) -> str | None:
+def _best_role(values: list[object], look: detectors.Lookups) -> str | None:
     """The role most of ``values`` show, as the sheet reader judges one column of them."""
     return roles.SheetValues([values], look).best(0)[0]
 
@@ -258,20 +258,20 @@ def test_an_empty_roster_breaks_nothing() -> None:
     (["华北水利水电大学校史馆官方账号", "水利学院新闻中心网站", "电力学院学生会工作平台"], "text"),
 ])
 def test_a_column_role_is_what_most_of_its_values_show(values: list[object], role: str) -> None:
-    assert _best_role(values, roles.Lookups()) == role
+    assert _best_role(values, detectors.Lookups()) == role
 
 
 def test_unit_names_are_known_by_the_roster_or_by_how_they_end() -> None:
     units = ["青年志愿者联合会", "后勤保障集团", "资产经营公司"]
-    assert _best_role(units, roles.Lookups(unit=dict(zip(units, units, strict=True)).get)) == "unit"
-    assert _best_role(units, roles.Lookups()) == "text"
-    assert _best_role(["水利学院", "党委宣传部", "图书馆"], roles.Lookups()) == "unit"  # no roster needed
+    assert _best_role(units, detectors.Lookups(unit=dict(zip(units, units, strict=True)).get)) == "unit"
+    assert _best_role(units, detectors.Lookups()) == "text"
+    assert _best_role(["水利学院", "党委宣传部", "图书馆"], detectors.Lookups()) == "unit"  # no roster needed
 
 
 def test_staff_names_count_as_persons_whatever_their_length() -> None:
-    look = roles.Lookups(staff_names=frozenset({"买买提·艾力", "John Smith"}))
+    look = detectors.Lookups(staff_names=frozenset({"买买提·艾力", "John Smith"}))
     assert _best_role(["买买提·艾力", "John Smith"], look) == "person"
-    assert _best_role(["John Smith", "Mary Jones"], roles.Lookups()) == "text"
+    assert _best_role(["John Smith", "Mary Jones"], detectors.Lookups()) == "text"
 
 
 def test_column_letters() -> None:

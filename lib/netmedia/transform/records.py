@@ -21,7 +21,7 @@ from netmedia import schema
 from netmedia.config import Config
 from netmedia.extract import tables
 from netmedia.extract.stamp import located_layout
-from netmedia.transform import annex, normalize, platform_urls, roles, row_units
+from netmedia.transform import annex, detectors, normalize, platform_urls, roles, row_units
 from netmedia.transform.normalize import (
     account_id,
     coded,
@@ -73,12 +73,12 @@ class Context:
     staff_names: frozenset[str] = frozenset()
 
     @cached_property
-    def lookups(self) -> roles.Lookups:
+    def lookups(self) -> detectors.Lookups:
         """What the column-role detectors may consult: the units roster (when there is one) and the staff names;
         one per context, so the roles of the cells it has seen are remembered for the next sheets."""
         if self.matcher.empty:
-            return roles.Lookups(staff_names=self.staff_names)
-        return roles.Lookups(unit=self.matcher.match, staff_names=self.staff_names)
+            return detectors.Lookups(staff_names=self.staff_names)
+        return detectors.Lookups(unit=self.matcher.match, staff_names=self.staff_names)
 
 
 @dataclass
