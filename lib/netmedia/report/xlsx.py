@@ -183,20 +183,36 @@ def display_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
-def _fitted_width(label: str, values: pd.Series, cap: float) -> float:
+def text_width(value: object) -> int:
+    """Width of a cell's value as shown, in Excel character units: its longest line (:func:`display_width`)."""
+    return max((display_width(part) for part in str(value).split("\n")), default=0)
+
+
+#: Excel character units a cell shows beyond its text's width (the padding of a column fitted to its content).
+FIT_PADDING = 2
+
+
+def fitted_width(label: str, values: pd.Series, cap: float, floor: float = 6) -> float:
+    """A column's width fitted to its content: the wider of its header ``label`` and the 95th percentile of its
+    values' :func:`text_width` (one odd value does not widen it), plus :data:`FIT_PADDING`, at least ``floor``
+    and at most ``cap`` (a cell wider than that is wrapped by whoever writes it, or cut off on screen).
+    The one way netmedia fits a column: registries, the clean tables' workbook, the pre-filled templates."""
     w = display_width(label)
     sample = values.dropna()
     if len(sample) > 2000:
         sample = sample.sample(2000, random_state=0)
     if len(sample):
         counts = sample.map(str).value_counts()
-        widths = pd.Series(
-            [max((display_width(part) for part in s.split("\n")), default=0) for s in counts.index], dtype="int64"
-        )
+        widths = pd.Series([text_width(s) for s in counts.index], dtype="int64")
         by_width = pd.Series(counts.to_numpy(), index=widths).groupby(level=0).sum().sort_index()
         cum = by_width.cumsum() / by_width.sum()
         w = max(w, int(cum.index[(cum >= 0.95).to_numpy().argmax()]))  # 95th percentile: one odd value does not widen
-    return float(min(max(w + 2, 6), cap))
+    return float(min(max(w + FIT_PADDING, floor), cap))
+
+
+def fits(value: object, width: float) -> bool:
+    """Whether ``value`` shows whole, on one line per line of its text, in a column ``width`` wide."""
+    return value is None or text_width(value) + FIT_PADDING <= width
 
 
 def date_props(cells: Sequence[object]) -> dict[str, object]:
@@ -280,7 +296,7 @@ def _write_sheet(fmts: Formats, ws: Worksheet, spec: SheetSpec) -> None:
         width = spec.widths.get(c)
         if width is None:
             width = (
-                _fitted_width(label, df[c], spec.max_width)
+                fitted_width(label, df[c], spec.max_width)
                 if spec.autofit
                 else min(max(display_width(label) * 1.1 + 2, 8), 40)
             )
