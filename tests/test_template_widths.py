@@ -97,3 +97,11 @@ def test_nothing_hidden_by_the_next_cell(sheet):
             room = _width(sheet, cell.column) - low - PADDING
             assert _shown_width(cell.value) <= room or cell.alignment.wrap_text, (
                 get_column_letter(cell.column), cell.value)
+
+
+def test_wrapped_row_as_tall_as_its_text(sheet):
+    """Neither Excel nor LibreOffice grows a stored row by itself: the first row is set three lines tall (the
+    remark's 60 units in 30 - 2 = 28 per line: 28 + 28 + 4), one line being 15 points; the short second row keeps
+    the default height."""
+    assert sheet.row_dimensions[3].height == 3 * 15
+    assert sheet.row_dimensions[4].height is None

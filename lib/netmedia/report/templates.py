@@ -35,6 +35,7 @@ from netmedia.config import Config
 from netmedia.extract.stamp import STAMP_SHEET, SheetLayout, Stamp
 from netmedia.report.xlsx import (
     DATE_FORMAT,
+    LINE_HEIGHT,
     QUOTE_PREFIX,
     WORKBOOK_OPTIONS,
     Formats,
@@ -44,6 +45,7 @@ from netmedia.report.xlsx import (
     fitted_width,
     needs_quote_prefix,
     print_setup,
+    wrapped_lines,
 )
 
 #: Excel's limit on the text of an inline dropdown list (the words and their commas).
@@ -188,12 +190,19 @@ def _data_sheet(ws: Worksheet, sheet: str, layout: SheetLayout, df: pd.DataFrame
     ws.set_row(TITLE_ROW, 22)
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, len(cols) - 1, cell_value(title), fmts.get(_TITLE))
     values = [_prefilled(c, df) for c in cols]
+    lines = [1] * n  # lines of each pre-filled row
     for j, c in enumerate(cols):
         ws.write_string(HEADER_ROW, j, header_label(c), fmts.get(_HEAD))
         width = column_width(header_label(c), values[j])
         ws.set_column(j, j, width, fmts.get(_cell_props(c)), {"hidden": c.template_hidden})
         _validation(ws, c, first, last, j, lists)
         _write_column(ws, j, _cell_props(c), values[j], width, first, fmts)
+        if not c.template_hidden:
+            lines = [max(k, wrapped_lines(v, width) if v is not None else 1)
+                     for k, v in zip(lines, values[j], strict=True)]
+    for i, k in enumerate(lines):
+        if k > 1:
+            ws.set_row(first + i, LINE_HEIGHT * k)  # a wrapped row as tall as its text (no file grows it itself)
     ws.freeze_panes(first, 0)
     print_setup(ws, HEADER_ROW)
     ws.protect("", {"insert_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})

@@ -210,9 +210,22 @@ def fitted_width(label: str, values: pd.Series, cap: float, floor: float = 6) ->
     return float(min(max(w + FIT_PADDING, floor), cap))
 
 
+#: Height in points of one line of text in a row (Excel's default row height for its default 11-point font).
+LINE_HEIGHT = 15
+
+
+def wrapped_lines(value: object, width: float) -> int:
+    """How many lines ``value`` takes wrapped in a column ``width`` wide: each of its lines cut every
+    ``width - FIT_PADDING`` units. A row holding a wrapped cell is set this many :data:`LINE_HEIGHT` tall: a file
+    does not grow its rows by itself (LibreOffice keeps the stored height), and a second line hidden under the
+    next row is as lost as one cut off by the next cell."""
+    room = max(width - FIT_PADDING, 1)
+    return sum(max(1, math.ceil(display_width(line) / room)) for line in str(value).split("\n"))
+
+
 def fits(value: object, width: float) -> bool:
-    """Whether ``value`` shows whole, on one line per line of its text, in a column ``width`` wide."""
-    return value is None or text_width(value) + FIT_PADDING <= width
+    """Whether ``value`` shows whole on one line in a column ``width`` wide (else its cell wants wrapping)."""
+    return value is None or wrapped_lines(value, width) == 1
 
 
 def date_props(cells: Sequence[object]) -> dict[str, object]:
