@@ -21,7 +21,8 @@ import pytest
 from documents_season import documents_season
 from test_annex1 import dark_share, needs_office
 
-from netmedia.report import circular, documents, privacy
+from netmedia.config import load_config
+from netmedia.report import charts, circular, documents, privacy
 from netmedia.validate import checks
 
 
@@ -118,15 +119,20 @@ def test_appendix_lists_the_findings_of_each_unit(season_docs):
         assert sum(int(n) for n in re.findall(r"(\d+)条", row[4])) == int(row[2]) + int(row[3])
 
 
+GROUPS_CHART = "groups_scope_by_platform"  # the groups section's chart, by its file name under reports/charts/
+
+
 def test_the_configured_charts_are_embedded_as_png(season_docs):
+    """The configured charts, and the groups section's one (the demo season has groups), as their PNG files."""
     _, reports, config, _ = season_docs
     names = tomllib.loads(config.path.read_text(encoding="utf-8"))["documents"]["charts"]
     d = docx.Document(str(reports / "情况通报.docx"))
-    assert len(d.inline_shapes) == len(names) >= 3
+    assert len(d.inline_shapes) == len(names) + 1 and len(names) >= 3
     images = [rel.target_part for rel in d.part.rels.values() if rel.reltype.endswith("/image")]
     assert {i.content_type for i in images} == {"image/png"}
     digest = {hashlib.sha256(i.blob).hexdigest() for i in images}
-    assert digest == {hashlib.sha256((reports / "charts" / f"{n}.png").read_bytes()).hexdigest() for n in names}
+    assert digest == {hashlib.sha256((reports / "charts" / f"{n}.png").read_bytes()).hexdigest()
+                      for n in [*names, GROUPS_CHART]}
 
 
 def test_the_circular_holds_no_personal_data(season_docs):
@@ -220,8 +226,13 @@ def render(season_docs, out: Path, groups: pd.DataFrame | None) -> tuple[str, li
     if groups is not None:
         tables["groups"] = groups
     settings = dataclasses.replace(documents.settings(config), charts=())
-    circular.write_circular(tables, pd.read_parquet(reports / "findings.parquet"), out, config, settings, out)
+    circular.write_circular(tables, pd.read_parquet(reports / "findings.parquet"), out, config, settings,
+                            reports / "charts")
     return circular_text(out)
+
+
+def images(out: Path) -> int:
+    return len(docx.Document(str(out / "情况通报.docx")).inline_shapes)
 
 
 def test_groups_section_of_a_hand_written_groups_table(season_docs, tmp_path):
@@ -257,3 +268,43 @@ def test_a_season_without_groups_says_none_were_registered(season_docs, tmp_path
     assert headed(tables, "群组类型") == []
     assert "{{" not in text and "{%" not in text
     assert len(headed(tables, "名次")) == 2  # the rest of the circular is there
+
+
+def test_the_groups_section_gets_its_chart_only_with_groups(season_docs, tmp_path):
+    """No configured chart: the circular holds one image (the groups chart, in the groups section, numbered 图1)
+    when groups were registered, none when none were (absent or empty table)."""
+    for name in ("with", "none", "empty"):
+        (tmp_path / name).mkdir()
+    text, _ = render(season_docs, tmp_path / "with", hand_written_groups())
+    assert images(tmp_path / "with") == 1
+    assert "图1　互联网群组：登记、计入统计与应解散（按群组类型）" in groups_section(text)
+    text, _ = render(season_docs, tmp_path / "none", None)
+    assert images(tmp_path / "none") == 0 and "图1" not in text
+    render(season_docs, tmp_path / "empty", pd.read_parquet(season_docs[0] / "groups.parquet").iloc[0:0])
+    assert images(tmp_path / "empty") == 0
+
+
+def test_groups_chart_traces_on_a_hand_written_table():
+    """Six groups counted by hand: per platform (the word list's order, a group with no platform last as 未填),
+    registered / 10 members or more / to dissolve (temporary, and ended before 2023-04-25 or not needed)."""
+    rows = [  # platform, kind, members, end, still needed
+        ("wechat", "temporary", 10, "2023-01-01", "yes"),  # counted; ended: dissolve
+        ("wechat", "long_term", 50, None, None),  # counted
+        ("qq", "temporary", 8, None, "no"),  # small; not needed: dissolve
+        ("qq", "temporary", 30, "2023-05-31", "yes"),  # counted; ends later: kept
+        (None, "long_term", 12, None, None),  # counted; no platform
+        ("feishu", "long_term", None, None, None),  # no member count: not counted
+    ]
+    g = pd.DataFrame(rows, columns=["group_platform", "group_kind", "member_count", "end_on", "still_needed"])
+    g = g.assign(unit="化学学院", group_name=[f"群{i}" for i in range(len(g))],
+                 member_count=g["member_count"].astype("Int64"), end_on=pd.to_datetime(g["end_on"]))
+    config = load_config()
+    fig = charts.groups_scope_by_platform(g, config)
+    got = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data}
+    assert got == {"登记群组": {"微信群": 2, "QQ群": 2, "飞书群": 1, "未填": 1},
+                   "计入统计（10人及以上）": {"微信群": 2, "QQ群": 1, "飞书群": 0, "未填": 1},
+                   "应解散": {"微信群": 1, "QQ群": 1, "飞书群": 0, "未填": 0}}
+    assert [list(t.x) for t in fig.data] == [["微信群", "QQ群", "飞书群", "未填"]] * 3
+    assert [list(t.text) for t in fig.data] == [["2", "2", "1", "1"], ["2", "1", "0", "1"], ["1", "1", "0", "0"]]
+    empty = charts.groups_scope_by_platform(g.iloc[0:0], config)
+    assert not empty.data and empty.layout.annotations[0].text == charts.NO_DATA

@@ -136,8 +136,9 @@ def annex1_template():
 
 def _groups_section(doc) -> None:
     """Annex 4 in the circular: the groups registered (by platform, in a table), those in the notice's scope
-    (``group_min_members`` members or more), the units with groups to dissolve and by when. A season without
-    groups gets one sentence instead (the table between ``{%p if %}`` and ``{%p else %}`` is left out)."""
+    (``group_min_members`` members or more), the units with groups to dissolve and by when, and the chart of the
+    same counts (``groups_chart``). A season without groups gets one sentence instead (the table and the chart
+    between ``{%p if %}`` and ``{%p else %}`` are left out)."""
     doc.add_heading("二、互联网群组情况", level=1)
     doc.add_paragraph("{%p if n_groups %}")
     doc.add_paragraph("各单位共登记工作、学习类互联网群组{{ n_groups }}个，涉及{{ n_group_units }}个单位。其中成员"
@@ -164,6 +165,10 @@ def _groups_section(doc) -> None:
                       "{% for u in dissolve_units %}{{ u.unit }}（{{ u.count }}个）{% if not loop.last %}、{% endif %}"
                       "{% endfor %}。请上述单位于{{ reply_deadline }}前解散相关群组，并将解散情况报送{{ department }}。"
                       "{% else %}经检查，暂未发现应解散的临时群组。{% endif %}")
+    doc.add_paragraph("{%p if groups_chart %}")
+    _center(doc, "{{ groups_chart.image }}")
+    _center(doc, "图{{ charts|length + 1 }}　{{ groups_chart.title }}", size=10.5)  # after the section 一's figures
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("本轮各单位均未登记互联网群组。")
     doc.add_paragraph("{%p endif %}")

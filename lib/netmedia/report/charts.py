@@ -712,8 +712,13 @@ def rectification_progress(status: pd.DataFrame) -> go.Figure:
 TITLE_GROUPS_UNIT = "各单位互联网群组数量"
 TITLE_GROUPS_PLATFORM = "互联网群组数量（按群组类型）"
 TITLE_DISSOLVE = "应解散的临时群组"
+TITLE_GROUPS_SCOPE = "互联网群组：登记、计入统计与应解散（按群组类型）"
 GROUP_COUNTED, GROUP_SMALL, GROUP_NO_COUNT = "计入统计", "不足统计人数", "人数未填"
 GROUP_BUCKET_COLORS = {GROUP_COUNTED: "#1f77b4", GROUP_SMALL: "#aec7e8", GROUP_NO_COUNT: UNKNOWN_COLOR}
+#: The bars of :func:`groups_scope_by_platform`: column of :func:`group_platform_counts` -> (legend, colour);
+#: ``{n}`` is ``[thresholds] group_min_members``.
+GROUP_SCOPE_BARS = {"count": ("登记群组", "#9fb3c8"), "counted": ("计入统计（{n}人及以上）", "#1f77b4"),
+                    "dissolve": ("应解散", "#d62728")}
 #: The dissolve list's columns: what identifies a group to the department, never its owner (issue 15).
 DISSOLVE_COLUMNS = {"unit": "单位", "group_name": "群组名称", "platform": "群组类型", "end_on": "结束时间",
                     "reason": "应解散原因"}
@@ -737,6 +742,35 @@ def group_buckets(groups: pd.DataFrame, config: Config) -> pd.DataFrame:
         "unit": _units_col(d), "platform": d["group_platform"].map(group_platform_label).astype("str"),
         "bucket": bucket,
     })  # fmt: skip
+
+
+def group_platform_counts(derived: pd.DataFrame) -> pd.DataFrame:
+    """Per group platform present (in the word list's order, then 未填): ``count`` groups registered, ``counted``
+    (R-group-size's ``counted``) and ``dissolve`` (R-dissolve's ``must_dissolve``), from the rows of
+    :func:`netmedia.validate.derive.derive_groups`. The circular's table and its chart read these same numbers."""
+    label = derived["group_platform"].map(group_platform_label)
+    order = [word for _, word in schema.choice_words("group_platform")]
+    names = [w for w in order if (label == w).any()] + sorted(set(label) - set(order))
+    flags = pd.DataFrame({"counted": derived["counted"].eq(True).fillna(False).astype(int),
+                          "dissolve": derived["must_dissolve"].eq(True).fillna(False).astype(int)})
+    out = flags.groupby(label.to_numpy()).sum().reindex(names)
+    out.insert(0, "count", label.value_counts().reindex(names).astype(int))
+    return out.rename_axis("platform").reset_index()
+
+
+def groups_scope_by_platform(groups: pd.DataFrame, config: Config) -> go.Figure:
+    """Per group platform, side by side: the groups registered, those in the notice's scope (``counted``) and
+    those to dissolve (``must_dissolve``), each bar labelled with its count (the circular is printed)."""
+    if not _usable(groups, "group_platform"):
+        return empty_figure(TITLE_GROUPS_SCOPE)
+    t = group_platform_counts(derive.derive_groups(groups, config))
+    fig = go.Figure()
+    for col, (name, color) in GROUP_SCOPE_BARS.items():
+        name = name.format(n=config.thresholds.group_min_members)
+        fig.add_bar(x=t["platform"].tolist(), y=t[col].tolist(), name=name, marker_color=color, text=t[col].tolist(),
+                    textposition="outside", hovertemplate=f"%{{x}}<br>{name}：%{{y}} 个<extra></extra>")
+    return _base(fig, TITLE_GROUPS_SCOPE, DEFAULT_SIZE, barmode="group", xaxis_title="群组类型",
+                 yaxis_title="群组数（个）", legend=dict(orientation="h", y=-0.15))
 
 
 def _group_bars(df: pd.DataFrame, key: str, title: str, size: tuple[int, int], horizontal: bool) -> go.Figure:
@@ -891,6 +925,8 @@ CHARTS: tuple[ChartSpec, ...] = (
               lambda t, f, c: groups_by_platform(_t(t, "groups"), c)),
     ChartSpec("dissolve_list", "互联网群组", TITLE_DISSOLVE, DEFAULT_SIZE,
               lambda t, f, c: dissolve_list(_t(t, "groups"), c)),
+    ChartSpec("groups_scope_by_platform", "互联网群组", TITLE_GROUPS_SCOPE, DEFAULT_SIZE,
+              lambda t, f, c: groups_scope_by_platform(_t(t, "groups"), c)),
 )  # fmt: skip
 
 CHART_SIZES: dict[str, tuple[int, int]] = {s.name: s.size for s in CHARTS}

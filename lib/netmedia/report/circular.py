@@ -12,7 +12,9 @@ Every fact is read, never re-coded: zombies are :func:`netmedia.validate.derive.
 :func:`netmedia.report.charts.missing_unit_list`), the ranking is the dashboard's
 (:func:`netmedia.report.charts.unit_ranking_table`) and the rule's sentence and list length are config
 (``[documents.ranking]``), the groups' facts are :func:`netmedia.validate.derive.derive_groups`' (``counted``,
-``must_dissolve``) and their platforms' words the word list's (:func:`netmedia.report.charts.group_platform_label`).
+``must_dissolve``) and their platforms' words the word list's (:func:`netmedia.report.charts.group_platform_label`);
+the groups section's chart (:data:`GROUPS_CHART`) counts the same rows as its table
+(:func:`netmedia.report.charts.group_platform_counts`).
 Only units, categories and counts reach the circular: it is shareable (no group name, no owner).
 """
 
@@ -42,6 +44,8 @@ CIRCULAR_FILE = "情况通报.docx"
 UNCLASSIFIED = "未分类"
 IMAGE_WIDTH = Mm(160)  # the text width of an A4 page with 2.5 cm margins
 IMAGE_MAX_HEIGHT = Mm(200)
+#: The groups section's chart (a :data:`netmedia.report.charts.CHARTS` name): shown when groups were registered.
+GROUPS_CHART = "groups_scope_by_platform"
 
 
 def rate(part: int, whole: int) -> str:
@@ -90,13 +94,11 @@ def finding_figures(findings: pd.DataFrame) -> dict[str, int]:
 
 def group_platform_rows(d: pd.DataFrame) -> list[dict[str, object]]:
     """Per group platform present (in the word list's order, then 未填): groups registered, those counted
-    (R-group-size's ``counted``) and those to dissolve (R-dissolve's ``must_dissolve``), from derived groups."""
-    label = d["group_platform"].map(charts.group_platform_label)
-    order = [word for _, word in schema.choice_words("group_platform")]
-    names = [w for w in order if (label == w).any()] + sorted(set(label) - set(order))
-    return [{"name": name, "count": int((label == name).sum()),
-             "counted": int(d.loc[label == name, "counted"].eq(True).fillna(False).sum()),
-             "dissolve": int(d.loc[label == name, "must_dissolve"].eq(True).fillna(False).sum())} for name in names]
+    (R-group-size's ``counted``) and those to dissolve (R-dissolve's ``must_dissolve``), from derived groups
+    (:func:`netmedia.report.charts.group_platform_counts`, the numbers of the section's chart)."""
+    t = charts.group_platform_counts(d)
+    return [{"name": r["platform"], "count": int(r["count"]), "counted": int(r["counted"]),
+             "dissolve": int(r["dissolve"])} for r in t.to_dict("records")]
 
 
 def group_figures(groups: pd.DataFrame, config: Config) -> dict[str, object]:
@@ -193,10 +195,13 @@ def circular_context(tables: Mapping[str, pd.DataFrame], findings: pd.DataFrame,
 
 def write_circular(tables: Mapping[str, pd.DataFrame], findings: pd.DataFrame, out: Path, config: Config,
                    settings: Settings, charts_dir: Path) -> Path:
-    """``out/情况通报.docx`` from the template of ``settings`` with the charts of ``charts_dir``."""
+    """``out/情况通报.docx`` from the template of ``settings`` with the charts of ``charts_dir``: the configured
+    ones (``charts``) and, when groups were registered, the groups section's (``groups_chart``, :data:`GROUPS_CHART`;
+    None without groups, so the section keeps its one sentence)."""
     doc = DocxTemplate(str(settings.circular_template))
     ctx = circular_context(tables, findings, config, settings)
     ctx["charts"] = chart_images(doc, charts_dir, settings.charts)
+    ctx["groups_chart"] = chart_images(doc, charts_dir, (GROUPS_CHART,))[0] if ctx["n_groups"] else None
     doc.render(ctx, autoescape=True)
     path = Path(out) / CIRCULAR_FILE
     doc.save(path)

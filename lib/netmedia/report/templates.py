@@ -5,9 +5,10 @@ Each unit gets ``<unit>.xlsx`` with one sheet per table that has ``template_shee
 of the clean tables pre-filled, a blank sheet when it registered nothing), a hidden, locked ``record_id`` column
 (the row's identity across rounds), a 本轮状态 dropdown (pre-filled rows: 无变化), dropdowns and input messages
 driven by the schema's ``choices`` and ``input`` keys, header rows protected and data rows editable (rows can be
-inserted), data sheets that print one page wide (:func:`netmedia.report.xlsx.print_setup`), a 填表说明 sheet and
-the hidden stamp (:mod:`netmedia.extract.stamp`) from which the ingest reads the returned workbook by its layout,
-without guessing its header.
+inserted), data sheets that print one page wide (:func:`netmedia.report.xlsx.print_setup`) with columns fitted
+to their header and pre-filled values within bounds (a longer value wraps, so a printed page hides nothing), a
+填表说明 sheet and the hidden stamp (:mod:`netmedia.extract.stamp`) from which the ingest reads the returned
+workbook by its layout, without guessing its header.
 
 The words (title, instructions, input messages, sheet names, version) are in ``data/templates.toml``. Only
 xlsxwriter's public API is used; values go through :func:`netmedia.report.xlsx.cell_value` and formula-like text
@@ -34,14 +35,17 @@ from netmedia.config import Config
 from netmedia.extract.stamp import STAMP_SHEET, SheetLayout, Stamp
 from netmedia.report.xlsx import (
     DATE_FORMAT,
+    LINE_HEIGHT,
     QUOTE_PREFIX,
     WORKBOOK_OPTIONS,
     Formats,
     RichLookAlike,
     cell_value,
-    display_width,
+    fits,
+    fitted_width,
     needs_quote_prefix,
     print_setup,
+    wrapped_lines,
 )
 
 #: Excel's limit on the text of an inline dropdown list (the words and their commas).
@@ -53,8 +57,9 @@ _FILE_CHARS = str.maketrans({c: "_" for c in '\\/:*?"<>|'})
 
 _HEAD = {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter", "locked": True}
 _TITLE = {"bold": True, "font_size": 13, "valign": "vcenter", "locked": True}
-_DATA = {"locked": False}
+_DATA = {"locked": False, "valign": "top"}  # top: a row grown by a wrapped cell reads from its top line
 _HIDDEN_ID = {"locked": True}
+_WRAP = {"text_wrap": True}  # a pre-filled value wider than its column
 
 
 @cache
@@ -184,12 +189,20 @@ def _data_sheet(ws: Worksheet, sheet: str, layout: SheetLayout, df: pd.DataFrame
     title = w["title"].format(institution=config.institution.name_zh, round=stamp.round, unit=stamp.unit, sheet=sheet)
     ws.set_row(TITLE_ROW, 22)
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, len(cols) - 1, cell_value(title), fmts.get(_TITLE))
+    values = [_prefilled(c, df) for c in cols]
+    lines = [1] * n  # lines of each pre-filled row
     for j, c in enumerate(cols):
         ws.write_string(HEADER_ROW, j, header_label(c), fmts.get(_HEAD))
-        ws.set_column(j, j, max(display_width(c.zh) + 4, 12), fmts.get(_cell_props(c)), {"hidden": c.template_hidden})
+        width = column_width(header_label(c), values[j])
+        ws.set_column(j, j, width, fmts.get(_cell_props(c)), {"hidden": c.template_hidden})
         _validation(ws, c, first, last, j, lists)
-    if df is not None:
-        _prefill(ws, cols, df, first, fmts)
+        _write_column(ws, j, _cell_props(c), values[j], width, first, fmts)
+        if not c.template_hidden:
+            lines = [max(k, wrapped_lines(v, width) if v is not None else 1)
+                     for k, v in zip(lines, values[j], strict=True)]
+    for i, k in enumerate(lines):
+        if k > 1:
+            ws.set_row(first + i, LINE_HEIGHT * k)  # a wrapped row as tall as its text (no file grows it itself)
     ws.freeze_panes(first, 0)
     print_setup(ws, HEADER_ROW)
     ws.protect("", {"insert_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
@@ -201,28 +214,44 @@ def _cell_props(c: schema.Column) -> dict[str, object]:
     return {**props, "num_format": DATE_FORMAT} if c.dtype == "date" else props
 
 
-def _prefill(ws: Worksheet, cols: tuple[schema.Column, ...], df: pd.DataFrame, first: int, fmts: Formats) -> None:
-    """The unit's rows, a column at a time (``schema.toml``: ``template_from``, else codes as their dropdown
-    words), 本轮状态 as 无变化."""
-    for j, c in enumerate(cols):
-        words = dict(schema.choice_words(c.choices)) if c.choices else {}
-        if c.name == ROUND_STATUS:
-            values = [words[PREFILLED_STATUS]] * len(df)
-        elif c.template_from or not c.choices:
-            values = list(map(cell_value, df[c.template_from or c.name]))
+def column_width(label: str, values: list[object]) -> float:
+    """A column's printed width: fitted to its header label and its pre-filled values
+    (:func:`netmedia.report.xlsx.fitted_width`), between ``[columns] min_width`` and ``max_width`` of
+    ``templates.toml``; a longer value wraps in its cell (:func:`_write_column`)."""
+    bounds = wording()["columns"]
+    return fitted_width(label, pd.Series(values, dtype=object), bounds["max_width"], bounds["min_width"])
+
+
+def _prefilled(c: schema.Column, df: pd.DataFrame | None) -> list[object]:
+    """A column's pre-filled cells as written (``schema.toml``: ``template_from``, else codes as their dropdown
+    words; 本轮状态 as 无变化; dates as dates); none for a blank sheet."""
+    if df is None:
+        return []
+    words = dict(schema.choice_words(c.choices)) if c.choices else {}
+    if c.name == ROUND_STATUS:
+        values = [words[PREFILLED_STATUS]] * len(df)
+    elif c.template_from or not c.choices:
+        values = list(map(cell_value, df[c.template_from or c.name]))
+    else:
+        values = [words.get(v) for v in map(cell_value, df[c.name])]
+    if c.dtype == "date":
+        values = [v.date() if isinstance(v, dt.datetime) else v for v in values]
+    return values
+
+
+def _write_column(ws: Worksheet, j: int, props: Mapping[str, object], values: list[object], width: float,
+                  first: int, fmts: Formats) -> None:
+    """Column ``j``'s pre-filled cells from row ``first``: a value wider than the column wraps (the row grows, so
+    a printed page hides nothing), formula-like text gets the quote prefix."""
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        cell = {**props, **_WRAP} if not fits(v, width) else dict(props)
+        fmt = fmts.get({**cell, **QUOTE_PREFIX} if needs_quote_prefix(v) else cell)
+        if isinstance(v, RichLookAlike):  # xlsxwriter would store "<r>…</r>" as rich-text XML
+            ws.write_rich_string(first + i, j, "<", fmt, "r>", fmt, v[3:], fmt)
         else:
-            values = [words.get(v) for v in map(cell_value, df[c.name])]
-        props = _cell_props(c)
-        for i, v in enumerate(values):
-            if v is None:
-                continue
-            if isinstance(v, dt.datetime) and c.dtype == "date":
-                v = v.date()
-            fmt = fmts.get({**props, **QUOTE_PREFIX} if needs_quote_prefix(v) else props)
-            if isinstance(v, RichLookAlike):  # xlsxwriter would store "<r>…</r>" as rich-text XML
-                ws.write_rich_string(first + i, j, "<", fmt, "r>", fmt, v[3:], fmt)
-            else:
-                ws.write(first + i, j, v, fmt)
+            ws.write(first + i, j, v, fmt)
 
 
 def _validation(ws: Worksheet, c: schema.Column, first: int, last: int, j: int, lists: ListSheet) -> None:

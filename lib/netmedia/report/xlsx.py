@@ -183,20 +183,49 @@ def display_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
-def _fitted_width(label: str, values: pd.Series, cap: float) -> float:
+def text_width(value: object) -> int:
+    """Width of a cell's value as shown, in Excel character units: its longest line (:func:`display_width`)."""
+    return max((display_width(part) for part in str(value).split("\n")), default=0)
+
+
+#: Excel character units a cell shows beyond its text's width (the padding of a column fitted to its content).
+FIT_PADDING = 2
+
+
+def fitted_width(label: str, values: pd.Series, cap: float, floor: float = 6) -> float:
+    """A column's width fitted to its content: the wider of its header ``label`` and the 95th percentile of its
+    values' :func:`text_width` (one odd value does not widen it), plus :data:`FIT_PADDING`, at least ``floor``
+    and at most ``cap`` (a cell wider than that is wrapped by whoever writes it, or cut off on screen).
+    The one way netmedia fits a column: registries, the clean tables' workbook, the pre-filled templates."""
     w = display_width(label)
     sample = values.dropna()
     if len(sample) > 2000:
         sample = sample.sample(2000, random_state=0)
     if len(sample):
         counts = sample.map(str).value_counts()
-        widths = pd.Series(
-            [max((display_width(part) for part in s.split("\n")), default=0) for s in counts.index], dtype="int64"
-        )
+        widths = pd.Series([text_width(s) for s in counts.index], dtype="int64")
         by_width = pd.Series(counts.to_numpy(), index=widths).groupby(level=0).sum().sort_index()
         cum = by_width.cumsum() / by_width.sum()
         w = max(w, int(cum.index[(cum >= 0.95).to_numpy().argmax()]))  # 95th percentile: one odd value does not widen
-    return float(min(max(w + 2, 6), cap))
+    return float(min(max(w + FIT_PADDING, floor), cap))
+
+
+#: Height in points of one line of text in a row (Excel's default row height for its default 11-point font).
+LINE_HEIGHT = 15
+
+
+def wrapped_lines(value: object, width: float) -> int:
+    """How many lines ``value`` takes wrapped in a column ``width`` wide: each of its lines cut every
+    ``width - FIT_PADDING`` units. A row holding a wrapped cell is set this many :data:`LINE_HEIGHT` tall: a file
+    does not grow its rows by itself (LibreOffice keeps the stored height), and a second line hidden under the
+    next row is as lost as one cut off by the next cell."""
+    room = max(width - FIT_PADDING, 1)
+    return sum(max(1, math.ceil(display_width(line) / room)) for line in str(value).split("\n"))
+
+
+def fits(value: object, width: float) -> bool:
+    """Whether ``value`` shows whole on one line in a column ``width`` wide (else its cell wants wrapping)."""
+    return value is None or wrapped_lines(value, width) == 1
 
 
 def date_props(cells: Sequence[object]) -> dict[str, object]:
@@ -280,7 +309,7 @@ def _write_sheet(fmts: Formats, ws: Worksheet, spec: SheetSpec) -> None:
         width = spec.widths.get(c)
         if width is None:
             width = (
-                _fitted_width(label, df[c], spec.max_width)
+                fitted_width(label, df[c], spec.max_width)
                 if spec.autofit
                 else min(max(display_width(label) * 1.1 + 2, 8), 40)
             )
