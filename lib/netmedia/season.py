@@ -218,7 +218,7 @@ def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
     from netmedia.report import history
 
     stale = (ERROR_LOG,)  # the previous run's error log is not carried over
-    with outputs.staged(out, skip=stale) as new:
+    with outputs.staged(out, skip=list(stale)) as new:
         for name, df in res.tables.items():
             df.to_parquet(new / f"{name}.parquet", index=False)
         if res.errors:
@@ -341,6 +341,7 @@ class CheckReport:
     out: Path
     outputs: dict[str, object] = field(default_factory=dict)
     not_checked: dict[str, str] = field(default_factory=dict)  # rule id -> 未检查（缺少名册）：…
+    removed: list[str] = field(default_factory=list)  # the previous run's outputs made from replaced findings
 
     def summary(self) -> str:
         f = self.findings
@@ -355,6 +356,9 @@ class CheckReport:
         lines.append(f"  units affected: {f['unit'].nunique()}")
         for name, where in self.outputs.items():
             lines.append(f"  {name}: {where}")
+        if self.removed:
+            lines.append(f"  removed, made from the previous findings (已过期，notebook 03 or `netmedia run` makes them "
+                         f"anew): {', '.join(self.removed)}")
         lines.append("  result: " + ("PASS (no violation)" if self.ok else "FAIL (violations to rectify)"))
         return "\n".join(lines)
 
@@ -364,7 +368,9 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     the clean tables' workbook for people (``clean_tables.xlsx``: the report stage writes it once per run).
 
     Under the lock of ``clean`` and ``out`` (``wait``: see :func:`netmedia.outputs.lock`), into a staging folder
-    swapped in at ``out`` when all is written; the other steps' reports (dashboard, charts) are carried over."""
+    swapped in at ``out`` when all is written. The previous run's outputs that the later steps made from the
+    findings this check replaces (:func:`made_from_findings`) are not carried over (the report names them); the
+    others (executed notebooks, anything else) are."""
     from netmedia.report import rectification, registry
     from netmedia.report.clean_workbook import write_clean_workbook
     from netmedia.validate import checks
@@ -373,7 +379,8 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     with outputs.lock([clean, out], wait=wait):
         tables = checks.load_clean_tables(clean)
         sent = findings_sent(out)  # before the staging folder replaces them
-        with outputs.staged(out) as new:
+        stale = {name: (out / name).is_dir() for name in made_from_findings() if (out / name).exists()}
+        with outputs.staged(out, skip=list(stale)) as new:
             result = checks.run_checks(tables, config, data_docs_dir=(new / "data_docs") if data_docs else None)
             findings = result.findings
             written = checks.write_findings(findings, new, result.not_checked)
@@ -392,7 +399,23 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     }
     if data_docs:
         where["data docs"] = out / "data_docs" / "index.html"
-    return CheckReport(findings, result.ok, out, where, result.not_checked)
+    removed = [f"{name}/" if is_dir else name for name, is_dir in stale.items()]
+    return CheckReport(findings, result.ok, out, where, result.not_checked, removed)
+
+
+def made_from_findings() -> tuple[str, ...]:
+    """The entries of ``reports/`` that the steps after the check make from its findings: the dashboard step's
+    (``dashboard.html``, ``charts/``) and the documents step's (``情况通报.docx`` and its PDF, ``附件1/``).
+
+    A check does not carry them over from the previous run: they show the findings it has just replaced, and
+    beside the new findings they would look current (a circular, a unit's Annex 1 forms sent from the wrong
+    season). They are removed, not kept aside: each is remade whole from the tables by notebook 03 (or
+    ``netmedia run``), as the check remakes its own outputs."""
+    from netmedia.report.circular import CIRCULAR_FILE
+    from netmedia.report.dashboard import CHARTS_DIR, HTML_FILE
+    from netmedia.report.documents import FORMS_DIR
+
+    return HTML_FILE, CHARTS_DIR, CIRCULAR_FILE, Path(CIRCULAR_FILE).with_suffix(".pdf").name, FORMS_DIR
 
 
 STATUS_FILE = "rectification_status.parquet"  # under reports/: each finding's status (open, replied, …)
