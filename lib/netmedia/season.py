@@ -652,11 +652,11 @@ def _name_final_folders(nb_dir: Path, final: dict[Path, Path]) -> None:
         nbformat.write(nbformat.from_dict(renamed(nb)), path)
 
 
-def check_outputs(clean: Path, reports: Path) -> str | None:
+def check_outputs(clean: Path, reports: Path, outbox: Path | None = None) -> str | None:
     """The last gates before anything is shared (``netmedia run`` passes its staged outputs through them): every
     shareable output scanned for personal data (the shapes of phones and 身份证 numbers, the staff ids and the
     season's own phone cells, malformed ones included), every HTML output (and what it loads) for requests to
-    another host. What failed, or None."""
+    another host, and, given ``outbox`` (the mail drafts' folder), :func:`check_outbox`. What failed, or None."""
     from netmedia.report import offline, privacy
 
     try:
@@ -667,6 +667,19 @@ def check_outputs(clean: Path, reports: Path) -> str | None:
         offline.check_offline(reports)
     except offline.ExternalReference as e:
         return str(e)
+    return check_outbox(clean, outbox) if outbox is not None else None
+
+
+def check_outbox(clean: Path, drafts: Path) -> str | None:
+    """The gate of the mail drafts (``<drafts>/<unit>.eml``, body and attachments): each unit's mail carries no
+    other unit's people (names, phones) and no unmasked phone, 身份证 number or staff id, but the unit's own
+    phones in its own next-round template (:func:`netmedia.report.privacy.check_outbox`). What failed, or None."""
+    from netmedia.report import privacy
+
+    try:
+        privacy.check_outbox(drafts, privacy.SeasonPeople(clean))
+    except privacy.PersonalDataLeak as e:
+        return f"personal data in mail drafts, do not send them: {e}"
     return None
 
 
@@ -696,7 +709,8 @@ def mail_step(reports: Path, out: Path, config: Config, *, clean: Path, template
     """One ``.eml`` draft per unit into ``out`` (:mod:`netmedia.report.mail`): its rectification list from
     ``reports/整改清单/``, its next-round template from ``templates``, a reminder (催报) when its 报送状态
     (:func:`submission_status`, from the clean tables in ``clean``) calls for one. With ``send``, the drafts
-    with a mailbox go out over SMTP (settings from the environment, read before anything is written).
+    with a mailbox go out over SMTP (settings from the environment, read before anything is written), unless
+    the drafts fail the privacy gate (:func:`check_outbox`): then nothing is sent and the result says why.
 
     MailError (a usage or input error) when ``reports`` or the clean tables are missing, or ``send`` is asked
     without an SMTP host; ConfigError when ``config/mail.toml`` is missing or malformed."""
@@ -713,4 +727,5 @@ def mail_step(reports: Path, out: Path, config: Config, *, clean: Path, template
     wording = mail.load_wording(mail.mail_toml_for(config))
     result = mail.write_drafts(submission_status(tables, config), tables["units"], reports, Path(templates),
                                Path(out), config, wording)
-    return mail.send_drafts(result, settings) if settings else result
+    result.blocked = check_outbox(clean, Path(out)) or ""
+    return mail.send_drafts(result, settings) if settings and not result.blocked else result

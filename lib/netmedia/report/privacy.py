@@ -465,3 +465,137 @@ def check_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = N
         f"{len(hits)} unmasked phone/身份证/staff-id values in shareable outputs under {root}:\n"
         + "\n".join(lines + more)
     )
+
+
+# --- the outbox: each unit's mail carries its own people only ------------------------------------------------
+
+#: The clean tables' columns that name people: the people whose data a unit filed (or the roster names for it).
+PERSON_COLUMNS = {"platforms": ("supervisor", "operator"), "personal_accounts": ("holder_name",),
+                  "groups": ("owner",), "units": ("party_head", "admin_head")}
+_NAME_SPLIT = re.compile(r"[\s、，,;；/|（）()]+|(?:和|及|或)")
+_NAME_MIN_CHARS = 2  # a one-character token is no name to look for: it would match everywhere
+
+
+def _names_in(cell: object) -> set[str]:
+    """The names a person cell holds (``张三、李四``, ``张三 13800000360`` -> 张三): tokens of two or more
+    characters, no digit, not a leader's title (``党委书记`` says who by office, and every unit has one)."""
+    from netmedia.transform.roles import looks_like_job_title
+
+    if _is_null(cell):
+        return set()
+    return {t for t in _NAME_SPLIT.split(str(cell)) if t and len(t) >= _NAME_MIN_CHARS
+            and not re.search(r"\d", t) and not looks_like_job_title(t)}
+
+
+class SeasonPeople:
+    """The season's people by unit (the clean tables under ``clean_dir``): the names (:data:`PERSON_COLUMNS`) and
+    phone digit strings (:data:`PHONE_COLUMNS`, :func:`known_phone_digits`) on each unit's rows and roster
+    entry; rows without a unit belong to no unit. Also the staff ids and every phone cell, for the scan that
+    :func:`check_shareable` makes."""
+
+    def __init__(self, clean_dir: str | Path) -> None:
+        clean = Path(clean_dir)
+        self.names: dict[str, set[str]] = {}
+        self.phones: dict[str, set[str]] = {}
+        self.staff_ids, self.phone_cells = season_personal_data(clean)
+        for table in {*PERSON_COLUMNS, *PHONE_COLUMNS}:
+            path = clean / f"{table}.parquet"
+            if not path.exists():
+                continue
+            df = pd.read_parquet(path)
+            units = df["unit"].astype("object").where(df["unit"].notna(), "") if "unit" in df else None
+            if units is None:
+                continue
+            for col in PERSON_COLUMNS.get(table, ()):
+                for unit, cell in zip(units, df[col], strict=True):
+                    self.names.setdefault(str(unit), set()).update(_names_in(cell))
+            if table in PHONE_COLUMNS:
+                for unit, cell in zip(units, df[PHONE_COLUMNS[table]], strict=True):
+                    self.phones.setdefault(str(unit), set()).update(known_phone_digits([cell]))
+
+    def units(self) -> set[str]:
+        return {u for u in self.names.keys() | self.phones.keys() if u}
+
+    def others(self, unit: str | None) -> tuple[frozenset[str], frozenset[str]]:
+        """The names and phone digits of the other units' people (and of rows without a unit) that are not
+        ``unit``'s too (a leader over two units, two people of one name). ``None``: everybody's."""
+        own_names, own_phones = self.names.get(unit or "\0", set()), self.phones.get(unit or "\0", set())
+        names = {n for u, ns in self.names.items() if u != unit for n in ns} - own_names
+        phones_ = {p for u, ps in self.phones.items() if u != unit for p in ps} - own_phones
+        return frozenset(names), frozenset(phones_)
+
+
+def _mail_parts(data: bytes) -> list[tuple[str, bytes | str]]:
+    """A saved mail's parts to scan: ("text", subject and each text part), ("attachment <name>", its bytes)."""
+    import email
+    import email.policy
+
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    parts: list[tuple[str, bytes | str]] = [("subject", str(msg.get("Subject", "")))]
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        if part.get_filename() or part.get_content_disposition() == "attachment":
+            parts.append((f"attachment {part.get_filename()}", part.get_payload(decode=True) or b""))
+        elif part.get_content_maintype() == "text":
+            parts.append(("body", part.get_content()))
+    return parts
+
+
+def _part_hits(where: str, content: bytes | str, unit: str | None, people: SeasonPeople,
+               staff_pat: re.Pattern[str] | None) -> list[str]:
+    """What one part of ``unit``'s mail must not carry: another unit's names or phones anywhere; phones,
+    身份证 numbers and staff ids unmasked, as in every shared output. ``unit``'s own next-round template keeps
+    its phones in full by design (the unit's filing sent back to it; every phone in it is a season phone cell
+    of ``unit``, else another unit's, caught above): there only 身份证 numbers and staff ids are looked for."""
+    from netmedia.extract.stamp import read_stamp
+
+    own_template = False
+    if isinstance(content, bytes):
+        stamp = read_stamp(content) if content.startswith(b"PK\x03\x04") else None
+        if stamp is not None and stamp.unit and stamp.unit != unit:
+            return [f"{where}: a workbook for {stamp.unit}"]
+        own_template = stamp is not None and stamp.kind == "template"
+        text = zip_text(content) if content.startswith(b"PK\x03\x04") else content.decode("utf-8", "replace")
+    else:
+        text = content
+    text = _decode_escapes(text)
+    other_names, other_phones = people.others(unit)
+    hits = [f"{where}: {name}（其他单位人员）" for name in sorted(n for n in other_names if n in text)]
+    hits += [f"{where}: {p}（其他单位电话）" for p in find_known_phones(text, other_phones)]
+    if own_template:  # its phones are the unit's own (above: no other's), and the hints' example number
+        shown = find_id_numbers(text) + ([m.group(0) for m in staff_pat.finditer(text)] if staff_pat else [])
+    else:
+        shown = _find(text, staff_pat, known_phone_digits(people.phone_cells))
+    return hits + [f"{where}: {hit}" for hit in shown]
+
+
+def scan_outbox(mail_dir: str | Path, people: SeasonPeople) -> list[tuple[Path, str]]:
+    """Every (draft, what) that must not leave in the mail drafts ``<mail_dir>/*.eml`` (``netmedia mail``): the
+    unit of ``<unit>.eml`` (its file name, :func:`netmedia.report.rectification.safe_filename`) may receive its
+    own people's data only, masked as the shared outputs mask it, its own template apart (:func:`_part_hits`).
+    A draft whose name is no unit of the season may carry nobody's."""
+    from netmedia.report.rectification import safe_filename
+
+    by_stem = {safe_filename(u): u for u in people.units()}
+    staff_pat = _staff_id_pattern(people.staff_ids)
+    found: list[tuple[Path, str]] = []
+    for path in sorted(Path(mail_dir).glob("*.eml")) if Path(mail_dir).is_dir() else []:
+        unit = by_stem.get(path.stem)
+        for where, content in _mail_parts(path.read_bytes()):
+            found += [(path, hit) for hit in _part_hits(where, content, unit, people, staff_pat)]
+    return found
+
+
+def check_outbox(mail_dir: str | Path, people: SeasonPeople) -> None:
+    """Raise :class:`PersonalDataLeak` when :func:`scan_outbox` finds anything; the message names each draft
+    and what it holds, masked (it goes to a log)."""
+    hits = scan_outbox(mail_dir, people)
+    if not hits:
+        return
+    masker = PersonalDataMasker(people.staff_ids)
+    known = known_phone_digits(people.phone_cells)
+    lines = [f"  {p.name}: {masker(hit, extra=known)}" for p, hit in hits[:20]]
+    more = [f"  ... and {len(hits) - 20} more"] if len(hits) > 20 else []
+    raise PersonalDataLeak(f"{len(hits)} values in mail drafts under {mail_dir} that their unit must not "
+                           "receive:\n" + "\n".join(lines + more))
