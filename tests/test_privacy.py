@@ -502,3 +502,35 @@ def test_mail_sends_nothing_when_a_template_holds_another_units_phone(outbox_sea
     out = capsys.readouterr().out
     assert code == 1 and "DO NOT SEND" in out and f"{u}.eml" in out
     assert "NOT SENT:" not in out and "已发送" not in out
+
+
+def _eml(path, body):
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["Subject"] = "整改通知"
+    msg.set_content(body)
+    path.write_bytes(msg.as_bytes())
+
+
+@pytest.mark.parametrize(("unit", "body", "passes"), [
+    ("土木与交通学院", "主管领导：唐华远（党委书记）", True),  # its own supervisor, whose name holds 学生会's 唐华
+    ("土木与交通学院", "联系人：唐华", False),  # 学生会's operator
+    ("学生会", "联系人：唐华，电话138****0001", True),  # its own operator, phone masked
+    ("学生会", "主管领导：唐华远", False),  # 土木与交通学院's supervisor
+    ("学生会", "两单位共同负责人：王芳", True),  # a person on both units' rows is each unit's own
+    ("学生会", "电话：13900000002", False),  # 土木与交通学院's phone
+])
+def test_outbox_names_by_hand(tmp_path, unit, body, passes):
+    """A clean folder written by hand: whose names a draft may carry (the longest name at a place counts)."""
+    from netmedia.report.privacy import SeasonPeople, scan_outbox
+
+    clean, mail_dir = tmp_path / "clean", tmp_path / "mail"
+    clean.mkdir()
+    mail_dir.mkdir()
+    pd.DataFrame({"unit": ["土木与交通学院", "学生会", "学生会"], "supervisor": ["唐华远", "王芳", "王芳"],
+                  "operator": ["王芳", "唐华", "唐华"],
+                  "operator_phone": ["13900000002", "13800000001", None]}).to_parquet(clean / "platforms.parquet")
+    _eml(mail_dir / f"{unit}.eml", body)
+    hits = scan_outbox(mail_dir, SeasonPeople(clean))
+    assert (hits == []) is passes, hits

@@ -34,7 +34,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -513,6 +513,13 @@ class SeasonPeople:
                 for unit, cell in zip(units, df[PHONE_COLUMNS[table]], strict=True):
                     self.phones.setdefault(str(unit), set()).update(known_phone_digits([cell]))
 
+    @cached_property
+    def name_pattern(self) -> re.Pattern[str] | None:
+        """Every name of the season, the longest first: at each place of a text the longest name there is found
+        (``唐华远`` is one name, not ``唐华`` of another unit followed by a character)."""
+        names = sorted({n for ns in self.names.values() for n in ns}, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, names))) if names else None
+
     def units(self) -> set[str]:
         return {u for u in self.names.keys() | self.phones.keys() if u}
 
@@ -561,7 +568,8 @@ def _part_hits(where: str, content: bytes | str, unit: str | None, people: Seaso
         text = content
     text = _decode_escapes(text)
     other_names, other_phones = people.others(unit)
-    hits = [f"{where}: {name}（其他单位人员）" for name in sorted(n for n in other_names if n in text)]
+    named = {m.group(0) for m in people.name_pattern.finditer(text)} if people.name_pattern else set()
+    hits = [f"{where}: {name}（其他单位人员）" for name in sorted(named & other_names)]
     hits += [f"{where}: {p}（其他单位电话）" for p in find_known_phones(text, other_phones)]
     if own_template:  # its phones are the unit's own (above: no other's), and the hints' example number
         shown = find_id_numbers(text) + ([m.group(0) for m in staff_pat.finditer(text)] if staff_pat else [])
