@@ -455,16 +455,20 @@ def check_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = N
     hits = scan_shareable(reports_dir, staff_ids, known_phones)
     if not hits:
         return
+    root = Path(reports_dir)
+    raise _leak(f"{len(hits)} unmasked phone/身份证/staff-id values in shareable outputs under {root}",
+                [(p.relative_to(root).as_posix(), hit) for p, hit in hits], staff_ids, known_phones)
+
+
+def _leak(headline: str, hits: list[tuple[str, str]], staff_ids: Iterable[object] | None,
+          known_phones: Iterable[object]) -> PersonalDataLeak:
+    """The error to raise: ``headline``, then each (place, what was found) of the first 20, masked (the message
+    goes to a log; a season phone in any form is masked through its known digits)."""
     masker = PersonalDataMasker(() if staff_ids is None else list(staff_ids))
     known = known_phone_digits(known_phones)
-    root = Path(reports_dir)
-    lines = [f"  {p.relative_to(root).as_posix()}: {masker(hit, extra=[hit] if hit in known else ())}"
-             for p, hit in hits[:20]]
+    lines = [f"  {where}: {masker(hit, extra=[k for k in known if k in hit])}" for where, hit in hits[:20]]
     more = [f"  ... and {len(hits) - 20} more"] if len(hits) > 20 else []
-    raise PersonalDataLeak(
-        f"{len(hits)} unmasked phone/身份证/staff-id values in shareable outputs under {root}:\n"
-        + "\n".join(lines + more)
-    )
+    return PersonalDataLeak(headline + ":\n" + "\n".join(lines + more))
 
 
 # --- the outbox: each unit's mail carries its own people only ------------------------------------------------
@@ -601,9 +605,5 @@ def check_outbox(mail_dir: str | Path, people: SeasonPeople) -> None:
     hits = scan_outbox(mail_dir, people)
     if not hits:
         return
-    masker = PersonalDataMasker(people.staff_ids)
-    known = known_phone_digits(people.phone_cells)
-    lines = [f"  {p.name}: {masker(hit, extra=known)}" for p, hit in hits[:20]]
-    more = [f"  ... and {len(hits) - 20} more"] if len(hits) > 20 else []
-    raise PersonalDataLeak(f"{len(hits)} values in mail drafts under {mail_dir} that their unit must not "
-                           "receive:\n" + "\n".join(lines + more))
+    raise _leak(f"{len(hits)} values in mail drafts under {mail_dir} that their unit must not receive",
+                [(p.name, hit) for p, hit in hits], people.staff_ids, people.phone_cells)
