@@ -449,6 +449,7 @@ def test_the_normal_drafts_pass_the_gate(outbox_season):
     assert s["made"].drafts and not s["made"].blocked
     assert season.check_outbox(s["clean"], s["mail"]) is None
     assert season.check_outputs(s["clean"], s["reports"], s["mail"]) is None
+    assert season.check_outbox(s["clean"], s["base"] / "outbox") is None  # drafts and templates
     # not because the drafts are empty: the unit's own template, attached, keeps its own phones in full
     u, _name, _phone, own_phone = _people_of_two_units(s["clean"])
     raw = (s["mail"] / f"{u}.eml").read_bytes()
@@ -494,6 +495,10 @@ def test_mail_sends_nothing_when_a_template_holds_another_units_phone(outbox_sea
     ws = wb.worksheets[0]
     ws.cell(ws.max_row + 1, 3, phone)
     wb.save(templates / f"{u}.xlsx")
+    from netmedia import season
+
+    failed = season.check_outbox(s["clean"], templates)  # the templates folder alone, as sent by hand
+    assert failed is not None and f"{u}.xlsx" in failed and phone not in failed
     monkeypatch.setenv("NETMEDIA_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("NETMEDIA_SMTP_PORT", "9")  # nothing listens: a send attempt would be a NOT SENT line
     monkeypatch.setenv("NETMEDIA_SMTP_STARTTLS", "0")

@@ -656,7 +656,8 @@ def check_outputs(clean: Path, reports: Path, outbox: Path | None = None) -> str
     """The last gates before anything is shared (``netmedia run`` passes its staged outputs through them): every
     shareable output scanned for personal data (the shapes of phones and 身份证 numbers, the staff ids and the
     season's own phone cells, malformed ones included), every HTML output (and what it loads) for requests to
-    another host, and, given ``outbox`` (the mail drafts' folder), :func:`check_outbox`. What failed, or None."""
+    another host, and, given ``outbox`` (``outbox/``, or the drafts' or templates' folder), :func:`check_outbox`.
+    What failed, or None."""
     from netmedia.report import offline, privacy
 
     try:
@@ -670,16 +671,17 @@ def check_outputs(clean: Path, reports: Path, outbox: Path | None = None) -> str
     return check_outbox(clean, outbox) if outbox is not None else None
 
 
-def check_outbox(clean: Path, drafts: Path) -> str | None:
-    """The gate of the mail drafts (``<drafts>/<unit>.eml``, body and attachments): each unit's mail carries no
-    other unit's people (names, phones) and no unmasked phone, 身份证 number or staff id, but the unit's own
-    phones in its own next-round template (:func:`netmedia.report.privacy.check_outbox`). What failed, or None."""
+def check_outbox(clean: Path, outbox: Path) -> str | None:
+    """The gate of what goes to units from ``outbox`` (the mail drafts ``<unit>.eml``, body and attachments, and
+    the next-round templates, searched recursively): each unit's files carry no other unit's people (names,
+    phones) and no unmasked phone, 身份证 number or staff id, but the unit's own phones in its own next-round
+    template (:func:`netmedia.report.privacy.check_outbox`). What failed, or None."""
     from netmedia.report import privacy
 
     try:
-        privacy.check_outbox(drafts, privacy.SeasonPeople(clean))
+        privacy.check_outbox(outbox, privacy.SeasonPeople(clean))
     except privacy.PersonalDataLeak as e:
-        return f"personal data in mail drafts, do not send them: {e}"
+        return f"personal data in the outbox, do not send it: {e}"
     return None
 
 

@@ -582,28 +582,41 @@ def _part_hits(where: str, content: bytes | str, unit: str | None, people: Seaso
     return hits + [f"{where}: {hit}" for hit in shown]
 
 
-def scan_outbox(mail_dir: str | Path, people: SeasonPeople) -> list[tuple[Path, str]]:
-    """Every (draft, what) that must not leave in the mail drafts ``<mail_dir>/*.eml`` (``netmedia mail``): the
-    unit of ``<unit>.eml`` (its file name, :func:`netmedia.report.rectification.safe_filename`) may receive its
-    own people's data only, masked as the shared outputs mask it, its own template apart (:func:`_part_hits`).
-    A draft whose name is no unit of the season may carry nobody's."""
+def scan_outbox(outbox: str | Path, people: SeasonPeople) -> list[tuple[str, str]]:
+    """Every (file, what) that must not leave in ``outbox`` (a folder, searched recursively; the file as a path
+    relative to it): each mail draft ``<unit>.eml`` (``netmedia mail``) may carry, in its subject, body and
+    attachments, only its unit's own people's data (the unit: the file name, as
+    :func:`netmedia.report.rectification.safe_filename` makes it), masked as the shared outputs mask it, its own
+    template apart (:func:`_part_hits`); each workbook (``netmedia templates``' ``<unit>.xlsx``) is checked as
+    an attachment of the mail to the unit its stamp names. A draft or workbook that names no unit of the
+    season may carry nobody's."""
+    from netmedia.extract.stamp import read_stamp
     from netmedia.report.rectification import safe_filename
 
+    root = Path(outbox)
     by_stem = {safe_filename(u): u for u in people.units()}
     staff_pat = _staff_id_pattern(people.staff_ids)
-    found: list[tuple[Path, str]] = []
-    for path in sorted(Path(mail_dir).glob("*.eml")) if Path(mail_dir).is_dir() else []:
-        unit = by_stem.get(path.stem)
-        for where, content in _mail_parts(path.read_bytes()):
-            found += [(path, hit) for hit in _part_hits(where, content, unit, people, staff_pat)]
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in {".eml", ".xlsx"}) \
+        if root.is_dir() else []
+    found: list[tuple[str, str]] = []
+    for path in files:
+        data = path.read_bytes()
+        if path.suffix.lower() == ".eml":
+            unit, parts = by_stem.get(path.stem), _mail_parts(data)
+        else:
+            stamp = read_stamp(data)
+            unit, parts = (stamp.unit if stamp else None), [("workbook", data)]
+        name = path.relative_to(root).as_posix()
+        found += [(name, hit) for where, content in parts
+                  for hit in _part_hits(where, content, unit, people, staff_pat)]
     return found
 
 
-def check_outbox(mail_dir: str | Path, people: SeasonPeople) -> None:
-    """Raise :class:`PersonalDataLeak` when :func:`scan_outbox` finds anything; the message names each draft
+def check_outbox(outbox: str | Path, people: SeasonPeople) -> None:
+    """Raise :class:`PersonalDataLeak` when :func:`scan_outbox` finds anything; the message names each file
     and what it holds, masked (it goes to a log)."""
-    hits = scan_outbox(mail_dir, people)
+    hits = scan_outbox(outbox, people)
     if not hits:
         return
-    raise _leak(f"{len(hits)} values in mail drafts under {mail_dir} that their unit must not receive",
-                [(p.name, hit) for p, hit in hits], people.staff_ids, people.phone_cells)
+    raise _leak(f"{len(hits)} values under {outbox} that the unit a file goes to must not receive",
+                hits, people.staff_ids, people.phone_cells)
