@@ -539,3 +539,34 @@ def test_outbox_names_by_hand(tmp_path, unit, body, passes):
     _eml(mail_dir / f"{unit}.eml", body)
     hits = scan_outbox(mail_dir, SeasonPeople(clean))
     assert (hits == []) is passes, hits
+
+
+@pytest.mark.parametrize(("wording", "passes"), [
+    ("", False),  # a phone nobody wrote in the wording: masked as everywhere
+    ("{department}\n联系电话：0371-69127000", True),  # the department's own office phone, in its signature
+])
+def test_outbox_phone_of_the_departments_wording(tmp_path, wording, passes):
+    from netmedia.report.privacy import SeasonPeople, scan_outbox
+
+    clean, mail_dir = tmp_path / "clean", tmp_path / "mail"
+    clean.mkdir()
+    mail_dir.mkdir()
+    pd.DataFrame({"unit": ["学生会"], "supervisor": ["王芳"], "operator": ["唐华"],
+                  "operator_phone": ["13800000001"]}).to_parquet(clean / "platforms.parquet")
+    _eml(mail_dir / "学生会.eml", "学生会：请整改。\n党委宣传部\n联系电话：0371-69127000")
+    assert (scan_outbox(mail_dir, SeasonPeople(clean, wording)) == []) is passes
+
+
+@pytest.mark.parametrize("phone", ["13900000002", "13800000001"])  # another unit's operator's; the unit's own
+def test_outbox_wording_cannot_excuse_a_season_phone(tmp_path, phone):
+    """A season phone written into the wording is still a person's phone: another unit's, or the unit's own
+    (unmasked in a body)."""
+    from netmedia.report.privacy import SeasonPeople, scan_outbox
+
+    clean, mail_dir = tmp_path / "clean", tmp_path / "mail"
+    clean.mkdir()
+    mail_dir.mkdir()
+    pd.DataFrame({"unit": ["学生会", "校团委"], "supervisor": ["王芳", "李娜"], "operator": ["唐华", "赵志远"],
+                  "operator_phone": ["13800000001", "13900000002"]}).to_parquet(clean / "platforms.parquet")
+    _eml(mail_dir / "学生会.eml", f"联系电话：{phone}")
+    assert scan_outbox(mail_dir, SeasonPeople(clean, f"联系电话：{phone}")) != []

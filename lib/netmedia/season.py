@@ -671,15 +671,18 @@ def check_outputs(clean: Path, reports: Path, outbox: Path | None = None) -> str
     return check_outbox(clean, outbox) if outbox is not None else None
 
 
-def check_outbox(clean: Path, outbox: Path) -> str | None:
+def check_outbox(clean: Path, outbox: Path, config: Config | None = None) -> str | None:
     """The gate of what goes to units from ``outbox`` (the mail drafts ``<unit>.eml``, body and attachments, and
     the next-round templates, searched recursively): each unit's files carry no other unit's people (names,
     phones) and no unmasked phone, 身份证 number or staff id, but the unit's own phones in its own next-round
-    template (:func:`netmedia.report.privacy.check_outbox`). What failed, or None."""
-    from netmedia.report import privacy
+    template (:func:`netmedia.report.privacy.check_outbox`) and, given ``config``, the phones the department
+    writes in its mails' wording (``config/mail.toml``). What failed, or None."""
+    from netmedia.report import mail, privacy
 
+    wording = mail.mail_toml_for(config) if config is not None else None
+    text = wording.read_text(encoding="utf-8") if wording is not None and wording.exists() else ""
     try:
-        privacy.check_outbox(outbox, privacy.SeasonPeople(clean))
+        privacy.check_outbox(outbox, privacy.SeasonPeople(clean, text))
     except privacy.PersonalDataLeak as e:
         return f"personal data in the outbox, do not send it: {e}"
     return None
@@ -729,5 +732,5 @@ def mail_step(reports: Path, out: Path, config: Config, *, clean: Path, template
     wording = mail.load_wording(mail.mail_toml_for(config))
     result = mail.write_drafts(submission_status(tables, config), tables["units"], reports, Path(templates),
                                Path(out), config, wording)
-    result.blocked = check_outbox(clean, Path(out)) or ""
+    result.blocked = check_outbox(clean, Path(out), config) or ""
     return mail.send_drafts(result, settings) if settings and not result.blocked else result

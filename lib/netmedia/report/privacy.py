@@ -495,13 +495,18 @@ class SeasonPeople:
     """The season's people by unit (the clean tables under ``clean_dir``): the names (:data:`PERSON_COLUMNS`) and
     phone digit strings (:data:`PHONE_COLUMNS`, :func:`known_phone_digits`) on each unit's rows and roster
     entry; rows without a unit belong to no unit. Also the staff ids and every phone cell, for the scan that
-    :func:`check_shareable` makes."""
+    :func:`check_shareable` makes.
 
-    def __init__(self, clean_dir: str | Path) -> None:
+    ``wording``: the department's own words to the units (``config/mail.toml``): a phone it writes there (its
+    office's, in a signature) is nobody's personal data, unless it is a season phone cell too."""
+
+    def __init__(self, clean_dir: str | Path, wording: str = "") -> None:
         clean = Path(clean_dir)
         self.names: dict[str, set[str]] = {}
         self.phones: dict[str, set[str]] = {}
         self.staff_ids, self.phone_cells = season_personal_data(clean)
+        self.wording_phones = (known_phone_digits(f.raw for f in phones.find(wording))
+                               - known_phone_digits(self.phone_cells))
         for table in {*PERSON_COLUMNS, *PHONE_COLUMNS}:
             path = clean / f"{table}.parquet"
             if not path.exists():
@@ -578,7 +583,8 @@ def _part_hits(where: str, content: bytes | str, unit: str | None, people: Seaso
     if own_template:  # its phones are the unit's own (above: no other's), and the hints' example number
         shown = find_id_numbers(text) + ([m.group(0) for m in staff_pat.finditer(text)] if staff_pat else [])
     else:
-        shown = _find(text, staff_pat, known_phone_digits(people.phone_cells))
+        shown = [h for h in _find(text, staff_pat, known_phone_digits(people.phone_cells))
+                 if not known_phone_digits([h]) & people.wording_phones]
     return hits + [f"{where}: {hit}" for hit in shown]
 
 
