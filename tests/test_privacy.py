@@ -570,3 +570,19 @@ def test_outbox_wording_cannot_excuse_a_season_phone(tmp_path, phone):
                   "operator_phone": ["13800000001", "13900000002"]}).to_parquet(clean / "platforms.parquet")
     _eml(mail_dir / "学生会.eml", f"联系电话：{phone}")
     assert scan_outbox(mail_dir, SeasonPeople(clean, f"联系电话：{phone}")) != []
+
+
+def test_outbox_an_office_or_a_title_is_nobodys_name(tmp_path):
+    """Person cells that name an office or a title (another unit's 运营负责人 written 办公室, its 主管领导 党委书记)
+    are no person: the unit's own mail may say 办公室 and 党委书记; a real name in the same cell still counts."""
+    from netmedia.report.privacy import SeasonPeople, scan_outbox
+
+    clean, mail_dir = tmp_path / "clean", tmp_path / "mail"
+    clean.mkdir()
+    mail_dir.mkdir()
+    pd.DataFrame({"unit": ["学生会", "校团委"], "supervisor": ["王芳", "党委书记"], "operator": ["唐华", "办公室、赵志远"],
+                  "operator_phone": [None, None]}).to_parquet(clean / "platforms.parquet")
+    _eml(mail_dir / "学生会.eml", "请贵单位办公室于期限内回复，并报党委书记审核。")
+    assert scan_outbox(mail_dir, SeasonPeople(clean)) == []
+    _eml(mail_dir / "学生会.eml", "请贵单位办公室联系赵志远。")
+    assert [hit for _, hit in scan_outbox(mail_dir, SeasonPeople(clean))] == ["body: 赵志远（其他单位人员）"]

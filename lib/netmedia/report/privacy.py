@@ -477,18 +477,17 @@ def _leak(headline: str, hits: list[tuple[str, str]], staff_ids: Iterable[object
 PERSON_COLUMNS = {"platforms": ("supervisor", "operator"), "personal_accounts": ("holder_name",),
                   "groups": ("owner",), "units": ("party_head", "admin_head")}
 _NAME_SPLIT = re.compile(r"[\s、，,;；/|（）()]+|(?:和|及|或)")
-_NAME_MIN_CHARS = 2  # a one-character token is no name to look for: it would match everywhere
 
 
 def _names_in(cell: object) -> set[str]:
-    """The names a person cell holds (``张三、李四``, ``张三 13800000360`` -> 张三): tokens of two or more
-    characters, no digit, not a leader's title (``党委书记`` says who by office, and every unit has one)."""
-    from netmedia.transform.roles import looks_like_job_title
+    """The names a person cell holds (``张三、李四``, ``张三 13800000360`` -> 张三): its tokens that look like a
+    person's name as the ingest tells one (:func:`netmedia.transform.roles.looks_like_name`: 2-4 Han
+    characters, not ending as a unit (``办公室``) or a leader's title (``党委书记``) does: every unit has those)."""
+    from netmedia.transform.roles import looks_like_name
 
     if _is_null(cell):
         return set()
-    return {t for t in _NAME_SPLIT.split(str(cell)) if t and len(t) >= _NAME_MIN_CHARS
-            and not re.search(r"\d", t) and not looks_like_job_title(t)}
+    return {t for t in _NAME_SPLIT.split(str(cell)) if t and looks_like_name(t)}
 
 
 class SeasonPeople:
