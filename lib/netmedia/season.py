@@ -218,7 +218,7 @@ def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
     from netmedia.report import history
 
     stale = (ERROR_LOG,)  # the previous run's error log is not carried over
-    with outputs.staged(out, skip=list(stale)) as new:
+    with outputs.staged(out, skip=stale) as new:
         for name, df in res.tables.items():
             df.to_parquet(new / f"{name}.parquet", index=False)
         if res.errors:

@@ -169,7 +169,6 @@ class MailResult:
     send_asked: bool = False
     blocked: str = ""  # why the privacy gate stopped the drafts (season.check_outbox): nothing may be sent
 
-
     @property
     def without_mailbox(self) -> list[str]:
         return [d.unit for d in self.drafts if not d.to]

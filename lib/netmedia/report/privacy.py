@@ -511,9 +511,9 @@ class SeasonPeople:
             if not path.exists():
                 continue
             df = pd.read_parquet(path)
-            units = df["unit"].astype("object").where(df["unit"].notna(), "") if "unit" in df else None
-            if units is None:
+            if "unit" not in df:
                 continue
+            units = df["unit"].astype("object").where(df["unit"].notna(), "")  # "": rows without a unit
             for col in PERSON_COLUMNS.get(table, ()):
                 for unit, cell in zip(units, df[col], strict=True):
                     self.names.setdefault(str(unit), set()).update(_names_in(cell))
@@ -541,7 +541,8 @@ class SeasonPeople:
 
 
 def _mail_parts(data: bytes) -> list[tuple[str, bytes | str]]:
-    """A saved mail's parts to scan: ("text", subject and each text part), ("attachment <name>", its bytes)."""
+    """A saved mail's parts to scan, named for the message: ("subject", its subject), ("body", each text
+    part), ("attachment <file name>", its bytes)."""
     import email
     import email.policy
 
