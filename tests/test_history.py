@@ -87,3 +87,36 @@ def test_rounds_trend_chart_totals_equal_archived_counts(tmp_path):
     assert per_round == [len(PREV), len(CUR)]
     assert {t.name for t in bars} == {"1 学校域名网站", "3 新媒体平台", "6 视频平台"}
     assert list(fig.data[-1].y) == [5, 5]
+
+
+REPLY_COLUMNS = ["finding_id", "unit", "rule", "reply", "replied_at", "source_file", "source_sheet", "source_row"]
+
+
+def test_replies_are_archived_with_the_round(tmp_path):
+    """The units' replies to their rectification lists are a clean table like the others: archived with the round
+    and read back as written (a reply with its time and where it came from)."""
+    cfg = load_config()
+    CUR.to_parquet(tmp_path / "platforms.parquet")
+    replies = pd.DataFrame({
+        "finding_id": ["F0123456789"], "unit": ["水利学院"], "rule": ["R-zombie"], "reply": ["该账号已注销关停"],
+        "replied_at": pd.to_datetime(["2023-05-03 09:30"]).astype("datetime64[us]"),
+        "source_file": ["整改回复/水利学院.xlsx"], "source_sheet": ["整改清单"],
+        "source_row": pd.array([5], dtype="Int64")})
+    replies.to_parquet(tmp_path / "replies.parquet", index=False)
+    history.archive_round(tmp_path, cfg, "2023")
+    back = history.load_round(tmp_path, "2023", "replies")
+    pd.testing.assert_frame_equal(back, replies)
+
+
+def test_an_archive_made_before_replies_were_archived_still_reads(tmp_path):
+    """An older archive has no replies.parquet: reading its replies gives the table with no rows (the columns and
+    types of the replies table), and its other tables read as before."""
+    cfg = load_config()
+    CUR.to_parquet(tmp_path / "platforms.parquet")
+    history.archive_round(tmp_path, cfg, "2022")
+    (history.rounds_dir(tmp_path) / "2022" / "replies.parquet").unlink(missing_ok=True)  # as archived then
+    back = history.load_round(tmp_path, "2022", "replies")
+    assert list(back.columns) == REPLY_COLUMNS and len(back) == 0
+    assert str(back["replied_at"].dtype).startswith("datetime64") and str(back["source_row"].dtype) == "Int64"
+    assert len(history.load_round(tmp_path, "2022")) == len(CUR)
+    assert history.list_rounds(tmp_path) == ["2022"]

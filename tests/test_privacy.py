@@ -375,3 +375,214 @@ def test_season_personal_data_reads_the_clean_tables(tmp_path):
     pd.DataFrame({"staff_id": ["20080123", None]}).to_parquet(tmp_path / "staff.parquet")
     assert season_personal_data(tmp_path) == (["20080123"], ["13800000360", "0371-6912700", "1390000036"])
     assert season_personal_data(tmp_path / "missing") == ([], [])
+
+
+# ------------------------------------------------------------------ the outbox: each unit's mail drafts
+@pytest.fixture(scope="module")
+def outbox_season(tmp_path_factory):
+    """A generated season ingested and checked, its next-round templates and mail drafts written."""
+    from netmedia import samples, season
+    from netmedia.config import load_config
+
+    base = tmp_path_factory.mktemp("outbox")
+    raw, clean, reports = base / "raw", base / "clean", base / "reports"
+    config = load_config()
+    samples.generate(raw, n_units=6, seed=1, config=config)
+    season.ingest(raw, clean, config, workers=1, progress=False)
+    season.check_season(clean, reports, config, data_docs=False)
+    season.templates_step(clean, base / "outbox" / "templates", config)
+    made = season.mail_step(reports, base / "outbox" / "mail", config, clean=clean,
+                            templates=base / "outbox" / "templates")
+    return {"base": base, "clean": clean, "reports": reports, "config": config, "made": made,
+            "templates": base / "outbox" / "templates", "mail": base / "outbox" / "mail"}
+
+
+def _people_of_two_units(clean):
+    """Plain pandas: a unit U with a draft and an operator of another unit V who is nobody of U's (by name or
+    phone): (U, V's operator name, V's operator phone, one of U's own phones)."""
+    p = pd.read_parquet(clean / "platforms.parquet")
+    p = p[p["unit"].notna() & p["operator_phone"].str.fullmatch(r"1\d{10}").fillna(False)]
+    units = sorted(p["unit"].unique())
+    u, v = units[0], units[1]
+    own = p[p["unit"] == u]
+    theirs = p[(p["unit"] == v) & ~p["operator"].isin(own["operator"]) & ~p["operator"].isin(own["supervisor"])
+               & ~p["operator_phone"].isin(own["operator_phone"])]
+    row = theirs.iloc[0]
+    return u, str(row["operator"]), str(row["operator_phone"]), str(own["operator_phone"].iloc[0])
+
+
+def _draft_copy(s, tmp_path, unit, *, body_extra="", template_cell=None):
+    """The drafts folder copied to ``tmp_path``, ``unit``'s draft with ``body_extra`` added to its body and, when
+    given, ``template_cell`` written into an empty cell of its attached template (as an analyst's slip would)."""
+    import email
+    import email.policy
+    import io
+    import shutil
+
+    import openpyxl
+
+    out = tmp_path / "mail"
+    shutil.copytree(s["mail"], out)
+    path = out / f"{unit}.eml"
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.SMTP)
+    if body_extra:
+        body = msg.get_body(("plain",))
+        body.set_content(body.get_content() + body_extra, cte="base64")
+    if template_cell is not None:
+        for part in msg.iter_attachments():
+            if "下一轮" in part.get_filename():
+                wb = openpyxl.load_workbook(io.BytesIO(part.get_content()))
+                ws = wb.worksheets[0]
+                ws.cell(ws.max_row + 1, 3, template_cell)
+                buf = io.BytesIO()
+                wb.save(buf)
+                part.set_content(buf.getvalue(), maintype="application", subtype="octet-stream",
+                                 filename=part.get_filename())
+    path.write_bytes(msg.as_bytes())
+    return out
+
+
+def test_the_normal_drafts_pass_the_gate(outbox_season):
+    from netmedia import season
+
+    s = outbox_season
+    assert s["made"].drafts and not s["made"].blocked
+    assert season.check_outbox(s["clean"], s["mail"]) is None
+    assert season.check_outputs(s["clean"], s["reports"], s["mail"]) is None
+    assert season.check_outbox(s["clean"], s["base"] / "outbox") is None  # drafts and templates
+    # not because the drafts are empty: the unit's own template, attached, keeps its own phones in full
+    u, _name, _phone, own_phone = _people_of_two_units(s["clean"])
+    raw = (s["mail"] / f"{u}.eml").read_bytes()
+    import email
+    import email.policy
+
+    from netmedia.report.privacy import zip_text
+
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    texts = [zip_text(a.get_content()) for a in msg.iter_attachments() if "下一轮" in a.get_filename()]
+    assert texts and own_phone in texts[0]
+
+
+@pytest.mark.parametrize("plant", ["other unit's phone in the body", "other unit's name in the body",
+                                   "other unit's phone in the template", "own phone unmasked in the body"])
+def test_a_planted_value_fails_the_gate(outbox_season, tmp_path, plant):
+    from netmedia import season
+
+    s = outbox_season
+    u, name, phone, own_phone = _people_of_two_units(s["clean"])
+    kwargs = {"other unit's phone in the body": {"body_extra": f"\n联系电话：{phone}\n"},
+              "other unit's name in the body": {"body_extra": f"\n联系人：{name}\n"},
+              "other unit's phone in the template": {"template_cell": phone},
+              "own phone unmasked in the body": {"body_extra": f"\n联系电话：{own_phone}\n"}}[plant]
+    failed = season.check_outbox(s["clean"], _draft_copy(s, tmp_path, u, **kwargs))
+    assert failed is not None and f"{u}.eml" in failed
+    assert phone not in failed and own_phone not in failed  # the message is masked
+    assert season.check_outputs(s["clean"], s["reports"], tmp_path / "mail") is not None
+
+
+def test_mail_sends_nothing_when_a_template_holds_another_units_phone(outbox_season, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    import openpyxl
+
+    from netmedia import cli
+
+    s = outbox_season
+    u, _name, phone, _own = _people_of_two_units(s["clean"])
+    templates = tmp_path / "templates"
+    shutil.copytree(s["templates"], templates)
+    wb = openpyxl.load_workbook(templates / f"{u}.xlsx")
+    ws = wb.worksheets[0]
+    ws.cell(ws.max_row + 1, 3, phone)
+    wb.save(templates / f"{u}.xlsx")
+    from netmedia import season
+
+    failed = season.check_outbox(s["clean"], templates)  # the templates folder alone, as sent by hand
+    assert failed is not None and f"{u}.xlsx" in failed and phone not in failed
+    monkeypatch.setenv("NETMEDIA_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("NETMEDIA_SMTP_PORT", "9")  # nothing listens: a send attempt would be a NOT SENT line
+    monkeypatch.setenv("NETMEDIA_SMTP_STARTTLS", "0")
+    code = cli.main(["mail", str(s["reports"]), "--clean", str(s["clean"]), "--templates", str(templates),
+                     "--out", str(tmp_path / "mail"), "--send"])
+    out = capsys.readouterr().out
+    assert code == 1 and "DO NOT SEND" in out and f"{u}.eml" in out
+    assert "NOT SENT:" not in out and "已发送" not in out
+
+
+def _eml(path, body):
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["Subject"] = "整改通知"
+    msg.set_content(body)
+    path.write_bytes(msg.as_bytes())
+
+
+@pytest.mark.parametrize(("unit", "body", "passes"), [
+    ("土木与交通学院", "主管领导：唐华远（党委书记）", True),  # its own supervisor, whose name holds 学生会's 唐华
+    ("土木与交通学院", "联系人：唐华", False),  # 学生会's operator
+    ("学生会", "联系人：唐华，电话138****0001", True),  # its own operator, phone masked
+    ("学生会", "主管领导：唐华远", False),  # 土木与交通学院's supervisor
+    ("学生会", "两单位共同负责人：王芳", True),  # a person on both units' rows is each unit's own
+    ("学生会", "电话：13900000002", False),  # 土木与交通学院's phone
+])
+def test_outbox_names_by_hand(tmp_path, unit, body, passes):
+    """A clean folder written by hand: whose names a draft may carry (the longest name at a place counts)."""
+    from netmedia.report.privacy import SeasonPeople, scan_outbox
+
+    clean, mail_dir = tmp_path / "clean", tmp_path / "mail"
+    clean.mkdir()
+    mail_dir.mkdir()
+    pd.DataFrame({"unit": ["土木与交通学院", "学生会", "学生会"], "supervisor": ["唐华远", "王芳", "王芳"],
+                  "operator": ["王芳", "唐华", "唐华"],
+                  "operator_phone": ["13900000002", "13800000001", None]}).to_parquet(clean / "platforms.parquet")
+    _eml(mail_dir / f"{unit}.eml", body)
+    hits = scan_outbox(mail_dir, SeasonPeople(clean))
+    assert (hits == []) is passes, hits
+
+
+@pytest.mark.parametrize(("wording", "passes"), [
+    ("", False),  # a phone nobody wrote in the wording: masked as everywhere
+    ("{department}\n联系电话：0371-69127000", True),  # the department's own office phone, in its signature
+])
+def test_outbox_phone_of_the_departments_wording(tmp_path, wording, passes):
+    from netmedia.report.privacy import SeasonPeople, scan_outbox
+
+    clean, mail_dir = tmp_path / "clean", tmp_path / "mail"
+    clean.mkdir()
+    mail_dir.mkdir()
+    pd.DataFrame({"unit": ["学生会"], "supervisor": ["王芳"], "operator": ["唐华"],
+                  "operator_phone": ["13800000001"]}).to_parquet(clean / "platforms.parquet")
+    _eml(mail_dir / "学生会.eml", "学生会：请整改。\n党委宣传部\n联系电话：0371-69127000")
+    assert (scan_outbox(mail_dir, SeasonPeople(clean, wording)) == []) is passes
+
+
+@pytest.mark.parametrize("phone", ["13900000002", "13800000001"])  # another unit's operator's; the unit's own
+def test_outbox_wording_cannot_excuse_a_season_phone(tmp_path, phone):
+    """A season phone written into the wording is still a person's phone: another unit's, or the unit's own
+    (unmasked in a body)."""
+    from netmedia.report.privacy import SeasonPeople, scan_outbox
+
+    clean, mail_dir = tmp_path / "clean", tmp_path / "mail"
+    clean.mkdir()
+    mail_dir.mkdir()
+    pd.DataFrame({"unit": ["学生会", "校团委"], "supervisor": ["王芳", "李娜"], "operator": ["唐华", "赵志远"],
+                  "operator_phone": ["13800000001", "13900000002"]}).to_parquet(clean / "platforms.parquet")
+    _eml(mail_dir / "学生会.eml", f"联系电话：{phone}")
+    assert scan_outbox(mail_dir, SeasonPeople(clean, f"联系电话：{phone}")) != []
+
+
+def test_outbox_an_office_or_a_title_is_nobodys_name(tmp_path):
+    """Person cells that name an office or a title (another unit's 运营负责人 written 办公室, its 主管领导 党委书记)
+    are no person: the unit's own mail may say 办公室 and 党委书记; a real name in the same cell still counts."""
+    from netmedia.report.privacy import SeasonPeople, scan_outbox
+
+    clean, mail_dir = tmp_path / "clean", tmp_path / "mail"
+    clean.mkdir()
+    mail_dir.mkdir()
+    pd.DataFrame({"unit": ["学生会", "校团委"], "supervisor": ["王芳", "党委书记"], "operator": ["唐华", "办公室、赵志远"],
+                  "operator_phone": [None, None]}).to_parquet(clean / "platforms.parquet")
+    _eml(mail_dir / "学生会.eml", "请贵单位办公室于期限内回复，并报党委书记审核。")
+    assert scan_outbox(mail_dir, SeasonPeople(clean)) == []
+    _eml(mail_dir / "学生会.eml", "请贵单位办公室联系赵志远。")
+    assert [hit for _, hit in scan_outbox(mail_dir, SeasonPeople(clean))] == ["body: 赵志远（其他单位人员）"]

@@ -490,3 +490,16 @@ def test_rejects_of_a_changed_list_carry_the_true_reason(round_trip, tmp_path):
     _changed_list(round_trip, raw / "水利学院回复.xlsx", _delete(ID_LABEL))
     reasons = set(_ingest_one(raw)["rejects"]["reason"])
     assert reasons == {"returned list: column 问题编号 not found (the list's columns were changed)"}
+
+
+def test_the_round_archive_keeps_the_replies(round_trip):
+    """The replies are archived with the round (rounds/<round>/), as ingested: the four replies written by hand."""
+    from netmedia.report import history
+
+    archived = history.load_round(round_trip["clean"], load_config().round.name, "replies")
+    assert sorted(zip(archived["unit"], archived["rule"], archived["reply"], strict=True)) == sorted([
+        ("水利学院", "R-zombie", "该账号已注销关停"),
+        ("电力学院", "R-leader", "已更换主管领导为党委书记"),
+        ("电力学院", "R-zombie", "已恢复更新"),
+        ("党委宣传部", "R-phone", "电话已更正为13912345678"),
+    ])

@@ -349,6 +349,7 @@ class CheckReport:
     out: Path
     outputs: dict[str, object] = field(default_factory=dict)
     not_checked: dict[str, str] = field(default_factory=dict)  # rule id -> 未检查（缺少名册）：…
+    removed: list[str] = field(default_factory=list)  # the previous run's outputs made from replaced findings
 
     def summary(self) -> str:
         f = self.findings
@@ -363,6 +364,9 @@ class CheckReport:
         lines.append(f"  units affected: {f['unit'].nunique()}")
         for name, where in self.outputs.items():
             lines.append(f"  {name}: {where}")
+        if self.removed:
+            lines.append(f"  removed, made from the previous findings (已过期，notebook 03 or `netmedia run` makes them "
+                         f"anew): {', '.join(self.removed)}")
         lines.append("  result: " + ("PASS (no violation)" if self.ok else "FAIL (violations to rectify)"))
         return "\n".join(lines)
 
@@ -372,7 +376,9 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     the clean tables' workbook for people (``clean_tables.xlsx``: the report stage writes it once per run).
 
     Under the lock of ``clean`` and ``out`` (``wait``: see :func:`netmedia.outputs.lock`), into a staging folder
-    swapped in at ``out`` when all is written; the other steps' reports (dashboard, charts) are carried over."""
+    swapped in at ``out`` when all is written. The previous run's outputs that the later steps made from the
+    findings this check replaces (:func:`made_from_findings`) are not carried over (the report names them); the
+    others (executed notebooks, anything else) are."""
     from netmedia.report import rectification, registry
     from netmedia.report.clean_workbook import write_clean_workbook
     from netmedia.validate import checks
@@ -381,7 +387,8 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     with outputs.lock([clean, out], wait=wait):
         tables = checks.load_clean_tables(clean)
         sent = findings_sent(out)  # before the staging folder replaces them
-        with outputs.staged(out) as new:
+        stale = {name: (out / name).is_dir() for name in made_from_findings() if (out / name).exists()}
+        with outputs.staged(out, skip=list(stale)) as new:
             result = checks.run_checks(tables, config, data_docs_dir=(new / "data_docs") if data_docs else None)
             findings = result.findings
             written = checks.write_findings(findings, new, result.not_checked)
@@ -400,7 +407,23 @@ def check_season(clean: Path, out: Path, config: Config, *, data_docs: bool = Tr
     }
     if data_docs:
         where["data docs"] = out / "data_docs" / "index.html"
-    return CheckReport(findings, result.ok, out, where, result.not_checked)
+    removed = [f"{name}/" if is_dir else name for name, is_dir in stale.items()]
+    return CheckReport(findings, result.ok, out, where, result.not_checked, removed)
+
+
+def made_from_findings() -> tuple[str, ...]:
+    """The entries of ``reports/`` that the steps after the check make from its findings: the dashboard step's
+    (``dashboard.html``, ``charts/``) and the documents step's (``情况通报.docx`` and its PDF, ``附件1/``).
+
+    A check does not carry them over from the previous run: they show the findings it has just replaced, and
+    beside the new findings they would look current (a circular, a unit's Annex 1 forms sent from the wrong
+    season). They are removed, not kept aside: each is remade whole from the tables by notebook 03 (or
+    ``netmedia run``), as the check remakes its own outputs."""
+    from netmedia.report.circular import CIRCULAR_FILE
+    from netmedia.report.dashboard import CHARTS_DIR, HTML_FILE
+    from netmedia.report.documents import FORMS_DIR
+
+    return HTML_FILE, CHARTS_DIR, CIRCULAR_FILE, Path(CIRCULAR_FILE).with_suffix(".pdf").name, FORMS_DIR
 
 
 STATUS_FILE = "rectification_status.parquet"  # under reports/: each finding's status (open, replied, …)
@@ -637,11 +660,12 @@ def _name_final_folders(nb_dir: Path, final: dict[Path, Path]) -> None:
         nbformat.write(nbformat.from_dict(renamed(nb)), path)
 
 
-def check_outputs(clean: Path, reports: Path) -> str | None:
+def check_outputs(clean: Path, reports: Path, outbox: Path | None = None) -> str | None:
     """The last gates before anything is shared (``netmedia run`` passes its staged outputs through them): every
     shareable output scanned for personal data (the shapes of phones and 身份证 numbers, the staff ids and the
     season's own phone cells, malformed ones included), every HTML output (and what it loads) for requests to
-    another host. What failed, or None."""
+    another host, and, given ``outbox`` (``outbox/``, or the drafts' or templates' folder), :func:`check_outbox`.
+    What failed, or None."""
     from netmedia.report import offline, privacy
 
     try:
@@ -652,6 +676,23 @@ def check_outputs(clean: Path, reports: Path) -> str | None:
         offline.check_offline(reports)
     except offline.ExternalReference as e:
         return str(e)
+    return check_outbox(clean, outbox) if outbox is not None else None
+
+
+def check_outbox(clean: Path, outbox: Path, config: Config | None = None) -> str | None:
+    """The gate of what goes to units from ``outbox`` (the mail drafts ``<unit>.eml``, body and attachments, and
+    the next-round templates, searched recursively): each unit's files carry no other unit's people (names,
+    phones) and no unmasked phone, 身份证 number or staff id, but the unit's own phones in its own next-round
+    template (:func:`netmedia.report.privacy.check_outbox`) and, given ``config``, the phones the department
+    writes in its mails' wording (``config/mail.toml``). What failed, or None."""
+    from netmedia.report import mail, privacy
+
+    wording = mail.mail_toml_for(config) if config is not None else None
+    text = wording.read_text(encoding="utf-8") if wording is not None and wording.exists() else ""
+    try:
+        privacy.check_outbox(outbox, privacy.SeasonPeople(clean, text))
+    except privacy.PersonalDataLeak as e:
+        return f"personal data in the outbox, do not send it: {e}"
     return None
 
 
@@ -681,7 +722,8 @@ def mail_step(reports: Path, out: Path, config: Config, *, clean: Path, template
     """One ``.eml`` draft per unit into ``out`` (:mod:`netmedia.report.mail`): its rectification list from
     ``reports/整改清单/``, its next-round template from ``templates``, a reminder (催报) when its 报送状态
     (:func:`submission_status`, from the clean tables in ``clean``) calls for one. With ``send``, the drafts
-    with a mailbox go out over SMTP (settings from the environment, read before anything is written).
+    with a mailbox go out over SMTP (settings from the environment, read before anything is written), unless
+    the drafts fail the privacy gate (:func:`check_outbox`): then nothing is sent and the result says why.
 
     MailError (a usage or input error) when ``reports`` or the clean tables are missing, or ``send`` is asked
     without an SMTP host; ConfigError when ``config/mail.toml`` is missing or malformed."""
@@ -698,4 +740,5 @@ def mail_step(reports: Path, out: Path, config: Config, *, clean: Path, template
     wording = mail.load_wording(mail.mail_toml_for(config))
     result = mail.write_drafts(submission_status(tables, config), tables["units"], reports, Path(templates),
                                Path(out), config, wording)
-    return mail.send_drafts(result, settings) if settings else result
+    result.blocked = check_outbox(clean, Path(out), config) or ""
+    return mail.send_drafts(result, settings) if settings and not result.blocked else result

@@ -33,6 +33,8 @@ from netmedia.validate import derive
 
 log = logging.getLogger(__name__)
 
+HTML_FILE = "dashboard.html"  # under reports/
+CHARTS_DIR = "charts"  # under reports/: each chart as PNG and SVG
 IMAGE_FORMATS = ("png", "svg")
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "locale": "zh-CN"}
 
@@ -221,9 +223,9 @@ def build_dashboard(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figures = charts.all_charts(tables, findings, config)
-    html_path = out / "dashboard.html"
+    html_path = out / HTML_FILE
     html_path.write_text(render_html(figures, config, _summary(tables, findings, config)), encoding="utf-8")
-    charts_dir = out / "charts"
+    charts_dir = out / CHARTS_DIR
     if not images:
         return DashboardPaths(html_path, charts_dir)
     files, seconds = export_images(figures, charts_dir)

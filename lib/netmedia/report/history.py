@@ -20,7 +20,9 @@ import pandas as pd
 from netmedia.config import Config
 from netmedia.validate.derive import duplicate_key, is_zombie
 
-ARCHIVED = ("platforms", "personal_accounts", "groups", "submissions", "units", "record_history")
+ARCHIVED = ("platforms", "personal_accounts", "groups", "submissions", "units", "record_history", "replies")
+#: Archived since a later session: an archive made before lacks the file, and reads as the table without rows.
+ARCHIVED_LATER = ("replies",)
 SUPERSEDED = re.compile(r"\.\d{8}T\d{6}(-\d+)?$")
 CHANGES_ZH = {
     "new": "新增",
@@ -51,7 +53,9 @@ def supersede(clean_dir: str | Path, round_name: str) -> Path | None:
 
 
 def archive_round(clean_dir: str | Path, config: Config, round_name: str | None = None) -> Path:
-    """Copy this round's clean tables to ``<clean_dir>/rounds/<round>/`` with the round's dates in ``round.json``.
+    """Copy this round's clean tables (:data:`ARCHIVED`: the records, submissions, roster, record history and
+    the units' replies to their rectification lists) to ``<clean_dir>/rounds/<round>/`` with the round's dates
+    and the tables copied in ``round.json``.
 
     An archive is written once: an earlier archive of the same round is first kept aside by :func:`supersede`
     (never overwritten, never listed as a round). The zombie cutoff is stored so a later round compares
@@ -62,12 +66,12 @@ def archive_round(clean_dir: str | Path, config: Config, round_name: str | None 
     supersede(src, name)
     dest = rounds_dir(src) / name
     dest.mkdir(parents=True)
-    for table in ARCHIVED:
-        p = src / f"{table}.parquet"
-        if p.exists():
-            shutil.copyfile(p, dest / p.name)
+    tables = [t for t in ARCHIVED if (src / f"{t}.parquet").exists()]
+    for table in tables:
+        shutil.copyfile(src / f"{table}.parquet", dest / f"{table}.parquet")
     meta = {"round": name, "previous": config.round.previous, "reference_date": config.round.reference_date.isoformat(),
-            "zombie_cutoff": config.zombie_cutoff.isoformat(), "deadline": config.round.deadline.isoformat()}
+            "zombie_cutoff": config.zombie_cutoff.isoformat(), "deadline": config.round.deadline.isoformat(),
+            "tables": tables}
     (dest / "round.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return dest
 
@@ -90,7 +94,16 @@ def list_rounds(clean_dir: str | Path) -> list[str]:
 
 
 def load_round(clean_dir: str | Path, round_name: str, table: str = "platforms") -> pd.DataFrame:
-    return pd.read_parquet(rounds_dir(clean_dir) / str(round_name) / f"{table}.parquet")
+    """A table of an archived round. A table of :data:`ARCHIVED_LATER` missing from an archive made before it
+    was archived reads as that table without rows (its columns and types): the archive cannot tell what came
+    in then, so a reader finds nothing rather than failing; ``round.json``'s ``tables`` (when present) says
+    which tables an archive holds."""
+    path = rounds_dir(clean_dir) / str(round_name) / f"{table}.parquet"
+    if table in ARCHIVED_LATER and not path.exists() and path.parent.is_dir():
+        from netmedia.transform.returns import typed_frame
+
+        return typed_frame(table, [])
+    return pd.read_parquet(path)
 
 
 def compare_rounds(current: pd.DataFrame, previous: pd.DataFrame, current_cutoff: object,

@@ -172,6 +172,7 @@ class MailResult:
     sent: list[str] = field(default_factory=list)
     not_sent: dict[str, str] = field(default_factory=dict)  # unit -> why (SMTP refusal, connection)
     send_asked: bool = False
+    blocked: str = ""  # why the privacy gate stopped the drafts (season.check_outbox): nothing may be sent
 
     @property
     def without_mailbox(self) -> list[str]:
@@ -179,8 +180,9 @@ class MailResult:
 
     @property
     def ok(self) -> bool:
-        """False when --send was asked and a draft with a mailbox was not delivered."""
-        return not self.not_sent
+        """False when the privacy gate stopped the drafts, or --send was asked and a draft with a mailbox was not
+        delivered."""
+        return not self.not_sent and not self.blocked
 
     def summary(self) -> str:
         by_kind = pd.Series([d.kind for d in self.drafts], dtype="str").value_counts()
@@ -193,7 +195,9 @@ class MailResult:
             lines.append(f"  无需发送 nothing to send: {len(self.no_draft)} units")
         if self.unmatched_lists:
             lines.append(f"  整改清单未对应单位 lists naming no unit (not mailed): {'、'.join(self.unmatched_lists)}")
-        if self.send_asked:
+        if self.blocked:
+            lines.append(f"  隐私检查未通过，请勿发送 DO NOT SEND, nothing sent: {self.blocked}")
+        elif self.send_asked:
             lines.append(f"  已发送 sent: {len(self.sent)}; 未发送（无邮箱） skipped without mailbox: "
                          f"{len(self.without_mailbox)}")
             lines += [f"  发送失败 NOT SENT: {unit}: {why}" for unit, why in self.not_sent.items()]

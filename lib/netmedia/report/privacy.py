@@ -34,7 +34,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -455,13 +455,174 @@ def check_shareable(reports_dir: str | Path, staff_ids: Iterable[str] | None = N
     hits = scan_shareable(reports_dir, staff_ids, known_phones)
     if not hits:
         return
+    root = Path(reports_dir)
+    raise _leak(f"{len(hits)} unmasked phone/身份证/staff-id values in shareable outputs under {root}",
+                [(p.relative_to(root).as_posix(), hit) for p, hit in hits], staff_ids, known_phones)
+
+
+def _leak(headline: str, hits: list[tuple[str, str]], staff_ids: Iterable[object] | None,
+          known_phones: Iterable[object]) -> PersonalDataLeak:
+    """The error to raise: ``headline``, then each (place, what was found) of the first 20, masked (the message
+    goes to a log; a season phone in any form is masked through its known digits)."""
     masker = PersonalDataMasker(() if staff_ids is None else list(staff_ids))
     known = known_phone_digits(known_phones)
-    root = Path(reports_dir)
-    lines = [f"  {p.relative_to(root).as_posix()}: {masker(hit, extra=[hit] if hit in known else ())}"
-             for p, hit in hits[:20]]
+    lines = [f"  {where}: {masker(hit, extra=[k for k in known if k in hit])}" for where, hit in hits[:20]]
     more = [f"  ... and {len(hits) - 20} more"] if len(hits) > 20 else []
-    raise PersonalDataLeak(
-        f"{len(hits)} unmasked phone/身份证/staff-id values in shareable outputs under {root}:\n"
-        + "\n".join(lines + more)
-    )
+    return PersonalDataLeak(headline + ":\n" + "\n".join(lines + more))
+
+
+# --- the outbox: each unit's mail carries its own people only ------------------------------------------------
+
+#: The clean tables' columns that name people: the people whose data a unit filed (or the roster names for it).
+PERSON_COLUMNS = {"platforms": ("supervisor", "operator"), "personal_accounts": ("holder_name",),
+                  "groups": ("owner",), "units": ("party_head", "admin_head")}
+_NAME_SPLIT = re.compile(r"[\s、，,;；/|（）()]+|(?:和|及|或)")
+
+
+def _names_in(cell: object) -> set[str]:
+    """The names a person cell holds (``张三、李四``, ``张三 13800000360`` -> 张三): its tokens that look like a
+    person's name as the ingest tells one (:func:`netmedia.transform.detectors.looks_like_name`: 2-4 Han
+    characters, not ending as a unit (``办公室``) or a leader's title (``党委书记``) does: every unit has those)."""
+    from netmedia.transform.detectors import looks_like_name
+
+    if _is_null(cell):
+        return set()
+    return {t for t in _NAME_SPLIT.split(str(cell)) if t and looks_like_name(t)}
+
+
+class SeasonPeople:
+    """The season's people by unit (the clean tables under ``clean_dir``): the names (:data:`PERSON_COLUMNS`) and
+    phone digit strings (:data:`PHONE_COLUMNS`, :func:`known_phone_digits`) on each unit's rows and roster
+    entry; rows without a unit belong to no unit. Also the staff ids and every phone cell, for the scan that
+    :func:`check_shareable` makes.
+
+    ``wording``: the department's own words to the units (``config/mail.toml``): a phone it writes there (its
+    office's, in a signature) is nobody's personal data, unless it is a season phone cell too."""
+
+    def __init__(self, clean_dir: str | Path, wording: str = "") -> None:
+        clean = Path(clean_dir)
+        self.names: dict[str, set[str]] = {}
+        self.phones: dict[str, set[str]] = {}
+        self.staff_ids, self.phone_cells = season_personal_data(clean)
+        self.wording_phones = (known_phone_digits(f.raw for f in phones.find(wording))
+                               - known_phone_digits(self.phone_cells))
+        for table in {*PERSON_COLUMNS, *PHONE_COLUMNS}:
+            path = clean / f"{table}.parquet"
+            if not path.exists():
+                continue
+            df = pd.read_parquet(path)
+            if "unit" not in df:
+                continue
+            units = df["unit"].astype("object").where(df["unit"].notna(), "")  # "": rows without a unit
+            for col in PERSON_COLUMNS.get(table, ()):
+                for unit, cell in zip(units, df[col], strict=True):
+                    self.names.setdefault(str(unit), set()).update(_names_in(cell))
+            if table in PHONE_COLUMNS:
+                for unit, cell in zip(units, df[PHONE_COLUMNS[table]], strict=True):
+                    self.phones.setdefault(str(unit), set()).update(known_phone_digits([cell]))
+
+    @cached_property
+    def name_pattern(self) -> re.Pattern[str] | None:
+        """Every name of the season, the longest first: at each place of a text the longest name there is found
+        (``唐华远`` is one name, not ``唐华`` of another unit followed by a character)."""
+        names = sorted({n for ns in self.names.values() for n in ns}, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, names))) if names else None
+
+    def units(self) -> set[str]:
+        return {u for u in self.names.keys() | self.phones.keys() if u}
+
+    def others(self, unit: str | None) -> tuple[frozenset[str], frozenset[str]]:
+        """The names and phone digits of the other units' people (and of rows without a unit) that are not
+        ``unit``'s too (a leader over two units, two people of one name). ``None``: everybody's."""
+        own_names, own_phones = self.names.get(unit or "\0", set()), self.phones.get(unit or "\0", set())
+        names = {n for u, ns in self.names.items() if u != unit for n in ns} - own_names
+        phones_ = {p for u, ps in self.phones.items() if u != unit for p in ps} - own_phones
+        return frozenset(names), frozenset(phones_)
+
+
+def _mail_parts(data: bytes) -> list[tuple[str, bytes | str]]:
+    """A saved mail's parts to scan, named for the message: ("subject", its subject), ("body", each text
+    part), ("attachment <file name>", its bytes)."""
+    import email
+    import email.policy
+
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    parts: list[tuple[str, bytes | str]] = [("subject", str(msg.get("Subject", "")))]
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        if part.get_filename() or part.get_content_disposition() == "attachment":
+            parts.append((f"attachment {part.get_filename()}", part.get_payload(decode=True) or b""))
+        elif part.get_content_maintype() == "text":
+            parts.append(("body", part.get_content()))
+    return parts
+
+
+def _part_hits(where: str, content: bytes | str, unit: str | None, people: SeasonPeople,
+               staff_pat: re.Pattern[str] | None) -> list[str]:
+    """What one part of ``unit``'s mail must not carry: another unit's names or phones anywhere; phones,
+    身份证 numbers and staff ids unmasked, as in every shared output. ``unit``'s own next-round template keeps
+    its phones in full by design (the unit's filing sent back to it; every phone in it is a season phone cell
+    of ``unit``, else another unit's, caught above): there only 身份证 numbers and staff ids are looked for."""
+    from netmedia.extract.stamp import read_stamp
+
+    own_template = False
+    if isinstance(content, bytes):
+        stamp = read_stamp(content) if content.startswith(b"PK\x03\x04") else None
+        if stamp is not None and stamp.unit and stamp.unit != unit:
+            return [f"{where}: a workbook for {stamp.unit}"]
+        own_template = stamp is not None and stamp.kind == "template"
+        text = zip_text(content) if content.startswith(b"PK\x03\x04") else content.decode("utf-8", "replace")
+    else:
+        text = content
+    text = _decode_escapes(text)
+    other_names, other_phones = people.others(unit)
+    named = {m.group(0) for m in people.name_pattern.finditer(text)} if people.name_pattern else set()
+    hits = [f"{where}: {name}（其他单位人员）" for name in sorted(named & other_names)]
+    hits += [f"{where}: {p}（其他单位电话）" for p in find_known_phones(text, other_phones)]
+    if own_template:  # its phones are the unit's own (above: no other's), and the hints' example number
+        shown = find_id_numbers(text) + ([m.group(0) for m in staff_pat.finditer(text)] if staff_pat else [])
+    else:
+        shown = [h for h in _find(text, staff_pat, known_phone_digits(people.phone_cells))
+                 if not known_phone_digits([h]) & people.wording_phones]
+    return hits + [f"{where}: {hit}" for hit in shown]
+
+
+def scan_outbox(outbox: str | Path, people: SeasonPeople) -> list[tuple[str, str]]:
+    """Every (file, what) that must not leave in ``outbox`` (a folder, searched recursively; the file as a path
+    relative to it): each mail draft ``<unit>.eml`` (``netmedia mail``) may carry, in its subject, body and
+    attachments, only its unit's own people's data (the unit: the file name, as
+    :func:`netmedia.report.rectification.safe_filename` makes it), masked as the shared outputs mask it, its own
+    template apart (:func:`_part_hits`); each workbook (``netmedia templates``' ``<unit>.xlsx``) is checked as
+    an attachment of the mail to the unit its stamp names. A draft or workbook that names no unit of the
+    season may carry nobody's."""
+    from netmedia.extract.stamp import read_stamp
+    from netmedia.report.rectification import safe_filename
+
+    root = Path(outbox)
+    by_stem = {safe_filename(u): u for u in people.units()}
+    staff_pat = _staff_id_pattern(people.staff_ids)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in {".eml", ".xlsx"}) \
+        if root.is_dir() else []
+    found: list[tuple[str, str]] = []
+    for path in files:
+        data = path.read_bytes()
+        if path.suffix.lower() == ".eml":
+            unit, parts = by_stem.get(path.stem), _mail_parts(data)
+        else:
+            stamp = read_stamp(data)
+            unit, parts = (stamp.unit if stamp else None), [("workbook", data)]
+        name = path.relative_to(root).as_posix()
+        found += [(name, hit) for where, content in parts
+                  for hit in _part_hits(where, content, unit, people, staff_pat)]
+    return found
+
+
+def check_outbox(outbox: str | Path, people: SeasonPeople) -> None:
+    """Raise :class:`PersonalDataLeak` when :func:`scan_outbox` finds anything; the message names each file
+    and what it holds, masked (it goes to a log)."""
+    hits = scan_outbox(outbox, people)
+    if not hits:
+        return
+    raise _leak(f"{len(hits)} values under {outbox} that the unit a file goes to must not receive",
+                hits, people.staff_ids, people.phone_cells)
