@@ -22,6 +22,7 @@ from netmedia import cli, season
 from netmedia.config import load_config
 from netmedia.extract.stamp import STAMP_SHEET, SheetLayout, Stamp, read_stamp
 from netmedia.report import templates
+from netmedia.report.registry import PLATFORMS_FILE, write_registry
 from netmedia.transform.returns import typed_frame
 
 P2, P3, P4 = "附件2 网络媒体平台", "附件3 个人网络媒体平台", "附件4 互联网群组"
@@ -127,7 +128,7 @@ def test_data_validations(made):
     dvs = _validations(ws)
     status = dvs[f"{_letter(ws, '本轮状态')}3"]
     assert status.type == "list" and status.formula1 == '"无变化,有变更,已注销,新增"'
-    assert dvs[f"{_letter(ws, '运行状态')}3"].formula1 == '"正常,停用,已注销"'
+    assert dvs[f"{_letter(ws, '运行状态')}3"].formula1 == '"正常运行,停用,已注销"'
     types = dvs[f"{_letter(ws, '平台类型')}3"].formula1.strip('"').split(",")
     assert {"微信公众号", "微博", "抖音", "校内网站", "其他"} <= set(types)
     assert str(status.sqref).endswith(str(3 + 3 + 300 - 1))  # three pre-filled rows + the blank rows
@@ -237,6 +238,32 @@ def test_returned_template_ingests_by_its_layout(made, tmp_path, config):
     assert set(mine["template"]) == {"template 1 2024"}
     assert '"basis": "stamp"' in mine.loc[P2, "column_map"] and "管理员是谁" in mine.loc[P2, "column_map"]
     assert subs.loc[subs["source_file"].str.startswith("reference/"), "template"].isna().all()
+
+
+RUNNING = "正常运行"  # the notice's, the registry's and Annex 1's word for a running platform, written by hand
+
+
+def test_status_dropdown_word_is_the_registry_word(made, tmp_path, config):
+    """The word a unit picks for a running platform in its template's 运行状态 dropdown is the word the registry
+    shows for it (one word for one fact), and a returned template's old word 正常 still reads as running."""
+    wb = openpyxl.load_workbook(made / "水利学院.xlsx")
+    ws = wb[P2]
+    offered = _validations(ws)[f"{_letter(ws, '运行状态')}3"].formula1.strip('"').split(",")
+    assert offered[0] == RUNNING
+    col = {c.value: c.column for c in ws[2]}
+    ws.cell(3, col["运行状态"], "正常")  # 水利青年: an old return's word
+    ws.cell(4, col["运行状态"], offered[0])  # 水利学院微博: picked from the dropdown
+    raw = tmp_path / "raw"
+    _roster(raw)
+    wb.save(raw / "回执.xlsx")
+    tables = season.ingest(raw, None, config).tables
+    p = tables["platforms"].set_index("platform_name")
+    assert p.loc[["水利青年", "水利学院微博"], "status"].tolist() == ["running", "running"]
+    write_registry(tables, tmp_path / "registry", config)
+    sheet = openpyxl.load_workbook(tmp_path / "registry" / PLATFORMS_FILE)["3-新媒体平台"]
+    header = [c.value for c in sheet[2]]
+    shown = {r[header.index("平台名称")]: r[header.index("运行状态")] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert shown["水利青年"] == shown["水利学院微博"] == RUNNING
 
 
 def test_free_form_return_has_no_record_identity(tmp_path, config):
