@@ -43,8 +43,8 @@ PLATFORMS = [
          supervisor="张三", operator="赵六", operator_phone="13700000002", status="closed", record_id="P0000000004",
          round_status="closed"),  # closed this round: not carried forward
     dict(unit="图书馆", platform_type_raw="网站", category="website_campus", platform_name="图书馆主页",
-         url="lib.ncwu.edu.cn", supervisor="孙七", operator="周八", operator_phone="0371-69127000", status="running",
-         record_id="P0000000005"),
+         url="lib.ncwu.edu.cn", supervisor="孙七", operator="周八", operator_phone="0371-69126000", status="running",
+         record_id="P0000000005"),  # not the input message's example 0371-69127000: the gate would flag it
     dict(unit=None, platform_type_raw="微博", platform_name="无主微博", record_id="P0000000006"),  # no roster unit
 ]
 ACCOUNTS = [
@@ -317,6 +317,48 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert cli.main(["--config", str(tmp_path / "none.toml"), "templates", str(clean), "--out", str(out)]) == 2
     assert cli.main(["templates", str(clean), "--out", str(out)]) == cli.EXIT_OK
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{u}.xlsx" for u in UNITS)
+
+
+def _plant(template: Path, phone: str, to: Path) -> None:
+    """``template`` with ``phone`` typed into an empty cell of its platforms sheet (an analyst's slip), saved as
+    ``to``."""
+    wb = openpyxl.load_workbook(template)
+    ws = wb[P2]
+    ws.cell(ws.max_row + 1, 1, phone)
+    to.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(to)
+
+
+def test_cli_runs_the_outbox_gate_on_the_templates(tmp_path, capsys):
+    """`netmedia templates` passes what it wrote through the outbox privacy gate: a generated season passes
+    (exit 0, said so); another unit's phone in a unit's template fails the gate naming the file, and a leaking
+    workbook left in the folder fails the command (exit 1), nothing deleted."""
+    from netmedia import samples
+
+    config = load_config()
+    raw, clean, out = tmp_path / "raw", tmp_path / "clean", tmp_path / "outbox" / "templates"
+    samples.generate(raw, n_units=4, seed=5, config=config)
+    season.ingest(raw, clean, config, workers=1, progress=False)
+    assert cli.main(["templates", str(clean), "--out", str(out)]) == cli.EXIT_OK
+    printed = capsys.readouterr().out
+    assert "隐私检查通过" in printed and "DO NOT SEND" not in printed
+    assert season.check_outbox(clean, out) is None
+
+    # plain pandas: a unit U with a template and a mobile of another unit V that is none of U's phones
+    p = pd.read_parquet(clean / "platforms.parquet")
+    p = p[p["unit"].notna() & p["operator_phone"].str.fullmatch(r"1\d{10}").fillna(False)]
+    u, v = sorted(p["unit"].unique())[:2]
+    phone = next(x for x in p.loc[p["unit"] == v, "operator_phone"] if x not in set(p.loc[p["unit"] == u].stack()))
+    _plant(out / f"{u}.xlsx", phone, out / f"{u}.xlsx")
+    failed = season.check_outbox(clean, out)
+    assert failed is not None and f"{u}.xlsx" in failed
+    assert not any(f"{w}.xlsx" in failed for w in p["unit"].unique() if w != u)
+
+    _plant(out / f"{u}.xlsx", phone, out / "手工修改" / f"{u}.xlsx")  # kept by the rewrite, scanned by the gate
+    assert cli.main(["templates", str(clean), "--out", str(out)]) == cli.EXIT_FINDINGS
+    printed = capsys.readouterr().out
+    assert "DO NOT SEND" in printed and f"手工修改/{u}.xlsx" in printed
+    assert (out / "手工修改" / f"{u}.xlsx").exists() and (out / f"{u}.xlsx").exists()
 
 
 # ------------------------------------------------------------------ columns changed in a returned template
