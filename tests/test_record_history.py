@@ -395,7 +395,7 @@ def test_untouched_templates_come_back_unchanged(tmp_path):
     made = season.templates_step(clean, tmp_path / "templates", config)
     raw2 = tmp_path / "raw2"
     shutil.copytree(raw / "reference", raw2 / "reference")
-    for p in made:
+    for p in made.written:
         shutil.copy(p, raw2 / p.name)
     nxt = dataclasses.replace(config, round=dataclasses.replace(
         config.round, name="2024", previous=str(config.round.name), year=config.round.year + 1))

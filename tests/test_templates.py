@@ -22,6 +22,7 @@ from netmedia import cli, season
 from netmedia.config import load_config
 from netmedia.extract.stamp import STAMP_SHEET, SheetLayout, Stamp, read_stamp
 from netmedia.report import templates
+from netmedia.report.registry import PLATFORMS_FILE, write_registry
 from netmedia.transform.returns import typed_frame
 
 P2, P3, P4 = "附件2 网络媒体平台", "附件3 个人网络媒体平台", "附件4 互联网群组"
@@ -42,8 +43,8 @@ PLATFORMS = [
          supervisor="张三", operator="赵六", operator_phone="13700000002", status="closed", record_id="P0000000004",
          round_status="closed"),  # closed this round: not carried forward
     dict(unit="图书馆", platform_type_raw="网站", category="website_campus", platform_name="图书馆主页",
-         url="lib.ncwu.edu.cn", supervisor="孙七", operator="周八", operator_phone="0371-69127000", status="running",
-         record_id="P0000000005"),
+         url="lib.ncwu.edu.cn", supervisor="孙七", operator="周八", operator_phone="0371-69126000", status="running",
+         record_id="P0000000005"),  # not the input message's example 0371-69127000: the gate would flag it
     dict(unit=None, platform_type_raw="微博", platform_name="无主微博", record_id="P0000000006"),  # no roster unit
 ]
 ACCOUNTS = [
@@ -127,7 +128,7 @@ def test_data_validations(made):
     dvs = _validations(ws)
     status = dvs[f"{_letter(ws, '本轮状态')}3"]
     assert status.type == "list" and status.formula1 == '"无变化,有变更,已注销,新增"'
-    assert dvs[f"{_letter(ws, '运行状态')}3"].formula1 == '"正常,停用,已注销"'
+    assert dvs[f"{_letter(ws, '运行状态')}3"].formula1 == '"正常运行,停用,已注销"'
     types = dvs[f"{_letter(ws, '平台类型')}3"].formula1.strip('"').split(",")
     assert {"微信公众号", "微博", "抖音", "校内网站", "其他"} <= set(types)
     assert str(status.sqref).endswith(str(3 + 3 + 300 - 1))  # three pre-filled rows + the blank rows
@@ -239,6 +240,32 @@ def test_returned_template_ingests_by_its_layout(made, tmp_path, config):
     assert subs.loc[subs["source_file"].str.startswith("reference/"), "template"].isna().all()
 
 
+RUNNING = "正常运行"  # the notice's, the registry's and Annex 1's word for a running platform, written by hand
+
+
+def test_status_dropdown_word_is_the_registry_word(made, tmp_path, config):
+    """The word a unit picks for a running platform in its template's 运行状态 dropdown is the word the registry
+    shows for it (one word for one fact), and a returned template's old word 正常 still reads as running."""
+    wb = openpyxl.load_workbook(made / "水利学院.xlsx")
+    ws = wb[P2]
+    offered = _validations(ws)[f"{_letter(ws, '运行状态')}3"].formula1.strip('"').split(",")
+    assert offered[0] == RUNNING
+    col = {c.value: c.column for c in ws[2]}
+    ws.cell(3, col["运行状态"], "正常")  # 水利青年: an old return's word
+    ws.cell(4, col["运行状态"], offered[0])  # 水利学院微博: picked from the dropdown
+    raw = tmp_path / "raw"
+    _roster(raw)
+    wb.save(raw / "回执.xlsx")
+    tables = season.ingest(raw, None, config).tables
+    p = tables["platforms"].set_index("platform_name")
+    assert p.loc[["水利青年", "水利学院微博"], "status"].tolist() == ["running", "running"]
+    write_registry(tables, tmp_path / "registry", config)
+    sheet = openpyxl.load_workbook(tmp_path / "registry" / PLATFORMS_FILE)["3-新媒体平台"]
+    header = [c.value for c in sheet[2]]
+    shown = {r[header.index("平台名称")]: r[header.index("运行状态")] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert shown["水利青年"] == shown["水利学院微博"] == RUNNING
+
+
 def test_free_form_return_has_no_record_identity(tmp_path, config):
     """A workbook without a stamp is read as before: no round_status, and a record_id minted by the ingest."""
     raw = tmp_path / "raw"
@@ -290,6 +317,48 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert cli.main(["--config", str(tmp_path / "none.toml"), "templates", str(clean), "--out", str(out)]) == 2
     assert cli.main(["templates", str(clean), "--out", str(out)]) == cli.EXIT_OK
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{u}.xlsx" for u in UNITS)
+
+
+def _plant(template: Path, phone: str, to: Path) -> None:
+    """``template`` with ``phone`` typed into an empty cell of its platforms sheet (an analyst's slip), saved as
+    ``to``."""
+    wb = openpyxl.load_workbook(template)
+    ws = wb[P2]
+    ws.cell(ws.max_row + 1, 1, phone)
+    to.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(to)
+
+
+def test_cli_runs_the_outbox_gate_on_the_templates(tmp_path, capsys):
+    """`netmedia templates` passes what it wrote through the outbox privacy gate: a generated season passes
+    (exit 0, said so); another unit's phone in a unit's template fails the gate naming the file, and a leaking
+    workbook left in the folder fails the command (exit 1), nothing deleted."""
+    from netmedia import samples
+
+    config = load_config()
+    raw, clean, out = tmp_path / "raw", tmp_path / "clean", tmp_path / "outbox" / "templates"
+    samples.generate(raw, n_units=4, seed=5, config=config)
+    season.ingest(raw, clean, config, workers=1, progress=False)
+    assert cli.main(["templates", str(clean), "--out", str(out)]) == cli.EXIT_OK
+    printed = capsys.readouterr().out
+    assert "隐私检查通过" in printed and "DO NOT SEND" not in printed
+    assert season.check_outbox(clean, out) is None
+
+    # plain pandas: a unit U with a template and a mobile of another unit V that is none of U's phones
+    p = pd.read_parquet(clean / "platforms.parquet")
+    p = p[p["unit"].notna() & p["operator_phone"].str.fullmatch(r"1\d{10}").fillna(False)]
+    u, v = sorted(p["unit"].unique())[:2]
+    phone = next(x for x in p.loc[p["unit"] == v, "operator_phone"] if x not in set(p.loc[p["unit"] == u].stack()))
+    _plant(out / f"{u}.xlsx", phone, out / f"{u}.xlsx")
+    failed = season.check_outbox(clean, out)
+    assert failed is not None and f"{u}.xlsx" in failed
+    assert not any(f"{w}.xlsx" in failed for w in p["unit"].unique() if w != u)
+
+    _plant(out / f"{u}.xlsx", phone, out / "手工修改" / f"{u}.xlsx")  # kept by the rewrite, scanned by the gate
+    assert cli.main(["templates", str(clean), "--out", str(out)]) == cli.EXIT_FINDINGS
+    printed = capsys.readouterr().out
+    assert "DO NOT SEND" in printed and f"手工修改/{u}.xlsx" in printed
+    assert (out / "手工修改" / f"{u}.xlsx").exists() and (out / f"{u}.xlsx").exists()
 
 
 # ------------------------------------------------------------------ columns changed in a returned template

@@ -3,7 +3,8 @@
 Exit codes are part of the interface so CI can gate a season: 0 the run
 completed (check: no violation), 1 check found violations (run: a notebook
 failed, or a shareable output holds personal data or asks another host for
-something; the previous outputs are then left as they were), 2 usage or input
+something; the previous outputs are then left as they were; templates, mail:
+a file for a unit holds what that unit must not receive), 2 usage or input
 error (missing folder, unreadable config, another run writing the same folders).
 """
 
@@ -58,9 +59,9 @@ def cmd_templates(args: argparse.Namespace) -> int:
     if not clean.is_dir():
         print(f"netmedia templates: clean tables folder not found: {clean}", file=sys.stderr)
         return EXIT_USAGE
-    made = templates_step(clean, Path(args.out), _config(args), wait=args.wait)
-    print(f"{len(made)} templates written to {Path(args.out).resolve()}")
-    return EXIT_OK
+    result = templates_step(clean, Path(args.out), _config(args), wait=args.wait)
+    print(result.summary())
+    return EXIT_OK if result.ok else EXIT_FINDINGS
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

@@ -290,7 +290,7 @@ def choice_words(vocabulary: str) -> tuple[tuple[str, str], ...]:
     """(code, the word shown for it) of a vocabulary: ``categories``: the platform types' Chinese names (the
     classed categories); any other: a word list of ``data/categories.toml``, the first word of each code. The one
     reader of the words a code is shown as, so a template's dropdown offers, and the registry, the Annex 1 forms
-    and the charts show, the words of the data file (``status_words``: the shown words of ``status``)."""
+    and the charts show, the words of the data file (``status_unknown``: the word of a status no ``status`` word names)."""
     if vocabulary == "categories":
         return tuple((c.code, c.zh) for c in categories() if c.platform_class > 0)
     return tuple((code, words[0]) for code, words in package_words(vocabulary) if words)

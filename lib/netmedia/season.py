@@ -516,10 +516,34 @@ def dashboard_step(clean: Path, reports: Path, config: Config, *, wait: float = 
 TEMPLATE_NEEDS = ("units", "platforms")  # the clean tables without which no template can be made
 
 
-def templates_step(clean: Path, out: Path, config: Config, *, wait: float = 0.0) -> list[Path]:
+@dataclass
+class TemplatesResult:
+    """What ``netmedia templates`` wrote, and what the outbox privacy gate (:func:`check_outbox`) said of it."""
+
+    out: Path
+    written: list[Path]
+    blocked: str = ""  # why the gate failed: a file of ``out`` holds what its unit must not receive
+
+    @property
+    def ok(self) -> bool:
+        """False when the privacy gate failed (nothing is deleted: the files stay for a person to look at)."""
+        return not self.blocked
+
+    def summary(self) -> str:
+        lines = [f"netmedia templates: 下一轮模板 templates written: {len(self.written)} in {self.out}"]
+        if self.blocked:
+            lines.append(f"  隐私检查未通过，请勿发送 DO NOT SEND: {self.blocked}")
+        else:
+            lines.append("  隐私检查通过 privacy gate passed")
+        return "\n".join(lines)
+
+
+def templates_step(clean: Path, out: Path, config: Config, *, wait: float = 0.0) -> TemplatesResult:
     """The next round's pre-filled templates (:func:`netmedia.report.templates.write_templates`), one per roster
     unit, from the clean tables under ``clean``, written into a staging folder swapped in at ``out`` (the
-    previous templates there replaced). FileNotFoundError when ``clean`` lacks the roster or the platforms."""
+    previous templates there replaced), then passed through the outbox privacy gate (:func:`check_outbox`): they
+    go to units, by mail or by hand, so the step that writes them checks them. FileNotFoundError when ``clean``
+    lacks the roster or the platforms."""
     from netmedia.report import templates
     from netmedia.validate import checks
 
@@ -532,7 +556,8 @@ def templates_step(clean: Path, out: Path, config: Config, *, wait: float = 0.0)
         old = [p.name for p in out.glob("*.xlsx")] if out.is_dir() else []
         with outputs.staged(out, skip=old) as new:
             made = templates.write_templates(tables_, new, config)
-    return [out / p.name for p in made]
+        blocked = check_outbox(clean, out) or ""
+    return TemplatesResult(out, [out / p.name for p in made], blocked)
 
 
 def documents_step(clean: Path, reports: Path, config: Config, *, wait: float = 0.0) -> Written:

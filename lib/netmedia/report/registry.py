@@ -39,7 +39,8 @@ TOTAL = "合计"
 # Codes in the clean tables -> the words shown in the registry, the Annex 1 forms and the charts: the first word of
 # each code in data/categories.toml.
 OWNER_KIND_ZH = dict(schema.choice_words("owner_kind_words"))  # 单位 / 学生组织
-STATUS_ZH = dict(schema.choice_words("status_words"))  # 正常运行 / 停用 / 已注销 / 未知
+# 正常运行 / 停用 / 已注销, and 未知 for a status no word names
+STATUS_ZH = dict(schema.choice_words("status") + schema.choice_words("status_unknown"))
 HOLDER_ROLE_ZH = dict(schema.choice_words("holder_role"))  # 教职工 / 学生
 _CODE_MAPS = {"owner_kind": OWNER_KIND_ZH, "status": STATUS_ZH, "holder_role": HOLDER_ROLE_ZH,
               "round_status": dict(schema.choice_words("round_status"))}  # 无变化 / 有变更 / 已注销 / 新增
