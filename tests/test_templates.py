@@ -44,7 +44,7 @@ PLATFORMS = [
          round_status="closed"),  # closed this round: not carried forward
     dict(unit="图书馆", platform_type_raw="网站", category="website_campus", platform_name="图书馆主页",
          url="lib.ncwu.edu.cn", supervisor="孙七", operator="周八", operator_phone="0371-69126000", status="running",
-         record_id="P0000000005"),  # not the input message's example 0371-69127000: the gate would flag it
+         record_id="P0000000005"),
     dict(unit=None, platform_type_raw="微博", platform_name="无主微博", record_id="P0000000006"),  # no roster unit
 ]
 ACCOUNTS = [
