@@ -1,13 +1,14 @@
 """Word documents to PDF with LibreOffice: the files shared among a few ``soffice`` processes run side by side.
 
-LibreOffice starts slowly (2-3 s a call, its profile made on the first), then converts a form in about a quarter
-of a second, on one core. So the files are split into one share per CPU (:func:`processes`: at most
-:data:`PROCESSES_MAX`, never more than the files), and each share is converted by its own ``soffice --headless
---convert-to pdf`` calls, the shares at once: on the 60-unit demo season (480 documents) this halves the time on
-2 cores. A call converts at most :data:`BATCH_FILES` files (LibreOffice 7.4 was seen to stop without a word,
-exit 0, after about 250 files of one call, the rest unconverted). Each share has its own LibreOffice profile
-(``-env:UserInstallation``) in the scratch folder: two ``soffice`` processes sharing a profile (or
-``~/.config/libreoffice``) fail or wait for each other. ``--outdir`` is a single folder, and forms of different
+LibreOffice starts slowly (2-3 s a call, its profile made on the first), then converts a form in 0.13-0.35 s of one
+core (reading the .docx is most of it, not writing the PDF), one file after another. So the files are split into one
+share per CPU (:func:`processes`: at most :data:`PROCESSES_MAX`, never more than the files), and each share is
+converted by its own ``soffice --headless --convert-to pdf`` calls, the shares at once: the wall time falls with the
+idle cores (on 2 cores that something else keeps busy it stays what one process takes: 480 documents of the 60-unit
+demo season, 62-85 s either way). A call converts at most :data:`BATCH_FILES` files (LibreOffice 7.4 was seen to
+stop without a word, exit 0, after about 250 files of one call, the rest unconverted). Each share has its own
+LibreOffice profile (``-env:UserInstallation``) in the scratch folder: two ``soffice`` processes sharing a profile
+(or ``~/.config/libreoffice``) fail or wait for each other. ``--outdir`` is a single folder, and forms of different
 units may share a name, so the files are linked under unique names into the scratch folder, converted there, and
 each PDF is moved beside its .docx.
 """
