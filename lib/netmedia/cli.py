@@ -14,12 +14,28 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Protocol
 
 from netmedia import paths
 from netmedia.config import Config, ConfigError, load_config
 from netmedia.outputs import LockedError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class StepResult(Protocol):
+    """What a step returns: whether all went well, and its summary for people."""
+
+    ok: bool
+
+    def summary(self) -> str: ...
+
+
+def _summary(result: StepResult) -> int:
+    """Print a step's summary; its exit status: 0 when it is ``ok``, 1 otherwise (findings, a failed gate, a
+    draft not delivered)."""
+    print(result.summary())
+    return EXIT_OK if result.ok else EXIT_FINDINGS
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -40,28 +56,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _clean_tables(args: argparse.Namespace) -> Path | None:
+    """The ``--clean`` folder when it holds the clean tables; else None, the error printed (exit 2)."""
+    clean = Path(args.clean)
+    if (clean / "platforms.parquet").exists():
+        return clean
+    print(f"netmedia {args.command}: no clean tables in {clean} (run `netmedia ingest` first)", file=sys.stderr)
+    return None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from netmedia.season import check_season
 
-    clean = Path(args.clean)
-    if not (clean / "platforms.parquet").exists():
-        print(f"netmedia check: no clean tables in {clean} (run `netmedia ingest` first)", file=sys.stderr)
-        return EXIT_USAGE
-    report = check_season(clean, Path(args.out), _config(args), wait=args.wait)
-    print(report.summary())
-    return EXIT_OK if report.ok else EXIT_FINDINGS
+    clean = _clean_tables(args)
+    return EXIT_USAGE if clean is None else _summary(check_season(clean, Path(args.out), _config(args),
+                                                                  wait=args.wait))
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
     from netmedia.season import templates_step
 
-    clean = Path(args.clean)
-    if not clean.is_dir():
-        print(f"netmedia templates: clean tables folder not found: {clean}", file=sys.stderr)
-        return EXIT_USAGE
-    result = templates_step(clean, Path(args.out), _config(args), wait=args.wait)
-    print(result.summary())
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+    clean = _clean_tables(args)
+    return EXIT_USAGE if clean is None else _summary(templates_step(clean, Path(args.out), _config(args),
+                                                                    wait=args.wait))
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -97,8 +114,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     except MailError as e:
         print(f"netmedia mail: {e}", file=sys.stderr)
         return EXIT_USAGE
-    print(result.summary())
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+    return _summary(result)
 
 
 def _mail_options(s: argparse.ArgumentParser) -> None:

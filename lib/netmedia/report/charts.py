@@ -866,6 +866,12 @@ def _t(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
     return df if df is not None else pd.DataFrame()
 
 
+def _of_groups(chart: Callable[[pd.DataFrame, Config], go.Figure]) -> Callable[
+        [Mapping[str, pd.DataFrame], pd.DataFrame | None, Config], go.Figure]:
+    """A chart of the groups table (and the config) as :data:`CHARTS` draws it from the season's tables."""
+    return lambda t, f, c: chart(_t(t, "groups"), c)
+
+
 TITLE_ROUNDS = "各轮次备案平台数量（按类别）"
 
 
@@ -919,14 +925,10 @@ CHARTS: tuple[ChartSpec, ...] = (
               lambda t, f, c: followers_by_category(_t(t, "platforms"))),
     ChartSpec("rectification_progress", "整改进度", TITLE_RECTIFICATION, TALL_SIZE,
               lambda t, f, c: rectification_progress(_t(t, RECTIFICATION_STATUS))),
-    ChartSpec("groups_by_unit", "互联网群组", TITLE_GROUPS_UNIT, TALL_SIZE,
-              lambda t, f, c: groups_by_unit(_t(t, "groups"), c)),
-    ChartSpec("groups_by_platform", "互联网群组", TITLE_GROUPS_PLATFORM, DEFAULT_SIZE,
-              lambda t, f, c: groups_by_platform(_t(t, "groups"), c)),
-    ChartSpec("dissolve_list", "互联网群组", TITLE_DISSOLVE, DEFAULT_SIZE,
-              lambda t, f, c: dissolve_list(_t(t, "groups"), c)),
-    ChartSpec("groups_scope_by_platform", "互联网群组", TITLE_GROUPS_SCOPE, DEFAULT_SIZE,
-              lambda t, f, c: groups_scope_by_platform(_t(t, "groups"), c)),
+    ChartSpec("groups_by_unit", "互联网群组", TITLE_GROUPS_UNIT, TALL_SIZE, _of_groups(groups_by_unit)),
+    ChartSpec("groups_by_platform", "互联网群组", TITLE_GROUPS_PLATFORM, DEFAULT_SIZE, _of_groups(groups_by_platform)),
+    ChartSpec("dissolve_list", "互联网群组", TITLE_DISSOLVE, DEFAULT_SIZE, _of_groups(dissolve_list)),
+    ChartSpec("groups_scope_by_platform", "互联网群组", TITLE_GROUPS_SCOPE, DEFAULT_SIZE, _of_groups(groups_scope_by_platform)),
 )  # fmt: skip
 
 CHART_SIZES: dict[str, tuple[int, int]] = {s.name: s.size for s in CHARTS}
