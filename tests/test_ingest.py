@@ -142,7 +142,7 @@ def test_outputs_written(season, tmp_path):
         assert len(back) == len(res.tables[t])
         archived = out / "rounds" / str(config.round.name) / f"{t}.parquet"
         assert archived.exists() == (t in ("platforms", "personal_accounts", "groups", "submissions", "units",
-                                           "record_history")), t
+                                           "record_history", "replies")), t  # replies archived since session 9
     assert not (out / "clean_tables.xlsx").exists()
     assert not (out / "ingest_errors.log").exists()  # a stale log is removed: nothing failed this time
 
