@@ -448,7 +448,7 @@ def test_the_normal_drafts_pass_the_gate(outbox_season):
     s = outbox_season
     assert s["made"].drafts and not s["made"].blocked
     assert season.check_outbox(s["clean"], s["mail"]) is None
-    assert season.check_outputs(s["clean"], s["reports"], s["mail"]) is None
+    assert season.check_outputs(s["clean"], s["reports"]) is None
     assert season.check_outbox(s["clean"], s["base"] / "outbox") is None  # drafts and templates
     # not because the drafts are empty: the unit's own template, attached, keeps its own phones in full
     u, _name, _phone, own_phone = _people_of_two_units(s["clean"])
@@ -477,7 +477,7 @@ def test_a_planted_value_fails_the_gate(outbox_season, tmp_path, plant):
     failed = season.check_outbox(s["clean"], _draft_copy(s, tmp_path, u, **kwargs))
     assert failed is not None and f"{u}.eml" in failed
     assert phone not in failed and own_phone not in failed  # the message is masked
-    assert season.check_outputs(s["clean"], s["reports"], tmp_path / "mail") is not None
+    assert season.check_outbox(s["clean"], tmp_path / "mail", s["config"]) is not None  # with the mail wording too
 
 
 def test_mail_sends_nothing_when_a_template_holds_another_units_phone(outbox_season, tmp_path, monkeypatch, capsys):

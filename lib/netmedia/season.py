@@ -685,12 +685,12 @@ def _name_final_folders(nb_dir: Path, final: dict[Path, Path]) -> None:
         nbformat.write(nbformat.from_dict(renamed(nb)), path)
 
 
-def check_outputs(clean: Path, reports: Path, outbox: Path | None = None) -> str | None:
+def check_outputs(clean: Path, reports: Path) -> str | None:
     """The last gates before anything is shared (``netmedia run`` passes its staged outputs through them): every
     shareable output scanned for personal data (the shapes of phones and 身份证 numbers, the staff ids and the
     season's own phone cells, malformed ones included), every HTML output (and what it loads) for requests to
-    another host, and, given ``outbox`` (``outbox/``, or the drafts' or templates' folder), :func:`check_outbox`.
-    What failed, or None."""
+    another host. What failed, or None. (What goes to units, ``outbox/``, has its own gate, :func:`check_outbox`,
+    run by the steps that write it.)"""
     from netmedia.report import offline, privacy
 
     try:
@@ -701,7 +701,7 @@ def check_outputs(clean: Path, reports: Path, outbox: Path | None = None) -> str
         offline.check_offline(reports)
     except offline.ExternalReference as e:
         return str(e)
-    return check_outbox(clean, outbox) if outbox is not None else None
+    return None
 
 
 def check_outbox(clean: Path, outbox: Path, config: Config | None = None) -> str | None:
