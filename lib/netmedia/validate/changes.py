@@ -74,13 +74,17 @@ def _column(df: pd.DataFrame, name: str) -> pd.Series:
 def _minted(table: str, records: pd.DataFrame, taken: set[str]) -> pd.Series:
     """New ids for ``records`` (see the module docstring), none of them in ``taken`` (which they are added to)."""
     key = derive.identity_key(table, records)
-    where = ("row:" + _column(records, "source_file").fillna("") + "|" + _column(records, "source_sheet").fillna("")
-             + "|" + _column(records, "source_row").astype("str").fillna(""))
-    text = table + "\x1f" + _column(records, "unit").fillna("") + "\x1f" + key.fillna(where)
+    keyless = key.isna()
+    if keyless.any():  # the row's place stands for the identity it lacks
+        rows = records[keyless]
+        key = key.fillna("row:" + _column(rows, "source_file").fillna("") + "|"
+                         + _column(rows, "source_sheet").fillna("") + "|"
+                         + _column(rows, "source_row").astype("str").fillna(""))
+    head = f"{table}\x1f"
     prefix, ids = _prefix(table), []
     tried: dict[str, int] = {}  # base -> the suffix to try next (a record copied n times does not retry 1..n)
-    for t in text.tolist():
-        base = prefix + hashlib.sha1(t.encode("utf-8")).hexdigest()[:10]
+    for unit, k in zip(_column(records, "unit").fillna("").tolist(), key.tolist(), strict=True):
+        base = prefix + hashlib.sha1(f"{head}{unit}\x1f{k}".encode()).hexdigest()[:10]
         n = tried.get(base, 1)
         rid = base if n == 1 else f"{base}-{n}"
         while rid in taken:
