@@ -60,4 +60,6 @@ def units_of(raw: Mapping[str, Sequence[object]], n: int, sheet_unit: str | None
     sheet's unit for every row when it has one and is no consolidated registry, else asked row by row."""
     if sheet_unit is not None and not consolidated:
         return [sheet_unit] * n
-    return [row_unit({c: cells[i] for c, cells in raw.items()}, sheet_unit, consolidated, matcher) for i in range(n)]
+    asked = {c: raw[c] for c in ("unit", *NAMING_COLUMNS) if c in raw}  # the cells row_unit reads
+    return [row_unit({c: cells[i] for c, cells in asked.items()}, sheet_unit, consolidated, matcher)
+            for i in range(n)]
