@@ -3,8 +3,9 @@
 The table reader (:mod:`netmedia.extract.tables`) has found the header and labelled every non-empty row;
 :mod:`netmedia.transform.annex` has said which annex the sheet is. This module turns each data row into a record of
 the schema's columns (values through :mod:`netmedia.transform.normalize`) and gives every other non-empty row a
-reason, so that ``rows_read == rows_clean + rows_rejected`` for every sheet. Everything is plain dicts, one per
-row: the caller makes typed frames of them.
+reason, so that ``rows_read == rows_clean + rows_rejected`` for every sheet. A sheet's records are made column by
+column (each field's normaliser over its column, :func:`record_columns`) and handed on as plain dicts, one per row:
+the caller makes typed frames of them.
 """
 
 from __future__ import annotations
@@ -283,7 +284,7 @@ def _layout_columns(st: tables.SheetTable) -> tuple[str | None, roles.SheetMap |
     return annex_of[lay.table], roles.SheetMap(lay.table, cols, ok=True)
 
 
-def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str | None, hint: str,
+def record(table: str, cell: Callable[[str], object], unit: str | None, unit_kind: str | None, hint: str,
            domains: tuple[str, ...]) -> dict:
     """The clean record of one data row of ``table`` (``cell(column)`` gives the raw cell, None when absent): the
     one-row case of :func:`record_columns` (or :func:`group_columns`), which says how each value is made."""
