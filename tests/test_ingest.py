@@ -384,6 +384,26 @@ def test_owner_kind_per_row():
     assert got == ["student_org", "student_org", "unit", "student_org", "student_org", "unit"]
 
 
+def test_record_columns_decide_each_row_by_its_own_cells():
+    """The records of a sheet made column by column are the records of its rows made one by one: the url/account
+    swap, the category and the owner's kind of a row follow that row's cells only; a field the sheet lacks is
+    blank in every row."""
+    raw = {"platform_name": ["华水青年", "水利之声", "新闻中心"], "account_id": ["https://weibo.com/ncwu", "gh_1", None],
+           "url": [None, None, "www.ncwu.edu.cn"], "platform_type_raw": [None, "公众号", "网站"],
+           "followers": ["1.2万", 300, None], "owner_kind": ["学生组织", None, None]}
+    units, kinds, hints = ["水利学院", None, "新闻中心"], ["学院", None, "学生组织"], ["微博", "Sheet1", "Sheet1"]
+    domains = ("ncwu.edu.cn",)
+    columns = records.record_columns("platforms", raw, units, kinds, hints, domains)
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    one_by_one = [records.record("platforms", {c: cells[i] for c, cells in raw.items()}.get, units[i], kinds[i],
+                                 hints[i], domains) for i in range(3)]
+    assert rows == one_by_one
+    assert [(r["url"], r["account_id"]) for r in rows] == [("https://weibo.com/ncwu", None), (None, "gh_1"),
+                                                          ("www.ncwu.edu.cn", None)]
+    assert [r["owner_kind"] for r in rows] == ["student_org", "unit", "student_org"]
+    assert [r["followers"] for r in rows] == [12000, 300, None] and {r["supervisor"] for r in rows} == {None}
+
+
 def test_empty_rows_are_those_blank_in_every_content_column():
     """A row blank in the first content column is kept when a later one is filled; blank in all -> empty row."""
     from netmedia.extract import sources

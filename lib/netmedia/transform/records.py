@@ -3,8 +3,9 @@
 The table reader (:mod:`netmedia.extract.tables`) has found the header and labelled every non-empty row;
 :mod:`netmedia.transform.annex` has said which annex the sheet is. This module turns each data row into a record of
 the schema's columns (values through :mod:`netmedia.transform.normalize`) and gives every other non-empty row a
-reason, so that ``rows_read == rows_clean + rows_rejected`` for every sheet. Everything is plain dicts, one per
-row: the caller makes typed frames of them.
+reason, so that ``rows_read == rows_clean + rows_rejected`` for every sheet. A sheet's records are made column by
+column (each field's normaliser over its column, :func:`record_columns`) and handed on as plain dicts, one per row:
+the caller makes typed frames of them.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import repeat
 from pathlib import Path
 
 from netmedia import schema
@@ -215,34 +217,36 @@ def sheet_rows(st: tables.SheetTable, where: SheetSource, ctx: Context) -> Rows:
     sub.update(annex=annex_no, unit=unit)
 
     kept = getattr(out, table)
-    reasons: dict[int, str] = {}  # data rows that are no record -> why
     dl = st.data_lists
+    reasons = dict.fromkeys(dl.source_row, EMPTY_ROW)  # why a data row is no record (asked of those only)
+    raw = {c: dl.columns[j] for j, c in cmap.items()}  # field -> its raw cells, one per data row
+    for j, u in scale.items():
+        raw[cmap[j]] = [roles.scaled(v, u) for v in raw[cmap[j]]]
     unit_cells = next((dl.columns[j] for j, c in cmap.items() if c == "unit"), ())
     consolidated = row_units.is_consolidated(unit_cells, ctx.matcher)
     if consolidated:  # many units in one sheet: a unit the file name gave is not the sheet's
         sub.update(unit=None)
-    for i, source_row in enumerate(dl.source_row):
-        cells = {c: dl.columns[j][i] for j, c in cmap.items()}
-        for j, u in scale.items():
-            cells[cmap[j]] = roles.scaled(cells[cmap[j]], u)
-        if all(is_blank(cells.get(c)) for c in annex.CONTENT_COLUMNS[table]):
-            reasons[source_row] = EMPTY_ROW
-            continue
-        row_unit = row_units.row_unit(cells, unit, consolidated, ctx.matcher)  # None: kept, R-unit's row
-        hint = _hint(dl.section[i], sh, account_label)
-        if table == "groups":
-            rec = group_record(cells.get, row_unit)
-        else:
-            rec = record(table, cells.get, row_unit, ctx.roster_kind.get(row_unit), hint,
-                         ctx.config.institution.domains)
-        rec.update(source_file=sf, source_sheet=sh, source_row=source_row)
-        kept.append(rec)
+    content = [raw[c] for c in annex.CONTENT_COLUMNS[table] if c in raw]  # a row blank in all: no record
+    keep = [i for i, cells in enumerate(zip(*content, strict=True)) if not all(map(is_blank, cells))]
+    if len(keep) < len(dl.source_row):
+        raw = {c: [cells[i] for i in keep] for c, cells in raw.items()}
+    n = len(keep)
+    units = row_units.units_of(raw, n, unit, consolidated, ctx.matcher)  # None: kept, R-unit's row
+    if table == "groups":
+        columns = group_columns(raw, units)
+    else:
+        hint_of = {s: _hint(s, sh, account_label) for s in set(dl.section)}
+        hints = [hint_of[dl.section[i]] for i in keep]
+        columns = record_columns(table, raw, units, [ctx.roster_kind.get(u) for u in units], hints,
+                                 ctx.config.institution.domains)
+    columns.update(source_file=[sf] * n, source_sheet=[sh] * n, source_row=[dl.source_row[i] for i in keep])
+    kept.extend(dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True))
 
     clean = {rec["source_row"] for rec in kept}
-    for r, kind, raw in zip(rows.source_row, rows.kind, rows.text, strict=True):
+    for r, kind, line in zip(rows.source_row, rows.kind, rows.text, strict=True):
         if r not in clean:
             reason = reasons.get(r, "unparseable data row") if kind == "data" else KIND_REASON.get(kind, f"{kind} row")
-            out.reject(sf, sh, r, reason, raw)
+            out.reject(sf, sh, r, reason, line)
     sub.update(rows_clean=len(clean), rows_rejected=st.n_read - len(clean),
                status="ok" if clean or unit is not None else "rejected",
                message="; ".join([NO_UNIT] * (unit is None) + smap.conflicts))
@@ -280,75 +284,104 @@ def _layout_columns(st: tables.SheetTable) -> tuple[str | None, roles.SheetMap |
     return annex_of[lay.table], roles.SheetMap(lay.table, cols, ok=True)
 
 
-def record(table: str, cell: Callable[[str], object], unit: str, unit_kind: str | None, hint: str,
+def record(table: str, cell: Callable[[str], object], unit: str | None, unit_kind: str | None, hint: str,
            domains: tuple[str, ...]) -> dict:
-    """The clean record of one data row of ``table`` (``cell(column)`` gives the raw cell, None when absent).
+    """The clean record of one data row of ``table`` (``cell(column)`` gives the raw cell, None when absent): the
+    one-row case of :func:`record_columns` (or :func:`group_columns`), which says how each value is made."""
+    fields = [c for c in schema.column_names(table) if c != "unit"]
+    raw = {c: [cell(c)] for c in fields}
+    if table == "groups":
+        columns = group_columns(raw, [unit])
+    else:
+        columns = record_columns(table, raw, [unit], [unit_kind], [hint], domains)
+    return {c: values[0] for c, values in columns.items()}
 
-    ``hint`` (the text the sheet gives: section label, else sheet name, and the account column's label)
-    stands for the platform type when neither the typed type nor the address names one; ``unit_kind`` (the
-    roster's 单位类别) tells student organisations. An account cell holding an address moves to ``url`` when
+
+def _normalised(raw: Mapping[str, Sequence[object]], n: int) -> Callable[[str, Callable], list]:
+    """``column(field, normaliser)``: the normaliser applied to each of the field's ``n`` raw cells in ``raw``
+    (a sheet without the field: to a blank cell, for every row)."""
+    def column(name: str, normaliser: Callable[[object], object]) -> list:
+        cells = raw.get(name)
+        return list(map(normaliser, cells)) if cells is not None else [normaliser(None)] * n
+    return column
+
+
+def record_columns(table: str, raw: Mapping[str, Sequence[object]], units: list[str | None],
+                   unit_kinds: list[str | None], hints: list[str], domains: tuple[str, ...]) -> dict[str, list]:
+    """The clean records of the data rows of a ``platforms`` or ``personal_accounts`` sheet, as columns (field ->
+    one value per row): ``raw`` gives each field's raw cells (a field the sheet lacks is blank), ``units`` each
+    row's unit. Each field's normaliser runs over its column at once; only what depends on other fields of the
+    row (the url/account swap, the category, the class, the owner's kind) is decided row by row.
+
+    ``hints`` (the text the sheet gives: section label, else sheet name, and the account column's label)
+    stand for the platform type when neither the typed type nor the address names one; ``unit_kinds`` (the
+    roster's 单位类别) tell student organisations. An account cell holding an address moves to ``url`` when
     the url cell is blank.
     """
-    type_raw = text(cell("platform_type_raw"))
-    name = text(cell("platform_name"))
-    url = text(cell("url"))
-    acc = account_id(cell("account_id"))
-    if url is None and platform_urls.looks_like_url(acc):
-        url, acc = acc, None
-    category, source = platform_category(type_raw, url, acc, hint, domains)
-    rec = {
-        "unit": unit,
+    n = len(units)
+    column = _normalised(raw, n)
+    type_raw, name, url, acc = (column("platform_type_raw", text), column("platform_name", text), column("url", text),
+                                column("account_id", account_id))
+    for i, (u, a) in enumerate(zip(url, acc, strict=True)):
+        if u is None and platform_urls.looks_like_url(a):
+            url[i], acc[i] = a, None
+    decided = list(map(platform_category, type_raw, url, acc, hints, repeat(domains)))
+    category = [c for c, _ in decided]
+    out = {
+        "unit": units,
         "platform_type_raw": type_raw,
         "platform_name": name,
         "account_id": acc,
         "url": url,
-        "followers": count(cell("followers")),
-        "last_updated_on": date(cell("last_updated_on")),
-        "remarks": text(cell("remarks")),
+        "followers": column("followers", count),
+        "last_updated_on": column("last_updated_on", date),
+        "remarks": column("remarks", text),
         "category": category,
-        "category_source": source,
-        "record_id": text(cell("record_id")),
-        "round_status": coded("round_status", cell("round_status")),
+        "category_source": [s for _, s in decided],
+        "record_id": column("record_id", text),
+        "round_status": column("round_status", partial(coded, "round_status")),
     }
     if table == "platforms":
-        status_raw = text(cell("status"))
-        rec.update(
-            owner_kind=owner_kind(cell("owner_kind"), name, unit_kind),
-            platform_class=platform_class(category, url, domains),
-            supervisor=person(cell("supervisor")),
-            supervisor_title=text(cell("supervisor_title")),
-            operator=person(cell("operator")),
-            operator_phone=phone(cell("operator_phone")),
-            opened_on=date(cell("opened_on")),
-            status=status(status_raw),
+        status_raw = column("status", text)
+        out.update(
+            owner_kind=list(map(owner_kind, raw.get("owner_kind", [None] * n), name, unit_kinds)),
+            platform_class=list(map(platform_class, category, url, repeat(domains))),
+            supervisor=column("supervisor", person),
+            supervisor_title=column("supervisor_title", text),
+            operator=column("operator", person),
+            operator_phone=column("operator_phone", phone),
+            opened_on=column("opened_on", date),
+            status=list(map(status, status_raw)),
             status_raw=status_raw,
         )
     else:
-        rec.update(holder_name=person(cell("holder_name")), holder_role=holder_role(cell("holder_role")),
-                   phone=phone(cell("phone")))
-    return rec
+        out.update(holder_name=column("holder_name", person), holder_role=column("holder_role", holder_role),
+                   phone=column("phone", phone))
+    return out
 
 
-def group_record(cell: Callable[[str], object], unit: str | None) -> dict:
-    """The clean record of one data row of an Annex 4 (groups) sheet (``cell(column)`` gives the raw cell, None
-    when absent): the typed platform kept beside its code, the kind and still-needed answers as their codes."""
-    platform_raw = text(cell("group_platform_raw"))
+def group_columns(raw: Mapping[str, Sequence[object]], units: list[str | None]) -> dict[str, list]:
+    """The clean records of the data rows of an Annex 4 (groups) sheet, as columns (field -> one value per row;
+    ``raw`` gives each field's raw cells, ``units`` each row's unit): the typed platform kept beside its code, the
+    kind and still-needed answers as their codes."""
+    column = _normalised(raw, len(units))
+    platform_raw = column("group_platform_raw", text)
     return {
-        "unit": unit,
-        "group_name": text(cell("group_name")),
+        "unit": units,
+        "group_name": column("group_name", text),
         "group_platform_raw": platform_raw,
-        "group_platform": group_platform(platform_raw),
-        "purpose": text(cell("purpose")),
-        "group_kind": coded("group_kind", cell("group_kind")),
-        "owner": person(cell("owner")),
-        "owner_role": holder_role(cell("owner_role")),
-        "member_count": count(cell("member_count")),
-        "created_on": date(cell("created_on")),
-        "end_on": date(cell("end_on")),
-        "still_needed": coded("still_needed", cell("still_needed")),
-        "remarks": text(cell("remarks")),
-        "record_id": text(cell("record_id")),
-        "round_status": coded("round_status", cell("round_status")),
+        "group_platform": list(map(group_platform, platform_raw)),
+        "purpose": column("purpose", text),
+        "group_kind": column("group_kind", partial(coded, "group_kind")),
+        "owner": column("owner", person),
+        "owner_role": column("owner_role", holder_role),
+        "member_count": column("member_count", count),
+        "created_on": column("created_on", date),
+        "end_on": column("end_on", date),
+        "still_needed": column("still_needed", partial(coded, "still_needed")),
+        "remarks": column("remarks", text),
+        "record_id": column("record_id", text),
+        "round_status": column("round_status", partial(coded, "round_status")),
     }
 
 

@@ -9,7 +9,7 @@ is kept with no unit (rule R-unit, 单位未知), never rejected and never guess
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from netmedia.transform.normalize import is_blank, text
 from netmedia.transform.units import UnitMatcher
@@ -52,3 +52,14 @@ def row_unit(cells: Mapping[str, object], sheet_unit: str | None, consolidated: 
         if found is not None:
             return found
     return None
+
+
+def units_of(raw: Mapping[str, Sequence[object]], n: int, sheet_unit: str | None, consolidated: bool,
+             matcher: UnitMatcher) -> list[str | None]:
+    """:func:`row_unit` of each of a sheet's ``n`` data rows (``raw``: column -> its raw cells, one per row): the
+    sheet's unit for every row when it has one and is no consolidated registry, else asked row by row."""
+    if sheet_unit is not None and not consolidated:
+        return [sheet_unit] * n
+    asked = {c: raw[c] for c in ("unit", *NAMING_COLUMNS) if c in raw}  # the cells row_unit reads
+    return [row_unit({c: cells[i] for c, cells in asked.items()}, sheet_unit, consolidated, matcher)
+            for i in range(n)]
