@@ -123,7 +123,7 @@ def _role_shares(values: list[object], look: Lookups) -> dict[str, float]:
         return {}
     if _is_row_number(values):
         return {"row_number": 1.0}
-    counts = Counter(look.role_of(v) for v in values)
+    counts = Counter(map(look.role_of, values))
     return {role: n / len(values) for role, n in counts.items()}
 
 
@@ -140,21 +140,18 @@ class SheetValues:
     """A sheet's data columns as the detectors see them: each column's first :data:`VALUE_SAMPLE` non-blank
     values and the share of each role among them, computed once for both annexes' maps."""
 
-    def __init__(self, columns: Sequence[list[object]], look: Lookups) -> None:
-        self.columns = columns
+    def __init__(self, columns: Sequence[Sequence[object]], look: Lookups) -> None:
+        # the reader gives a blank cell as None; a column is sampled once, for every map and detector
+        self.columns = [list(islice((v for v in column if v is not None), VALUE_SAMPLE)) for column in columns]
         self.look = look
         self._det: dict[str, Callable[[object], bool]] = {
             **dict(CELL_DETECTORS), "unit": look.is_unit, "person": look.is_person, "account": is_account,
             "text": is_text}
-        self._values: dict[int, list[object]] = {}
         self._shares: dict[int, dict[str, float]] = {}
 
     def values(self, j: int) -> list[object]:
-        """Column ``j``'s first non-blank values (the reader gives a blank cell as None)."""
-        if j not in self._values:
-            column = self.columns[j] if j < len(self.columns) else ()
-            self._values[j] = list(islice((v for v in column if v is not None), VALUE_SAMPLE))
-        return self._values[j]
+        """Column ``j``'s first non-blank values."""
+        return self.columns[j] if j < len(self.columns) else []
 
     def shares(self, j: int) -> dict[str, float]:
         if j not in self._shares:
@@ -173,7 +170,12 @@ class SheetValues:
         if not values:
             return 0.0
         dets = [self._det[r] for r in roles if r in self._det]
-        n = sum(1 for v in values if any(d(v) for d in dets))
+        n = 0
+        for v in values:
+            for det in dets:
+                if det(v):
+                    n += 1
+                    break
         if "row_number" in roles and n < len(values) and _is_row_number(values):
             return 1.0
         return n / len(values)
