@@ -90,6 +90,9 @@ COMPATIBLE = {
     "group_platform_raw": {"type", "text"},
     "purpose": set(CLEAR_ROLES),  # free text: 学生事务通知 holds 学生
 }
+#: Field -> the roles whose values confirm a plain label: its own first (most values show it, and the other
+#: detectors are not asked about them), then the compatible ones.
+ACCEPTED = {fld: (own, *sorted(COMPATIBLE.get(fld, ()), key=ROLE_ORDER.index)) for fld, own in FIELD_ROLE.items()}
 #: Role -> the field it gives in each record table (person and date roles are placed by :func:`_place`).
 ROLE_FIELD = {
     "platforms": {"type": "platform_type_raw", "url": "url", "account": "account_id", "phone": "operator_phone",
@@ -311,7 +314,7 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
         own = FIELD_ROLE.get(fld)
         # values compatible with a plain label confirm it (a URL under 账号); a weak label needs its own role
         # the label's own role first: most values show it, and the other detectors are not asked about them
-        accepted = (own,) if strength <= SCORE_WEAK else (own, *sorted(COMPATIBLE.get(fld, ()), key=ROLE_ORDER.index))
+        accepted = (own,) if strength <= SCORE_WEAK else ACCEPTED.get(fld, ())
         agree = sv.accepts(j, accepted) if own and has_values else 0.0
         if agree >= AGREE_SHARE:
             col.field, col.basis, col.score, col.header, col.role = fld, "both", 1 - (1 - strength) * (1 - agree), \
@@ -345,7 +348,7 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
 def _header_plan(table: str, header_parts: tuple[tuple[str, ...], ...]) -> tuple[tuple[str | None, float], ...]:
     """Each header cell's field and strength in ``table`` (:func:`netmedia.transform.annex.header_match`), per
     template: the same headers come back in every return."""
-    return tuple(annex.header_match(table, tuple(p for p in parts if p)) if any(parts) else (None, 0.0)
+    return tuple(annex.header_match(table, tuple(filter(None, parts))) if any(parts) else (None, 0.0)
                  for parts in header_parts)
 
 
