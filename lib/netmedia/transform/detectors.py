@@ -119,11 +119,13 @@ CELL_DETECTORS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("type", is_type), ("status", is_status), ("holder_role", is_holder_role), ("job_title", looks_like_job_title))
 
 
-@schema.vocabulary_cache
-@lru_cache(maxsize=1 << 16, typed=True)
 def cell_role(v: object) -> str | None:
-    """The first role of :data:`CELL_DETECTORS` one non-blank cell shows, if any."""
-    return next((role for role, det in CELL_DETECTORS if det(v)), None)
+    """The first role of :data:`CELL_DETECTORS` one non-blank cell shows, if any (remembered per cell and roster
+    by :func:`cell_role_with`, its one caller)."""
+    for role, det in CELL_DETECTORS:
+        if det(v):
+            return role
+    return None
 
 
 def _no_unit(v: object) -> str | None:
@@ -166,9 +168,13 @@ def _on_roster(v: str, look: Lookups) -> bool:
 def cell_role_with(v: object, look: Lookups) -> str:
     """:meth:`Lookups.role_of`: the cell's own role (:func:`cell_role`), else unit, person, account or text by
     ``look``'s rosters, else "other"."""
-    return cell_role(v) or next(
-        (role for role, det in (("unit", look.is_unit), ("person", look.is_person), ("account", is_account),
-                                ("text", is_text)) if det(v)), "other")
+    role = cell_role(v)
+    if role:
+        return role
+    for role, det in (("unit", look.is_unit), ("person", look.is_person), ("account", is_account), ("text", is_text)):
+        if det(v):
+            return role
+    return "other"
 
 
 @cache

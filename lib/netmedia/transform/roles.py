@@ -90,6 +90,9 @@ COMPATIBLE = {
     "group_platform_raw": {"type", "text"},
     "purpose": set(CLEAR_ROLES),  # free text: 学生事务通知 holds 学生
 }
+#: Field -> the roles whose values confirm a plain label: its own first (most values show it, and the other
+#: detectors are not asked about them), then the compatible ones.
+ACCEPTED = {fld: (own, *sorted(COMPATIBLE.get(fld, ()), key=ROLE_ORDER.index)) for fld, own in FIELD_ROLE.items()}
 #: Role -> the field it gives in each record table (person and date roles are placed by :func:`_place`).
 ROLE_FIELD = {
     "platforms": {"type": "platform_type_raw", "url": "url", "account": "account_id", "phone": "operator_phone",
@@ -123,7 +126,7 @@ def _role_shares(values: list[object], look: Lookups) -> dict[str, float]:
         return {}
     if _is_row_number(values):
         return {"row_number": 1.0}
-    counts = Counter(look.role_of(v) for v in values)
+    counts = Counter(map(look.role_of, values))
     return {role: n / len(values) for role, n in counts.items()}
 
 
@@ -140,21 +143,18 @@ class SheetValues:
     """A sheet's data columns as the detectors see them: each column's first :data:`VALUE_SAMPLE` non-blank
     values and the share of each role among them, computed once for both annexes' maps."""
 
-    def __init__(self, columns: Sequence[list[object]], look: Lookups) -> None:
-        self.columns = columns
+    def __init__(self, columns: Sequence[Sequence[object]], look: Lookups) -> None:
+        # the reader gives a blank cell as None; a column is sampled once, for every map and detector
+        self.columns = [list(islice((v for v in column if v is not None), VALUE_SAMPLE)) for column in columns]
         self.look = look
         self._det: dict[str, Callable[[object], bool]] = {
             **dict(CELL_DETECTORS), "unit": look.is_unit, "person": look.is_person, "account": is_account,
             "text": is_text}
-        self._values: dict[int, list[object]] = {}
         self._shares: dict[int, dict[str, float]] = {}
 
     def values(self, j: int) -> list[object]:
-        """Column ``j``'s first non-blank values (the reader gives a blank cell as None)."""
-        if j not in self._values:
-            column = self.columns[j] if j < len(self.columns) else ()
-            self._values[j] = list(islice((v for v in column if v is not None), VALUE_SAMPLE))
-        return self._values[j]
+        """Column ``j``'s first non-blank values."""
+        return self.columns[j] if j < len(self.columns) else []
 
     def shares(self, j: int) -> dict[str, float]:
         if j not in self._shares:
@@ -173,7 +173,12 @@ class SheetValues:
         if not values:
             return 0.0
         dets = [self._det[r] for r in roles if r in self._det]
-        n = sum(1 for v in values if any(d(v) for d in dets))
+        n = 0
+        for v in values:
+            for det in dets:
+                if det(v):
+                    n += 1
+                    break
         if "row_number" in roles and n < len(values) and _is_row_number(values):
             return 1.0
         return n / len(values)
@@ -309,7 +314,7 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
         own = FIELD_ROLE.get(fld)
         # values compatible with a plain label confirm it (a URL under 账号); a weak label needs its own role
         # the label's own role first: most values show it, and the other detectors are not asked about them
-        accepted = (own,) if strength <= SCORE_WEAK else (own, *sorted(COMPATIBLE.get(fld, ()), key=ROLE_ORDER.index))
+        accepted = (own,) if strength <= SCORE_WEAK else ACCEPTED.get(fld, ())
         agree = sv.accepts(j, accepted) if own and has_values else 0.0
         if agree >= AGREE_SHARE:
             col.field, col.basis, col.score, col.header, col.role = fld, "both", 1 - (1 - strength) * (1 - agree), \
@@ -343,7 +348,7 @@ def map_sheet(table: str, header_parts: Sequence[tuple[str, ...]], labels: Seque
 def _header_plan(table: str, header_parts: tuple[tuple[str, ...], ...]) -> tuple[tuple[str | None, float], ...]:
     """Each header cell's field and strength in ``table`` (:func:`netmedia.transform.annex.header_match`), per
     template: the same headers come back in every return."""
-    return tuple(annex.header_match(table, tuple(p for p in parts if p)) if any(parts) else (None, 0.0)
+    return tuple(annex.header_match(table, tuple(filter(None, parts))) if any(parts) else (None, 0.0)
                  for parts in header_parts)
 
 
