@@ -558,6 +558,12 @@ def _sheet_xml(body: bytes) -> bytes:
     # a cell's own reference counts, not only its row's
     (b'<row r="1"><c r="A1"/><c r="ALL1"/><c r="A100000"/></row>', True),
     (b'<row r="1"><c r="A1"/><c r="Z99999"/></row><row r="2"><c r="B2"/></row>', False),
+    # a long row number after a column letter, and near references after a tab or a line break
+    (b'<row r="1"><c r="A1"/><c r="A1234567"/></row>', True),
+    (b'<row\tr="1"><c\nr="A1"/><c\r\nr="Z99999"/></row>', False),
+    (b'<row\tr="1"><c\nr="A1"/><c\r\nr="XFD99999"/></row>', True),
+    # attributes ending in r are not references: no refusal, whatever their value
+    (b'<row r="1"><c r="A1"/></row><pageMargins header="0.3" footer="123456"/><cfRule operator="between"/>', False),
 ])
 def test_sheet_extent_guard_reads_the_references_not_the_declared_dimension(body: bytes, refused: bool) -> None:
     """100,000 rows x 500 columns is the budget; a lying <dimension> does not hide a far corner."""
