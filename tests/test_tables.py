@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import sys
 import zipfile
 from pathlib import Path
@@ -574,6 +575,28 @@ def test_sheet_extent_guard_reads_the_references_not_the_declared_dimension(body
             check_sheet_extent(_sheet_xml(body), Limits())
     else:
         check_sheet_extent(_sheet_xml(body), Limits())
+
+
+def test_sheet_extent_guard_sees_every_spelling_of_every_reference() -> None:
+    """Whatever whitespace, "=" spacing and quotes a reference is written with, a far one is refused and a near
+    one is not: the quick search for unusual sheets misses no reference the full read would count."""
+    from netmedia.extract.guard import check_sheet_extent
+
+    default = Limits()  # 100,000 rows x 500 columns (column SF), 1,000,000 rows at most
+    narrow = Limits(max_sheet_rows=10_000, max_sheet_cols=260)  # Z99999 still fits; 100,000 rows at most
+    cases = [(default, v, r) for v, r in {"A1": False, "Z99999": False, "AB100000": False, "SF100000": False,
+                                          "SG100000": True, "sg100000": True, "XFD1": False, "XFD10000": True,
+                                          "999999": False, "1000001": True, "A1000001": True}.items()]
+    cases += [(narrow, v, r) for v, r in {"Z99999": False, "100000": False, "100001": True, "A100001": True,
+                                          "AA1": False, "JZ10000": True}.items()]
+    for sep, eq, quote, (limits, value, refused) in itertools.product(
+            (" ", "\t", "\n", "\r", "\r\n "), ("=", " =", "= ", "\t=\n"), ('"', "'"), cases):
+        xml = _sheet_xml(f'<row r="1"><c r="A1"/><c{sep}r{eq}{quote}{value}{quote}/></row>'.encode())
+        if refused:
+            with pytest.raises(UnreadableFile, match="too many cells"):
+                check_sheet_extent(xml, limits)
+        else:
+            check_sheet_extent(xml, limits)
 
 
 def test_far_corner_cells_refused_before_calamine() -> None:
