@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import sys
 import zipfile
 from pathlib import Path
@@ -558,6 +559,12 @@ def _sheet_xml(body: bytes) -> bytes:
     # a cell's own reference counts, not only its row's
     (b'<row r="1"><c r="A1"/><c r="ALL1"/><c r="A100000"/></row>', True),
     (b'<row r="1"><c r="A1"/><c r="Z99999"/></row><row r="2"><c r="B2"/></row>', False),
+    # a long row number after a column letter, and near references after a tab or a line break
+    (b'<row r="1"><c r="A1"/><c r="A1234567"/></row>', True),
+    (b'<row\tr="1"><c\nr="A1"/><c\r\nr="Z99999"/></row>', False),
+    (b'<row\tr="1"><c\nr="A1"/><c\r\nr="XFD99999"/></row>', True),
+    # attributes ending in r are not references: no refusal, whatever their value
+    (b'<row r="1"><c r="A1"/></row><pageMargins header="0.3" footer="123456"/><cfRule operator="between"/>', False),
 ])
 def test_sheet_extent_guard_reads_the_references_not_the_declared_dimension(body: bytes, refused: bool) -> None:
     """100,000 rows x 500 columns is the budget; a lying <dimension> does not hide a far corner."""
@@ -568,6 +575,28 @@ def test_sheet_extent_guard_reads_the_references_not_the_declared_dimension(body
             check_sheet_extent(_sheet_xml(body), Limits())
     else:
         check_sheet_extent(_sheet_xml(body), Limits())
+
+
+def test_sheet_extent_guard_sees_every_spelling_of_every_reference() -> None:
+    """Whatever whitespace, "=" spacing and quotes a reference is written with, a far one is refused and a near
+    one is not: the quick search for unusual sheets misses no reference the full read would count."""
+    from netmedia.extract.guard import check_sheet_extent
+
+    default = Limits()  # 100,000 rows x 500 columns (column SF), 1,000,000 rows at most
+    narrow = Limits(max_sheet_rows=10_000, max_sheet_cols=260)  # Z99999 still fits; 100,000 rows at most
+    cases = [(default, v, r) for v, r in {"A1": False, "Z99999": False, "AB100000": False, "SF100000": False,
+                                          "SG100000": True, "sg100000": True, "XFD1": False, "XFD10000": True,
+                                          "999999": False, "1000001": True, "A1000001": True}.items()]
+    cases += [(narrow, v, r) for v, r in {"Z99999": False, "100000": False, "100001": True, "A100001": True,
+                                          "AA1": False, "JZ10000": True}.items()]
+    for sep, eq, quote, (limits, value, refused) in itertools.product(
+            (" ", "\t", "\n", "\r", "\r\n "), ("=", " =", "= ", "\t=\n"), ('"', "'"), cases):
+        xml = _sheet_xml(f'<row r="1"><c r="A1"/><c{sep}r{eq}{quote}{value}{quote}/></row>'.encode())
+        if refused:
+            with pytest.raises(UnreadableFile, match="too many cells"):
+                check_sheet_extent(xml, limits)
+        else:
+            check_sheet_extent(xml, limits)
 
 
 def test_far_corner_cells_refused_before_calamine() -> None:

@@ -98,12 +98,18 @@ _ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, Ru
 # single quotes, any whitespace around "=" or before r, any namespace prefix on the element. Ten digits at most
 # are read: a longer row number is refused as surely as ten digits are.
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d{1,10})""")
-# What nearly every sheet holds: references written ` r="…"`, none past column Z or row 99,999. Searches with a
-# literal start find the exceptions fast, without reading every reference: a reference past Z99999, and an
-# r attribute written another way (r = "…", r= "…", r='…', a tab or line break before r).
+# What nearly every sheet holds: references written ` r="…"`, none past column Z or row 99,999. One search finds
+# the exceptions without reading every reference (an r not followed by "=" or whitespace fails at once): an r
+# attribute written another way (r = "…", r= "…", r='…'), and r="…" after any whitespace with two column letters
+# or a six-digit row. Every reference _REF reads is one of these or lies within Z99999. (`[A-Za-z]?+` keeps the
+# column letter it takes: "A1" is not read as a two-letter column by giving the A back.)
 _NEAR_ROWS, _NEAR_COLS = 99_999, 26
-_FAR_REF = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z]?\d{6})')
-_ODD_REF = re.compile(rb"r(?:(?<=[\t\n\r]r)\s*=|\s+=|=\s|=')")  # lookbehind after the r: a literal start
+_FAR_OR_ODD_REF = re.compile(rb"""
+    r (?: \s+ =                                                # r = "..."
+        | = (?: [\s']                                          # r= "...", r='...'
+              | " (?<=\sr=") [A-Za-z]?+ (?: [A-Za-z] | \d{6})   # r="AB...", r="123456...", r="A123456..."
+            )
+      )""", re.VERBOSE)
 
 
 def _check_zip(data: bytes, limits: Limits) -> None:
@@ -154,7 +160,7 @@ def check_sheet_extent(xml: bytes, limits: Limits) -> None:
     file ask for billions of cells and abort the process (no exception to catch). The extent is read from the
     row and cell references themselves (a ``<dimension>`` element can lie); the zip guard has already bounded
     the size of the XML. A sheet whose references all lie within Z99999 (nearly every return) is told apart by
-    a few fast searches; any other sheet has every reference read.
+    one fast search; any other sheet has every reference read.
     """
     if _fits(_NEAR_ROWS, _NEAR_COLS, limits) and not _far_or_odd_reference(xml):
         return
@@ -175,5 +181,5 @@ def _fits(rows: int, cols: int, limits: Limits) -> bool:
 
 
 def _far_or_odd_reference(xml: bytes) -> bool:
-    """Whether the sheet has a reference past Z99999 or an r attribute not written ` r="…"`."""
-    return bool(_FAR_REF.search(xml) or _ODD_REF.search(xml))
+    """Whether the sheet has a reference past Z99999 or an r attribute not written `r="…"` after whitespace."""
+    return _FAR_OR_ODD_REF.search(xml) is not None
