@@ -40,13 +40,13 @@ class Source:
 def candidate_files(root: Path, reference_dir: str = "reference") -> list[Path]:
     """Every file under ``root`` except the rosters folder, hidden files and README/.gitkeep, sorted."""
     out = []
-    depth = len(root.parts)
     for p in sorted(root.rglob("*")):
-        rel = p.parts[depth:]  # the parts under root (cheaper than p.relative_to(root))
-        if rel[0] == reference_dir or any(part.startswith(".") for part in rel) or p.name.lower() in IGNORED_NAMES:
+        rel = p.relative_to(root)
+        if not p.is_file() or rel.parts[0] == reference_dir or any(part.startswith(".") for part in rel.parts):
             continue
-        if p.is_file():  # last: the one test that asks the file system
-            out.append(p)
+        if p.name.lower() in IGNORED_NAMES:
+            continue
+        out.append(p)
     return out
 
 
