@@ -1,5 +1,6 @@
 """Workbooks found in plain files, zips and saved mails — opened in memory, never extracted."""
 
+import base64
 import datetime as dt
 import sys
 from email.message import EmailMessage
@@ -11,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 from hostile_corpus import zip_of as _zip  # noqa: E402
 
 from netmedia.config import Limits  # noqa: E402
-from netmedia.extract.sources import candidate_files, expand  # noqa: E402
+from netmedia.extract.sources import Source, candidate_files, expand  # noqa: E402
 
 
 def _mail(subject: str, date: str, attachments: dict[str, bytes]) -> bytes:
@@ -107,3 +108,73 @@ def test_eml_headers_decoded(tmp_path, raw, subject, when):
     assert [(s.source_file, s.data) for s in got] == [
         ("m.eml!附件1.xlsx", b"PK-a"), ("m.eml!附件2.xlsx", b"PK-b"), ("m.eml!only-name.xlsx", b"PK-c")]
     assert all(s.label == subject and s.received_at == when for s in got)
+
+
+def _hostile_mail(subject: bytes | None, date: bytes | None) -> bytes:
+    """A hand-made mail as odd clients write them: a GBK subject, attachment names in RFC 2231 GBK, in a GBK
+    encoded word, in raw GBK bytes (not UTF-8), in raw UTF-8 and only in Content-Type (an encoded word), an
+    upper-case and a quoted-printable transfer encoding, and a zip holding a workbook and a nested zip."""
+    inner = _zip({"附件5.xlsx": b"PK-e", "inner.zip": _zip({"x.xlsx": b"PK-x"})})
+    return (
+        b"From: unit@example.edu.cn\r\n"
+        + (b"Subject: " + subject + b"\r\n" if subject is not None else b"")
+        + (b"Date:" + (b" " + date if date else b"") + b"\r\n" if date is not None else b"")
+        + b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+        b"--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n"
+        b"--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+        b"Content-Disposition: attachment; filename*=gbk''%B8%BD%BC%FE2.xlsx\r\n\r\nUEstYQ==\r\n"
+        b"--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: BASE64\r\n"
+        b'Content-Disposition: attachment; filename="=?gbk?b?uL28/jMueGxzeA==?="\r\n\r\nUEstYg==\r\n'
+        b"--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        b'Content-Disposition: attachment; filename="\xb8\xbd\xbc\xfe4.xlsx"\r\n\r\nPK=2Dc\r\n'
+        b'--b1\r\nContent-Type: application/zip; name="=?utf-8?b?5Y6L57ypLnppcA==?="\r\n'
+        b"Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment\r\n\r\n"
+        + base64.encodebytes(inner).replace(b"\n", b"\r\n")
+        + b"--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+        b'Content-Disposition: attachment; filename="\xe5\xa4\x87\xe6\xa1\x88\xe8\xa1\xa8.docx"\r\n\r\nZG9j\r\n'
+        b"--b1--\r\n"
+    )
+
+
+_GBK_SUBJECT = b"=?gbk?b?sbiwuCvLrsD70afUug==?="  # 备案+水利学院
+_DATE = b"Thu, 20 Apr 2023 09:30:00 +0800"
+
+
+@pytest.mark.parametrize(("subject", "date", "label", "when"), [
+    (_GBK_SUBJECT, _DATE, "备案+水利学院", dt.datetime(2023, 4, 20, 9, 30)),
+    # the subject in raw GBK bytes: read as UTF-8, the bytes that are no UTF-8 become U+FFFD (cb ae, d1 a7 and
+    # d4 ba happen to be UTF-8: ˮ ѧ Ժ)
+    ("备案+水利学院".encode("gbk"), _DATE, "\ufffd\ufffd\ufffd\ufffd+ˮ\ufffd\ufffdѧԺ", dt.datetime(2023, 4, 20, 9, 30)),
+    (None, _DATE, "m.eml", dt.datetime(2023, 4, 20, 9, 30)),  # no subject: the file's name
+    (_GBK_SUBJECT, None, "备案+水利学院", None),
+    (_GBK_SUBJECT, b"", "备案+水利学院", None),
+    (_GBK_SUBJECT, b"yesterday", "备案+水利学院", None),
+    (_GBK_SUBJECT, b"Mon, 31 Apr 2023 09:30:00 +0800", "备案+水利学院", None),  # no 31 April
+    (_GBK_SUBJECT, b"Thu, 20 Apr 2023 09:30:00 +2400", "备案+水利学院", None),  # no such offset
+    (_GBK_SUBJECT, b"Thu, 20 Apr 2023 23:30:00 -0500 (CDT)", "备案+水利学院", dt.datetime(2023, 4, 20, 23, 30)),
+    (_GBK_SUBJECT, "Thu, 20 Apr 2023 09:30:00 +0800 (中国标准时间)".encode(), "备案+水利学院", dt.datetime(2023, 4, 20, 9, 30)),
+    (_GBK_SUBJECT, "Thu, 20 Apr 2023 09:30:00 +0800 (中国标准时间)".encode("gbk"), "备案+水利学院",
+     dt.datetime(2023, 4, 20, 9, 30)),
+    (_GBK_SUBJECT, b"Thu, 20 Apr\r\n 2023 09:30:00 +0800", "备案+水利学院", dt.datetime(2023, 4, 20, 9, 30)),  # folded
+    (_GBK_SUBJECT, b"20 Apr 23 09:30 +0800", "备案+水利学院", dt.datetime(2023, 4, 20, 9, 30)),
+])
+def test_hostile_mail(tmp_path, subject, date, label, when):
+    """Every attachment of a hand-made hostile mail, with its decoded name, payload and reason."""
+    (tmp_path / "m.eml").write_bytes(_hostile_mail(subject, date))
+    assert list(expand(tmp_path / "m.eml", tmp_path, Limits())) == [
+        Source("m.eml!附件2.xlsx", b"PK-a", when, label),  # RFC 2231, GBK
+        Source("m.eml!附件3.xlsx", b"PK-b", when, label),  # a GBK encoded word in quotes
+        Source("m.eml!\ufffd\ufffd\ufffd\ufffd4.xlsx", b"PK-c", when, label),  # raw GBK bytes: no UTF-8
+        Source("m.eml!压缩.zip!附件5.xlsx", b"PK-e", when, label),  # named in Content-Type only
+        Source("m.eml!压缩.zip!inner.zip", error="nested zip archive not read"),
+        Source("m.eml!备案表.docx", skipped="not a workbook"),  # raw UTF-8 name
+    ]
+
+
+def test_mail_date_out_of_range_is_no_date(tmp_path):
+    """A year or an offset too large for a datetime is no date, as an invalid one is (it stopped the ingest)."""
+    for date in (b"Thu, 20 Apr 99999999999 09:30:00 +0800", b"Thu, 20 Apr 2023 09:30:00 +99999999999999999999"):
+        (tmp_path / "m.eml").write_bytes(_hostile_mail(_GBK_SUBJECT, date))
+        got = list(expand(tmp_path / "m.eml", tmp_path, Limits()))
+        assert [s.source_file for s in got][:2] == ["m.eml!附件2.xlsx", "m.eml!附件3.xlsx"]
+        assert {s.received_at for s in got} == {None}

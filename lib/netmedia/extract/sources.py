@@ -11,6 +11,7 @@ import datetime as dt
 import email
 import email.message
 import email.policy
+import email.utils
 import io
 import zipfile
 from collections.abc import Iterator
@@ -88,25 +89,40 @@ def _zip_members(data: bytes, source_file: str, label: str, received_at: dt.date
         yield Source(source_file, error="empty zip archive")
 
 
+def _wall_clock(date: object) -> dt.datetime | None:
+    """A mail's Date header (None: none) as the sender's local wall-clock time, which the deadline means; None
+    when it is no date or one out of range.
+
+    ``email.utils.parsedate_to_datetime`` is what the modern policy's Date header object runs: called on the
+    header as received it gives the same datetime without building that object. A header holding raw 8-bit
+    bytes (a comment such as "(中国标准时间)") comes as a ``Header`` whose ``str`` shows them as U+FFFD: they are
+    never part of a day, month, number or zone the parser reads.
+    """
+    if date is None:
+        return None
+    try:
+        received = email.utils.parsedate_to_datetime(str(date))
+    except (ValueError, OverflowError):  # not a date; a year or a zone offset too large for a datetime
+        return None
+    return received.replace(tzinfo=None)
+
+
 def _mail_parts(data: bytes, source_file: str, limits: Limits) -> Iterator[Source]:
     try:
         # The MIME tree is split and the attachments found with the compat32 policy, three times faster than the
-        # modern one (which parses every header of every part into a header object). Headers are stored as
-        # received and read through the part's policy: the message and its attachments, whose headers are read
-        # below, are then given the modern policy, the one that decodes them (RFC 2047 subjects, RFC 2231 and
-        # encoded-word file names, raw 8-bit UTF-8).
+        # modern one (which parses every header of every part into a header object).
         msg = email.message_from_bytes(data, _class=email.message.EmailMessage, policy=email.policy.compat32)
         attachments = list(msg.iter_attachments())
-        for part in (msg, *attachments):
-            part.policy = email.policy.default
     except Exception as e:  # the email package raises many types on garbage
         yield Source(source_file, error=f"unreadable mail: {e}")
         return
+    received = _wall_clock(msg.get("Date"))  # compat32 gives the header as received
+    # Headers are stored as received and read through the part's policy: the message and its attachments, whose
+    # headers are read below, are given the modern policy, the one that decodes them (RFC 2047 subjects, RFC
+    # 2231 and encoded-word file names, raw 8-bit UTF-8).
+    for part in (msg, *attachments):
+        part.policy = email.policy.default
     subject = str(msg.get("Subject", "") or "")
-    date = msg.get("Date")  # the modern policy's DateHeader: parsed once, datetime None when invalid
-    received = date.datetime if date is not None else None
-    if received is not None and received.tzinfo is not None:
-        received = received.replace(tzinfo=None)  # the sender's local wall-clock time, which the deadline means
     label = subject or PurePosixPath(source_file).name
     found = False
     for part in attachments:
