@@ -196,12 +196,11 @@ def _cell(v: object) -> object:
 
 @dataclass(slots=True)  # one per non-empty row of every sheet
 class _Row:
-    """A non-empty row: 0-based Excel row, the row at full sheet width (``None`` for a blank cell), the columns
-    and values of its non-empty cells, and its text (those values joined by `` | ``; a date in ISO form)."""
+    """A non-empty row: 0-based Excel row, the row at full sheet width (``None`` for a blank cell), the values of
+    its non-empty cells, and its text (those values joined by `` | ``; a date in ISO form)."""
 
     r: int
     line: list[object]
-    cols: list[int]
     vals: list[object]
     text: str
 
@@ -213,6 +212,11 @@ class _Row:
     def first(self) -> object:
         return self.vals[0]
 
+    @property
+    def cols(self) -> list[int]:
+        """The columns of the non-empty cells: only the header search and a few single-cell rows ask for them."""
+        return [j for j, v in enumerate(self.line) if v is not None]
+
     def all_text(self) -> bool:
         return all(isinstance(v, str) for v in self.vals)
 
@@ -222,12 +226,12 @@ def _nonempty_rows(raw: list[list[object]], width: int) -> list[_Row]:
     rows = []
     for r, line in enumerate(raw):
         full = list(map(_cell, line[:width]))
-        cols = [j for j, v in enumerate(full) if v is not None]
-        if not cols:
+        vals = [v for v in full if v is not None]
+        if not vals:
             continue
         full += [None] * (width - len(full))  # a short row (calamine's rows are as wide as the sheet)
-        vals = [full[j] for j in cols]
-        rows.append(_Row(r, full, cols, vals, " | ".join(map(str, vals))))
+        # format(v) is str(v) (an empty format spec), without str()'s constructor call for a value already a str.
+        rows.append(_Row(r, full, vals, " | ".join(map(format, vals))))
     return rows
 
 
@@ -248,10 +252,7 @@ def _hmerges_by_row(merges: list[Merge]) -> HMerges:
 
 def _row_labels(row: _Row) -> list[str]:
     """The row's :func:`_label` per column ("" for a blank cell)."""
-    labels = [""] * len(row.line)
-    for j, v in zip(row.cols, row.vals, strict=True):
-        labels[j] = _label(v)
-    return labels
+    return list(map(_label, row.line))
 
 
 def _parent_filled(p: _Row, hm: HMerges) -> list[str]:
@@ -282,7 +283,7 @@ def _child_of(p: _Row, c: _Row, hm: HMerges) -> tuple[bool, bool]:
             return False, False
         if col in covered:
             under = True
-        elif col in p.cols:
+        elif p.line[col] is not None:
             return False, False
     return True, under
 
