@@ -197,16 +197,13 @@ def _cell(v: object) -> object:
 @dataclass(slots=True)  # one per non-empty row of every sheet
 class _Row:
     """A non-empty row: 0-based Excel row, the row at full sheet width (``None`` for a blank cell), the values of
-    its non-empty cells, and its text (those values joined by `` | ``; a date in ISO form)."""
+    its non-empty cells and how many they are, and its text (those values joined by `` | ``; a date in ISO form)."""
 
     r: int
     line: list[object]
     vals: list[object]
+    n: int
     text: str
-
-    @property
-    def n(self) -> int:
-        return len(self.vals)
 
     @property
     def first(self) -> object:
@@ -231,7 +228,7 @@ def _nonempty_rows(raw: list[list[object]], width: int) -> list[_Row]:
             continue
         full += [None] * (width - len(full))  # a short row (calamine's rows are as wide as the sheet)
         # format(v) is str(v) (an empty format spec), without str()'s constructor call for a value already a str.
-        rows.append(_Row(r, full, vals, " | ".join(map(format, vals))))
+        rows.append(_Row(r, full, vals, len(vals), " | ".join(map(format, vals))))
     return rows
 
 
@@ -506,8 +503,7 @@ def _next_header(rows: list[_Row], start: int, header_parts: list[tuple[str, ...
     Only text rows whose first cell is a header label are looked at closely: data rows start with a number or a
     value, and the same header in the same order is left to the row classification (a repeated header row).
     """
-    places = {j: {norm_header(p) for p in parts if p} | {norm_header("".join(parts))} for j, parts in
-              enumerate(header_parts)}
+    places = {j: {norm_header(x) for x in {*parts, "".join(parts)} if x} for j, parts in enumerate(header_parts)}
     keys = set().union(*places.values()) - {""} if places else set()
     for i in range(start, len(rows)):
         row = rows[i]
