@@ -196,22 +196,23 @@ def _cell(v: object) -> object:
 
 @dataclass(slots=True)  # one per non-empty row of every sheet
 class _Row:
-    """A non-empty row: 0-based Excel row, the row at full sheet width (``None`` for a blank cell), the columns
-    and values of its non-empty cells, and its text (those values joined by `` | ``; a date in ISO form)."""
+    """A non-empty row: 0-based Excel row, the row at full sheet width (``None`` for a blank cell), the values of
+    its non-empty cells and how many they are, and its text (those values joined by `` | ``; a date in ISO form)."""
 
     r: int
     line: list[object]
-    cols: list[int]
     vals: list[object]
+    n: int
     text: str
-
-    @property
-    def n(self) -> int:
-        return len(self.vals)
 
     @property
     def first(self) -> object:
         return self.vals[0]
+
+    @property
+    def cols(self) -> list[int]:
+        """The columns of the non-empty cells: only the header search and a few single-cell rows ask for them."""
+        return [j for j, v in enumerate(self.line) if v is not None]
 
     def all_text(self) -> bool:
         return all(isinstance(v, str) for v in self.vals)
@@ -222,12 +223,12 @@ def _nonempty_rows(raw: list[list[object]], width: int) -> list[_Row]:
     rows = []
     for r, line in enumerate(raw):
         full = list(map(_cell, line[:width]))
-        cols = [j for j, v in enumerate(full) if v is not None]
-        if not cols:
+        vals = [v for v in full if v is not None]
+        if not vals:
             continue
         full += [None] * (width - len(full))  # a short row (calamine's rows are as wide as the sheet)
-        vals = [full[j] for j in cols]
-        rows.append(_Row(r, full, cols, vals, " | ".join(map(str, vals))))
+        # format(v) is str(v) (an empty format spec), without str()'s constructor call for a value already a str.
+        rows.append(_Row(r, full, vals, len(vals), " | ".join(map(format, vals))))
     return rows
 
 
@@ -248,10 +249,7 @@ def _hmerges_by_row(merges: list[Merge]) -> HMerges:
 
 def _row_labels(row: _Row) -> list[str]:
     """The row's :func:`_label` per column ("" for a blank cell)."""
-    labels = [""] * len(row.line)
-    for j, v in zip(row.cols, row.vals, strict=True):
-        labels[j] = _label(v)
-    return labels
+    return list(map(_label, row.line))
 
 
 def _parent_filled(p: _Row, hm: HMerges) -> list[str]:
@@ -282,7 +280,7 @@ def _child_of(p: _Row, c: _Row, hm: HMerges) -> tuple[bool, bool]:
             return False, False
         if col in covered:
             under = True
-        elif col in p.cols:
+        elif p.line[col] is not None:
             return False, False
     return True, under
 
@@ -505,8 +503,7 @@ def _next_header(rows: list[_Row], start: int, header_parts: list[tuple[str, ...
     Only text rows whose first cell is a header label are looked at closely: data rows start with a number or a
     value, and the same header in the same order is left to the row classification (a repeated header row).
     """
-    places = {j: {norm_header(p) for p in parts if p} | {norm_header("".join(parts))} for j, parts in
-              enumerate(header_parts)}
+    places = {j: {norm_header(x) for x in {*parts, "".join(parts)} if x} for j, parts in enumerate(header_parts)}
     keys = set().union(*places.values()) - {""} if places else set()
     for i in range(start, len(rows)):
         row = rows[i]
