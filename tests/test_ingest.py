@@ -156,6 +156,21 @@ def test_pool_and_serial_agree(season, tmp_path):
         pd.testing.assert_frame_equal(frame, pooled.tables[t], obj=t)
 
 
+@pytest.mark.parametrize(("sizes", "n", "expected"), [
+    ([10, 10, 10, 10], 2, ["ab", "cd"]),
+    ([100, 1, 1, 1, 1], 2, ["a", "bcde"]),  # one big file weighs as much as the rest
+    ([1, 1, 1, 100], 2, ["abc", "d"]),
+    ([5, 5, 5], 4, ["a", "b", "c"]),  # never more shares than files
+    ([0, 0, 0, 0], 2, ["abcd"]),  # nothing to weigh: one share
+])
+def test_shares_are_consecutive_and_weigh_alike(tmp_path, sizes, n, expected):
+    files = []
+    for name, size in zip("abcdef", sizes, strict=False):
+        (tmp_path / name).write_bytes(b"x" * size)
+        files.append(tmp_path / name)
+    assert ["".join(p.name for p in share) for share in returns.shares(files, n)] == expected
+
+
 def test_cli_exit_codes_and_summary(season, tmp_path):
     raw, _, _ = season
     exe = [sys.executable, "-m", "netmedia"]

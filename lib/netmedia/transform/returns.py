@@ -151,8 +151,6 @@ def read_share(files: list[Path], root: Path, ctx: Context, bar: tqdm | None = N
     return Returns(frames(rows), rows.errors)
 
 
-SHARES_PER_WORKER = 2  # a slow share (a consolidated registry of thousands of rows) does not hold the others up
-
 _WORKER: tuple[Path, Context] | None = None  # (root, context) of this worker process, set by _start_worker
 
 
@@ -172,10 +170,10 @@ def read_returns(files: list[Path], root: Path, ctx: Context, *, workers: int = 
     """The tables of every file of ``files`` (under ``root``), rows in file order, read by ``workers`` processes.
 
     ``progress``: show a progress bar (None: when stderr is a terminal). With several workers the files are
-    cut into :data:`SHARES_PER_WORKER` consecutive shares per worker; each worker reads a share and types its
-    tables itself, and the parent concatenates them in file order. Typed tables travel between processes
-    several times cheaper than the rows as dicts, and the typing runs in parallel instead of after the pool
-    (``docs/performance.md``, session 8).
+    cut into one share of consecutive files per worker, of about equal bytes (:func:`shares`); each worker reads
+    its share and types its tables itself, and the parent concatenates them in file order. Typed tables travel
+    between processes several times cheaper than the rows as dicts, and the typing runs in parallel instead of
+    after the pool (``docs/performance.md``, sessions 8 and 10).
 
     The objects alive when the read starts (modules, configuration, rosters: ~80,000 the collector tracks) are
     frozen (:func:`gc.freeze`) until it ends: the rows it makes trigger full garbage collections, which would
@@ -194,16 +192,40 @@ def read_returns(files: list[Path], root: Path, ctx: Context, *, workers: int = 
 
 
 def _read(files: list[Path], root: Path, ctx: Context, workers: int, bar: tqdm) -> list[Returns]:
-    n = min(len(files), workers * SHARES_PER_WORKER)
-    if workers <= 1 or n <= 1:
+    cut = shares(files, workers) if workers > 1 else [files]
+    if len(cut) <= 1:
         return [read_share(files, root, ctx, bar)]
-    shares = [files[k * len(files) // n:(k + 1) * len(files) // n] for k in range(n)]
-    parts = []
-    with multiprocessing.Pool(workers, initializer=_start_worker, initargs=(root, ctx)) as pool:
-        for share, part in zip(shares, pool.imap(_worker_share, shares, chunksize=1), strict=True):
-            parts.append(part)
+    out = []
+    with multiprocessing.Pool(len(cut), initializer=_start_worker, initargs=(root, ctx)) as pool:
+        for share, part in zip(cut, pool.imap(_worker_share, cut), strict=True):
+            out.append(part)
             bar.update(len(share))
-    return parts
+    return out
+
+
+def shares(files: list[Path], n: int) -> list[list[Path]]:
+    """``files`` cut into at most ``n`` shares of consecutive files (file order kept) holding about equal bytes.
+
+    One share per worker: a share handed back costs a worker ~0.03 s and the pool's typing fixed costs, and a
+    second round of smaller shares per worker only balanced files that all cost alike. Bytes, not file counts,
+    make the shares even when one file (a consolidated registry of thousands of rows, a mail with many
+    attachments) weighs as much as many returns."""
+    sizes = [_size(f) for f in files]
+    total = sum(sizes) or 1
+    out: list[list[Path]] = [[] for _ in range(min(n, len(files)))]
+    before = 0
+    for f, size in zip(files, sizes, strict=True):
+        middle = 2 * before + size  # twice the file's middle byte: a file goes to the share its middle falls in
+        out[min(len(out) - 1, middle * len(out) // (2 * total))].append(f)
+        before += size
+    return [s for s in out if s]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # read_share reports the unreadable file
+        return 0
 
 
 # ------------------------------------------------------------------ frames
