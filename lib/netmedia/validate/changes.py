@@ -146,9 +146,11 @@ def _closed(records: pd.DataFrame) -> pd.Series:
 
 def _changes(table: str, cur: pd.DataFrame, prev: pd.DataFrame | None, round_name: str,
              returning: set[str]) -> pd.DataFrame:
-    if prev is None or not len(prev):  # no previous round: every record is new
-        return pd.DataFrame({"record_id": cur["record_id"].to_numpy(), "unit": _column(cur, "unit").to_numpy(),
-                             "table": table, "round": round_name, "change": "new"})
+    if prev is None or not len(prev):  # no previous round: every record is new (text columns kept as text)
+        ids = cur["record_id"].reset_index(drop=True)
+        same = {c: pd.Series(v, index=ids.index, dtype="str")
+                for c, v in (("table", table), ("round", round_name), ("change", "new"))}
+        return pd.DataFrame({"record_id": ids, "unit": _column(cur, "unit").reset_index(drop=True), **same})
     fields = [f for f in compared_fields(table) if f in cur.columns and f in prev.columns]
     before = prev.drop_duplicates("record_id")[["record_id", *fields]].rename(columns={f: f"{f}_prev" for f in fields})
     before["closed_prev"] = _closed(prev.drop_duplicates("record_id")).astype(bool).to_numpy()
