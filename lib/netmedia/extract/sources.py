@@ -40,13 +40,13 @@ class Source:
 def candidate_files(root: Path, reference_dir: str = "reference") -> list[Path]:
     """Every file under ``root`` except the rosters folder, hidden files and README/.gitkeep, sorted."""
     out = []
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if not p.is_file() or rel.parts[0] == reference_dir or any(part.startswith(".") for part in rel.parts):
+    depth = len(root.parts)
+    for p in sorted(root.rglob("*"), key=lambda p: p.parts):  # the paths' own order, their parts compared once
+        rel = p.parts[depth:]  # the parts under root
+        if rel[0] == reference_dir or any(part.startswith(".") for part in rel) or p.name.lower() in IGNORED_NAMES:
             continue
-        if p.name.lower() in IGNORED_NAMES:
-            continue
-        out.append(p)
+        if p.is_file():  # last: the one test that asks the file system
+            out.append(p)
     return out
 
 
