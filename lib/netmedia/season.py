@@ -23,9 +23,11 @@ import pandas as pd
 from netmedia import outputs, paths, schema
 from netmedia.config import Config, load_config
 from netmedia.extract import sources, tables
+from netmedia.report import history
 from netmedia.transform import annex, records, returns
 from netmedia.transform.units import UnitMatcher
 from netmedia.validate import changes, derive
+from netmedia.validate.findings import NOT_CHECKED, ROSTER_ZH, not_checked
 
 if TYPE_CHECKING:
     from netmedia.report.dashboard import DashboardPaths
@@ -200,8 +202,6 @@ def roster_messages(rosters: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Roster -> what a person must know when it is missing or has no rows: the run goes on, and the rules
     that compare with it are not checked (rules.toml ``needs_roster``). Shown in the ingest summary and kept
     as the roster's ``skipped`` row of ``submissions``."""
-    from netmedia.validate.findings import NOT_CHECKED, ROSTER_ZH, not_checked
-
     out = {}
     for roster, frame in rosters.items():
         if frame.empty:
@@ -215,8 +215,6 @@ def write_ingest(res: IngestResult, out: Path, config: Config) -> Path | None:
     into a staging folder swapped in at ``out`` when all is written (:func:`netmedia.outputs.staged`), so a
     killed run leaves the previous tables and archives whole. Returns the error log's path when there is one.
     Call it under :func:`netmedia.outputs.lock` (``ingest`` does)."""
-    from netmedia.report import history
-
     stale = (ERROR_LOG,)  # the previous run's error log is not carried over
     with outputs.staged(out, skip=stale) as new:
         for name, df in res.tables.items():
@@ -729,7 +727,6 @@ def is_demo(raw: Path) -> bool:
 def demo_previous_round(clean: Path, config: Config) -> Path:
     """Archive a derived previous round so the history notebook has two rounds to compare (demo only); written
     like the ingest step: under the lock, in a staging folder swapped in at ``clean``."""
-    from netmedia.report import history
     from netmedia.samples.previous import write_previous_round
 
     clean = Path(clean)
