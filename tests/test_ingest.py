@@ -393,8 +393,8 @@ def test_owner_kind_per_row():
     kinds = ["学院", "学院", "学院", "学院", "学生组织", None]
     got = []
     for cell, name, kind in zip(cells, names, kinds, strict=True):
-        raw = {"owner_kind": cell, "platform_name": name}
-        got.append(records.record("platforms", raw.get, "水利学院", kind, "Sheet1", ())["owner_kind"])
+        raw = {"owner_kind": [cell], "platform_name": [name]}  # a one-row sheet
+        got.append(records.record_columns("platforms", raw, ["水利学院"], [kind], ["Sheet1"], ())["owner_kind"][0])
     # 团 委 typed with a space is 团委: every word is compared folded (issue 13, item 3)
     assert got == ["student_org", "student_org", "unit", "student_org", "student_org", "unit"]
 
@@ -410,8 +410,11 @@ def test_record_columns_decide_each_row_by_its_own_cells():
     domains = ("ncwu.edu.cn",)
     columns = records.record_columns("platforms", raw, units, kinds, hints, domains)
     rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-    one_by_one = [records.record("platforms", {c: cells[i] for c, cells in raw.items()}.get, units[i], kinds[i],
-                                 hints[i], domains) for i in range(3)]
+    one_by_one = []
+    for i in range(3):  # each row as a one-row sheet
+        alone = records.record_columns("platforms", {c: [cells[i]] for c, cells in raw.items()}, [units[i]], [kinds[i]],
+                                       [hints[i]], domains)
+        one_by_one.append({c: values[0] for c, values in alone.items()})
     assert rows == one_by_one
     assert [(r["url"], r["account_id"]) for r in rows] == [("https://weibo.com/ncwu", None), (None, "gh_1"),
                                                           ("www.ncwu.edu.cn", None)]

@@ -1,5 +1,5 @@
 """Platforms known by their URL and account id (issue 13, item 2): netmedia.transform.platform_urls, the category
-precedence of records.record() and the R-category columns of derive on addresses that contradict the typed type.
+precedence of records.record_columns() and the R-category columns of derive on addresses that contradict the typed type.
 
 Every expected value below is typed by hand from what the address is, never read from platform_hosts.toml or
 categories.toml.
@@ -127,7 +127,7 @@ def test_looks_like_url(text, expected):
     assert platform_urls.looks_like_url(text) is expected
 
 
-# ------------------------------------------------------------------ records.record() and R-category
+# ------------------------------------------------------------------ records.record_columns() and R-category
 # (typed type, url cell, account cell, hint) ->
 #     (category, class, category_source, url kept, account_id kept, flagged by R-category)
 RECORDS = [
@@ -176,8 +176,11 @@ RECORDS = [
 ]
 
 
-def _cells(type_raw, url, acc):
-    return {"platform_type_raw": type_raw, "platform_name": "华水新闻", "url": url, "account_id": acc}.get
+def _record(table, type_raw, url, acc, hint):
+    """The clean record of a one-row sheet of the 水利学院 (records.record_columns, the ingest's own maker)."""
+    raw = {"platform_type_raw": [type_raw], "platform_name": ["华水新闻"], "url": [url], "account_id": [acc]}
+    columns = records.record_columns(table, raw, ["水利学院"], [None], [hint], DOMAINS)
+    return {c: values[0] for c, values in columns.items()}
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +190,7 @@ def config():
 
 @pytest.fixture(scope="module")
 def derived_platforms(config):
-    recs = [records.record("platforms", _cells(t, u, a), "水利学院", None, h, DOMAINS) for t, u, a, h, _ in RECORDS]
+    recs = [_record("platforms", t, u, a, h) for t, u, a, h, _ in RECORDS]
     return recs, derive.derive_platforms(typed_frame("platforms", recs), None, None, config)
 
 
@@ -215,7 +218,7 @@ def test_personal_account_with_a_contradicting_url_is_flagged(config):
         ("小红书", "https://www.xiaohongshu.com/user/profile/5f0a1b", None, False),
         (None, None, "https://www.zhihu.com/people/ncwu-1951", False),
     ]
-    recs = [records.record("personal_accounts", _cells(t, u, a), "水利学院", None, "附件3", DOMAINS) for t, u, a, _ in rows]
+    recs = [_record("personal_accounts", t, u, a, "附件3") for t, u, a, _ in rows]
     assert [(r["category"], r["category_source"]) for r in recs] == [("weibo", "type"), ("xiaohongshu", "type"),
                                                                       ("zhihu", "url")]
     d = derive.derive_personal_accounts(typed_frame("personal_accounts", recs), None, config)
@@ -227,7 +230,7 @@ def test_the_detail_names_the_url_and_both_categories(config):
     """R-category's sentence for a typed 微博 with a douyin URL, through the run's own checks."""
     from netmedia.validate import checks
 
-    rec = records.record("platforms", _cells("微博", "https://v.douyin.com/iRNBqxyz/", None), "水利学院", None, "附件2", DOMAINS)
+    rec = _record("platforms", "微博", "https://v.douyin.com/iRNBqxyz/", None, "附件2")
     rec.update(source_file="a.xlsx", source_sheet="附件2", source_row=5)
     result = checks.run_checks({"platforms": typed_frame("platforms", [rec])}, config)
     f = result.findings

@@ -3,7 +3,7 @@
 Units often leave the platform type blank, or write a type that does not fit, while the address they give
 says plainly what the platform is: ``https://weibo.com/u/1234567890`` is a Weibo account, ``gh_`` and 12 hex
 digits a WeChat official account's original id. The hosts, paths and id shapes are data
-(``data/platform_hosts.toml``); this module only reads them. ``records.record()`` uses them when the typed
+(``data/platform_hosts.toml``); this module only reads them. ``records.record_columns()`` uses them when the typed
 type names no category, ``validate.derive`` to flag a typed type its address contradicts (R-category).
 
 Every public function is a pure function of its text and remembered per value: the same addresses recur

@@ -284,19 +284,6 @@ def _layout_columns(st: tables.SheetTable) -> tuple[str | None, roles.SheetMap |
     return annex_of[lay.table], roles.SheetMap(lay.table, cols, ok=True)
 
 
-def record(table: str, cell: Callable[[str], object], unit: str | None, unit_kind: str | None, hint: str,
-           domains: tuple[str, ...]) -> dict:
-    """The clean record of one data row of ``table`` (``cell(column)`` gives the raw cell, None when absent): the
-    one-row case of :func:`record_columns` (or :func:`group_columns`), which says how each value is made."""
-    fields = [c for c in schema.column_names(table) if c != "unit"]
-    raw = {c: [cell(c)] for c in fields}
-    if table == "groups":
-        columns = group_columns(raw, [unit])
-    else:
-        columns = record_columns(table, raw, [unit], [unit_kind], [hint], domains)
-    return {c: values[0] for c, values in columns.items()}
-
-
 def _normalised(raw: Mapping[str, Sequence[object]], n: int) -> Callable[[str, Callable], list]:
     """``column(field, normaliser)``: the normaliser applied to each of the field's ``n`` raw cells in ``raw``
     (a sheet without the field: to a blank cell, for every row)."""
